@@ -1,0 +1,10 @@
+//! Raft Lab: a real etcd-style cluster — raft-rs nodes plus an etcd v3 store — driven by a
+//! deterministic simulator, so that a (seed, config, actions) triple replays bit for bit,
+//! natively and in WebAssembly.
+//!
+//! Data flows one way: `console` turns a line into an `engine::Action`; the `engine`
+//! applies it and records a trace; `views` describe the result; front ends only draw.
+
+pub mod console;
+pub mod engine;
+pub mod store;
