@@ -1,1 +1,44 @@
-//! placeholder
+//! The deterministic cluster: raft-rs nodes, each with an etcd store, joined by a simulated
+//! network, driven by `Action`s on a logical clock.
+//!
+//! Contract:
+//! - `Cluster::apply(action)` is the only way state changes; a rejected action changes nothing.
+//! - The same `ClusterConfig` (with its seed) and the same actions give the same trace hash,
+//!   natively and in wasm32: no wall clock, no OS randomness, no hash-order iteration.
+//! - Views (`Cluster::view`, `NodeView`, …) are plain structs derived on demand; the engine
+//!   knows nothing about how they are drawn.
+
+mod action;
+mod client;
+mod cluster;
+mod config;
+mod disk;
+pub mod invariants;
+mod logger;
+mod members;
+mod message;
+mod network;
+mod node;
+mod proposal;
+mod replay;
+mod requests;
+mod rng;
+mod trace;
+mod view;
+
+/// A node's raft id: 1..=9, shown as `n1`…`n9`.
+pub type NodeId = u64;
+
+pub use action::Action;
+pub use client::{
+    ClientError, ClientOp, ClientReply, ClientResult, EndpointStatusInfo, MemberInfo, ResponseHeader, WatchBatch,
+};
+pub use cluster::{ActionError, Cluster};
+pub use config::{ClusterConfig, MAX_NODES};
+pub use logger::RaftLogLine;
+pub use message::{entry_summary, EntryView, MessageView, SnapshotMetaView};
+pub use proposal::{Proposal, RequestSummary};
+pub use replay::Run;
+pub use rng::{SimRng, Stream};
+pub use trace::{fnv1a, DropReason, Role, Trace, TraceEvent, TraceMode, TraceRecord};
+pub use view::{ClusterView, InFlightView, LinkView, NodeView};

@@ -1,0 +1,57 @@
+//! `Action`: the only way anything in a run changes.
+//!
+//! Contract: an action list, applied in order to a cluster built from a `ClusterConfig`,
+//! determines the run bit for bit. Actions are plain serde data so they can live in a share
+//! URL or a lesson. Actions that name something absent (a dead node, an unknown message)
+//! are rejected by `Cluster::apply` with an error and change nothing.
+
+use serde::{Deserialize, Serialize};
+
+use super::client::ClientOp;
+use super::NodeId;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    /// Crash a node: its `RawNode` and in-memory store vanish; its disk survives.
+    Kill(NodeId),
+    /// Start a killed node again from its disk, as etcd restarts from WAL and snapshot.
+    Restart(NodeId),
+    /// Cut every link between different groups (both directions). Nodes left out of every
+    /// group form one more group.
+    Partition(Vec<Vec<NodeId>>),
+    /// Cut the link `from -> to` in that direction only.
+    Cut { from: NodeId, to: NodeId },
+    /// Restore the link `from -> to` in that direction only.
+    Restore { from: NodeId, to: NodeId },
+    /// Restore every link and clear link faults (drop rates, extra delays).
+    Heal,
+    /// Drop one in-flight message.
+    DropMessage(u64),
+    /// Deliver one in-flight message now.
+    DeliverMessage(u64),
+    /// Hold one in-flight message back by `by_ms` more.
+    DelayMessage { id: u64, by_ms: u64 },
+    /// Put a copy of one in-flight message on the wire.
+    DuplicateMessage(u64),
+    /// Drop each message on `from -> to` with probability `ppm` parts per million.
+    LinkDropRate { from: NodeId, to: NodeId, ppm: u32 },
+    /// Add `extra_ms` to every message's latency on `from -> to`.
+    LinkDelay { from: NodeId, to: NodeId, extra_ms: u64 },
+    /// Set the base latency and jitter of every link.
+    SetLatency { base_ms: u64, jitter_ms: u64 },
+    /// Advance the clock by `n` ticks' worth of time.
+    Tick(u64),
+    /// Advance the clock by `ms`.
+    Advance(u64),
+    /// Process the next event (a delivery, a tick, a timeout) and stop.
+    Step,
+    /// Make a node start an election now (raft-rs `campaign`).
+    Campaign(NodeId),
+    /// Ask the leader to hand leadership to a node.
+    TransferLeader(NodeId),
+    /// A client call through an endpoint.
+    Client { req_id: u64, endpoint: NodeId, op: ClientOp },
+    /// Replace the whole cluster with a fresh one whose members start from a saved
+    /// snapshot file (`etcdctl snapshot restore`).
+    RestoreSnapshot { path: String },
+}

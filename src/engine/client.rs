@@ -1,0 +1,166 @@
+//! The client side of the etcd API: what a client asks an endpoint, and what it is told.
+//!
+//! Contract: plain serde data. `ClientError`'s `Display` is etcd 3.4's error text, word for
+//! word (etcdctl prints it after "Error: "). The engine fills `ResponseHeader` the way
+//! etcd does: the answering member's id, its store revision and raft term.
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::{
+    AlarmMember, DeleteRangeRequest, DeleteRangeResponse, Event, LeaseInfo, PutRequest, PutResponse,
+    RangeRequest, RangeResponse, StoreError, TxnRequest, TxnResponse,
+};
+
+use super::NodeId;
+
+/// One etcd v3 call, as `etcdctl` makes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientOp {
+    Put(PutRequest),
+    Range(RangeRequest),
+    DeleteRange(DeleteRangeRequest),
+    Txn(TxnRequest),
+    Compact { revision: i64, physical: bool },
+    LeaseGrant { ttl_secs: i64 },
+    LeaseRevoke { id: i64 },
+    LeaseKeepAlive { id: i64 },
+    LeaseTimeToLive { id: i64, keys: bool },
+    LeaseList,
+    AlarmList,
+    AlarmDisarm,
+    Defrag,
+    MemberList,
+    MemberAdd { name: String, learner: bool },
+    MemberPromote { member_id: u64 },
+    MemberRemove { member_id: u64 },
+    Status,
+    Health,
+    SnapshotSave { path: String },
+    Watch { key: Vec<u8>, range_end: Vec<u8>, start_revision: i64, prev_kv: bool },
+    WatchCancel { watch_id: u64 },
+}
+
+impl ClientOp {
+    /// Calls that change state go through raft; a learner refuses them (and linearizable
+    /// reads), serving only serializable ranges and status, as etcd 3.4's interceptor does.
+    pub fn allowed_on_learner(&self) -> bool {
+        match self {
+            ClientOp::Range(r) => r.serializable,
+            ClientOp::Status | ClientOp::SnapshotSave { .. } | ClientOp::Defrag => true,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseHeader {
+    pub cluster_id: u64,
+    pub member_id: u64,
+    pub revision: i64,
+    pub raft_term: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberInfo {
+    pub id: u64,
+    pub name: String,
+    pub peer_urls: Vec<String>,
+    pub client_urls: Vec<String>,
+    pub is_learner: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointStatusInfo {
+    pub endpoint: String,
+    pub version: String,
+    pub db_size: i64,
+    pub db_size_in_use: i64,
+    /// Member id of the leader this member knows, 0 if none.
+    pub leader: u64,
+    pub is_learner: bool,
+    pub raft_index: u64,
+    pub raft_term: u64,
+    pub raft_applied_index: u64,
+    pub errors: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientResult {
+    Put(PutResponse),
+    Range(RangeResponse),
+    DeleteRange(DeleteRangeResponse),
+    Txn(TxnResponse),
+    Compacted { revision: i64 },
+    LeaseGranted { id: i64, ttl_secs: i64 },
+    LeaseRevoked { id: i64 },
+    LeaseKeptAlive { id: i64, ttl_secs: i64 },
+    LeaseTimeToLive { id: i64, info: Option<LeaseInfo> },
+    Leases(Vec<i64>),
+    Alarms(Vec<AlarmMember>),
+    Defragmented { endpoint: String },
+    Members { cluster_id: u64, members: Vec<MemberInfo> },
+    MemberAdded { cluster_id: u64, member: MemberInfo, members: Vec<MemberInfo> },
+    MemberPromoted { cluster_id: u64, member_id: u64 },
+    MemberRemoved { cluster_id: u64, member_id: u64 },
+    Status(EndpointStatusInfo),
+    Healthy { endpoint: String, took_ms: u64 },
+    SnapshotSaved { path: String, size: u64 },
+    WatchCreated { watch_id: u64 },
+    WatchCanceled { watch_id: u64 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum ClientError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The client gave up after its command timeout (etcdctl's --command-timeout).
+    #[error("context deadline exceeded")]
+    DeadlineExceeded,
+    #[error("etcdserver: request timed out")]
+    RequestTimedOut,
+    #[error("etcdserver: rpc not supported for learner")]
+    NotSupportedForLearner,
+    #[error("etcdserver: unhealthy cluster")]
+    UnhealthyCluster,
+    #[error("etcdserver: member not found")]
+    MemberNotFound,
+    #[error("etcdserver: can only promote a learner member")]
+    MemberNotLearner,
+    #[error("etcdserver: can only promote a learner member which is in sync with leader")]
+    LearnerNotReady,
+    #[error("etcdserver: too many learner members in cluster")]
+    TooManyLearners,
+    #[error("etcdserver: re-configuration failed due to not enough started members")]
+    NotEnoughStartedMembers,
+    #[error("etcdserver: member ID already exist")]
+    MemberIdExists,
+    #[error("etcdserver: Peer URLs already exists")]
+    PeerUrlExists,
+    #[error("the lab has room for nine members (n1 to n9); remove one first")]
+    NoRoom,
+    #[error("etcdserver: server stopped")]
+    Stopped,
+    #[error("watch {0} not found")]
+    WatchNotFound(u64),
+    #[error("{0}")]
+    Other(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientReply {
+    pub req_id: u64,
+    pub endpoint: NodeId,
+    pub header: ResponseHeader,
+    pub result: Result<ClientResult, ClientError>,
+}
+
+/// Events a watch delivered, in one batch (one applied entry), as etcd sends them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchBatch {
+    pub watch_id: u64,
+    pub header: ResponseHeader,
+    pub events: Vec<Event>,
+    /// Set when the watch ends because its start revision was compacted.
+    pub compact_revision: i64,
+    pub canceled: bool,
+}

@@ -1,0 +1,662 @@
+//! The cluster: nodes, network, clock and trace, and the event loop that drives them.
+//!
+//! Contract: `apply` validates an action before touching anything, so a rejected action
+//! leaves the cluster (and its trace hash) unchanged. Time only moves inside `apply`, one
+//! event at a time, in a fixed order for ties: deliveries, then ticks (by node id), then
+//! client deadlines. Every loop that "runs until" something is capped.
+
+use std::collections::BTreeMap;
+
+use raft::eraftpb::{ConfChange, ConfChangeType, Entry, EntryType, Message, MessageType};
+use raft::SnapshotStatus;
+use protobuf::Message as _;
+
+use super::action::Action;
+use super::client::{ClientOp, ClientReply, WatchBatch};
+use super::config::{ClusterConfig, MAX_NODES};
+use super::disk::Disk;
+use super::message::MessageView;
+use super::network::{InFlight, LinkFault, Network, SendOutcome};
+use super::node::{ApplyNote, Node};
+use super::requests::{Pending, Watcher};
+use super::rng::{SimRng, Stream};
+use super::trace::{DropReason, Trace, TraceEvent, TraceMode};
+use super::NodeId;
+
+/// Why an action was refused. The text says what is wrong in the learner's words.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ActionError(pub String);
+
+fn err<T>(msg: impl Into<String>) -> Result<T, ActionError> {
+    Err(ActionError(msg.into()))
+}
+
+/// Bound on events processed by one action, so no action can spin forever.
+const MAX_EVENTS_PER_ACTION: u64 = 50_000_000;
+/// Bound on Ready passes per raft call; raft-rs settles in two or three.
+const MAX_READY_PASSES: usize = 64;
+
+pub struct Cluster {
+    pub(crate) cfg: ClusterConfig,
+    pub(crate) now_ms: u64,
+    pub(crate) nodes: BTreeMap<NodeId, Node>,
+    pub(crate) network: Network,
+    pub(crate) trace: Trace,
+    pub(crate) ids: SimRng,
+    pub(crate) cluster_id: u64,
+    pub(crate) pending: BTreeMap<u64, Pending>,
+    pub(crate) replies: BTreeMap<u64, ClientReply>,
+    pub(crate) watchers: BTreeMap<u64, Watcher>,
+    pub(crate) watch_batches: Vec<(u64, NodeId, WatchBatch)>,
+    pub(crate) next_watch_id: u64,
+    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    /// Lease ids each member has handed out, for etcd-style id generation.
+    pub(crate) lease_seq: BTreeMap<NodeId, u64>,
+    /// Leases whose revoke the leader has proposed and not yet seen applied.
+    pub(crate) revoking: std::collections::BTreeSet<i64>,
+    /// Every action applied so far, with the clock before it: the run's replay script.
+    pub(crate) log: Vec<(u64, Action)>,
+    pub(crate) events_processed: u64,
+}
+
+impl Cluster {
+    pub fn new(cfg: ClusterConfig) -> Result<Self, ActionError> {
+        Self::with_mode(cfg, TraceMode::Full)
+    }
+
+    pub fn with_mode(cfg: ClusterConfig, mode: TraceMode) -> Result<Self, ActionError> {
+        cfg.validate().map_err(ActionError)?;
+        let mut ids = SimRng::derive(cfg.seed, Stream::Ids, 0);
+        let cluster_id = etcd_style_id(&mut ids);
+        let network = Network::new(SimRng::derive(cfg.seed, Stream::Network, 0), cfg.latency_ms, cfg.jitter_ms);
+        let mut c = Cluster {
+            cfg,
+            now_ms: 0,
+            nodes: BTreeMap::new(),
+            network,
+            trace: Trace::new(mode),
+            ids,
+            cluster_id,
+            pending: BTreeMap::new(),
+            replies: BTreeMap::new(),
+            watchers: BTreeMap::new(),
+            watch_batches: Vec::new(),
+            next_watch_id: 1,
+            files: BTreeMap::new(),
+            lease_seq: BTreeMap::new(),
+            revoking: Default::default(),
+            log: Vec::new(),
+            events_processed: 0,
+        };
+        c.bootstrap(None)?;
+        Ok(c)
+    }
+
+    /// Creates the initial members: etcd's bootstrap log (one AddNode per voter at term 1),
+    /// or, when restoring, a snapshot at that index carrying the saved store.
+    fn bootstrap(&mut self, restore: Option<Vec<u8>>) -> Result<(), ActionError> {
+        let n = self.cfg.nodes;
+        let mut entries = Vec::new();
+        for id in 1..=n {
+            let mut cc = ConfChange::default();
+            cc.set_change_type(ConfChangeType::AddNode);
+            cc.node_id = id;
+            let mut e = Entry::default();
+            e.set_entry_type(EntryType::EntryConfChange);
+            e.term = 1;
+            e.index = id;
+            e.data = cc.write_to_bytes().unwrap_or_default().into();
+            entries.push(e);
+        }
+        for id in 1..=n {
+            let member_id = etcd_style_id(&mut self.ids);
+            let disk = match &restore {
+                None => Disk::bootstrap(entries.clone()),
+                Some(data) => {
+                    let disk = Disk::new();
+                    let mut cs = raft::eraftpb::ConfState::default();
+                    cs.voters = (1..=n).collect();
+                    disk.set_hard_state({
+                        let mut hs = raft::eraftpb::HardState::default();
+                        hs.term = 1;
+                        hs.commit = n;
+                        hs
+                    });
+                    disk.create_snapshot(n, 1, cs, data.clone(), n + 1);
+                    disk
+                }
+            };
+            self.add_slot(id, member_id, format!("n{id}"), disk);
+            self.start_node(id)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn add_slot(&mut self, id: NodeId, member_id: u64, name: String, disk: Disk) {
+        let timeouts = SimRng::derive(self.cfg.seed, Stream::Timeouts, id);
+        let phase = SimRng::derive(self.cfg.seed, Stream::TickPhase, id).below(self.cfg.tick_ms);
+        self.nodes.insert(id, Node::new(id, member_id, name, disk, timeouts, phase));
+    }
+
+    pub(crate) fn start_node(&mut self, id: NodeId) -> Result<(), ActionError> {
+        let now = self.now_ms;
+        let cfg = self.cfg.clone();
+        let Some(node) = self.nodes.get_mut(&id) else { return err(format!("n{id} does not exist")) };
+        node.start(&cfg, now, &mut self.trace).map_err(ActionError)?;
+        node.record_state(now, &mut self.trace);
+        self.drain_ready(id);
+        Ok(())
+    }
+
+    // ---- reading ----
+
+    pub fn config(&self) -> &ClusterConfig {
+        &self.cfg
+    }
+
+    pub fn now_ms(&self) -> u64 {
+        self.now_ms
+    }
+
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    pub fn trace_hash(&self) -> u64 {
+        self.trace.hash()
+    }
+
+    pub fn cluster_id(&self) -> u64 {
+        self.cluster_id
+    }
+
+    pub fn actions(&self) -> &[(u64, Action)] {
+        &self.log
+    }
+
+    pub fn reply(&self, req_id: u64) -> Option<&ClientReply> {
+        self.replies.get(&req_id)
+    }
+
+    pub fn is_pending(&self, req_id: u64) -> bool {
+        self.pending.contains_key(&req_id)
+    }
+
+    /// Watch batches delivered so far: (watch id, node, batch).
+    pub fn watch_batches(&self) -> &[(u64, NodeId, WatchBatch)] {
+        &self.watch_batches
+    }
+
+    pub fn files(&self) -> &BTreeMap<String, Vec<u8>> {
+        &self.files
+    }
+
+    /// A request id not used yet in this run.
+    pub fn fresh_req_id(&self) -> u64 {
+        let used_max = self.log.iter().filter_map(|(_, a)| match a {
+            Action::Client { req_id, .. } => Some(*req_id),
+            _ => None,
+        });
+        used_max.max().unwrap_or(0) + 1
+    }
+
+    pub fn node_ids(&self) -> Vec<NodeId> {
+        self.nodes.keys().copied().collect()
+    }
+
+    pub(crate) fn node(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(&id)
+    }
+
+    pub fn is_alive(&self, id: NodeId) -> bool {
+        self.nodes.get(&id).is_some_and(|n| n.is_alive())
+    }
+
+    /// The leader with the highest term among live nodes, if any.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.nodes
+            .values()
+            .filter_map(|n| n.live.as_ref().map(|l| (n.id, l)))
+            .filter(|(_, l)| l.raw.raft.state == raft::StateRole::Leader)
+            .max_by_key(|(id, l)| (l.raw.raft.term, std::cmp::Reverse(*id)))
+            .map(|(id, _)| id)
+    }
+
+    pub fn events_processed(&self) -> u64 {
+        self.events_processed
+    }
+
+    // ---- changing ----
+
+    /// Applies one action. On error nothing changed.
+    pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
+        self.check(&action)?;
+        let before = self.now_ms;
+        self.trace.push(self.now_ms, TraceEvent::Action(action.clone()));
+        self.log.push((before, action.clone()));
+        self.perform(action);
+        Ok(())
+    }
+
+    fn need_node(&self, id: NodeId) -> Result<&Node, ActionError> {
+        match self.nodes.get(&id) {
+            Some(n) => Ok(n),
+            None if (1..=MAX_NODES).contains(&id) => err(format!("n{id} is not a member of this cluster")),
+            None => err(format!("unknown node n{id}: nodes are n1 to n{MAX_NODES}")),
+        }
+    }
+
+    fn need_live(&self, id: NodeId) -> Result<&Node, ActionError> {
+        let n = self.need_node(id)?;
+        if n.removed {
+            return err(format!("n{id} was removed from the cluster"));
+        }
+        if !n.is_alive() {
+            return err(format!("n{id} is down; restart it first"));
+        }
+        Ok(n)
+    }
+
+    /// Everything that can make an action fail is checked here, before any change.
+    fn check(&self, action: &Action) -> Result<(), ActionError> {
+        match action {
+            Action::Kill(id) => {
+                self.need_live(*id)?;
+            }
+            Action::Restart(id) => {
+                let n = self.need_node(*id)?;
+                if n.removed {
+                    return err(format!("n{id} was removed from the cluster and cannot restart"));
+                }
+                if n.is_alive() {
+                    return err(format!("n{id} is already running"));
+                }
+            }
+            Action::Partition(groups) => {
+                let mut seen = std::collections::BTreeSet::new();
+                for g in groups {
+                    if g.is_empty() {
+                        return err("a partition group cannot be empty");
+                    }
+                    for id in g {
+                        self.need_node(*id)?;
+                        if !seen.insert(*id) {
+                            return err(format!("n{id} appears in two partition groups"));
+                        }
+                    }
+                }
+                if groups.is_empty() {
+                    return err("partition needs at least one group");
+                }
+            }
+            Action::Cut { from, to } | Action::Restore { from, to } | Action::LinkDropRate { from, to, .. } | Action::LinkDelay { from, to, .. } => {
+                self.need_node(*from)?;
+                self.need_node(*to)?;
+                if from == to {
+                    return err(format!("a link joins two different nodes, got n{from} twice"));
+                }
+                if let Action::LinkDropRate { ppm, .. } = action {
+                    if *ppm > 1_000_000 {
+                        return err("a drop rate is at most 100%");
+                    }
+                }
+                if let Action::LinkDelay { extra_ms, .. } = action {
+                    if *extra_ms > 3_600_000 {
+                        return err("a link delay is at most one hour");
+                    }
+                }
+            }
+            Action::Heal | Action::Step => {}
+            Action::DropMessage(id) | Action::DeliverMessage(id) | Action::DuplicateMessage(id) | Action::DelayMessage { id, .. } => {
+                if self.network.get(*id).is_none() {
+                    return err(format!("no message #{id} is in flight"));
+                }
+                if let Action::DelayMessage { by_ms, .. } = action {
+                    if *by_ms > 3_600_000 {
+                        return err("a message can be delayed by at most one hour");
+                    }
+                }
+            }
+            Action::SetLatency { base_ms, jitter_ms } => {
+                if *base_ms > 60_000 || *jitter_ms > 60_000 {
+                    return err("latency and jitter are at most 60s");
+                }
+            }
+            Action::Tick(n) => {
+                if *n == 0 || *n > 1_000_000 {
+                    return err("tick takes 1 to 1000000 ticks");
+                }
+            }
+            Action::Advance(ms) => {
+                if *ms > 24 * 3_600_000 {
+                    return err("run at most 24h at a time");
+                }
+            }
+            Action::Campaign(id) => {
+                let n = self.need_live(*id)?;
+                let live = n.live.as_ref().map(|l| l.raw.raft.promotable()).unwrap_or(false);
+                if !live {
+                    return err(format!("n{id} is not a voter, so it cannot campaign"));
+                }
+            }
+            Action::TransferLeader(id) => {
+                self.need_live(*id)?;
+                if self.leader().is_none() {
+                    return err("there is no leader to transfer leadership from");
+                }
+            }
+            Action::Client { req_id, endpoint, op } => {
+                if *req_id == 0 || self.replies.contains_key(req_id) || self.pending.contains_key(req_id) {
+                    return err(format!("request id {req_id} is already used"));
+                }
+                self.need_node(*endpoint)?;
+                if let ClientOp::WatchCancel { watch_id } = op {
+                    if !self.watchers.contains_key(watch_id) {
+                        return err(format!("watch {watch_id} not found"));
+                    }
+                }
+            }
+            Action::RestoreSnapshot { path } => {
+                let Some(data) = self.files.get(path) else {
+                    return err(format!("snapshot restore: open {path}: no such file or directory"));
+                };
+                if let Err(e) = crate::store::Store::from_snapshot(data) {
+                    return err(format!("snapshot restore: {path}: {e}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn perform(&mut self, action: Action) {
+        match action {
+            Action::Kill(id) => self.kill(id),
+            Action::Restart(id) => {
+                self.trace.push(self.now_ms, TraceEvent::Restarted { node: id });
+                if let Err(e) = self.start_node(id) {
+                    self.trace_warn(id, e.0);
+                }
+            }
+            Action::Partition(groups) => {
+                self.network.heal_cuts();
+                let mut group_of: BTreeMap<NodeId, usize> = BTreeMap::new();
+                for (g, ids) in groups.iter().enumerate() {
+                    for id in ids {
+                        group_of.insert(*id, g);
+                    }
+                }
+                let ids = self.node_ids();
+                for a in &ids {
+                    for b in &ids {
+                        let ga = group_of.get(a).copied().unwrap_or(usize::MAX);
+                        let gb = group_of.get(b).copied().unwrap_or(usize::MAX);
+                        if a != b && ga != gb {
+                            self.network.cut(*a, *b);
+                        }
+                    }
+                }
+            }
+            Action::Cut { from, to } => self.network.cut(from, to),
+            Action::Restore { from, to } => self.network.restore(from, to),
+            Action::Heal => self.network.heal(),
+            Action::DropMessage(id) => {
+                if let Some(m) = self.network.take(id) {
+                    self.dropped(m, DropReason::ByHand);
+                }
+            }
+            Action::DeliverMessage(id) => {
+                if let Some(m) = self.network.take(id) {
+                    self.deliver(m);
+                }
+            }
+            Action::DelayMessage { id, by_ms } => {
+                self.network.delay(id, by_ms);
+            }
+            Action::DuplicateMessage(id) => {
+                if let Some((new_id, at)) = self.network.duplicate(id) {
+                    if let Some(m) = self.network.get(new_id) {
+                        let view = MessageView::from(&m.msg);
+                        self.trace.push(self.now_ms, TraceEvent::MessageSent { id: new_id, deliver_at_ms: at, msg: view });
+                    }
+                }
+            }
+            Action::LinkDropRate { from, to, ppm } => {
+                let f = self.network.fault(from, to);
+                self.network.set_fault(from, to, LinkFault { drop_ppm: ppm, ..f });
+            }
+            Action::LinkDelay { from, to, extra_ms } => {
+                let f = self.network.fault(from, to);
+                self.network.set_fault(from, to, LinkFault { extra_ms, ..f });
+            }
+            Action::SetLatency { base_ms, jitter_ms } => {
+                self.network.base_ms = base_ms;
+                self.network.jitter_ms = jitter_ms;
+            }
+            Action::Tick(n) => {
+                let target = self.now_ms + n * self.cfg.tick_ms;
+                self.run_until(target);
+            }
+            Action::Advance(ms) => {
+                let target = self.now_ms + ms;
+                self.run_until(target);
+            }
+            Action::Step => {
+                if let Some(t) = self.next_event_ms() {
+                    self.now_ms = self.now_ms.max(t);
+                    self.process_one();
+                }
+            }
+            Action::Campaign(id) => self.with_raw(id, |raw| {
+                let _ = raw.campaign();
+            }),
+            Action::TransferLeader(id) => {
+                if let Some(l) = self.leader() {
+                    self.with_raw(l, |raw| raw.transfer_leader(id));
+                }
+            }
+            Action::Client { req_id, endpoint, op } => self.submit(req_id, endpoint, op),
+            Action::RestoreSnapshot { path } => {
+                if let Some(data) = self.files.get(&path).cloned() {
+                    self.restore_cluster(data);
+                }
+            }
+        }
+    }
+
+    /// Runs `f` on a live node's `RawNode`, then re-pins its timeout and drains its Ready.
+    pub(crate) fn with_raw(&mut self, id: NodeId, f: impl FnOnce(&mut raft::RawNode<Disk>)) {
+        let now = self.now_ms;
+        let Some(node) = self.nodes.get_mut(&id) else { return };
+        let Some(live) = node.live.as_mut() else { return };
+        f(&mut live.raw);
+        node.after_call(now, &mut self.trace);
+        node.record_state(now, &mut self.trace);
+        self.drain_ready(id);
+    }
+
+    pub(crate) fn trace_warn(&mut self, node: NodeId, text: String) {
+        let line = super::logger::RaftLogLine { level: "warn".into(), text };
+        self.trace.push(self.now_ms, TraceEvent::RaftLog { node, line });
+    }
+
+    fn kill(&mut self, id: NodeId) {
+        if let Some(n) = self.nodes.get_mut(&id) {
+            n.kill();
+        }
+        self.trace.push(self.now_ms, TraceEvent::Crashed { node: id });
+        self.drop_watchers_on(id);
+    }
+
+    /// `etcdctl snapshot restore`: a fresh cluster (new cluster id, term 1) of the same size
+    /// whose members all start from the saved store. Files survive; everything else is new.
+    fn restore_cluster(&mut self, data: Vec<u8>) {
+        for id in self.node_ids() {
+            self.kill(id);
+        }
+        self.nodes.clear();
+        self.network = Network::new(
+            SimRng::derive(self.cfg.seed ^ self.now_ms, Stream::Network, 1),
+            self.network.base_ms,
+            self.network.jitter_ms,
+        );
+        self.pending.clear();
+        self.revoking.clear();
+        self.cluster_id = etcd_style_id(&mut self.ids);
+        if let Err(e) = self.bootstrap(Some(data)) {
+            self.trace_warn(0, e.0);
+        }
+    }
+
+    // ---- the event loop ----
+
+    pub(crate) fn next_event_ms(&self) -> Option<u64> {
+        let delivery = self.network.next_delivery_ms();
+        let tick = self.nodes.values().filter(|n| n.is_alive()).map(|n| n.next_tick_ms).min();
+        let deadline = self.pending.values().map(|p| p.deadline_ms).min();
+        [delivery, tick, deadline].into_iter().flatten().min()
+    }
+
+    fn run_until(&mut self, target: u64) {
+        let mut budget = MAX_EVENTS_PER_ACTION;
+        while let Some(t) = self.next_event_ms() {
+            if t > target || budget == 0 {
+                break;
+            }
+            budget -= 1;
+            self.now_ms = self.now_ms.max(t);
+            self.process_one();
+        }
+        self.now_ms = self.now_ms.max(target);
+    }
+
+    /// Processes the one earliest event at `now`: a delivery, else a tick, else a deadline.
+    fn process_one(&mut self) {
+        self.events_processed += 1;
+        let now = self.now_ms;
+        if let Some(m) = self.network.pop_due(now) {
+            self.deliver(m);
+            return;
+        }
+        let tick = self.nodes.values().filter(|n| n.is_alive() && n.next_tick_ms <= now).map(|n| n.id).next();
+        if let Some(id) = tick {
+            self.tick_node(id);
+            return;
+        }
+        let due = self.pending.iter().find(|(_, p)| p.deadline_ms <= now).map(|(id, _)| *id);
+        if let Some(req_id) = due {
+            self.expire(req_id);
+        }
+    }
+
+    fn tick_node(&mut self, id: NodeId) {
+        let cfg = self.cfg.clone();
+        let now = self.now_ms;
+        if let Some(n) = self.nodes.get_mut(&id) {
+            n.schedule_next_tick(&cfg, now);
+        }
+        self.with_raw(id, |raw| {
+            raw.tick();
+        });
+        self.on_tick(id);
+    }
+
+    pub(crate) fn send_all(&mut self, msgs: Vec<Message>) {
+        for m in msgs {
+            let view = MessageView::from(&m);
+            let is_snap = m.get_msg_type() == MessageType::MsgSnapshot;
+            let (from, to) = (m.from, m.to);
+            match self.network.send(self.now_ms, m) {
+                (SendOutcome::Queued { id, deliver_at_ms }, Some(inflight)) => {
+                    self.trace.push(self.now_ms, TraceEvent::MessageSent { id, deliver_at_ms, msg: view });
+                    self.network.enqueue(inflight);
+                }
+                (outcome, _) => {
+                    let (id, reason) = match outcome {
+                        SendOutcome::Dropped { id, reason } => (id, reason),
+                        SendOutcome::Queued { id, .. } => (id, DropReason::Chance),
+                    };
+                    self.trace.push(self.now_ms, TraceEvent::MessageSent { id, deliver_at_ms: self.now_ms, msg: view });
+                    self.trace.push(self.now_ms, TraceEvent::MessageDropped { id, from, to, reason });
+                    if is_snap {
+                        self.with_raw(from, |raw| raw.report_snapshot(to, SnapshotStatus::Failure));
+                    }
+                }
+            }
+        }
+    }
+
+    fn dropped(&mut self, m: InFlight, reason: DropReason) {
+        self.trace.push(self.now_ms, TraceEvent::MessageDropped { id: m.id, from: m.from, to: m.to, reason });
+        if m.msg.get_msg_type() == MessageType::MsgSnapshot {
+            // etcd's transport reports a failed snapshot send, so the leader retries.
+            self.with_raw(m.from, |raw| raw.report_snapshot(m.to, SnapshotStatus::Failure));
+        }
+    }
+
+    fn deliver(&mut self, m: InFlight) {
+        let alive = self.nodes.get(&m.to).is_some_and(|n| n.is_alive());
+        if !alive {
+            return self.dropped(m, DropReason::NodeDown);
+        }
+        if self.network.is_cut(m.from, m.to) {
+            return self.dropped(m, DropReason::LinkCut);
+        }
+        self.trace.push(self.now_ms, TraceEvent::MessageDelivered { id: m.id, from: m.from, to: m.to });
+        let is_snap = m.msg.get_msg_type() == MessageType::MsgSnapshot;
+        let (from, to) = (m.from, m.to);
+        self.with_raw(to, |raw| {
+            let _ = raw.step(m.msg);
+        });
+        if is_snap {
+            self.with_raw(from, |raw| raw.report_snapshot(to, SnapshotStatus::Finish));
+        }
+    }
+
+    /// Runs the Ready loop on a node until it has nothing more to say.
+    pub(crate) fn drain_ready(&mut self, id: NodeId) {
+        let cfg = self.cfg.clone();
+        for _ in 0..MAX_READY_PASSES {
+            let now = self.now_ms;
+            let Some(node) = self.nodes.get_mut(&id) else { return };
+            let has = node.live.as_ref().is_some_and(|l| l.raw.has_ready());
+            if !has {
+                break;
+            }
+            let out = node.handle_ready(&cfg, now, &mut self.trace);
+            let commit = node.live.as_ref().map(|l| l.commit).unwrap_or(0);
+            if commit < node.max_commit_seen {
+                // Recorded for the invariant checker; raft-rs guarantees this never happens.
+                self.trace_warn(id, format!("commit index moved back to {commit}"));
+            }
+            self.send_all(out.messages);
+            for note in out.notes {
+                self.on_applied(id, note);
+            }
+            self.on_read_states(id, out.read_states);
+        }
+        self.after_ready(id);
+    }
+
+    fn on_applied(&mut self, id: NodeId, note: ApplyNote) {
+        match note {
+            ApplyNote::Empty { .. } => {}
+            ApplyNote::Request { index: _, proposal, applied } => self.on_request_applied(id, proposal, applied),
+            ApplyNote::ConfChange { index: _, changes, context } => self.on_conf_change_applied(id, changes, context),
+        }
+    }
+}
+
+/// A 64-bit id printed as 16 hex digits, like etcd's member and cluster ids.
+pub(crate) fn etcd_style_id(rng: &mut SimRng) -> u64 {
+    0x1000_0000_0000_0000 + rng.below(0xe000_0000_0000_0000)
+}
+
+impl Network {
+    pub(crate) fn heal_cuts(&mut self) {
+        let cuts: Vec<(NodeId, NodeId)> = self.cut_links().copied().collect();
+        for (a, b) in cuts {
+            self.restore(a, b);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! A cluster's configuration: size, timing, raft options, store limits and network defaults.
+//!
+//! Contract: `ClusterConfig` plus the seed and the action list fully determine a run.
+//! `validate` rejects anything the engine cannot honour, with a message naming the field.
+
+use serde::{Deserialize, Serialize};
+
+/// The largest cluster the lab draws (n1…n9).
+pub const MAX_NODES: u64 = 9;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClusterConfig {
+    /// Initial voters, n1..=nodes.
+    pub nodes: u64,
+    pub seed: u64,
+    /// etcd's heartbeat interval is one tick of 100 ms.
+    pub tick_ms: u64,
+    pub heartbeat_tick: u64,
+    /// etcd's election timeout of 1000 ms is ten ticks.
+    pub election_tick: u64,
+    pub pre_vote: bool,
+    pub check_quorum: bool,
+    /// etcd's --snapshot-count: applied entries between snapshots.
+    pub snapshot_count: u64,
+    /// Entries kept behind a snapshot so slow followers can catch up without one
+    /// (etcd's SnapshotCatchUpEntries, 5000).
+    pub snapshot_catchup_entries: u64,
+    /// etcd's --quota-backend-bytes (default 2 GiB).
+    pub quota_backend_bytes: u64,
+    /// One-way link latency: base plus a uniform jitter in [0, jitter].
+    pub latency_ms: u64,
+    pub jitter_ms: u64,
+    /// etcdctl's --command-timeout.
+    pub command_timeout_ms: u64,
+    /// Whether raft-rs's own log lines are kept in the trace.
+    pub record_raft_log: bool,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            nodes: 3,
+            seed: 1,
+            tick_ms: 100,
+            heartbeat_tick: 1,
+            election_tick: 10,
+            pre_vote: false,
+            check_quorum: false,
+            snapshot_count: 10_000,
+            snapshot_catchup_entries: 5_000,
+            quota_backend_bytes: 2 * 1024 * 1024 * 1024,
+            latency_ms: 2,
+            jitter_ms: 3,
+            command_timeout_ms: 5_000,
+            record_raft_log: true,
+        }
+    }
+}
+
+impl ClusterConfig {
+    pub fn with_nodes(nodes: u64, seed: u64) -> Self {
+        ClusterConfig { nodes, seed, ..Default::default() }
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=MAX_NODES).contains(&self.nodes) {
+            return Err(format!("nodes must be 1 to {MAX_NODES}, got {}", self.nodes));
+        }
+        if self.tick_ms == 0 || self.tick_ms > 60_000 {
+            return Err(format!("tick_ms must be 1 to 60000, got {}", self.tick_ms));
+        }
+        if self.heartbeat_tick == 0 || self.heartbeat_tick > 1000 {
+            return Err(format!("heartbeat_tick must be 1 to 1000, got {}", self.heartbeat_tick));
+        }
+        if self.election_tick <= self.heartbeat_tick || self.election_tick > 10_000 {
+            return Err(format!(
+                "election_tick must be greater than heartbeat_tick ({}) and at most 10000, got {}",
+                self.heartbeat_tick, self.election_tick
+            ));
+        }
+        if self.snapshot_count == 0 {
+            return Err("snapshot_count must be at least 1".into());
+        }
+        if self.latency_ms > 60_000 || self.jitter_ms > 60_000 {
+            return Err("latency_ms and jitter_ms must be at most 60000".into());
+        }
+        if self.command_timeout_ms == 0 || self.command_timeout_ms > 3_600_000 {
+            return Err(format!("command_timeout_ms must be 1 to 3600000, got {}", self.command_timeout_ms));
+        }
+        Ok(())
+    }
+
+    pub fn election_timeout_ms(&self) -> u64 {
+        self.election_tick * self.tick_ms
+    }
+
+    /// etcd's minimum lease TTL: ceil(1.5 × election timeout) in seconds, so a lease cannot
+    /// expire during a leader election.
+    pub fn min_lease_ttl_secs(&self) -> i64 {
+        let min_ms = (3 * self.election_tick / 2) * self.tick_ms;
+        min_ms.div_ceil(1000) as i64
+    }
+}

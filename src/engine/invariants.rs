@@ -1,0 +1,171 @@
+//! Raft's safety properties, checked from outside the engine after any step.
+//!
+//! Contract: `Checker` reads the cluster (never changes it) and remembers what it has seen
+//! across calls — who led each term, the one true committed entry at each index, each
+//! node's highest commit — so each call checks only what is new. It reports the first
+//! violation with the invariant's name and the evidence.
+
+use std::collections::BTreeMap;
+
+use raft::eraftpb::Entry;
+
+use super::cluster::Cluster;
+use super::trace::fnv1a;
+use super::NodeId;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub invariant: &'static str,
+    pub detail: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} violated: {}", self.invariant, self.detail)
+    }
+}
+
+#[derive(Default)]
+pub struct Checker {
+    leaders: BTreeMap<u64, NodeId>,
+    /// Committed entries as first seen anywhere: index → (term, payload hash).
+    committed: BTreeMap<u64, (u64, u64)>,
+    max_commit: BTreeMap<NodeId, u64>,
+    checked_upto: BTreeMap<NodeId, u64>,
+}
+
+fn digest(e: &Entry) -> (u64, u64) {
+    (e.term, fnv1a(fnv1a(0xcbf2_9ce4_8422_2325, &[e.get_entry_type() as u8]), &e.data))
+}
+
+fn violation<T>(invariant: &'static str, detail: String) -> Result<T, Violation> {
+    Err(Violation { invariant, detail })
+}
+
+impl Checker {
+    pub fn new() -> Self {
+        Checker::default()
+    }
+
+    pub fn check(&mut self, c: &Cluster) -> Result<(), Violation> {
+        self.election_safety(c)?;
+        self.commit_monotonic(c)?;
+        self.state_machine_safety(c)?;
+        self.log_matching(c)?;
+        Ok(())
+    }
+
+    /// At most one leader per term; a leader that is new to its term must hold every entry
+    /// committed so far (leader completeness).
+    fn election_safety(&mut self, c: &Cluster) -> Result<(), Violation> {
+        for n in c.nodes.values() {
+            let Some(live) = n.live.as_ref() else { continue };
+            let r = &live.raw.raft;
+            if r.state != raft::StateRole::Leader {
+                continue;
+            }
+            match self.leaders.get(&r.term) {
+                Some(&other) if other != n.id => {
+                    return violation("election safety", format!("n{other} and n{} both led term {}", n.id, r.term));
+                }
+                Some(_) => {}
+                None => {
+                    self.leaders.insert(r.term, n.id);
+                    let first = n.disk.first_index();
+                    for (&index, &(term, hash)) in self.committed.range(first..) {
+                        match n.disk.entry(index).map(|e| digest(&e)) {
+                            Some((t, h)) if t == term && h == hash => {}
+                            Some((t, _)) => {
+                                return violation(
+                                    "leader completeness",
+                                    format!("n{} leads term {} but holds term {t} at committed index {index} (committed term {term})", n.id, r.term),
+                                )
+                            }
+                            None => {
+                                return violation(
+                                    "leader completeness",
+                                    format!("n{} leads term {} but lacks committed index {index}", n.id, r.term),
+                                )
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn commit_monotonic(&mut self, c: &Cluster) -> Result<(), Violation> {
+        for n in c.nodes.values() {
+            let commit = match n.live.as_ref() {
+                Some(l) => l.raw.raft.raft_log.committed,
+                None => n.disk.core().hard_state.commit,
+            };
+            let seen = self.max_commit.entry(n.id).or_insert(0);
+            if commit < *seen {
+                return violation("commit index monotonic", format!("n{} commit went back from {} to {commit}", n.id, *seen));
+            }
+            *seen = commit;
+        }
+        Ok(())
+    }
+
+    /// No two nodes commit (and so apply) different entries at the same index.
+    fn state_machine_safety(&mut self, c: &Cluster) -> Result<(), Violation> {
+        for n in c.nodes.values() {
+            let Some(live) = n.live.as_ref() else { continue };
+            let commit = live.raw.raft.raft_log.committed;
+            let from = self.checked_upto.get(&n.id).copied().unwrap_or(0).max(n.disk.first_index().saturating_sub(1)) + 1;
+            for index in from..=commit {
+                let Some(e) = n.disk.entry(index) else { continue };
+                let d = digest(&e);
+                match self.committed.get(&index) {
+                    Some(&seen) if seen != d => {
+                        return violation(
+                            "state machine safety",
+                            format!("n{} committed term {} at index {index}, but term {} was committed there before", n.id, d.0, seen.0),
+                        );
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.committed.insert(index, d);
+                    }
+                }
+            }
+            self.checked_upto.insert(n.id, commit);
+        }
+        Ok(())
+    }
+
+    /// If two logs hold an entry with the same index and term, they agree on every entry up
+    /// to it.
+    fn log_matching(&self, c: &Cluster) -> Result<(), Violation> {
+        let nodes: Vec<_> = c.nodes.values().filter(|n| !n.removed).collect();
+        for (i, a) in nodes.iter().enumerate() {
+            for b in &nodes[i + 1..] {
+                let ca = a.disk.core();
+                let cb = b.disk.core();
+                let lo = ca.first_index().max(cb.first_index());
+                let hi = ca.last_index().min(cb.last_index());
+                if lo > hi {
+                    continue;
+                }
+                let at = |core: &std::cell::Ref<'_, super::disk::DiskCore>, idx: u64| core.entries[(idx - core.first_index()) as usize].clone();
+                let mut matched = false;
+                for idx in (lo..=hi).rev() {
+                    let (ea, eb) = (at(&ca, idx), at(&cb, idx));
+                    if ea.term == eb.term {
+                        matched = true;
+                    }
+                    if matched && digest(&ea) != digest(&eb) {
+                        return violation(
+                            "log matching",
+                            format!("n{} and n{} agree on a later entry but differ at index {idx} (terms {} and {})", a.id, b.id, ea.term, eb.term),
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,105 @@
+//! raft-rs's own voice: an slog drain that captures each node's log lines for the trace,
+//! and notices when raft-rs re-draws its election timeout.
+//!
+//! Contract: `RaftLog::logger()` gives a `slog::Logger` for one node. After every call
+//! into that node's `RawNode`, the engine calls `take_reset()` — true if raft-rs logged
+//! "reset election timeout", meaning it drew a fresh timeout from `thread_rng` that the
+//! engine must now overwrite from the seeded stream — and `drain_lines()` for the trace.
+
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use slog::{Drain, Key, OwnedKVList, Record, Serializer, KV};
+
+/// One line raft-rs logged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RaftLogLine {
+    pub level: String,
+    pub text: String,
+}
+
+#[derive(Default)]
+struct Sink {
+    lines: Vec<RaftLogLine>,
+    reset_seen: bool,
+    record: bool,
+}
+
+/// The per-node handle on captured lines. Cheap to clone; shared with the drain.
+#[derive(Clone)]
+pub struct RaftLog {
+    sink: Arc<Mutex<Sink>>,
+}
+
+struct CaptureDrain {
+    sink: Arc<Mutex<Sink>>,
+}
+
+const RESET_PREFIX: &str = "reset election timeout";
+/// Sent messages are already in the trace, with every field; this line would only repeat them.
+const SENDING_PREFIX: &str = "Sending from";
+
+impl RaftLog {
+    pub fn new(record: bool) -> Self {
+        RaftLog { sink: Arc::new(Mutex::new(Sink { record, ..Sink::default() })) }
+    }
+
+    pub fn logger(&self) -> slog::Logger {
+        let drain = CaptureDrain { sink: self.sink.clone() };
+        slog::Logger::root(drain.fuse(), slog::o!())
+    }
+
+    /// True once per election-timeout reset that raft-rs performed since the last call.
+    pub fn take_reset(&self) -> bool {
+        let mut sink = lock(&self.sink);
+        std::mem::take(&mut sink.reset_seen)
+    }
+
+    pub fn drain_lines(&self) -> Vec<RaftLogLine> {
+        let mut sink = lock(&self.sink);
+        std::mem::take(&mut sink.lines)
+    }
+}
+
+fn lock(m: &Mutex<Sink>) -> std::sync::MutexGuard<'_, Sink> {
+    // A poisoned lock only means a panic elsewhere already happened; the lines are still usable.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Drain for CaptureDrain {
+    type Ok = ();
+    type Err = slog::Never;
+
+    fn log(&self, record: &Record<'_>, values: &OwnedKVList) -> Result<(), slog::Never> {
+        let mut sink = lock(&self.sink);
+        let is_debug = record.level() == slog::Level::Debug;
+        if !sink.record && !is_debug {
+            return Ok(());
+        }
+        let mut text = String::new();
+        let _ = write!(text, "{}", record.msg());
+        if is_debug && text.starts_with(RESET_PREFIX) {
+            sink.reset_seen = true;
+        }
+        if !sink.record || text.starts_with(SENDING_PREFIX) {
+            return Ok(());
+        }
+        let mut kv = KvText(String::new());
+        let _ = record.kv().serialize(record, &mut kv);
+        let _ = values.serialize(record, &mut kv);
+        text.push_str(&kv.0);
+        sink.lines.push(RaftLogLine { level: record.level().as_short_str().to_ascii_lowercase(), text });
+        Ok(())
+    }
+}
+
+/// Renders key-value pairs as `, key: value` after the message, the way slog-term does.
+struct KvText(String);
+
+impl Serializer for KvText {
+    fn emit_arguments(&mut self, key: Key, val: &std::fmt::Arguments<'_>) -> slog::Result {
+        let _ = write!(self.0, ", {key}: {val}");
+        Ok(())
+    }
+}

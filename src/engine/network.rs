@@ -1,0 +1,192 @@
+//! The simulated network: directed links that can be cut, per-link latency, drop rates and
+//! extra delay, and the messages in flight.
+//!
+//! Contract: `send` decides a message's fate at once (dropped, or queued with a delivery
+//! time) using only the network's seeded stream. Each directed link delivers in FIFO order,
+//! as etcd's per-peer streams do, unless the learner reorders by hand. Queues are ordered
+//! maps keyed by (time, id), so iteration order never depends on hashing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use raft::eraftpb::Message;
+use serde::{Deserialize, Serialize};
+
+use super::rng::SimRng;
+use super::trace::DropReason;
+use super::NodeId;
+
+#[derive(Clone, Debug)]
+pub struct InFlight {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub sent_at_ms: u64,
+    pub deliver_at_ms: u64,
+    pub msg: Message,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkFault {
+    /// Probability of dropping each message, parts per million.
+    pub drop_ppm: u32,
+    pub extra_ms: u64,
+}
+
+pub enum SendOutcome {
+    Queued { id: u64, deliver_at_ms: u64 },
+    Dropped { id: u64, reason: DropReason },
+}
+
+/// Upper bound on messages in flight; beyond it new messages are dropped, as a full
+/// transport buffer would. Keeps memory bounded under a message storm.
+pub const MAX_IN_FLIGHT: usize = 100_000;
+
+pub struct Network {
+    cut: BTreeSet<(NodeId, NodeId)>,
+    faults: BTreeMap<(NodeId, NodeId), LinkFault>,
+    pub base_ms: u64,
+    pub jitter_ms: u64,
+    queue: BTreeMap<(u64, u64), InFlight>,
+    deliver_at: BTreeMap<u64, u64>,
+    link_tail_ms: BTreeMap<(NodeId, NodeId), u64>,
+    rng: SimRng,
+    next_id: u64,
+}
+
+impl Network {
+    pub fn new(rng: SimRng, base_ms: u64, jitter_ms: u64) -> Self {
+        Network {
+            cut: BTreeSet::new(),
+            faults: BTreeMap::new(),
+            base_ms,
+            jitter_ms,
+            queue: BTreeMap::new(),
+            deliver_at: BTreeMap::new(),
+            link_tail_ms: BTreeMap::new(),
+            rng,
+            next_id: 1,
+        }
+    }
+
+    pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
+        self.cut.contains(&(from, to))
+    }
+
+    pub fn cut(&mut self, from: NodeId, to: NodeId) {
+        self.cut.insert((from, to));
+    }
+
+    pub fn restore(&mut self, from: NodeId, to: NodeId) {
+        self.cut.remove(&(from, to));
+    }
+
+    pub fn cut_links(&self) -> impl Iterator<Item = &(NodeId, NodeId)> {
+        self.cut.iter()
+    }
+
+    pub fn heal(&mut self) {
+        self.cut.clear();
+        self.faults.clear();
+    }
+
+    pub fn fault(&self, from: NodeId, to: NodeId) -> LinkFault {
+        self.faults.get(&(from, to)).copied().unwrap_or_default()
+    }
+
+    pub fn faults(&self) -> &BTreeMap<(NodeId, NodeId), LinkFault> {
+        &self.faults
+    }
+
+    pub fn set_fault(&mut self, from: NodeId, to: NodeId, fault: LinkFault) {
+        if fault == LinkFault::default() {
+            self.faults.remove(&(from, to));
+        } else {
+            self.faults.insert((from, to), fault);
+        }
+    }
+
+    pub fn send(&mut self, now_ms: u64, msg: Message) -> (SendOutcome, Option<InFlight>) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let (from, to) = (msg.from, msg.to);
+        if self.is_cut(from, to) {
+            return (SendOutcome::Dropped { id, reason: DropReason::LinkCut }, None);
+        }
+        let fault = self.fault(from, to);
+        // Draw both numbers every time so one link's settings never shift another's draws.
+        let jitter = self.rng.below(self.jitter_ms + 1);
+        let unlucky = self.rng.chance_ppm(fault.drop_ppm);
+        if unlucky {
+            return (SendOutcome::Dropped { id, reason: DropReason::Chance }, None);
+        }
+        if self.queue.len() >= MAX_IN_FLIGHT {
+            return (SendOutcome::Dropped { id, reason: DropReason::Chance }, None);
+        }
+        let mut at = now_ms + self.base_ms + jitter + fault.extra_ms;
+        let tail = self.link_tail_ms.entry((from, to)).or_insert(0);
+        at = at.max(*tail);
+        *tail = at;
+        let inflight = InFlight { id, from, to, sent_at_ms: now_ms, deliver_at_ms: at, msg };
+        (SendOutcome::Queued { id, deliver_at_ms: at }, Some(inflight))
+    }
+
+    pub fn enqueue(&mut self, m: InFlight) {
+        self.deliver_at.insert(m.id, m.deliver_at_ms);
+        self.queue.insert((m.deliver_at_ms, m.id), m);
+    }
+
+    pub fn next_delivery_ms(&self) -> Option<u64> {
+        self.queue.keys().next().map(|(t, _)| *t)
+    }
+
+    /// The earliest message due at or before `now`.
+    pub fn pop_due(&mut self, now_ms: u64) -> Option<InFlight> {
+        let (&(t, id), _) = self.queue.iter().next()?;
+        if t > now_ms {
+            return None;
+        }
+        self.deliver_at.remove(&id);
+        self.queue.remove(&(t, id))
+    }
+
+    /// Take one message out of flight (to drop it or deliver it by hand).
+    pub fn take(&mut self, id: u64) -> Option<InFlight> {
+        let t = self.deliver_at.remove(&id)?;
+        self.queue.remove(&(t, id))
+    }
+
+    pub fn delay(&mut self, id: u64, by_ms: u64) -> bool {
+        match self.take(id) {
+            Some(mut m) => {
+                m.deliver_at_ms += by_ms;
+                self.enqueue(m);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A copy of a message in flight, arriving right after the original.
+    pub fn duplicate(&mut self, id: u64) -> Option<(u64, u64)> {
+        let t = *self.deliver_at.get(&id)?;
+        let orig = self.queue.get(&(t, id))?.clone();
+        let new_id = self.next_id;
+        self.next_id += 1;
+        let copy = InFlight { id: new_id, ..orig };
+        self.enqueue(copy);
+        Some((new_id, t))
+    }
+
+    pub fn get(&self, id: u64) -> Option<&InFlight> {
+        let t = self.deliver_at.get(&id)?;
+        self.queue.get(&(*t, id))
+    }
+
+    pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
+        self.queue.values()
+    }
+
+    pub fn in_flight_len(&self) -> usize {
+        self.queue.len()
+    }
+}

@@ -1,0 +1,365 @@
+//! One member: its durable disk, and — while it runs — a raft-rs `RawNode` with the store.
+//!
+//! Contract: `Node::handle_ready` follows raft-rs's Ready contract exactly, in this order:
+//! send `messages`; install a snapshot; apply `committed_entries`; persist entries and hard
+//! state; send `persisted_messages`; `advance`; record the new commit; send and apply what
+//! the `LightReady` holds; `advance_apply`. After every call into the `RawNode`, the node
+//! re-pins raft-rs's randomized election timeout from its seeded stream (see `logger`).
+
+use raft::eraftpb::{ConfChange, ConfChangeV2, ConfState, Entry, EntryType, Message};
+use raft::{Config, RawNode, ReadOnlyOption, StateRole};
+use protobuf::Message as _;
+
+use crate::store::{Applied, Store};
+
+use super::config::ClusterConfig;
+use super::disk::Disk;
+use super::logger::RaftLog;
+use super::proposal::Proposal;
+use super::rng::SimRng;
+use super::trace::{Role, Trace, TraceEvent};
+use super::NodeId;
+
+/// The running half of a node: everything a crash destroys.
+pub struct Live {
+    pub raw: RawNode<Disk>,
+    pub store: Store,
+    pub log: RaftLog,
+    /// Membership as of the last applied entry.
+    pub conf_state: ConfState,
+    pub applied: u64,
+    pub role: Role,
+    pub leader: NodeId,
+    pub term: u64,
+    pub vote: NodeId,
+    pub commit: u64,
+    /// Snapshot index of the last snapshot this node made or received.
+    pub last_snapshot: u64,
+    /// The term in which this node, as leader, last took over lease expiry.
+    pub lease_term: u64,
+}
+
+/// What applying one committed entry meant, for the cluster to act on (answer clients,
+/// feed watchers, start or stop members).
+pub enum ApplyNote {
+    Request { index: u64, proposal: Proposal, applied: Applied },
+    ConfChange { index: u64, changes: Vec<(raft::eraftpb::ConfChangeType, u64)>, context: Vec<u8> },
+    /// A leader's empty entry at the start of its term.
+    Empty { index: u64 },
+}
+
+pub struct Node {
+    pub id: NodeId,
+    pub member_id: u64,
+    pub name: String,
+    pub disk: Disk,
+    pub live: Option<Live>,
+    /// Removed from the cluster: never runs again.
+    pub removed: bool,
+    pub started_at_ms: u64,
+    pub next_tick_ms: u64,
+    pub tick_phase_ms: u64,
+    timeouts: SimRng,
+    /// The commit index this node last reported, to check it never moves back.
+    pub max_commit_seen: u64,
+}
+
+pub struct ReadyOutput {
+    pub messages: Vec<Message>,
+    pub notes: Vec<ApplyNote>,
+    pub read_states: Vec<raft::ReadState>,
+}
+
+impl Node {
+    pub fn new(id: NodeId, member_id: u64, name: String, disk: Disk, timeouts: SimRng, tick_phase_ms: u64) -> Self {
+        Node {
+            id,
+            member_id,
+            name,
+            disk,
+            live: None,
+            removed: false,
+            started_at_ms: 0,
+            next_tick_ms: 0,
+            tick_phase_ms,
+            timeouts,
+            max_commit_seen: 0,
+        }
+    }
+
+    pub fn is_alive(&self) -> bool {
+        self.live.is_some()
+    }
+
+    pub fn raft_config(&self, cfg: &ClusterConfig, applied: u64) -> Config {
+        Config {
+            id: self.id,
+            election_tick: cfg.election_tick as usize,
+            heartbeat_tick: cfg.heartbeat_tick as usize,
+            applied,
+            max_size_per_msg: 1024 * 1024,
+            max_inflight_msgs: 256,
+            check_quorum: cfg.check_quorum,
+            pre_vote: cfg.pre_vote,
+            read_only_option: ReadOnlyOption::Safe,
+            ..Config::default()
+        }
+    }
+
+    /// Builds the running node from the disk, as an etcd process starts from its data dir:
+    /// the store comes from the snapshot, and raft replays committed entries after it.
+    pub fn start(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) -> Result<(), String> {
+        let log = RaftLog::new(cfg.record_raft_log && trace.mode() == super::trace::TraceMode::Full);
+        let (snap_index, store, conf_state) = {
+            let core = self.disk.core();
+            let meta = core.snapshot.get_metadata();
+            let store = if core.snapshot.data.is_empty() {
+                Store::new(cfg.quota_backend_bytes, cfg.min_lease_ttl_secs())
+            } else {
+                Store::from_snapshot(&core.snapshot.data).map_err(|e| format!("n{}: bad snapshot: {e}", self.id))?
+            };
+            (meta.index, store, meta.get_conf_state().clone())
+        };
+        let config = self.raft_config(cfg, snap_index);
+        let raw = RawNode::new(&config, self.disk.clone(), &log.logger()).map_err(|e| format!("n{}: {e}", self.id))?;
+        let hs = self.disk.core().hard_state.clone();
+        let mut live = Live {
+            raw,
+            store,
+            log,
+            conf_state,
+            applied: snap_index,
+            role: Role::Follower,
+            leader: 0,
+            term: hs.term,
+            vote: hs.vote,
+            commit: hs.commit,
+            last_snapshot: snap_index,
+            lease_term: 0,
+        };
+        live.role = role_of(&live);
+        self.live = Some(live);
+        self.started_at_ms = now_ms;
+        self.next_tick_ms = next_tick_after(now_ms, cfg.tick_ms, self.tick_phase_ms);
+        self.after_call(now_ms, trace);
+        Ok(())
+    }
+
+    /// Must follow every call into the `RawNode`: re-pins the election timeout if raft-rs
+    /// re-drew it, and moves raft-rs's log lines into the trace.
+    pub fn after_call(&mut self, now_ms: u64, trace: &mut Trace) {
+        let Some(live) = self.live.as_mut() else { return };
+        if live.log.take_reset() {
+            let min = live.raw.raft.election_timeout() as u64;
+            let t = min + self.timeouts.below(min);
+            live.raw.raft.set_randomized_election_timeout(t as usize);
+        }
+        for line in live.log.drain_lines() {
+            trace.push(now_ms, TraceEvent::RaftLog { node: self.id, line });
+        }
+    }
+
+    pub fn kill(&mut self) {
+        self.live = None;
+    }
+
+    /// One pass of the Ready loop. Returns what must leave the node.
+    pub fn handle_ready(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) -> ReadyOutput {
+        let mut out = ReadyOutput { messages: Vec::new(), notes: Vec::new(), read_states: Vec::new() };
+        let id = self.id;
+        let Some(live) = self.live.as_mut() else { return out };
+        if !live.raw.has_ready() {
+            return out;
+        }
+        let mut rd = live.raw.ready();
+
+        if let Some(ss) = rd.ss() {
+            live.leader = ss.leader_id;
+        }
+        // 1. Messages that need no persistence leave at once (a leader's appends go out
+        //    while it writes its own copy).
+        out.messages.extend(rd.take_messages());
+
+        // 2. A snapshot from the leader replaces the store wholesale.
+        if !rd.snapshot().is_empty() {
+            let snap = rd.snapshot().clone();
+            let meta = snap.get_metadata().clone();
+            match Store::from_snapshot(&snap.data) {
+                Ok(store) => live.store = store,
+                Err(e) => trace.push(
+                    now_ms,
+                    TraceEvent::RaftLog {
+                        node: id,
+                        line: super::logger::RaftLogLine { level: "error".into(), text: format!("cannot restore snapshot data: {e}") },
+                    },
+                ),
+            }
+            self.disk.apply_snapshot(snap);
+            live.conf_state = meta.get_conf_state().clone();
+            live.applied = meta.index;
+            live.last_snapshot = meta.index;
+            trace.push(now_ms, TraceEvent::SnapshotApplied { node: id, index: meta.index, term: meta.term });
+        }
+
+        // 3. Apply what is committed.
+        let committed = rd.take_committed_entries();
+        apply_entries(id, live, committed, now_ms, trace, &mut out.notes);
+
+        // 4. Persist entries and hard state.
+        if !rd.entries().is_empty() {
+            let ents = rd.entries();
+            let (first, last, term) = (ents[0].index, ents[ents.len() - 1].index, ents[ents.len() - 1].term);
+            self.disk.append(ents);
+            trace.push(now_ms, TraceEvent::EntriesPersisted { node: id, first, last, term });
+        }
+        if let Some(hs) = rd.hs() {
+            self.disk.set_hard_state(hs.clone());
+        }
+        out.read_states.extend(rd.take_read_states());
+
+        // 5. Messages that promise what was just persisted (votes, append acks).
+        out.messages.extend(rd.take_persisted_messages());
+
+        // 6. Advance, then handle what became ready because of it.
+        let mut light = live.raw.advance(rd);
+        if let Some(commit) = light.commit_index() {
+            self.disk.set_commit(commit);
+        }
+        out.messages.extend(light.take_messages());
+        let committed = light.take_committed_entries();
+        apply_entries(id, live, committed, now_ms, trace, &mut out.notes);
+        live.raw.advance_apply();
+
+        self.record_state(now_ms, trace);
+        self.maybe_snapshot(cfg, now_ms, trace);
+        self.after_call(now_ms, trace);
+        out
+    }
+
+    /// Emits role, hard-state and commit changes into the trace.
+    pub fn record_state(&mut self, now_ms: u64, trace: &mut Trace) {
+        let id = self.id;
+        let Some(live) = self.live.as_mut() else { return };
+        let r = &live.raw.raft;
+        let role = role_of(live);
+        let leader = r.leader_id;
+        if role != live.role || leader != live.leader || r.term != live.term {
+            live.role = role;
+            live.leader = leader;
+            trace.push(now_ms, TraceEvent::RoleChanged { node: id, role, term: r.term, leader });
+        }
+        let commit = r.raft_log.committed;
+        if r.term != live.term || r.vote != live.vote || commit != live.commit {
+            if commit != live.commit {
+                trace.push(now_ms, TraceEvent::Committed { node: id, index: commit });
+            }
+            live.term = r.term;
+            live.vote = r.vote;
+            live.commit = commit;
+            trace.push(now_ms, TraceEvent::HardStateChanged { node: id, term: r.term, vote: r.vote, commit });
+        }
+        self.max_commit_seen = self.max_commit_seen.max(commit);
+    }
+
+    /// etcd's snapshot trigger: every `snapshot_count` applied entries, save the store as a
+    /// raft snapshot and compact the log, keeping `snapshot_catchup_entries` behind it.
+    fn maybe_snapshot(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) {
+        let id = self.id;
+        let Some(live) = self.live.as_mut() else { return };
+        if live.applied <= live.last_snapshot || live.applied - live.last_snapshot < cfg.snapshot_count {
+            return;
+        }
+        let index = live.applied;
+        let Ok(term) = live.raw.raft.raft_log.term(index) else { return };
+        let compact_to = index.saturating_sub(cfg.snapshot_catchup_entries).max(1);
+        self.disk.create_snapshot(index, term, live.conf_state.clone(), live.store.to_snapshot(), compact_to);
+        live.last_snapshot = index;
+        trace.push(now_ms, TraceEvent::SnapshotCreated { node: id, index, compacted_to: self.disk.first_index() });
+    }
+
+    /// Draw the first tick time after `now` on this node's phase.
+    pub fn schedule_next_tick(&mut self, cfg: &ClusterConfig, now_ms: u64) {
+        self.next_tick_ms = next_tick_after(now_ms, cfg.tick_ms, self.tick_phase_ms);
+    }
+}
+
+fn next_tick_after(now_ms: u64, tick_ms: u64, phase_ms: u64) -> u64 {
+    // The smallest phase + k*tick strictly after now.
+    if now_ms < phase_ms {
+        return phase_ms;
+    }
+    let k = (now_ms - phase_ms) / tick_ms + 1;
+    phase_ms + k * tick_ms
+}
+
+pub fn role_of(live: &Live) -> Role {
+    let r = &live.raw.raft;
+    match r.state {
+        StateRole::Leader => Role::Leader,
+        StateRole::Candidate => Role::Candidate,
+        StateRole::PreCandidate => Role::PreCandidate,
+        StateRole::Follower => {
+            if r.prs().conf().to_conf_state().learners.contains(&r.id) {
+                Role::Learner
+            } else {
+                Role::Follower
+            }
+        }
+    }
+}
+
+fn apply_entries(id: NodeId, live: &mut Live, entries: Vec<Entry>, now_ms: u64, trace: &mut Trace, notes: &mut Vec<ApplyNote>) {
+    for e in entries {
+        let index = e.index;
+        if index <= live.applied {
+            continue;
+        }
+        match e.get_entry_type() {
+            EntryType::EntryNormal => {
+                if e.data.is_empty() {
+                    notes.push(ApplyNote::Empty { index });
+                } else {
+                    match Proposal::decode(&e.data) {
+                        Ok(proposal) => {
+                            let applied = live.store.apply(&proposal.request, now_ms);
+                            notes.push(ApplyNote::Request { index, proposal, applied });
+                        }
+                        // Only the engine proposes, so this cannot happen; skip rather than
+                        // let one bad entry stop the member.
+                        Err(_) => notes.push(ApplyNote::Empty { index }),
+                    }
+                }
+            }
+            EntryType::EntryConfChange | EntryType::EntryConfChangeV2 => {
+                let (cc, context) = if e.get_entry_type() == EntryType::EntryConfChange {
+                    let v1 = ConfChange::parse_from_bytes(&e.data).unwrap_or_default();
+                    let ctx = v1.context.to_vec();
+                    (v1_to_v2(v1), ctx)
+                } else {
+                    let v2 = ConfChangeV2::parse_from_bytes(&e.data).unwrap_or_default();
+                    let ctx = v2.context.to_vec();
+                    (v2, ctx)
+                };
+                let changes = cc.changes.iter().map(|c| (c.get_change_type(), c.node_id)).collect();
+                match live.raw.apply_conf_change(&cc) {
+                    Ok(cs) => live.conf_state = cs,
+                    Err(err) => trace.push(
+                        now_ms,
+                        TraceEvent::RaftLog {
+                            node: id,
+                            line: super::logger::RaftLogLine { level: "warn".into(), text: format!("conf change at {index} not applied: {err}") },
+                        },
+                    ),
+                }
+                notes.push(ApplyNote::ConfChange { index, changes, context });
+            }
+        }
+        live.applied = index;
+        trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
+    }
+}
+
+fn v1_to_v2(v1: ConfChange) -> ConfChangeV2 {
+    use raft_proto::ConfChangeI;
+    v1.into_v2()
+}

@@ -1,0 +1,536 @@
+//! Client requests as an etcd member serves them.
+//!
+//! Contract: a request enters at its endpoint member and is answered exactly once — from the
+//! endpoint's store (serializable reads, status), after a ReadIndex round (linearizable
+//! reads, alarm list, health), after the endpoint applies the proposed entry (writes, as
+//! etcd's wait registry answers on apply), from the leader (lease keep-alive and
+//! time-to-live, as etcd forwards them), or with an error when its command timeout passes.
+//! Watches live on their endpoint and see events as that member applies them.
+
+use crate::store::{
+    AlarmMember, AlarmType, Applied, DeleteRangeRequest, Event, PutRequest, RangeRequest, Request, Response, TxnRequest,
+};
+
+use super::client::{ClientError, ClientOp, ClientReply, ClientResult, EndpointStatusInfo, ResponseHeader, WatchBatch};
+use super::cluster::Cluster;
+use super::proposal::Proposal;
+use super::trace::{Role, TraceEvent};
+use super::NodeId;
+
+pub(crate) struct Pending {
+    pub endpoint: NodeId,
+    pub op: ClientOp,
+    pub submitted_ms: u64,
+    pub deadline_ms: u64,
+    pub state: PendingState,
+    /// Alarms disarmed so far, for `alarm disarm`'s reply.
+    pub disarmed: Vec<AlarmMember>,
+}
+
+pub(crate) enum PendingState {
+    /// The endpoint is down: the client cannot connect and gives up at its deadline.
+    Unreachable,
+    /// raft-rs dropped the proposal (no leader yet); retried each tick, as etcd blocks
+    /// proposals while leaderless.
+    Propose(Vec<Proposal>),
+    /// A membership change waiting for a leader.
+    ProposeConf(raft::eraftpb::ConfChangeV2),
+    /// Proposed; `remaining` entries still to apply at the endpoint.
+    Proposed { remaining: usize },
+    /// Waiting for a ReadIndex answer; re-asked every few ticks in case the request was lost.
+    ReadIndex { asked_ms: u64 },
+    /// Safe to serve once the endpoint has applied up to this index.
+    ReadAt(u64),
+    /// Lease calls that only the leader can answer.
+    AtLeader,
+}
+
+pub(crate) struct Watcher {
+    pub node: NodeId,
+    pub key: Vec<u8>,
+    pub range_end: Vec<u8>,
+    pub prev_kv: bool,
+    /// The lowest revision not yet delivered.
+    pub next_rev: i64,
+}
+
+/// How long a ReadIndex may go unanswered before it is asked again (etcd 3.5's retry).
+const READ_INDEX_RETRY_MS: u64 = 500;
+
+pub(crate) fn in_range(k: &[u8], key: &[u8], range_end: &[u8]) -> bool {
+    if range_end.is_empty() {
+        k == key
+    } else if range_end == [0] {
+        k >= key
+    } else {
+        k >= key && k < range_end
+    }
+}
+
+impl Cluster {
+    pub(crate) fn header(&self, endpoint: NodeId) -> ResponseHeader {
+        let node = self.nodes.get(&endpoint);
+        let live = node.and_then(|n| n.live.as_ref());
+        ResponseHeader {
+            cluster_id: self.cluster_id,
+            member_id: node.map(|n| n.member_id).unwrap_or(0),
+            revision: live.map(|l| l.store.revision()).unwrap_or(0),
+            raft_term: live.map(|l| l.raw.raft.term).unwrap_or(0),
+        }
+    }
+
+    pub(crate) fn finish(&mut self, req_id: u64, endpoint: NodeId, result: Result<ClientResult, ClientError>) {
+        self.pending.remove(&req_id);
+        let reply = ClientReply { req_id, endpoint, header: self.header(endpoint), result };
+        self.trace.push(self.now_ms, TraceEvent::ClientReply(reply.clone()));
+        self.replies.insert(req_id, reply);
+    }
+
+    fn is_learner(&self, id: NodeId) -> bool {
+        self.nodes
+            .get(&id)
+            .and_then(|n| n.live.as_ref())
+            .is_some_and(|l| l.raw.raft.prs().conf().to_conf_state().learners.contains(&id))
+    }
+
+    pub(crate) fn submit(&mut self, req_id: u64, endpoint: NodeId, op: ClientOp) {
+        let words = format!("{op:?}");
+        self.trace.push(self.now_ms, TraceEvent::ClientRequest { req_id, endpoint, words });
+        let pending = Pending {
+            endpoint,
+            op: op.clone(),
+            submitted_ms: self.now_ms,
+            deadline_ms: self.now_ms + self.cfg.command_timeout_ms,
+            state: PendingState::Unreachable,
+            disarmed: Vec::new(),
+        };
+        self.pending.insert(req_id, pending);
+        if !self.is_alive(endpoint) {
+            return;
+        }
+        if self.is_learner(endpoint) && !op.allowed_on_learner() {
+            return self.finish(req_id, endpoint, Err(ClientError::NotSupportedForLearner));
+        }
+        match op {
+            ClientOp::Put(p) => self.propose_write(req_id, endpoint, Request::Put(p)),
+            ClientOp::DeleteRange(d) => self.propose_write(req_id, endpoint, Request::DeleteRange(d)),
+            ClientOp::Txn(t) => self.propose_write(req_id, endpoint, Request::Txn(t)),
+            ClientOp::Compact { revision, .. } => self.propose_write(req_id, endpoint, Request::Compaction { revision }),
+            ClientOp::LeaseGrant { ttl_secs } => {
+                let id = self.next_lease_id(endpoint);
+                self.propose_write(req_id, endpoint, Request::LeaseGrant { id, ttl_secs })
+            }
+            ClientOp::LeaseRevoke { id } => self.propose_write(req_id, endpoint, Request::LeaseRevoke { id }),
+            ClientOp::AlarmDisarm => {
+                let alarms = self.store_of(endpoint).map(|s| s.alarms()).unwrap_or_default();
+                if alarms.is_empty() {
+                    return self.finish(req_id, endpoint, Ok(ClientResult::Alarms(Vec::new())));
+                }
+                let proposals: Vec<Proposal> = alarms
+                    .into_iter()
+                    .map(|a| Proposal { req_id, origin: endpoint, request: Request::AlarmDeactivate(a) })
+                    .collect();
+                self.propose(req_id, endpoint, proposals);
+            }
+            ClientOp::Range(r) if r.serializable => {
+                let result = self.serve_range(endpoint, &r);
+                self.finish(req_id, endpoint, result)
+            }
+            ClientOp::Range(_) | ClientOp::AlarmList | ClientOp::Health => self.ask_read_index(req_id, endpoint),
+            ClientOp::LeaseKeepAlive { .. } | ClientOp::LeaseTimeToLive { .. } => {
+                if let Some(p) = self.pending.get_mut(&req_id) {
+                    p.state = PendingState::AtLeader;
+                }
+                self.try_at_leader(req_id);
+            }
+            ClientOp::LeaseList => {
+                let leases = self.store_of(endpoint).map(|s| s.leases()).unwrap_or_default();
+                self.finish(req_id, endpoint, Ok(ClientResult::Leases(leases)))
+            }
+            ClientOp::Defrag => {
+                if let Some(l) = self.nodes.get_mut(&endpoint).and_then(|n| n.live.as_mut()) {
+                    l.store.defrag();
+                }
+                let endpoint_name = format!("n{endpoint}");
+                self.finish(req_id, endpoint, Ok(ClientResult::Defragmented { endpoint: endpoint_name }))
+            }
+            ClientOp::Status => {
+                let status = self.endpoint_status(endpoint);
+                self.finish(req_id, endpoint, Ok(ClientResult::Status(status)))
+            }
+            ClientOp::SnapshotSave { path } => {
+                let data = self.store_of(endpoint).map(|s| s.to_snapshot()).unwrap_or_default();
+                let size = data.len() as u64;
+                self.files.insert(path.clone(), data);
+                self.finish(req_id, endpoint, Ok(ClientResult::SnapshotSaved { path, size }))
+            }
+            ClientOp::Watch { key, range_end, start_revision, prev_kv } => {
+                self.create_watch(req_id, endpoint, key, range_end, start_revision, prev_kv)
+            }
+            ClientOp::WatchCancel { watch_id } => {
+                self.watchers.remove(&watch_id);
+                self.finish(req_id, endpoint, Ok(ClientResult::WatchCanceled { watch_id }))
+            }
+            ClientOp::MemberList => {
+                let members = self.member_list(endpoint);
+                let cluster_id = self.cluster_id;
+                self.finish(req_id, endpoint, Ok(ClientResult::Members { cluster_id, members }))
+            }
+            ClientOp::MemberAdd { name, learner } => self.member_add(req_id, endpoint, name, learner),
+            ClientOp::MemberPromote { member_id } => self.member_promote(req_id, endpoint, member_id),
+            ClientOp::MemberRemove { member_id } => self.member_remove(req_id, endpoint, member_id),
+        }
+    }
+
+    pub(crate) fn store_of(&self, id: NodeId) -> Option<&crate::store::Store> {
+        self.nodes.get(&id).and_then(|n| n.live.as_ref()).map(|l| &l.store)
+    }
+
+    fn serve_range(&self, endpoint: NodeId, r: &RangeRequest) -> Result<ClientResult, ClientError> {
+        let store = self.store_of(endpoint).ok_or(ClientError::Stopped)?;
+        let (resp, _rev) = store.range(r)?;
+        Ok(ClientResult::Range(resp))
+    }
+
+    /// etcd's lease id: the member id's low 16 bits, then a counter seeded from the clock.
+    fn next_lease_id(&mut self, endpoint: NodeId) -> i64 {
+        let member = self.nodes.get(&endpoint).map(|n| n.member_id).unwrap_or(0);
+        let wall_ms = 1_700_000_000_000 + (self.cluster_id % 100_000_000_000) + self.now_ms;
+        let counter = self.lease_seq.entry(endpoint).or_insert((wall_ms & 0xff_ffff_ffff) << 8);
+        *counter += 1;
+        (((member & 0xffff) << 48 | (*counter & 0xffff_ffff_ffff)) & (i64::MAX as u64)) as i64
+    }
+
+    fn propose_write(&mut self, req_id: u64, endpoint: NodeId, request: Request) {
+        let fits = self.store_of(endpoint).map(|s| s.quota_available(&request)).unwrap_or(true);
+        if !fits {
+            // etcd's quota check happens at the API layer: raise the alarm, refuse the write.
+            let member_id = self.nodes.get(&endpoint).map(|n| n.member_id).unwrap_or(0);
+            let alarm = Proposal {
+                req_id: 0,
+                origin: endpoint,
+                request: Request::AlarmActivate(AlarmMember { member_id, alarm: AlarmType::NoSpace }),
+            };
+            let data = alarm.encode();
+            self.with_raw(endpoint, |raw| {
+                let _ = raw.propose(vec![], data);
+            });
+            return self.finish(req_id, endpoint, Err(crate::store::StoreError::NoSpace.into()));
+        }
+        self.propose(req_id, endpoint, vec![Proposal { req_id, origin: endpoint, request }]);
+    }
+
+    fn propose(&mut self, req_id: u64, endpoint: NodeId, proposals: Vec<Proposal>) {
+        let total = proposals.len();
+        let mut dropped = Vec::new();
+        for p in proposals {
+            let data = p.encode();
+            let mut ok = false;
+            self.with_raw(endpoint, |raw| ok = raw.propose(vec![], data).is_ok());
+            if !ok {
+                dropped.push(p);
+            }
+        }
+        if let Some(pending) = self.pending.get_mut(&req_id) {
+            pending.state = if dropped.is_empty() {
+                PendingState::Proposed { remaining: total }
+            } else if dropped.len() == total {
+                PendingState::Propose(dropped)
+            } else {
+                // Partly accepted: keep counting the accepted ones; the rest retry.
+                PendingState::Propose(dropped)
+            };
+        }
+    }
+
+    fn ask_read_index(&mut self, req_id: u64, endpoint: NodeId) {
+        let now = self.now_ms;
+        if let Some(p) = self.pending.get_mut(&req_id) {
+            p.state = PendingState::ReadIndex { asked_ms: now };
+        }
+        self.with_raw(endpoint, |raw| raw.read_index(req_id.to_be_bytes().to_vec()));
+    }
+
+    pub(crate) fn on_read_states(&mut self, id: NodeId, states: Vec<raft::ReadState>) {
+        for rs in states {
+            let Ok(bytes) = <[u8; 8]>::try_from(rs.request_ctx.as_slice()) else { continue };
+            let req_id = u64::from_be_bytes(bytes);
+            if let Some(p) = self.pending.get_mut(&req_id) {
+                if p.endpoint == id && matches!(p.state, PendingState::ReadIndex { .. }) {
+                    p.state = PendingState::ReadAt(rs.index);
+                }
+            }
+        }
+    }
+
+    /// Work that waits on a node's progress: reads whose index it has applied, and a new
+    /// leader taking over lease expiry.
+    pub(crate) fn after_ready(&mut self, id: NodeId) {
+        let Some(node) = self.nodes.get_mut(&id) else { return };
+        let Some(live) = node.live.as_mut() else { return };
+        if live.role == Role::Leader && live.lease_term != live.term {
+            // etcd's lessor.Promote: a new leader restarts every lease's clock, extended by
+            // an election timeout so that leases do not expire across the election.
+            live.lease_term = live.term;
+            live.store.promote_leases(self.now_ms, self.cfg.election_timeout_ms());
+            self.revoking.clear();
+        }
+        let applied = live.applied;
+        let ready: Vec<u64> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| p.endpoint == id && matches!(p.state, PendingState::ReadAt(i) if i <= applied))
+            .map(|(r, _)| *r)
+            .collect();
+        for req_id in ready {
+            self.serve_read(req_id);
+        }
+    }
+
+    fn serve_read(&mut self, req_id: u64) {
+        let Some(p) = self.pending.get(&req_id) else { return };
+        let endpoint = p.endpoint;
+        let result = match p.op.clone() {
+            ClientOp::Range(r) => self.serve_range(endpoint, &r),
+            ClientOp::AlarmList => Ok(ClientResult::Alarms(self.store_of(endpoint).map(|s| s.alarms()).unwrap_or_default())),
+            ClientOp::Health => Ok(ClientResult::Healthy {
+                endpoint: format!("n{endpoint}"),
+                took_ms: self.now_ms - p.submitted_ms,
+            }),
+            _ => Err(ClientError::Other("internal: not a read".into())),
+        };
+        self.finish(req_id, endpoint, result);
+    }
+
+    /// Lease keep-alive and time-to-live are answered by the leader's lessor; the endpoint
+    /// forwards them when it knows a leader it can reach.
+    fn try_at_leader(&mut self, req_id: u64) {
+        let Some(p) = self.pending.get(&req_id) else { return };
+        let endpoint = p.endpoint;
+        let Some(leader) = self.reachable_leader(endpoint) else { return };
+        let now = self.now_ms;
+        let op = p.op.clone();
+        let Some(live) = self.nodes.get_mut(&leader).and_then(|n| n.live.as_mut()) else { return };
+        let result = match op {
+            ClientOp::LeaseKeepAlive { id } => {
+                live.store.renew_lease(id, now).map(|ttl_secs| ClientResult::LeaseKeptAlive { id, ttl_secs }).map_err(Into::into)
+            }
+            ClientOp::LeaseTimeToLive { id, .. } => Ok(ClientResult::LeaseTimeToLive { id, info: live.store.lease_info(id, now) }),
+            _ => return,
+        };
+        self.finish(req_id, endpoint, result);
+    }
+
+    /// The leader the endpoint knows, if it is alive, still leads, and both links work.
+    pub(crate) fn reachable_leader(&self, endpoint: NodeId) -> Option<NodeId> {
+        let live = self.nodes.get(&endpoint)?.live.as_ref()?;
+        let leader = live.raw.raft.leader_id;
+        if leader == 0 {
+            return None;
+        }
+        let l = self.nodes.get(&leader)?.live.as_ref()?;
+        if l.raw.raft.state != raft::StateRole::Leader {
+            return None;
+        }
+        if leader != endpoint && (self.network.is_cut(endpoint, leader) || self.network.is_cut(leader, endpoint)) {
+            return None;
+        }
+        Some(leader)
+    }
+
+    /// Per-tick duties: the leader expires leases (revoking through the log, as etcd does),
+    /// and requests waiting at this endpoint try again.
+    pub(crate) fn on_tick(&mut self, id: NodeId) {
+        let now = self.now_ms;
+        let is_leader = self.nodes.get(&id).and_then(|n| n.live.as_ref()).is_some_and(|l| l.role == Role::Leader);
+        if is_leader {
+            let expired = self.store_of(id).map(|s| s.expired_leases(now)).unwrap_or_default();
+            for lease in expired {
+                if self.revoking.insert(lease) {
+                    let data = Proposal { req_id: 0, origin: id, request: Request::LeaseRevoke { id: lease } }.encode();
+                    self.with_raw(id, |raw| {
+                        let _ = raw.propose(vec![], data);
+                    });
+                }
+            }
+        }
+        let waiting: Vec<u64> = self.pending.iter().filter(|(_, p)| p.endpoint == id).map(|(r, _)| *r).collect();
+        for req_id in waiting {
+            let Some(p) = self.pending.get_mut(&req_id) else { continue };
+            match &mut p.state {
+                PendingState::Propose(list) => {
+                    let list = std::mem::take(list);
+                    let before = list.len();
+                    self.propose(req_id, id, list);
+                    let _ = before;
+                }
+                PendingState::ProposeConf(cc) => {
+                    let cc = cc.clone();
+                    self.propose_conf(req_id, id, cc);
+                }
+                PendingState::ReadIndex { asked_ms } if now >= *asked_ms + READ_INDEX_RETRY_MS => {
+                    self.ask_read_index(req_id, id);
+                }
+                PendingState::AtLeader => self.try_at_leader(req_id),
+                _ => {}
+            }
+        }
+    }
+
+    /// The client's command timeout passed.
+    pub(crate) fn expire(&mut self, req_id: u64) {
+        let Some(p) = self.pending.get(&req_id) else { return };
+        let endpoint = p.endpoint;
+        self.finish(req_id, endpoint, Err(ClientError::DeadlineExceeded));
+    }
+
+    pub(crate) fn on_request_applied(&mut self, id: NodeId, proposal: Proposal, applied: Applied) {
+        if let Request::LeaseRevoke { id: lease } = proposal.request {
+            self.revoking.remove(&lease);
+        }
+        self.deliver_watch_events(id, &applied);
+        if proposal.origin != id || proposal.req_id == 0 {
+            return;
+        }
+        let req_id = proposal.req_id;
+        let Some(p) = self.pending.get_mut(&req_id) else { return };
+        if p.endpoint != id {
+            return;
+        }
+        if let (Request::AlarmDeactivate(a), PendingState::Proposed { remaining }) = (&proposal.request, &mut p.state) {
+            p.disarmed.push(*a);
+            *remaining = remaining.saturating_sub(1);
+            if *remaining > 0 {
+                return;
+            }
+            let disarmed = std::mem::take(&mut p.disarmed);
+            return self.finish(req_id, id, Ok(ClientResult::Alarms(disarmed)));
+        }
+        let result = match (applied.result, &proposal.request) {
+            (Err(e), _) => Err(e.into()),
+            (Ok(Response::Put(r)), _) => Ok(ClientResult::Put(r)),
+            (Ok(Response::DeleteRange(r)), _) => Ok(ClientResult::DeleteRange(r)),
+            (Ok(Response::Txn(r)), _) => Ok(ClientResult::Txn(r)),
+            (Ok(Response::Compaction), Request::Compaction { revision }) => Ok(ClientResult::Compacted { revision: *revision }),
+            (Ok(Response::LeaseGrant { id, ttl_secs }), _) => Ok(ClientResult::LeaseGranted { id, ttl_secs }),
+            (Ok(Response::LeaseRevoke), Request::LeaseRevoke { id }) => Ok(ClientResult::LeaseRevoked { id: *id }),
+            (Ok(Response::Alarm(list)), _) => Ok(ClientResult::Alarms(list)),
+            (Ok(other), _) => Err(ClientError::Other(format!("internal: unexpected response {other:?}"))),
+        };
+        self.finish(req_id, id, result);
+    }
+
+    fn create_watch(&mut self, req_id: u64, endpoint: NodeId, key: Vec<u8>, range_end: Vec<u8>, start: i64, prev_kv: bool) {
+        let watch_id = self.next_watch_id;
+        self.next_watch_id += 1;
+        let Some(store) = self.store_of(endpoint) else { return };
+        let current = store.revision();
+        let next_rev = if start > 0 { start } else { current + 1 };
+        let history = if start > 0 && start <= current { Some(store.history(&key, &range_end, start)) } else { None };
+        let compact = store.compact_revision();
+        self.watchers.insert(watch_id, Watcher { node: endpoint, key, range_end, prev_kv, next_rev });
+        self.finish(req_id, endpoint, Ok(ClientResult::WatchCreated { watch_id }));
+        match history {
+            Some(Ok(events)) => {
+                // etcd sends the catch-up events grouped by revision.
+                let mut groups: Vec<(i64, Vec<Event>)> = Vec::new();
+                for (rev, ev) in events {
+                    match groups.last_mut() {
+                        Some((r, evs)) if *r == rev.main => evs.push(ev),
+                        _ => groups.push((rev.main, vec![ev])),
+                    }
+                }
+                let header = self.header(endpoint);
+                for (_, evs) in groups {
+                    self.emit_watch(watch_id, endpoint, header.clone(), evs, prev_kv);
+                }
+                if let Some(w) = self.watchers.get_mut(&watch_id) {
+                    w.next_rev = current + 1;
+                }
+            }
+            Some(Err(_)) => {
+                self.watchers.remove(&watch_id);
+                let batch = WatchBatch { watch_id, header: self.header(endpoint), events: Vec::new(), compact_revision: compact, canceled: true };
+                self.trace.push(self.now_ms, TraceEvent::Watch { node: endpoint, batch: batch.clone() });
+                self.watch_batches.push((watch_id, endpoint, batch));
+            }
+            None => {}
+        }
+    }
+
+    fn emit_watch(&mut self, watch_id: u64, node: NodeId, header: ResponseHeader, mut events: Vec<Event>, prev_kv: bool) {
+        if !prev_kv {
+            for e in &mut events {
+                e.prev_kv = None;
+            }
+        }
+        let batch = WatchBatch { watch_id, header, events, compact_revision: 0, canceled: false };
+        self.trace.push(self.now_ms, TraceEvent::Watch { node, batch: batch.clone() });
+        self.watch_batches.push((watch_id, node, batch));
+    }
+
+    fn deliver_watch_events(&mut self, id: NodeId, applied: &Applied) {
+        if applied.events.is_empty() {
+            return;
+        }
+        let header = self.header(id);
+        let ids: Vec<u64> = self.watchers.iter().filter(|(_, w)| w.node == id).map(|(k, _)| *k).collect();
+        for watch_id in ids {
+            let Some(w) = self.watchers.get_mut(&watch_id) else { continue };
+            let evs: Vec<Event> = applied
+                .events
+                .iter()
+                .filter(|(rev, e)| rev.main >= w.next_rev && in_range(&e.kv.key, &w.key, &w.range_end))
+                .map(|(_, e)| e.clone())
+                .collect();
+            w.next_rev = w.next_rev.max(applied.revision + 1);
+            let prev_kv = w.prev_kv;
+            if !evs.is_empty() {
+                self.emit_watch(watch_id, id, header.clone(), evs, prev_kv);
+            }
+        }
+    }
+
+    pub(crate) fn drop_watchers_on(&mut self, id: NodeId) {
+        self.watchers.retain(|_, w| w.node != id);
+    }
+
+    pub(crate) fn endpoint_status(&self, endpoint: NodeId) -> EndpointStatusInfo {
+        let node = self.nodes.get(&endpoint);
+        let live = node.and_then(|n| n.live.as_ref());
+        let leader = live.map(|l| l.raw.raft.leader_id).unwrap_or(0);
+        let leader_member = self.nodes.get(&leader).map(|n| n.member_id).unwrap_or(0);
+        let errors = live
+            .map(|l| {
+                l.store
+                    .alarms()
+                    .iter()
+                    .map(|a| format!("memberID:{} alarm:{} ", a.member_id, alarm_name(a.alarm)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        EndpointStatusInfo {
+            endpoint: format!("n{endpoint}"),
+            version: "3.4.23".into(),
+            db_size: live.map(|l| l.store.db_size()).unwrap_or(0),
+            db_size_in_use: live.map(|l| l.store.db_size_in_use()).unwrap_or(0),
+            leader: leader_member,
+            is_learner: self.is_learner(endpoint),
+            raft_index: live.map(|l| l.raw.raft.raft_log.committed).unwrap_or(0),
+            raft_term: live.map(|l| l.raw.raft.term).unwrap_or(0),
+            raft_applied_index: live.map(|l| l.applied).unwrap_or(0),
+            errors,
+        }
+    }
+}
+
+pub fn alarm_name(a: AlarmType) -> &'static str {
+    match a {
+        AlarmType::NoSpace => "NOSPACE",
+        AlarmType::Corrupt => "CORRUPT",
+    }
+}
+
+// Keep the request types in scope for readers of this module's signatures.
+#[allow(dead_code)]
+type _Uses = (PutRequest, DeleteRangeRequest, TxnRequest);

@@ -1,0 +1,153 @@
+//! The trace: an append-only list of what happened, with its time, and a running hash.
+//!
+//! Contract: every event is appended in the order the engine caused it; the hash covers
+//! every event (even when `TraceMode::HashOnly` keeps none of them), so two runs with equal
+//! hashes did the same things at the same times. Readers (UI, tests, checkers) only read.
+
+use serde::{Deserialize, Serialize};
+
+use super::action::Action;
+use super::client::{ClientReply, WatchBatch};
+use super::logger::RaftLogLine;
+use super::message::MessageView;
+use super::NodeId;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Follower,
+    PreCandidate,
+    Candidate,
+    Leader,
+    Learner,
+    Dead,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DropReason {
+    LinkCut,
+    NodeDown,
+    Chance,
+    ByHand,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TraceEvent {
+    Action(Action),
+    MessageSent { id: u64, deliver_at_ms: u64, msg: MessageView },
+    MessageDelivered { id: u64, from: NodeId, to: NodeId },
+    MessageDropped { id: u64, from: NodeId, to: NodeId, reason: DropReason },
+    RoleChanged { node: NodeId, role: Role, term: u64, leader: NodeId },
+    HardStateChanged { node: NodeId, term: u64, vote: NodeId, commit: u64 },
+    /// Entries written to the node's disk (raft-rs persists before acknowledging).
+    EntriesPersisted { node: NodeId, first: u64, last: u64, term: u64 },
+    Committed { node: NodeId, index: u64 },
+    Applied { node: NodeId, index: u64, term: u64 },
+    SnapshotCreated { node: NodeId, index: u64, compacted_to: u64 },
+    SnapshotApplied { node: NodeId, index: u64, term: u64 },
+    Crashed { node: NodeId },
+    Restarted { node: NodeId },
+    NodeStarted { node: NodeId },
+    NodeRemoved { node: NodeId },
+    ClientRequest { req_id: u64, endpoint: NodeId, words: String },
+    ClientReply(ClientReply),
+    Watch { node: NodeId, batch: WatchBatch },
+    RaftLog { node: NodeId, line: RaftLogLine },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceRecord {
+    pub time_ms: u64,
+    pub event: TraceEvent,
+}
+
+/// How much of the trace to keep. Rewinding replays with `HashOnly` to stay lean.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TraceMode {
+    Full,
+    HashOnly,
+}
+
+#[derive(Clone, Debug)]
+pub struct Trace {
+    records: Vec<TraceRecord>,
+    /// Records dropped from the front by `trim_before`; indexes stay stable for readers.
+    offset: u64,
+    hash: u64,
+    mode: TraceMode,
+    scratch: Vec<u8>,
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+pub fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+impl Trace {
+    pub fn new(mode: TraceMode) -> Self {
+        Trace { records: Vec::new(), offset: 0, hash: FNV_OFFSET, mode, scratch: Vec::new() }
+    }
+
+    pub fn push(&mut self, time_ms: u64, event: TraceEvent) {
+        let rec = TraceRecord { time_ms, event };
+        self.scratch.clear();
+        // postcard into a Vec only fails on allocation failure.
+        if let Ok(bytes) = postcard::to_extend(&rec, std::mem::take(&mut self.scratch)) {
+            self.hash = fnv1a(self.hash, &bytes);
+            self.scratch = bytes;
+        }
+        if self.mode == TraceMode::Full {
+            self.records.push(rec);
+        }
+    }
+
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+
+    pub fn mode(&self) -> TraceMode {
+        self.mode
+    }
+
+    pub fn set_mode(&mut self, mode: TraceMode) {
+        self.mode = mode;
+    }
+
+    /// Records still held, oldest first.
+    pub fn records(&self) -> &[TraceRecord] {
+        &self.records
+    }
+
+    /// The absolute index of `records()[0]`; grows when old records are trimmed.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Total records ever pushed (in `Full` mode).
+    pub fn len(&self) -> u64 {
+        self.offset + self.records.len() as u64
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Records from absolute index `from` on.
+    pub fn since(&self, from: u64) -> &[TraceRecord] {
+        let start = from.saturating_sub(self.offset).min(self.records.len() as u64) as usize;
+        &self.records[start..]
+    }
+
+    /// Forget records older than `time_ms`, keeping memory bounded in long runs. The hash
+    /// still covers them.
+    pub fn trim_before(&mut self, time_ms: u64) {
+        let n = self.records.partition_point(|r| r.time_ms < time_ms);
+        self.records.drain(..n);
+        self.offset += n as u64;
+    }
+}

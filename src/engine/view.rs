@@ -1,0 +1,181 @@
+//! Views: plain structs describing the cluster for the UI, the console and tests.
+//!
+//! Contract: views are computed on demand from the engine and never fed back into it; they
+//! hold copies, so holding one never blocks the engine. A dead node is described from its
+//! disk (what survives), with the volatile parts empty.
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::KeyValue;
+
+use super::cluster::Cluster;
+use super::config::ClusterConfig;
+use super::message::{EntryView, MessageView};
+use super::node::role_of;
+use super::trace::Role;
+use super::NodeId;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeView {
+    pub id: NodeId,
+    pub name: String,
+    /// etcd member id, printed as 16 hex digits.
+    pub member_id: u64,
+    pub alive: bool,
+    pub removed: bool,
+    pub role: Role,
+    pub term: u64,
+    pub vote: NodeId,
+    pub leader: NodeId,
+    /// Ticks since the election timer was last reset, and the (seeded) timeout it runs to.
+    pub election_elapsed: u64,
+    pub election_timeout: u64,
+    pub first_index: u64,
+    pub last_index: u64,
+    /// Entries on disk (raft-rs persists before acknowledging).
+    pub persisted: u64,
+    pub committed: u64,
+    pub applied: u64,
+    pub snapshot_index: u64,
+    /// The store revision and contents (empty while dead: the store lives in memory).
+    pub revision: i64,
+    pub kvs: Vec<KeyValue>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InFlightView {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub sent_at_ms: u64,
+    pub deliver_at_ms: u64,
+    pub msg: MessageView,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkView {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub cut: bool,
+    pub drop_ppm: u32,
+    pub extra_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterView {
+    pub now_ms: u64,
+    pub cluster_id: u64,
+    pub config: ClusterConfig,
+    pub leader: Option<NodeId>,
+    pub nodes: Vec<NodeView>,
+    pub in_flight: Vec<InFlightView>,
+    pub links: Vec<LinkView>,
+    pub latency_ms: u64,
+    pub jitter_ms: u64,
+    pub trace_hash: u64,
+}
+
+impl Cluster {
+    pub fn node_view(&self, id: NodeId) -> Option<NodeView> {
+        let n = self.node(id)?;
+        let core = n.disk.core();
+        let hs = core.hard_state.clone();
+        let snapshot_index = core.snapshot.get_metadata().index;
+        let (first_index, last_index) = (core.first_index(), core.last_index());
+        drop(core);
+        let mut v = NodeView {
+            id,
+            name: n.name.clone(),
+            member_id: n.member_id,
+            alive: n.is_alive(),
+            removed: n.removed,
+            role: Role::Dead,
+            term: hs.term,
+            vote: hs.vote,
+            leader: 0,
+            election_elapsed: 0,
+            election_timeout: 0,
+            first_index,
+            last_index,
+            persisted: last_index,
+            committed: hs.commit,
+            applied: 0,
+            snapshot_index,
+            revision: 0,
+            kvs: Vec::new(),
+        };
+        if let Some(live) = n.live.as_ref() {
+            let r = &live.raw.raft;
+            v.role = role_of(live);
+            v.term = r.term;
+            v.vote = r.vote;
+            v.leader = r.leader_id;
+            v.election_elapsed = r.election_elapsed as u64;
+            v.election_timeout = r.randomized_election_timeout() as u64;
+            v.persisted = r.raft_log.persisted;
+            v.committed = r.raft_log.committed;
+            v.applied = live.applied;
+            v.snapshot_index = live.last_snapshot.max(snapshot_index);
+            v.revision = live.store.revision();
+            v.kvs = live.store.kvs();
+        }
+        Some(v)
+    }
+
+    /// Log entries of a node in `[from, to]` that are still on its disk.
+    pub fn log_entries(&self, id: NodeId, from: u64, to: u64) -> Vec<EntryView> {
+        let Some(n) = self.node(id) else { return Vec::new() };
+        let core = n.disk.core();
+        let first = core.first_index();
+        let from = from.max(first);
+        let to = to.min(core.last_index());
+        if from > to {
+            return Vec::new();
+        }
+        core.entries[(from - first) as usize..=(to - first) as usize].iter().map(EntryView::from).collect()
+    }
+
+    pub fn in_flight(&self) -> Vec<InFlightView> {
+        self.network
+            .in_flight()
+            .map(|m| InFlightView {
+                id: m.id,
+                from: m.from,
+                to: m.to,
+                sent_at_ms: m.sent_at_ms,
+                deliver_at_ms: m.deliver_at_ms,
+                msg: MessageView::from(&m.msg),
+            })
+            .collect()
+    }
+
+    pub fn links(&self) -> Vec<LinkView> {
+        let ids = self.node_ids();
+        let mut out = Vec::new();
+        for a in &ids {
+            for b in &ids {
+                if a == b {
+                    continue;
+                }
+                let f = self.network.fault(*a, *b);
+                out.push(LinkView { from: *a, to: *b, cut: self.network.is_cut(*a, *b), drop_ppm: f.drop_ppm, extra_ms: f.extra_ms });
+            }
+        }
+        out
+    }
+
+    pub fn view(&self) -> ClusterView {
+        ClusterView {
+            now_ms: self.now_ms,
+            cluster_id: self.cluster_id,
+            config: self.cfg.clone(),
+            leader: self.leader(),
+            nodes: self.node_ids().into_iter().filter_map(|id| self.node_view(id)).collect(),
+            in_flight: self.in_flight(),
+            links: self.links(),
+            latency_ms: self.network.base_ms,
+            jitter_ms: self.network.jitter_ms,
+            trace_hash: self.trace.hash(),
+        }
+    }
+}
