@@ -37,3 +37,67 @@ fn same_seed_same_trace_different_seed_different_trace() {
     assert_eq!(a, b);
     assert_ne!(run(7).0, run(8).0);
 }
+
+/// Time of the first `RoleChanged` to leader after `after_ms`, and who.
+fn next_leader_event(c: &Cluster, after_ms: u64) -> Option<(u64, u64)> {
+    c.trace().records().iter().find_map(|r| match r.event {
+        raftlab::engine::TraceEvent::RoleChanged { node, role: Role::Leader, .. } if r.time_ms > after_ms => {
+            Some((r.time_ms, node))
+        }
+        _ => None,
+    })
+}
+
+#[test]
+fn killing_the_leader_elects_another_within_the_timeout_range() {
+    for seed in 1..=20 {
+        let mut c = cluster(5, seed);
+        c.apply(Action::Advance(3_000)).unwrap();
+        let old = c.leader().unwrap();
+        let old_term = c.node_view(old).unwrap().term;
+        let killed_at = c.now_ms();
+        c.apply(Action::Kill(old)).unwrap();
+        c.apply(Action::Advance(5_000)).unwrap();
+        let (t, new) = next_leader_event(&c, killed_at).expect("a new leader");
+        assert_ne!(new, old, "seed {seed}");
+        assert!(c.node_view(new).unwrap().term > old_term, "seed {seed}");
+        // A follower last heard a heartbeat up to one heartbeat (100 ms) before the kill, and
+        // counts a randomized timeout of [10, 20) ticks from its next tick after that, so
+        // the first campaign comes 800–2000 ms after the kill; the vote adds a few ms.
+        let waited = t - killed_at;
+        assert!((800..=2_100).contains(&waited), "seed {seed}: new leader after {waited} ms");
+    }
+}
+
+#[test]
+fn the_old_leader_restarts_as_a_follower_of_the_new_term() {
+    let mut c = cluster(3, 3);
+    c.apply(Action::Advance(3_000)).unwrap();
+    let old = c.leader().unwrap();
+    c.apply(Action::Kill(old)).unwrap();
+    c.apply(Action::Advance(3_000)).unwrap();
+    let new = c.leader().unwrap();
+    assert_ne!(new, old);
+    let new_term = c.node_view(new).unwrap().term;
+    c.apply(Action::Restart(old)).unwrap();
+    c.apply(Action::Advance(1_000)).unwrap();
+    let v = c.node_view(old).unwrap();
+    assert_eq!(v.role, Role::Follower);
+    assert_eq!(v.term, new_term);
+    assert_eq!(v.leader, new);
+    assert_eq!(c.leader(), Some(new));
+}
+
+#[test]
+fn a_dead_node_keeps_its_disk() {
+    let mut c = cluster(3, 4);
+    c.apply(Action::Advance(3_000)).unwrap();
+    let f = (1..=3).find(|id| Some(*id) != c.leader()).unwrap();
+    let before = c.node_view(f).unwrap();
+    c.apply(Action::Kill(f)).unwrap();
+    let dead = c.node_view(f).unwrap();
+    assert_eq!(dead.role, Role::Dead);
+    assert_eq!((dead.term, dead.vote, dead.last_index, dead.committed), (before.term, before.vote, before.last_index, before.committed));
+    let err = c.apply(Action::Kill(f)).unwrap_err();
+    assert_eq!(err.to_string(), format!("n{f} is down; restart it first"));
+}

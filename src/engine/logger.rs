@@ -37,6 +37,8 @@ struct CaptureDrain {
 }
 
 const RESET_PREFIX: &str = "reset election timeout";
+/// Placeholder for the reset line until the engine knows the seeded timeout.
+pub const RESET_MARKER: &str = "\u{0}reset";
 /// Sent messages are already in the trace, with every field; this line would only repeat them.
 const SENDING_PREFIX: &str = "Sending from";
 
@@ -81,6 +83,12 @@ impl Drain for CaptureDrain {
         let _ = write!(text, "{}", record.msg());
         if is_debug && text.starts_with(RESET_PREFIX) {
             sink.reset_seen = true;
+            // The line carries raft-rs's thread_rng draw, which the engine overwrites; keep
+            // its place and let the engine write the seeded value in.
+            if sink.record {
+                sink.lines.push(RaftLogLine { level: "debug".into(), text: RESET_MARKER.into() });
+            }
+            return Ok(());
         }
         if !sink.record || text.starts_with(SENDING_PREFIX) {
             return Ok(());

@@ -149,12 +149,17 @@ impl Node {
     /// re-drew it, and moves raft-rs's log lines into the trace.
     pub fn after_call(&mut self, now_ms: u64, trace: &mut Trace) {
         let Some(live) = self.live.as_mut() else { return };
+        let mut pinned = String::new();
         if live.log.take_reset() {
             let min = live.raw.raft.election_timeout() as u64;
             let t = min + self.timeouts.below(min);
             live.raw.raft.set_randomized_election_timeout(t as usize);
+            pinned = format!("reset election timeout -> {t} ticks (drawn from the seed)");
         }
-        for line in live.log.drain_lines() {
+        for mut line in live.log.drain_lines() {
+            if line.text == super::logger::RESET_MARKER {
+                line.text = pinned.clone();
+            }
             trace.push(now_ms, TraceEvent::RaftLog { node: self.id, line });
         }
     }
