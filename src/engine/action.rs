@@ -50,7 +50,18 @@ pub enum Action {
     /// Ask the leader to hand leadership to a node.
     TransferLeader(NodeId),
     /// A client call through an endpoint.
-    Client { req_id: u64, endpoint: NodeId, op: ClientOp },
+    /// `timeout_ms` is etcdctl's `--command-timeout`; `None` takes the cluster's default.
+    Client {
+        req_id: u64,
+        endpoint: NodeId,
+        op: ClientOp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        timeout_ms: Option<u64>,
+    },
+    /// Run the clock until the request is answered (it always is, at the latest when its
+    /// command timeout passes), as `etcdctl` waits for its reply.
+    /// `stop_at_ms` cuts the wait short at that time (a rewind replays a wait this way).
+    AwaitReply { req_id: u64, stop_at_ms: Option<u64> },
     /// Replace the whole cluster with a fresh one whose members start from a saved
     /// snapshot file (`etcdctl snapshot restore`).
     RestoreSnapshot { path: String },

@@ -308,6 +308,11 @@ impl Cluster {
                 }
             }
             Action::Heal | Action::Step => {}
+            Action::AwaitReply { req_id, .. } => {
+                if !self.pending.contains_key(req_id) && !self.replies.contains_key(req_id) {
+                    return err(format!("no request {req_id} was made"));
+                }
+            }
             Action::DropMessage(id) | Action::DeliverMessage(id) | Action::DuplicateMessage(id) | Action::DelayMessage { id, .. } => {
                 if self.network.get(*id).is_none() {
                     return err(format!("no message #{id} is in flight"));
@@ -346,7 +351,10 @@ impl Cluster {
                     return err("there is no leader to transfer leadership from");
                 }
             }
-            Action::Client { req_id, endpoint, op } => {
+            Action::Client { req_id, endpoint, op, timeout_ms } => {
+                if timeout_ms.is_some_and(|t| t == 0 || t > 3_600_000) {
+                    return err("--command-timeout must be between 1ms and 1h");
+                }
                 if *req_id == 0 || self.replies.contains_key(req_id) || self.pending.contains_key(req_id) {
                     return err(format!("request id {req_id} is already used"));
                 }
@@ -447,6 +455,20 @@ impl Cluster {
                     self.process_one();
                 }
             }
+            Action::AwaitReply { req_id, stop_at_ms } => {
+                let mut budget = MAX_EVENTS_PER_ACTION;
+                let stop = stop_at_ms.unwrap_or(u64::MAX);
+                while self.pending.contains_key(&req_id) && budget > 0 {
+                    let Some(t) = self.next_event_ms() else { break };
+                    if t > stop {
+                        self.now_ms = self.now_ms.max(stop);
+                        break;
+                    }
+                    budget -= 1;
+                    self.now_ms = self.now_ms.max(t);
+                    self.process_one();
+                }
+            }
             Action::Campaign(id) => self.with_raw(id, |raw| {
                 let _ = raw.campaign();
             }),
@@ -455,7 +477,7 @@ impl Cluster {
                     self.with_raw(l, |raw| raw.transfer_leader(id));
                 }
             }
-            Action::Client { req_id, endpoint, op } => self.submit(req_id, endpoint, op),
+            Action::Client { req_id, endpoint, op, timeout_ms } => self.submit(req_id, endpoint, op, timeout_ms),
             Action::RestoreSnapshot { path } => {
                 if let Some(data) = self.files.get(&path).cloned() {
                     self.restore_cluster(data);

@@ -150,14 +150,14 @@ impl Checker {
                 if lo > hi {
                     continue;
                 }
-                let at = |core: &std::cell::Ref<'_, super::disk::DiskCore>, idx: u64| core.entries[(idx - core.first_index()) as usize].clone();
+                let (fa, fb) = (ca.first_index(), cb.first_index());
                 let mut matched = false;
                 for idx in (lo..=hi).rev() {
-                    let (ea, eb) = (at(&ca, idx), at(&cb, idx));
+                    let (ea, eb) = (&ca.entries[(idx - fa) as usize], &cb.entries[(idx - fb) as usize]);
                     if ea.term == eb.term {
                         matched = true;
                     }
-                    if matched && digest(&ea) != digest(&eb) {
+                    if matched && digest(ea) != digest(eb) {
                         return violation(
                             "log matching",
                             format!("n{} and n{} agree on a later entry but differ at index {idx} (terms {} and {})", a.id, b.id, ea.term, eb.term),

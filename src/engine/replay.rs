@@ -52,6 +52,13 @@ impl Run {
                 Action::Advance(ms) => Some(now + ms),
                 _ => None,
             };
+            if let Action::AwaitReply { req_id, .. } = a {
+                c.apply(Action::AwaitReply { req_id: *req_id, stop_at_ms: Some(t_ms) })?;
+                if c.now_ms() >= t_ms && c.is_pending(*req_id) {
+                    break;
+                }
+                continue;
+            }
             match end {
                 Some(end) if end > t_ms => {
                     c.apply(Action::Advance(t_ms - now))?;
@@ -65,5 +72,5 @@ impl Run {
 }
 
 fn advances_time(a: &Action) -> bool {
-    matches!(a, Action::Tick(_) | Action::Advance(_) | Action::Step)
+    matches!(a, Action::Tick(_) | Action::Advance(_) | Action::Step | Action::AwaitReply { .. })
 }

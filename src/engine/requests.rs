@@ -93,14 +93,14 @@ impl Cluster {
             .is_some_and(|l| l.raw.raft.prs().conf().to_conf_state().learners.contains(&id))
     }
 
-    pub(crate) fn submit(&mut self, req_id: u64, endpoint: NodeId, op: ClientOp) {
+    pub(crate) fn submit(&mut self, req_id: u64, endpoint: NodeId, op: ClientOp, timeout_ms: Option<u64>) {
         let words = format!("{op:?}");
         self.trace.push(self.now_ms, TraceEvent::ClientRequest { req_id, endpoint, words });
         let pending = Pending {
             endpoint,
             op: op.clone(),
             submitted_ms: self.now_ms,
-            deadline_ms: self.now_ms + self.cfg.command_timeout_ms,
+            deadline_ms: self.now_ms + timeout_ms.unwrap_or(self.cfg.command_timeout_ms),
             state: PendingState::Unreachable,
             disarmed: Vec::new(),
         };

@@ -1,0 +1,187 @@
+//! `raftlab bench`: the full engine against a bare raft-rs Ready loop, same workload.
+//!
+//! Contract: both ways run in this one process, one after the other, and the report prints
+//! ops/s and messages/s for each and their ratio. The bare loop is the ceiling: raft-rs with
+//! instant in-memory delivery, `MemStorage`, no store, no trace, no network model.
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use raft::eraftpb::Message;
+use raft::storage::MemStorage;
+use raft::{Config, RawNode, StateRole};
+use raftlab::engine::{Action, ClientOp, Cluster, ClusterConfig};
+use raftlab::store::PutRequest;
+
+pub struct Workload {
+    pub nodes: u64,
+    pub single_puts: u64,
+    pub batched_puts: u64,
+    pub batch: u64,
+}
+
+pub struct Figures {
+    pub ops: u64,
+    pub messages: u64,
+    pub secs: f64,
+}
+
+impl Figures {
+    fn ops_per_sec(&self) -> f64 {
+        self.ops as f64 / self.secs
+    }
+    fn msgs_per_sec(&self) -> f64 {
+        self.messages as f64 / self.secs
+    }
+}
+
+struct Bare {
+    nodes: Vec<RawNode<MemStorage>>,
+    inbox: VecDeque<Message>,
+    messages: u64,
+    applied: u64,
+}
+
+impl Bare {
+    fn new(n: u64) -> Self {
+        let logger = slog::Logger::root(slog::Discard, slog::o!());
+        let voters: Vec<u64> = (1..=n).collect();
+        let nodes = (1..=n)
+            .map(|id| {
+                let storage = MemStorage::new_with_conf_state((voters.clone(), vec![]));
+                let cfg = Config { id, election_tick: 10, heartbeat_tick: 1, max_inflight_msgs: 256, ..Config::default() };
+                RawNode::new(&cfg, storage, &logger).expect("raft config")
+            })
+            .collect();
+        Bare { nodes, inbox: VecDeque::new(), messages: 0, applied: 0 }
+    }
+
+    /// Handles every Ready and delivers every message until the cluster is quiet.
+    fn pump(&mut self) {
+        loop {
+            let mut progressed = false;
+            for i in 0..self.nodes.len() {
+                let node = &mut self.nodes[i];
+                if !node.has_ready() {
+                    continue;
+                }
+                progressed = true;
+                let mut rd = node.ready();
+                self.inbox.extend(rd.take_messages());
+                if !rd.snapshot().is_empty() {
+                    let _ = node.mut_store().wl().apply_snapshot(rd.snapshot().clone());
+                }
+                let committed = rd.take_committed_entries();
+                if i == 0 {
+                    self.applied += committed.iter().filter(|e| !e.data.is_empty()).count() as u64;
+                }
+                if !rd.entries().is_empty() {
+                    let _ = node.mut_store().wl().append(rd.entries());
+                }
+                if let Some(hs) = rd.hs() {
+                    node.mut_store().wl().set_hardstate(hs.clone());
+                }
+                self.inbox.extend(rd.take_persisted_messages());
+                let mut light = node.advance(rd);
+                if let Some(c) = light.commit_index() {
+                    node.mut_store().wl().mut_hard_state().commit = c;
+                }
+                self.inbox.extend(light.take_messages());
+                let committed = light.take_committed_entries();
+                if i == 0 {
+                    self.applied += committed.iter().filter(|e| !e.data.is_empty()).count() as u64;
+                }
+                node.advance_apply();
+            }
+            while let Some(m) = self.inbox.pop_front() {
+                progressed = true;
+                self.messages += 1;
+                let to = (m.to - 1) as usize;
+                let _ = self.nodes[to].step(m);
+            }
+            if !progressed {
+                break;
+            }
+        }
+    }
+}
+
+pub fn bare(w: &Workload) -> Figures {
+    let mut b = Bare::new(w.nodes);
+    let _ = b.nodes[0].campaign();
+    b.pump();
+    assert_eq!(b.nodes[0].raft.state, StateRole::Leader, "bare loop: n1 must lead after campaigning");
+    let start = Instant::now();
+    let before = b.messages;
+    for i in 0..w.single_puts {
+        let _ = b.nodes[0].propose(vec![], format!("k{i}=v").into_bytes());
+        b.pump();
+    }
+    let mut left = w.batched_puts;
+    let mut i = 0u64;
+    while left > 0 {
+        let n = left.min(w.batch);
+        for _ in 0..n {
+            let _ = b.nodes[0].propose(vec![], format!("b{i}=v").into_bytes());
+            i += 1;
+        }
+        b.pump();
+        left -= n;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(b.applied, w.single_puts + w.batched_puts, "bare loop applied every put");
+    Figures { ops: w.single_puts + w.batched_puts, messages: b.messages - before, secs }
+}
+
+pub fn engine(w: &Workload) -> Figures {
+    let cfg = ClusterConfig { nodes: w.nodes, seed: 1, ..ClusterConfig::default() };
+    let mut c = Cluster::new(cfg).expect("config");
+    c.apply(Action::Advance(3_000)).expect("advance");
+    let leader = c.leader().expect("a leader after 3 s");
+    let sent_before = count_sent(&c);
+    let start = Instant::now();
+    let mut req_id = c.fresh_req_id();
+    let put = |i: u64, prefix: &str| ClientOp::Put(PutRequest {
+        key: format!("{prefix}{i}").into_bytes(),
+        value: b"v".to_vec(),
+        ..PutRequest::default()
+    });
+    for i in 0..w.single_puts {
+        c.apply(Action::Client { req_id, endpoint: leader, op: put(i, "k"), timeout_ms: None }).expect("put");
+        c.apply(Action::AwaitReply { req_id, stop_at_ms: None }).expect("await");
+        req_id += 1;
+    }
+    let mut left = w.batched_puts;
+    let mut i = 0;
+    while left > 0 {
+        let n = left.min(w.batch);
+        for _ in 0..n {
+            c.apply(Action::Client { req_id, endpoint: leader, op: put(i, "b"), timeout_ms: None }).expect("put");
+            req_id += 1;
+            i += 1;
+        }
+        c.apply(Action::AwaitReply { req_id: req_id - 1, stop_at_ms: None }).expect("await");
+        left -= n;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let ok = (1..req_id).filter(|r| c.reply(*r).is_some_and(|r| r.result.is_ok())).count() as u64;
+    assert_eq!(ok, w.single_puts + w.batched_puts, "engine answered every put with OK");
+    Figures { ops: ok, messages: count_sent(&c) - sent_before, secs }
+}
+
+fn count_sent(c: &Cluster) -> u64 {
+    c.trace().records().iter().filter(|r| matches!(r.event, raftlab::engine::TraceEvent::MessageSent { .. })).count() as u64
+}
+
+pub fn report(w: &Workload) {
+    println!(
+        "workload: {} nodes, {} single puts, then {} puts in batches of {}",
+        w.nodes, w.single_puts, w.batched_puts, w.batch
+    );
+    let b = bare(w);
+    let e = engine(w);
+    println!("{:<42} {:>12} {:>14} {:>9}", "", "ops/s", "messages/s", "seconds");
+    println!("{:<42} {:>12.0} {:>14.0} {:>9.2}", "bare raft-rs Ready loop (instant delivery)", b.ops_per_sec(), b.msgs_per_sec(), b.secs);
+    println!("{:<42} {:>12.0} {:>14.0} {:>9.2}", "engine (network sim + store + trace)", e.ops_per_sec(), e.msgs_per_sec(), e.secs);
+    println!("ratio engine/bare: ops {:.2}, messages {:.2}", e.ops_per_sec() / b.ops_per_sec(), e.msgs_per_sec() / b.msgs_per_sec());
+}

@@ -1,0 +1,51 @@
+//! `raftlab`: the native front end — an etcdctl-compatible console over a simulated
+//! cluster, and the engine benchmark.
+
+mod bench;
+mod repl;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "raftlab", version, about = "A real etcd-style cluster (raft-rs + etcd v3 semantics), simulated deterministically")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// An etcdctl-compatible console: reads lines from stdin, prints etcd's answers.
+    Console {
+        /// Initial voters, n1..=nodes (1 to 9).
+        #[arg(long, default_value_t = 3)]
+        nodes: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// A JSON file with cluster settings (the fields of ClusterConfig); --nodes and
+        /// --seed override it.
+        #[arg(long)]
+        config: Option<std::path::PathBuf>,
+    },
+    /// Engine vs a bare raft-rs Ready loop on the same workload.
+    Bench {
+        #[arg(long, default_value_t = 5)]
+        nodes: u64,
+        #[arg(long, default_value_t = 20_000)]
+        single: u64,
+        #[arg(long, default_value_t = 100_000)]
+        batched: u64,
+        #[arg(long, default_value_t = 100)]
+        batch: u64,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    match cli.command {
+        Cmd::Console { nodes, seed, config } => std::process::exit(repl::run(nodes, seed, config)),
+        Cmd::Bench { nodes, single, batched, batch } => {
+            bench::report(&bench::Workload { nodes, single_puts: single, batched_puts: batched, batch: batch.max(1) })
+        }
+    }
+}

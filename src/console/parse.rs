@@ -1,0 +1,392 @@
+//! The console grammar: one line of text in, a typed [`Line`] or one [`ParseError`] out.
+//!
+//! Contract:
+//! - `parse_line` never panics, whatever the input, and every error is one line.
+//! - etcdctl commands accept exactly etcdctl 3.4.23's words and flags and fail with its
+//!   error texts (`Error: unknown flag: --foo`, `Error: get command needs one argument
+//!   ...`), checked in the same order etcdctl checks them: flags first (pflag), then the
+//!   command's own argument rules. Only the first line of etcdctl's output is kept.
+//! - Lab commands fail with a message that says what was expected, with an example.
+//! - `parse_txn_body` / [`TxnBuilder`] read etcdctl's stdin `txn` format.
+//! - `completions` offers command, subcommand and flag names for a UI.
+//!
+//! Layout: `lex` (shell words, Go numbers and durations), `flags` (cobra/pflag),
+//! `etcd` (etcdctl commands), `txn` (compares and ops), `lab` (simulation commands).
+
+mod etcd;
+mod flags;
+mod lab;
+mod lex;
+mod txn;
+
+#[cfg(test)]
+mod tests;
+
+pub use txn::{parse_txn_body, TxnBuilder};
+
+use crate::console::command::{Command, Globals, Line, OutputFormat};
+use flags::{FlagDef, Kind, GLOBAL};
+use lex::{tokenize, Token};
+
+/// A line that could not be parsed. `Display` is exactly `message`, the one line the
+/// console prints.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseError {
+    pub message: String,
+    /// 1-based character column of the offending word, when one word is to blame.
+    pub column: Option<usize>,
+}
+
+impl ParseError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        ParseError {
+            message: message.into(),
+            column: None,
+        }
+    }
+
+    pub(crate) fn at(message: impl Into<String>, column: usize) -> Self {
+        ParseError {
+            message: message.into(),
+            column: Some(column),
+        }
+    }
+}
+
+/// etcdctl's command groups: their bare name (or an unknown subcommand) shows help.
+const GROUPS: &[(&str, &[&str])] = &[
+    ("alarm", &["disarm", "list"]),
+    ("endpoint", &["health", "status"]),
+    (
+        "lease",
+        &["grant", "keep-alive", "list", "revoke", "timetolive"],
+    ),
+    ("member", &["add", "list", "promote", "remove", "update"]),
+    ("snapshot", &["restore", "save", "status"]),
+];
+
+/// etcdctl's leaf commands (outside groups), as etcdctl spells them.
+const ETCD_COMMANDS: &[&str] = &[
+    "compact",
+    "compaction",
+    "defrag",
+    "del",
+    "get",
+    "help",
+    "put",
+    "txn",
+    "version",
+    "watch",
+];
+
+/// Each command's local flags, keyed by its full path.
+fn local_flags(path: &str) -> &'static [FlagDef] {
+    use flags::{b, int, v};
+    const I: FlagDef = FlagDef {
+        long: "interactive",
+        short: Some('i'),
+        kind: Kind::Bool,
+    };
+    const PUT: &[FlagDef] = &[
+        v("lease"),
+        b("prev-kv"),
+        b("ignore-value"),
+        b("ignore-lease"),
+    ];
+    const GET: &[FlagDef] = &[
+        v("consistency"),
+        b("from-key"),
+        b("keys-only"),
+        int("limit"),
+        v("order"),
+        b("prefix"),
+        b("print-value-only"),
+        int("rev"),
+        v("sort-by"),
+    ];
+    const DEL: &[FlagDef] = &[b("from-key"), b("prefix"), b("prev-kv")];
+    const TXN: &[FlagDef] = &[I];
+    const WATCH: &[FlagDef] = &[I, b("prefix"), b("prev-kv"), int("rev")];
+    const COMPACT: &[FlagDef] = &[b("physical")];
+    const DEFRAG: &[FlagDef] = &[b("cluster"), v("data-dir")];
+    const KEEP_ALIVE: &[FlagDef] = &[b("once")];
+    const TIME_TO_LIVE: &[FlagDef] = &[b("keys")];
+    const MEMBER_ADD: &[FlagDef] = &[b("learner"), v("peer-urls")];
+    const MEMBER_UPDATE: &[FlagDef] = &[v("peer-urls")];
+    const ENDPOINT: &[FlagDef] = &[b("cluster")];
+    const RESTORE: &[FlagDef] = &[
+        v("data-dir"),
+        v("initial-advertise-peer-urls"),
+        v("initial-cluster"),
+        v("initial-cluster-token"),
+        v("name"),
+        b("skip-hash-check"),
+        v("wal-dir"),
+    ];
+    match path {
+        "put" => PUT,
+        "get" => GET,
+        "del" => DEL,
+        "txn" => TXN,
+        "watch" => WATCH,
+        "compact" | "compaction" => COMPACT,
+        "defrag" => DEFRAG,
+        "lease keep-alive" => KEEP_ALIVE,
+        "lease timetolive" => TIME_TO_LIVE,
+        "member add" => MEMBER_ADD,
+        "member update" => MEMBER_UPDATE,
+        "endpoint status" | "endpoint health" => ENDPOINT,
+        "snapshot restore" => RESTORE,
+        _ => &[],
+    }
+}
+
+/// Whether `--name` (no `=`) swallows the next word, for finding the command words
+/// before the command (and so its flags) is known, as cobra's `stripFlags` does.
+fn takes_value_anywhere(name: &str) -> bool {
+    let all_paths = [
+        "put",
+        "get",
+        "watch",
+        "defrag",
+        "member add",
+        "snapshot restore",
+    ];
+    GLOBAL
+        .iter()
+        .chain(all_paths.iter().flat_map(|p| local_flags(p).iter()))
+        .any(|f| f.long == name && f.kind != Kind::Bool)
+}
+
+/// Indices of the words that are not flags or flag values, up to `want` of them.
+fn command_words(tokens: &[Token], want: usize) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() && found.len() < want {
+        let t = tokens[i].text.as_str();
+        if t == "--" {
+            break;
+        }
+        if let Some(body) = t.strip_prefix("--") {
+            if !body.contains('=') && takes_value_anywhere(body) {
+                i += 1;
+            }
+        } else if t.len() > 1 && t.starts_with('-') {
+            if t == "-w" {
+                i += 1;
+            }
+        } else {
+            found.push(i);
+        }
+        i += 1;
+    }
+    found
+}
+
+/// Parses one console line.
+pub fn parse_line(line: &str) -> Result<Line, ParseError> {
+    let trimmed = line.trim();
+    if trimmed.is_empty() || trimmed.starts_with('#') {
+        return Ok(Line {
+            command: Command::Nothing,
+            globals: Globals::default(),
+        });
+    }
+    let mut tokens = tokenize(line)?;
+    if tokens
+        .first()
+        .is_some_and(|t| t.text == "etcdctl" && !t.quoted)
+    {
+        tokens.remove(0);
+    }
+
+    let words = command_words(&tokens, 2);
+    let Some(&first) = words.first() else {
+        // Only flags: etcdctl then shows its help, after pflag has had its say.
+        let split = flags::split(&tokens, &[], false)?;
+        let globals = globals(&split)?;
+        return Ok(Line {
+            command: Command::Help { topic: None },
+            globals,
+        });
+    };
+    let name = tokens[first].text.clone();
+    let mut used = vec![first];
+
+    let path = if let Some((group, subs)) = GROUPS.iter().find(|(g, _)| *g == name) {
+        match words.get(1) {
+            Some(&w) if subs.contains(&tokens[w].text.as_str()) => {
+                used.push(w);
+                format!("{group} {}", tokens[w].text)
+            }
+            _ => {
+                return Ok(Line {
+                    command: Command::Help {
+                        topic: Some(group.to_string()),
+                    },
+                    globals: Globals::default(),
+                })
+            }
+        }
+    } else if ETCD_COMMANDS.contains(&name.as_str()) || lab::is_lab_command(&name) {
+        name.clone()
+    } else {
+        return Err(ParseError::at(
+            format!(
+                "Error: unknown command {} for \"etcdctl\"",
+                lex::go_quote(&name)
+            ),
+            tokens[first].col,
+        ));
+    };
+
+    let rest: Vec<Token> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !used.contains(i))
+        .map(|(_, t)| t.clone())
+        .collect();
+
+    if path == "watch" && rest.iter().any(|t| t.text == "--") {
+        return Err(ParseError::new(
+            "Error: watch cannot run a command on events in the lab (no `--` exec form)",
+        ));
+    }
+    let split = flags::split(&rest, local_flags(&path), path == "txn")?;
+    let command = if split.bool("help") {
+        Command::Help { topic: Some(path) }
+    } else if path == "help" {
+        help_topic(&split.args)?
+    } else if lab::is_lab_command(&path) {
+        Command::Lab(lab::build(&path, &split.args)?)
+    } else {
+        etcd::build(&path, &split)?
+    };
+    let globals = globals(&split)?;
+    Ok(Line { command, globals })
+}
+
+fn help_topic(args: &[Token]) -> Result<Command, ParseError> {
+    if args.is_empty() {
+        return Ok(Command::Help { topic: None });
+    }
+    let words: Vec<&str> = args.iter().map(|t| t.text.as_str()).collect();
+    let known = match words.as_slice() {
+        [one] => {
+            ETCD_COMMANDS.contains(one)
+                || lab::is_lab_command(one)
+                || GROUPS.iter().any(|(g, _)| g == one)
+        }
+        [group, sub, ..] => GROUPS
+            .iter()
+            .any(|(g, subs)| g == group && subs.contains(sub)),
+        [] => false,
+    };
+    if !known {
+        return Err(ParseError::at(
+            format!("Unknown help topic [`{}`]", words.join(" ")),
+            args[0].col,
+        ));
+    }
+    let topic = words.iter().take(2).copied().collect::<Vec<_>>().join(" ");
+    Ok(Command::Help { topic: Some(topic) })
+}
+
+/// Reads the persistent flags. etcdctl validates `-w` only when printing, so this runs
+/// after the command's own checks.
+fn globals(split: &flags::Split) -> Result<Globals, ParseError> {
+    let mut g = Globals::default();
+    for seen in split.all("endpoints") {
+        g.endpoints.extend(
+            seen.value
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        );
+    }
+    if let Some(w) = split.last("write-out") {
+        g.write_out = match w.value.as_str() {
+            "simple" => OutputFormat::Simple,
+            "json" => OutputFormat::Json,
+            "table" => OutputFormat::Table,
+            "fields" | "protobuf" => {
+                return Err(ParseError::at(
+                    format!(
+                        "Error: output format {} is not available in the lab (use simple, json or table)",
+                        lex::go_quote(&w.value)
+                    ),
+                    w.col,
+                ))
+            }
+            _ => return Err(ParseError::at("Error: unsupported output format", w.col)),
+        };
+    }
+    g.command_timeout_ms = split
+        .duration_ns("command-timeout")
+        .map(|ns| u64::try_from(ns / 1_000_000).unwrap_or(u64::MAX));
+    Ok(g)
+}
+
+/// Completions for the word being typed at the end of `prefix`: each candidate is the
+/// whole line with that word completed (a trailing space after a finished word asks for
+/// the next word). Value flags are offered as `--name=`.
+pub fn completions(prefix: &str) -> Vec<String> {
+    let Ok(mut tokens) = tokenize(prefix) else {
+        return Vec::new();
+    };
+    let ends_in_space = prefix.ends_with(char::is_whitespace) || prefix.is_empty();
+    let (partial, head) = match tokens.pop() {
+        Some(last) if !ends_in_space => {
+            let head: String = prefix.chars().take(last.col - 1).collect();
+            (last.text, head)
+        }
+        Some(last) => {
+            tokens.push(last);
+            (String::new(), prefix.to_string())
+        }
+        None => (String::new(), prefix.to_string()),
+    };
+    let mut body: &[Token] = &tokens;
+    if body.first().is_some_and(|t| t.text == "etcdctl") {
+        body = &body[1..];
+    }
+    let words: Vec<&str> = command_words(body, 2)
+        .into_iter()
+        .map(|i| body[i].text.as_str())
+        .collect();
+
+    let mut candidates: Vec<String> = Vec::new();
+    if partial.starts_with('-') {
+        let path = match words.as_slice() {
+            [g, s, ..] if GROUPS.iter().any(|(n, _)| n == g) => format!("{g} {s}"),
+            [c, ..] => c.to_string(),
+            [] => String::new(),
+        };
+        for f in local_flags(&path).iter().chain(GLOBAL.iter()) {
+            let eq = if f.kind == Kind::Bool { "" } else { "=" };
+            candidates.push(format!("--{}{eq}", f.long));
+        }
+    } else {
+        match words.as_slice() {
+            [] => {
+                candidates.extend(ETCD_COMMANDS.iter().map(|s| s.to_string()));
+                candidates.extend(GROUPS.iter().map(|(g, _)| g.to_string()));
+                candidates.extend(lab::LAB_COMMANDS.iter().map(|s| s.to_string()));
+            }
+            [g] => {
+                if let Some((_, subs)) = GROUPS.iter().find(|(n, _)| n == g) {
+                    candidates.extend(subs.iter().map(|s| s.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    candidates.sort();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .filter(|c| c.starts_with(&partial) && *c != partial)
+        .map(|c| format!("{head}{c}"))
+        .collect()
+}

@@ -1,0 +1,697 @@
+//! A console session: lines in, etcdctl's answers out, over one cluster.
+//!
+//! Contract: `run_line` parses a line, turns it into engine `Action`s, applies them (waiting
+//! for each client reply as etcdctl waits), and returns the text etcdctl — or the lab —
+//! would print. A line that fails to parse, or names something that does not exist, changes
+//! nothing: the cluster's trace hash is the same before and after. Watches stream: events
+//! that arrive while any line runs are returned by `take_watch_output`.
+
+use std::collections::BTreeMap;
+
+use crate::engine::{
+    Action, ClientError, ClientOp, ClientReply, ClientResult, Cluster, ClusterConfig, EndpointStatusInfo, MemberInfo,
+    NodeId, ResponseHeader, Role,
+};
+use crate::store::{PutRequest, Store};
+
+use super::command::{Command, Globals, LabCommand, Link, NodeRef, OutputFormat};
+use super::format::{self, Output};
+use super::parse::{parse_line, TxnBuilder};
+
+pub struct Session {
+    cluster: Cluster,
+    /// Where a command goes when it names no `--endpoints` (etcdctl's 127.0.0.1:2379).
+    default_endpoint: NodeId,
+    /// A stdin-form `txn` being read, with the flags of its `txn` line.
+    txn: Option<(TxnBuilder, Globals, bool)>,
+    /// How each open watch prints its events.
+    watch_formats: BTreeMap<u64, OutputFormat>,
+    watch_cursor: usize,
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+impl Session {
+    pub fn new(cfg: ClusterConfig) -> Result<Self, String> {
+        let cluster = Cluster::new(cfg).map_err(|e| e.0)?;
+        Ok(Session { cluster, default_endpoint: 1, txn: None, watch_formats: BTreeMap::new(), watch_cursor: 0 })
+    }
+
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    /// The prompt the console should show: etcdctl's `txn -i` prompts while a txn is read.
+    pub fn prompt(&self) -> Option<&str> {
+        self.txn.as_ref().and_then(|(b, _, _)| b.prompt())
+    }
+
+    /// True while a stdin-form `txn` is collecting its body.
+    pub fn in_txn(&self) -> bool {
+        self.txn.is_some()
+    }
+
+    pub fn run_line(&mut self, line: &str) -> Output {
+        if let Some((mut builder, globals, interactive)) = self.txn.take() {
+            let before = builder.prompt();
+            return match builder.push_line(line) {
+                Ok(Some(req)) => self.txn_request(&globals, req),
+                Ok(None) => {
+                    // `txn -i` prints the next section's prompt as each section ends.
+                    let next = builder.prompt();
+                    self.txn = Some((builder, globals, interactive));
+                    match next {
+                        Some(p) if interactive && next != before => Output::out(format!("{p}\n")),
+                        _ => Output::default(),
+                    }
+                }
+                Err(e) => format::error(strip_error(&e.message)),
+            };
+        }
+        let parsed = match parse_line(line) {
+            Ok(l) => l,
+            Err(e) => return Output::err(format!("{}\n", with_error_prefix(&e.message))),
+        };
+        let g = parsed.globals;
+        match parsed.command {
+            Command::Nothing => Output::default(),
+            Command::Help { topic } => Output::out(super::help::help(topic.as_deref())),
+            Command::Version => Output::out("etcdctl version: 3.4.23\nAPI version: 3.4\n"),
+            Command::Lab(lab) => self.lab(lab),
+            Command::TxnStdin { interactive } => {
+                let builder = TxnBuilder::new();
+                let first = builder.prompt().unwrap_or_default().to_string();
+                self.txn = Some((builder, g, interactive));
+                if interactive {
+                    Output::out(first + "\n")
+                } else {
+                    Output::default()
+                }
+            }
+            other => self.etcd(&g, other),
+        }
+    }
+
+    /// Watch events delivered since the last call, formatted as each watch's etcdctl prints.
+    pub fn take_watch_output(&mut self) -> String {
+        let mut out = String::new();
+        let batches = &self.cluster.watch_batches()[self.watch_cursor..];
+        for (watch_id, _node, batch) in batches {
+            let fmt = self.watch_formats.get(watch_id).copied().unwrap_or(OutputFormat::Simple);
+            let header = header(&batch.header);
+            let o = if batch.canceled {
+                format::watch_canceled(fmt, &header, batch.compact_revision, "")
+            } else {
+                format::watch_events(fmt, &header, &batch.events)
+            };
+            out.push_str(&o.combined());
+        }
+        self.watch_cursor = self.cluster.watch_batches().len();
+        out
+    }
+
+    // ---- lab commands ----
+
+    fn resolve(&self, r: NodeRef) -> Result<NodeId, String> {
+        match r {
+            NodeRef::Id(id) => Ok(id),
+            NodeRef::Leader => self.cluster.leader().ok_or_else(|| "there is no leader right now".to_string()),
+        }
+    }
+
+    fn act(&mut self, actions: Vec<Action>) -> Result<(), String> {
+        for a in actions {
+            self.cluster.apply(a).map_err(|e| e.0)?;
+        }
+        Ok(())
+    }
+
+    fn links(&self, link: Link) -> Result<Vec<(NodeId, NodeId)>, String> {
+        let (a, b) = (self.resolve(link.from)?, self.resolve(link.to)?);
+        Ok(if link.both_ways { vec![(a, b), (b, a)] } else { vec![(a, b)] })
+    }
+
+    fn lab(&mut self, cmd: LabCommand) -> Output {
+        match self.lab_inner(cmd) {
+            Ok(text) => Output::out(text),
+            Err(e) => format::error(&e),
+        }
+    }
+
+    fn lab_inner(&mut self, cmd: LabCommand) -> Result<String, String> {
+        let done = |s: String| Ok(s + "\n");
+        match cmd {
+            LabCommand::Kill(r) => {
+                let id = self.resolve(r)?;
+                let was = self.cluster.node_view(id).map(|v| v.role);
+                self.act(vec![Action::Kill(id)])?;
+                match was {
+                    Some(Role::Leader) => done(format!("n{id} killed (it was the leader)")),
+                    _ => done(format!("n{id} killed")),
+                }
+            }
+            LabCommand::Restart(r) | LabCommand::Start(r) => {
+                let id = self.resolve(r)?;
+                self.act(vec![Action::Restart(id)])?;
+                done(format!("n{id} restarted from its disk"))
+            }
+            LabCommand::Partition(groups) => {
+                let mut ids = Vec::new();
+                for g in groups {
+                    ids.push(g.into_iter().map(|r| self.resolve(r)).collect::<Result<Vec<_>, _>>()?);
+                }
+                let words: Vec<String> =
+                    ids.iter().map(|g| g.iter().map(|i| format!("n{i}")).collect::<Vec<_>>().join(",")).collect();
+                self.act(vec![Action::Partition(ids)])?;
+                done(format!("partitioned: {}", words.join(" | ")))
+            }
+            LabCommand::Isolate(r) => {
+                let id = self.resolve(r)?;
+                self.act(vec![Action::Partition(vec![vec![id]])])?;
+                done(format!("n{id} isolated"))
+            }
+            LabCommand::Cut(link) => {
+                let links = self.links(link)?;
+                self.act(links.iter().map(|(from, to)| Action::Cut { from: *from, to: *to }).collect())?;
+                done(links.iter().map(|(a, b)| format!("cut n{a}->n{b}")).collect::<Vec<_>>().join(", "))
+            }
+            LabCommand::Restore(link) => {
+                let links = self.links(link)?;
+                self.act(links.iter().map(|(from, to)| Action::Restore { from: *from, to: *to }).collect())?;
+                done(links.iter().map(|(a, b)| format!("restored n{a}->n{b}")).collect::<Vec<_>>().join(", "))
+            }
+            LabCommand::Heal => {
+                self.act(vec![Action::Heal])?;
+                done("healed: every link restored".into())
+            }
+            LabCommand::DropMessage { id } => {
+                self.act(vec![Action::DropMessage(id)])?;
+                done(format!("message #{id} dropped"))
+            }
+            LabCommand::DropLink { link, probability_ppm } => {
+                let links = self.links(link)?;
+                let acts = links.iter().map(|(from, to)| Action::LinkDropRate { from: *from, to: *to, ppm: probability_ppm });
+                self.act(acts.collect())?;
+                done(format!("dropping {} of messages on {}", percent(probability_ppm), link_words(&links)))
+            }
+            LabCommand::DelayMessage { id, delay_ms } => {
+                self.act(vec![Action::DelayMessage { id, by_ms: delay_ms }])?;
+                done(format!("message #{id} delayed by {delay_ms}ms"))
+            }
+            LabCommand::DelayLink { link, delay_ms } => {
+                let links = self.links(link)?;
+                let acts = links.iter().map(|(from, to)| Action::LinkDelay { from: *from, to: *to, extra_ms: delay_ms });
+                self.act(acts.collect())?;
+                done(format!("{} now {delay_ms}ms slower", link_words(&links)))
+            }
+            LabCommand::Duplicate { id } => {
+                self.act(vec![Action::DuplicateMessage(id)])?;
+                done(format!("message #{id} duplicated"))
+            }
+            LabCommand::Latency { base_ms, jitter_ms } => {
+                self.act(vec![Action::SetLatency { base_ms, jitter_ms }])?;
+                done(format!("link latency {base_ms}ms + up to {jitter_ms}ms jitter"))
+            }
+            LabCommand::Tick(n) => {
+                self.act(vec![Action::Tick(n)])?;
+                done(format!("t={}", ms_words(self.cluster.now_ms())))
+            }
+            LabCommand::Run { duration_ms } => {
+                self.act(vec![Action::Advance(duration_ms)])?;
+                done(format!("t={}", ms_words(self.cluster.now_ms())))
+            }
+            LabCommand::Step(n) => {
+                self.act((0..n.min(100_000)).map(|_| Action::Step).collect())?;
+                done(format!("t={}", ms_words(self.cluster.now_ms())))
+            }
+            LabCommand::Campaign(r) => {
+                let id = self.resolve(r)?;
+                self.act(vec![Action::Campaign(id)])?;
+                done(format!("n{id} campaigns"))
+            }
+            LabCommand::Transfer(r) => {
+                let id = self.resolve(r)?;
+                self.act(vec![Action::TransferLeader(id)])?;
+                done(format!("leadership transfer to n{id} requested"))
+            }
+            LabCommand::Status => Ok(self.status_table()),
+            LabCommand::Leader => done(match self.cluster.leader() {
+                Some(id) => format!("n{id}"),
+                None => "none".into(),
+            }),
+            LabCommand::TraceHash => done(format!("{:016x}", self.cluster.trace_hash())),
+        }
+    }
+
+    fn status_table(&self) -> String {
+        let mut rows = vec![["NODE", "ROLE", "TERM", "VOTE", "COMMIT", "APPLIED", "LEADER"].map(String::from).to_vec()];
+        for id in self.cluster.node_ids() {
+            let Some(v) = self.cluster.node_view(id) else { continue };
+            let role = if v.removed { "removed".to_string() } else { role_word(v.role).to_string() };
+            let who = |n: u64| if n == 0 { "-".to_string() } else { format!("n{n}") };
+            rows.push(vec![
+                format!("n{id}"),
+                role,
+                v.term.to_string(),
+                who(v.vote),
+                v.committed.to_string(),
+                if v.alive { v.applied.to_string() } else { "-".into() },
+                if v.alive { who(v.leader) } else { "-".into() },
+            ]);
+        }
+        let widths: Vec<usize> = (0..7).map(|c| rows.iter().map(|r| r[c].len()).max().unwrap_or(0)).collect();
+        let mut out = String::new();
+        for r in rows {
+            let cells: Vec<String> = r.iter().enumerate().map(|(i, c)| format!("{c:<w$}", w = widths[i])).collect();
+            out.push_str(cells.join("  ").trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    // ---- etcd commands ----
+
+    fn endpoint_of(&self, g: &Globals) -> Result<Vec<NodeId>, String> {
+        if g.endpoints.is_empty() {
+            return Ok(vec![self.default_endpoint]);
+        }
+        g.endpoints.iter().map(|e| parse_endpoint(e)).collect()
+    }
+
+    /// Sends one call and waits for its answer, as etcdctl does.
+    fn call(&mut self, endpoint: NodeId, op: ClientOp, g: &Globals) -> Result<ClientReply, String> {
+        let req_id = self.cluster.fresh_req_id();
+        self.cluster.apply(Action::Client { req_id, endpoint, op, timeout_ms: g.command_timeout_ms }).map_err(|e| e.0)?;
+        self.cluster.apply(Action::AwaitReply { req_id, stop_at_ms: None }).map_err(|e| e.0)?;
+        self.cluster.reply(req_id).cloned().ok_or_else(|| "no reply".to_string())
+    }
+
+    /// Sends one call to each endpoint at once and waits for all, as etcdctl's cluster-wide
+    /// commands do.
+    fn call_each(&mut self, endpoints: &[NodeId], op: ClientOp, g: &Globals) -> Result<Vec<ClientReply>, String> {
+        let first = self.cluster.fresh_req_id();
+        for (i, ep) in endpoints.iter().enumerate() {
+            let req_id = first + i as u64;
+            let a = Action::Client { req_id, endpoint: *ep, op: op.clone(), timeout_ms: g.command_timeout_ms };
+            self.cluster.apply(a).map_err(|e| e.0)?;
+        }
+        let mut out = Vec::new();
+        for i in 0..endpoints.len() as u64 {
+            self.cluster.apply(Action::AwaitReply { req_id: first + i, stop_at_ms: None }).map_err(|e| e.0)?;
+            out.push(self.cluster.reply(first + i).cloned().ok_or_else(|| "no reply".to_string())?);
+        }
+        Ok(out)
+    }
+
+    fn cluster_endpoints(&mut self, g: &Globals) -> Result<Vec<NodeId>, String> {
+        let ep = self.endpoint_of(g)?[0];
+        let reply = self.call(ep, ClientOp::MemberList, g)?;
+        match reply.result {
+            Ok(ClientResult::Members { members, .. }) => Ok(members
+                .iter()
+                .filter(|m| !m.client_urls.is_empty())
+                .filter_map(|m| self.cluster.node_ids().into_iter().find(|id| self.member_id(*id) == m.id))
+                .collect()),
+            Ok(_) => Err("unexpected reply".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn member_id(&self, id: NodeId) -> u64 {
+        self.cluster.node_view(id).map(|v| v.member_id).unwrap_or(0)
+    }
+
+    fn etcd(&mut self, g: &Globals, cmd: Command) -> Output {
+        match self.etcd_inner(g, cmd) {
+            Ok(o) => o,
+            Err(e) => format::error(&e),
+        }
+    }
+
+    fn etcd_inner(&mut self, g: &Globals, cmd: Command) -> Result<Output, String> {
+        let fmt = g.write_out;
+        let endpoints = self.endpoint_of(g)?;
+        let ep = endpoints[0];
+        let single = |s: &mut Self, op: ClientOp| s.call(ep, op, g);
+        let out = match cmd {
+            Command::Put(p) => {
+                let r = single(self, ClientOp::Put(p))?;
+                reply_or_error(&r, |h, res| match res {
+                    ClientResult::Put(p) => Some(format::put(fmt, h, p)),
+                    _ => None,
+                })
+            }
+            Command::Get { range, print_value_only } => {
+                let r = single(self, ClientOp::Range(range))?;
+                reply_or_error(&r, |h, res| match res {
+                    ClientResult::Range(resp) => Some(format::get(fmt, h, resp, format::GetOptions { print_value_only })),
+                    _ => None,
+                })
+            }
+            Command::Del(d) => {
+                let r = single(self, ClientOp::DeleteRange(d))?;
+                reply_or_error(&r, |h, res| match res {
+                    ClientResult::DeleteRange(resp) => Some(format::del(fmt, h, resp)),
+                    _ => None,
+                })
+            }
+            Command::Txn(t) => return Ok(self.txn_request(g, t)),
+            Command::Watch { key, range_end, start_revision, prev_kv } => {
+                let r = single(self, ClientOp::Watch { key, range_end, start_revision, prev_kv })?;
+                if let Ok(ClientResult::WatchCreated { watch_id }) = &r.result {
+                    self.watch_formats.insert(*watch_id, fmt);
+                }
+                match r.result {
+                    Ok(_) => Output::default(),
+                    Err(e) => format::error(&e.to_string()),
+                }
+            }
+            Command::Compact { revision, physical } => {
+                let r = single(self, ClientOp::Compact { revision, physical })?;
+                reply_or_error(&r, |_, res| match res {
+                    ClientResult::Compacted { revision } => Some(format::compact(*revision)),
+                    _ => None,
+                })
+            }
+            Command::Defrag { cluster, .. } => {
+                let eps = if cluster { self.cluster_endpoints(g)? } else { endpoints.clone() };
+                let replies = self.call_each(&eps, ClientOp::Defrag, g)?;
+                let mut o = Output::default();
+                for r in replies {
+                    let name = endpoint_name(r.endpoint, cluster);
+                    let part = match r.result {
+                        Ok(_) => format::defrag(&name),
+                        Err(e) => format::defrag_failed(&name, &e.to_string()),
+                    };
+                    o.stdout.push_str(&part.stdout);
+                    o.stderr.push_str(&part.stderr);
+                }
+                o
+            }
+            Command::LeaseGrant { ttl_secs } => {
+                let r = single(self, ClientOp::LeaseGrant { ttl_secs })?;
+                reply_or_error(&r, |h, res| match res {
+                    ClientResult::LeaseGranted { id, ttl_secs } => Some(format::lease_grant(fmt, h, *id, *ttl_secs)),
+                    _ => None,
+                })
+            }
+            Command::LeaseRevoke { id } => {
+                let r = single(self, ClientOp::LeaseRevoke { id })?;
+                match &r.result {
+                    Err(e) => format::error(&format!("failed to revoke lease ({e})")),
+                    Ok(_) => format::lease_revoke(fmt, &header(&r.header), id),
+                }
+            }
+            Command::LeaseKeepAlive { id, .. } => {
+                let r = single(self, ClientOp::LeaseKeepAlive { id })?;
+                match &r.result {
+                    Ok(ClientResult::LeaseKeptAlive { id, ttl_secs }) => {
+                        format::lease_keep_alive(fmt, &header(&r.header), *id, *ttl_secs)
+                    }
+                    Err(ClientError::Store(crate::store::StoreError::LeaseNotFound)) => {
+                        format::lease_keep_alive_expired(id)
+                    }
+                    Err(e) => format::error(&e.to_string()),
+                    Ok(_) => format::error("unexpected reply"),
+                }
+            }
+            Command::LeaseTimeToLive { id, keys } => {
+                let r = single(self, ClientOp::LeaseTimeToLive { id, keys })?;
+                match &r.result {
+                    Ok(ClientResult::LeaseTimeToLive { info: Some(info), .. }) => {
+                        format::lease_timetolive(fmt, &header(&r.header), info, keys)
+                    }
+                    Ok(ClientResult::LeaseTimeToLive { info: None, .. }) => {
+                        let expired = crate::store::LeaseInfo { id, granted_ttl: 0, ttl: -1, keys: Vec::new() };
+                        format::lease_timetolive(fmt, &header(&r.header), &expired, keys)
+                    }
+                    Err(e) => format::error(&e.to_string()),
+                    Ok(_) => format::error("unexpected reply"),
+                }
+            }
+            Command::LeaseList => {
+                let r = single(self, ClientOp::LeaseList)?;
+                reply_or_error(&r, |h, res| match res {
+                    ClientResult::Leases(ids) => Some(format::lease_list(fmt, h, ids)),
+                    _ => None,
+                })
+            }
+            Command::AlarmList => {
+                let r = single(self, ClientOp::AlarmList)?;
+                reply_or_error(&r, |_, res| match res {
+                    ClientResult::Alarms(a) => Some(format::alarm_list(fmt, a)),
+                    _ => None,
+                })
+            }
+            Command::AlarmDisarm => {
+                let r = single(self, ClientOp::AlarmDisarm)?;
+                reply_or_error(&r, |_, res| match res {
+                    ClientResult::Alarms(a) => Some(format::alarm_disarm(fmt, a)),
+                    _ => None,
+                })
+            }
+            Command::MemberList => {
+                let r = single(self, ClientOp::MemberList)?;
+                reply_or_error(&r, |h, res| match res {
+                    ClientResult::Members { members, .. } => Some(format::member_list(fmt, h, &members_of(members))),
+                    _ => None,
+                })
+            }
+            Command::MemberAdd { name, learner, .. } => {
+                let r = single(self, ClientOp::MemberAdd { name: name.clone(), learner })?;
+                reply_or_error(&r, |h, res| match res {
+                    ClientResult::MemberAdded { member, members, .. } => {
+                        Some(format::member_add(fmt, h, &name, &member_of(member), &members_of(members)))
+                    }
+                    _ => None,
+                })
+            }
+            Command::MemberPromote { id } => {
+                let r = single(self, ClientOp::MemberPromote { member_id: id })?;
+                let members = self.members_now(ep);
+                reply_or_error(&r, |h, res| match res {
+                    ClientResult::MemberPromoted { member_id, .. } => Some(format::member_promote(fmt, h, *member_id, &members)),
+                    _ => None,
+                })
+            }
+            Command::MemberRemove { id } => {
+                let r = single(self, ClientOp::MemberRemove { member_id: id })?;
+                let members = self.members_now(ep);
+                reply_or_error(&r, |h, res| match res {
+                    ClientResult::MemberRemoved { member_id, .. } => Some(format::member_remove(fmt, h, *member_id, &members)),
+                    _ => None,
+                })
+            }
+            Command::EndpointStatus { cluster } => {
+                let eps = if cluster { self.cluster_endpoints(g)? } else { endpoints.clone() };
+                let replies = self.call_each(&eps, ClientOp::Status, g)?;
+                let mut statuses = Vec::new();
+                let mut failed = Output::default();
+                for r in replies {
+                    match &r.result {
+                        Ok(ClientResult::Status(s)) => statuses.push(status_of(s, &r.header, cluster)),
+                        Err(e) => {
+                            let f = format::endpoint_status_failed(&endpoint_name(r.endpoint, cluster), &e.to_string());
+                            failed.stderr.push_str(&f.stderr);
+                        }
+                        Ok(_) => {}
+                    }
+                }
+                let mut o = format::endpoint_status(fmt, &statuses);
+                o.stderr = failed.stderr + &o.stderr;
+                o
+            }
+            Command::EndpointHealth { cluster } => {
+                let eps = if cluster { self.cluster_endpoints(g)? } else { endpoints.clone() };
+                let replies = self.call_each(&eps, ClientOp::Health, g)?;
+                let checks: Vec<format::EndpointHealth> = replies
+                    .iter()
+                    .map(|r| match &r.result {
+                        Ok(ClientResult::Healthy { took_ms, .. }) => format::EndpointHealth {
+                            endpoint: endpoint_name(r.endpoint, cluster),
+                            health: true,
+                            took: format::go_duration(took_ms * 1_000_000),
+                            error: None,
+                        },
+                        Err(e) => format::EndpointHealth {
+                            endpoint: endpoint_name(r.endpoint, cluster),
+                            health: false,
+                            took: format::go_duration(0),
+                            error: Some(format!("failed to commit proposal: {e}")),
+                        },
+                        Ok(_) => format::EndpointHealth::default(),
+                    })
+                    .collect();
+                format::endpoint_health(fmt, &checks)
+            }
+            Command::SnapshotSave { file } => {
+                let r = single(self, ClientOp::SnapshotSave { path: file.clone() })?;
+                match r.result {
+                    Ok(_) => format::snapshot_save(&file),
+                    Err(e) => format::error(&e.to_string()),
+                }
+            }
+            Command::SnapshotRestore { file, .. } => {
+                self.act(vec![Action::RestoreSnapshot { path: file }])?;
+                self.watch_formats.clear();
+                format::snapshot_restore()
+            }
+            Command::SnapshotStatus { file } => {
+                let Some(bytes) = self.cluster.files().get(&file) else {
+                    return Err(format!("stat {file}: no such file or directory"));
+                };
+                let store = Store::from_snapshot(bytes).map_err(|e| e.to_string())?;
+                let keys = store.kvs().len();
+                let o = format!(
+                    "{:x}, {}, {}, {}\n",
+                    store.hash() as u32,
+                    store.revision(),
+                    keys,
+                    format::humanize_bytes(bytes.len() as i64)
+                );
+                Output::out(o)
+            }
+            Command::Nothing
+            | Command::Help { .. }
+            | Command::Version
+            | Command::Lab(_)
+            | Command::TxnStdin { .. } => Output::default(),
+        };
+        Ok(out)
+    }
+
+    fn members_now(&mut self, ep: NodeId) -> Vec<format::Member> {
+        let g = Globals::default();
+        match self.call(ep, ClientOp::MemberList, &g).map(|r| r.result) {
+            Ok(Ok(ClientResult::Members { members, .. })) => members_of(&members),
+            _ => Vec::new(),
+        }
+    }
+
+    fn txn_request(&mut self, g: &Globals, t: crate::store::TxnRequest) -> Output {
+        let ep = match self.endpoint_of(g) {
+            Ok(e) => e[0],
+            Err(e) => return format::error(&e),
+        };
+        match self.call(ep, ClientOp::Txn(t), g) {
+            Ok(r) => reply_or_error(&r, |h, res| match res {
+                ClientResult::Txn(resp) => Some(format::txn(g.write_out, h, resp)),
+                _ => None,
+            }),
+            Err(e) => format::error(&e),
+        }
+    }
+
+    /// A convenience for tests and benchmarks: `put key value` through `endpoint`.
+    pub fn put(&mut self, endpoint: NodeId, key: &str, value: &str) -> Result<ClientReply, String> {
+        let op = ClientOp::Put(PutRequest { key: key.into(), value: value.into(), ..Default::default() });
+        self.call(endpoint, op, &Globals::default())
+    }
+}
+
+fn reply_or_error(r: &ClientReply, f: impl FnOnce(&format::Header, &ClientResult) -> Option<Output>) -> Output {
+    match &r.result {
+        Ok(res) => f(&header(&r.header), res).unwrap_or_else(|| format::error("unexpected reply")),
+        Err(e) => format::error(&e.to_string()),
+    }
+}
+
+fn header(h: &ResponseHeader) -> format::Header {
+    format::Header { cluster_id: h.cluster_id, member_id: h.member_id, revision: h.revision, raft_term: h.raft_term }
+}
+
+fn member_of(m: &MemberInfo) -> format::Member {
+    format::Member {
+        id: m.id,
+        name: m.name.clone(),
+        peer_urls: m.peer_urls.clone(),
+        client_urls: m.client_urls.clone(),
+        is_learner: m.is_learner,
+    }
+}
+
+fn members_of(ms: &[MemberInfo]) -> Vec<format::Member> {
+    ms.iter().map(member_of).collect()
+}
+
+fn status_of(s: &EndpointStatusInfo, h: &ResponseHeader, cluster: bool) -> format::EndpointStatus {
+    format::EndpointStatus {
+        endpoint: if cluster { format!("http://{}:2379", s.endpoint) } else { s.endpoint.clone() },
+        header: header(h),
+        version: s.version.clone(),
+        db_size: s.db_size,
+        db_size_in_use: s.db_size_in_use,
+        leader: s.leader,
+        raft_index: s.raft_index,
+        raft_term: s.raft_term,
+        raft_applied_index: s.raft_applied_index,
+        errors: s.errors.clone(),
+        is_learner: s.is_learner,
+    }
+}
+
+/// How etcdctl names an endpoint: as typed (`n1`), or by client URL with `--cluster`.
+fn endpoint_name(id: NodeId, cluster: bool) -> String {
+    if cluster {
+        format!("http://n{id}:2379")
+    } else {
+        format!("n{id}")
+    }
+}
+
+/// Accepts `n3`, `n3:2379` and `http://n3:2379`.
+pub fn parse_endpoint(e: &str) -> Result<NodeId, String> {
+    let s = e.trim_start_matches("http://").trim_start_matches("https://");
+    let s = s.strip_suffix(":2379").unwrap_or(s);
+    match s.strip_prefix('n').and_then(|d| d.parse::<u64>().ok()) {
+        Some(id) if (1..=crate::engine::MAX_NODES).contains(&id) => Ok(id),
+        _ => Err(format!("unknown endpoint \"{e}\": endpoints are n1 to n{}", crate::engine::MAX_NODES)),
+    }
+}
+
+fn role_word(r: Role) -> &'static str {
+    match r {
+        Role::Follower => "follower",
+        Role::PreCandidate => "pre-candidate",
+        Role::Candidate => "candidate",
+        Role::Leader => "leader",
+        Role::Learner => "learner",
+        Role::Dead => "dead",
+    }
+}
+
+fn percent(ppm: u32) -> String {
+    let whole = ppm / 10_000;
+    let frac = ppm % 10_000;
+    if frac == 0 {
+        format!("{whole}%")
+    } else {
+        format!("{}%", format!("{whole}.{frac:04}").trim_end_matches('0'))
+    }
+}
+
+fn link_words(links: &[(NodeId, NodeId)]) -> String {
+    links.iter().map(|(a, b)| format!("n{a}->n{b}")).collect::<Vec<_>>().join(" and ")
+}
+
+fn ms_words(ms: u64) -> String {
+    if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{}.{:03}s", ms / 1000, ms % 1000)
+    }
+}
+
+fn with_error_prefix(msg: &str) -> String {
+    if msg.starts_with("Error: ") || msg.starts_with("Unknown help topic") {
+        msg.to_string()
+    } else {
+        format!("Error: {msg}")
+    }
+}
+
+fn strip_error(msg: &str) -> &str {
+    msg.strip_prefix("Error: ").unwrap_or(msg)
+}

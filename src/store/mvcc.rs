@@ -1,0 +1,219 @@
+//! The revisioned key index: every retained version of every key, as etcd's `treeIndex`
+//! plus its bbolt `key` bucket.
+//!
+//! Contract: versions of one key are kept in ascending revision order; a version is either
+//! a full `KeyValue` (a put) or a tombstone (a delete). Reading "at revision R" sees, per
+//! key, the newest version whose main revision is <= R. Writes go through a [`Writer`],
+//! which stamps one main revision and consecutive sub revisions, like one etcd write txn.
+//! Compaction keeps, per key, the newest version <= the compact revision (dropped if it is
+//! a tombstone) and everything newer. Nothing here knows about leases' lifetimes, quotas or
+//! raft; the byte total it keeps feeds the size model in `quota.rs`.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use serde::{Deserialize, Serialize};
+
+use super::quota::version_cost;
+use super::types::{Event, EventKind, KeyValue, Revision};
+
+/// One stored revision of a key. `kv == None` is a tombstone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Version {
+    pub rev: Revision,
+    pub kv: Option<KeyValue>,
+}
+
+impl Version {
+    fn cost(&self, key: &[u8]) -> u64 {
+        version_cost(key, self.kv.as_ref().map_or(&[][..], |kv| &kv.value))
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Mvcc {
+    keys: BTreeMap<Vec<u8>, Vec<Version>>,
+    /// Sum of `version_cost` over every retained version, kept incrementally because the
+    /// size model is consulted on every apply.
+    bytes: u64,
+}
+
+/// The keys a (key, range_end) pair selects, with etcd's conventions: empty end = just
+/// `key`; `[0]` = every key >= `key`; otherwise `[key, end)` (empty if end <= key).
+fn bounds<'a>(key: &'a [u8], end: &'a [u8]) -> (Bound<&'a [u8]>, Bound<&'a [u8]>) {
+    if end.is_empty() {
+        (Bound::Included(key), Bound::Included(key))
+    } else if end == [0] {
+        (Bound::Included(key), Bound::Unbounded)
+    } else if end <= key {
+        // BTreeMap::range panics on an inverted range; an empty one is what etcd answers.
+        (Bound::Included(key), Bound::Excluded(key))
+    } else {
+        (Bound::Included(key), Bound::Excluded(end))
+    }
+}
+
+fn visible_at(versions: &[Version], at: i64) -> Option<&Version> {
+    let idx = versions.partition_point(|v| v.rev.main <= at);
+    idx.checked_sub(1).and_then(|i| versions.get(i))
+}
+
+impl Mvcc {
+    /// Rebuilds the index from a snapshot's per-key versions (already validated).
+    pub fn from_parts(keys: BTreeMap<Vec<u8>, Vec<Version>>) -> Mvcc {
+        let bytes = keys.iter().map(|(k, vs)| vs.iter().map(|v| v.cost(k)).sum::<u64>()).sum();
+        Mvcc { keys, bytes }
+    }
+
+    pub fn parts(&self) -> &BTreeMap<Vec<u8>, Vec<Version>> {
+        &self.keys
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    fn span<'a>(&'a self, key: &'a [u8], end: &'a [u8]) -> impl Iterator<Item = (&'a Vec<u8>, &'a Vec<Version>)> + 'a {
+        self.keys.range::<[u8], _>(bounds(key, end))
+    }
+
+    /// The key's newest value, if it is live.
+    pub fn live(&self, key: &[u8]) -> Option<&KeyValue> {
+        self.keys.get(key).and_then(|vs| vs.last()).and_then(|v| v.kv.as_ref())
+    }
+
+    /// Live keys of the selection as of revision `at`, in key order.
+    pub fn range_at<'a>(&'a self, key: &'a [u8], end: &'a [u8], at: i64) -> impl Iterator<Item = &'a KeyValue> + 'a {
+        self.span(key, end).filter_map(move |(_, vs)| visible_at(vs, at).and_then(|v| v.kv.as_ref()))
+    }
+
+    /// Every live key, in key order.
+    pub fn live_kvs(&self) -> impl Iterator<Item = &KeyValue> {
+        self.keys.values().filter_map(|vs| vs.last().and_then(|v| v.kv.as_ref()))
+    }
+
+    /// Drops what compaction at `at` makes unreachable; returns nothing because the byte
+    /// total is adjusted in place.
+    pub fn compact(&mut self, at: i64) {
+        let mut freed = 0u64;
+        self.keys.retain(|key, versions| {
+            let idx = versions.partition_point(|v| v.rev.main <= at);
+            let Some(newest_old) = idx.checked_sub(1) else {
+                return true;
+            };
+            // etcd's keyIndex.keep: the newest version <= at survives unless it is a
+            // tombstone, which nothing can read any more.
+            let is_tombstone = versions.get(newest_old).is_some_and(|v| v.kv.is_none());
+            let drop_to = if is_tombstone { idx } else { newest_old };
+            for v in versions.drain(..drop_to) {
+                freed = freed.saturating_add(v.cost(key));
+            }
+            !versions.is_empty()
+        });
+        self.bytes = self.bytes.saturating_sub(freed);
+    }
+
+    /// Events with main revision >= `start_rev` in the selection, in revision order. The
+    /// prev kv is the key as of the revision before the event, as etcd's watch server reads
+    /// it; it is absent when that revision is below `compact_rev` (etcd's read fails) or
+    /// the key did not exist.
+    pub fn history(&self, key: &[u8], end: &[u8], start_rev: i64, compact_rev: i64) -> Vec<(Revision, Event)> {
+        let mut out = Vec::new();
+        for (k, versions) in self.span(key, end) {
+            let first = versions.partition_point(|v| v.rev.main < start_rev);
+            for v in versions.iter().skip(first) {
+                let before = v.rev.main.saturating_sub(1);
+                let prev_kv =
+                    if before >= compact_rev { visible_at(versions, before).and_then(|p| p.kv.clone()) } else { None };
+                out.push((v.rev, event_for(k, v, prev_kv)));
+            }
+        }
+        out.sort_by_key(|(rev, _)| *rev);
+        out
+    }
+}
+
+fn event_for(key: &[u8], v: &Version, prev_kv: Option<KeyValue>) -> Event {
+    match &v.kv {
+        Some(kv) => Event { kind: EventKind::Put, kv: kv.clone(), prev_kv },
+        None => Event {
+            kind: EventKind::Delete,
+            // etcd stores a tombstone as just the key and patches in the deleting revision.
+            kv: KeyValue { key: key.to_vec(), mod_revision: v.rev.main, ..KeyValue::default() },
+            prev_kv,
+        },
+    }
+}
+
+/// One write transaction: every change gets the same main revision and the next sub
+/// revision, and reads through it see the changes made so far.
+pub(crate) struct Writer<'a> {
+    kv: &'a mut Mvcc,
+    main: i64,
+    events: Vec<(Revision, Event)>,
+}
+
+impl<'a> Writer<'a> {
+    /// `current` is the store revision before the txn; changes get `current + 1`.
+    pub fn new(kv: &'a mut Mvcc, current: i64) -> Writer<'a> {
+        Writer { kv, main: current.saturating_add(1), events: Vec::new() }
+    }
+
+    /// Reads see this txn's own writes: etcd's write txn ranges at `rev + 1` once it has
+    /// changes, which with the changes already in the index is the same as reading at the
+    /// txn's main revision.
+    pub fn read_rev(&self) -> i64 {
+        self.main
+    }
+
+    pub fn kv(&self) -> &Mvcc {
+        self.kv
+    }
+
+    fn next_rev(&self) -> Revision {
+        Revision { main: self.main, sub: self.events.len() as i64 }
+    }
+
+    fn record(&mut self, key: &[u8], version: Version, prev_kv: Option<KeyValue>) {
+        let rev = version.rev;
+        let event = event_for(key, &version, prev_kv);
+        self.kv.bytes = self.kv.bytes.saturating_add(version.cost(key));
+        self.kv.keys.entry(key.to_vec()).or_default().push(version);
+        self.events.push((rev, event));
+    }
+
+    /// Writes a new version; returns the previous live kv.
+    pub fn put(&mut self, key: &[u8], value: &[u8], lease: i64) -> Option<KeyValue> {
+        let rev = self.next_rev();
+        let prev = self.kv.live(key).cloned();
+        let (create_revision, version) = match &prev {
+            Some(p) => (p.create_revision, p.version.saturating_add(1)),
+            None => (rev.main, 1),
+        };
+        let kv = KeyValue {
+            key: key.to_vec(),
+            create_revision,
+            mod_revision: rev.main,
+            version,
+            value: value.to_vec(),
+            lease,
+        };
+        self.record(key, Version { rev, kv: Some(kv) }, prev.clone());
+        prev
+    }
+
+    /// Deletes every live key of the selection in key order; returns their last values.
+    pub fn delete_range(&mut self, key: &[u8], end: &[u8]) -> Vec<KeyValue> {
+        let doomed: Vec<KeyValue> = self.kv.range_at(key, end, self.main).cloned().collect();
+        for prev in &doomed {
+            let rev = self.next_rev();
+            self.record(&prev.key, Version { rev, kv: None }, Some(prev.clone()));
+        }
+        doomed
+    }
+
+    /// The events of this txn; empty means nothing changed and the revision stays.
+    pub fn finish(self) -> Vec<(Revision, Event)> {
+        self.events
+    }
+}
