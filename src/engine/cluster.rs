@@ -15,7 +15,9 @@ use super::action::Action;
 use super::client::{ClientOp, ClientReply, WatchBatch};
 use super::config::{ClusterConfig, MAX_NODES};
 use super::disk::Disk;
-use super::message::MessageView;
+use std::rc::Rc;
+
+use super::trace::MsgRef;
 use super::network::{InFlight, LinkFault, Network, SendOutcome};
 use super::node::{ApplyNote, Node};
 use super::requests::{Pending, Watcher};
@@ -46,7 +48,15 @@ pub struct Cluster {
     pub(crate) ids: SimRng,
     pub(crate) cluster_id: u64,
     pub(crate) pending: BTreeMap<u64, Pending>,
+    /// (deadline, request) for every pending request: the next timeout without a scan.
+    pub(crate) deadlines: std::collections::BTreeSet<(u64, u64)>,
+    /// (endpoint, read index, request) for reads waiting only for the endpoint to apply.
+    pub(crate) reads_at: std::collections::BTreeSet<(NodeId, u64, u64)>,
     pub(crate) replies: BTreeMap<u64, ClientReply>,
+    pub(crate) reply_order: std::collections::VecDeque<u64>,
+    /// Every request id ever used, so none is reused even after its reply is dropped.
+    pub(crate) max_req_id: u64,
+    pub(crate) messages_sent: u64,
     pub(crate) watchers: BTreeMap<u64, Watcher>,
     pub(crate) watch_batches: Vec<(u64, NodeId, WatchBatch)>,
     pub(crate) next_watch_id: u64,
@@ -57,6 +67,11 @@ pub struct Cluster {
     pub(crate) revoking: std::collections::BTreeSet<i64>,
     /// Every action applied so far, with the clock before it: the run's replay script.
     pub(crate) log: Vec<(u64, Action)>,
+    /// Nodes whose `RawNode` may have a Ready not yet handled. They are all handled before
+    /// the clock moves on and at the end of each action, so that everything raft-rs does at
+    /// one instant — several proposals, several arrivals — goes out in one Ready, as in
+    /// etcd's raft loop.
+    pub(crate) dirty: std::collections::BTreeSet<NodeId>,
     pub(crate) events_processed: u64,
 }
 
@@ -79,7 +94,12 @@ impl Cluster {
             ids,
             cluster_id,
             pending: BTreeMap::new(),
+            deadlines: Default::default(),
+            reads_at: Default::default(),
             replies: BTreeMap::new(),
+            reply_order: Default::default(),
+            max_req_id: 0,
+            messages_sent: 0,
             watchers: BTreeMap::new(),
             watch_batches: Vec::new(),
             next_watch_id: 1,
@@ -87,6 +107,7 @@ impl Cluster {
             lease_seq: BTreeMap::new(),
             revoking: Default::default(),
             log: Vec::new(),
+            dirty: Default::default(),
             events_processed: 0,
         };
         c.bootstrap(None)?;
@@ -145,7 +166,8 @@ impl Cluster {
         let Some(node) = self.nodes.get_mut(&id) else { return err(format!("n{id} does not exist")) };
         node.start(&cfg, now, &mut self.trace).map_err(ActionError)?;
         node.record_state(now, &mut self.trace);
-        self.drain_ready(id);
+        self.dirty.insert(id);
+        self.flush();
         Ok(())
     }
 
@@ -194,11 +216,12 @@ impl Cluster {
 
     /// A request id not used yet in this run.
     pub fn fresh_req_id(&self) -> u64 {
-        let used_max = self.log.iter().filter_map(|(_, a)| match a {
-            Action::Client { req_id, .. } => Some(*req_id),
-            _ => None,
-        });
-        used_max.max().unwrap_or(0) + 1
+        self.max_req_id + 1
+    }
+
+    /// Messages raft-rs has sent since the start (dropped ones included).
+    pub fn messages_sent(&self) -> u64 {
+        self.messages_sent
     }
 
     pub fn node_ids(&self) -> Vec<NodeId> {
@@ -233,9 +256,16 @@ impl Cluster {
     pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
         self.check(&action)?;
         let before = self.now_ms;
-        self.trace.push(self.now_ms, TraceEvent::Action(action.clone()));
-        self.log.push((before, action.clone()));
+        self.trace.push(self.now_ms, TraceEvent::Action(Box::new(action.clone())));
+        // Back-to-back client calls at one instant share a Ready, as concurrent clients'
+        // proposals do in etcd; anything else settles the cluster before returning.
+        let batchable = matches!(action, Action::Client { .. });
+        self.log.push((before, action));
+        let action = self.log.last().map(|(_, a)| a.clone()).unwrap_or(Action::Heal);
         self.perform(action);
+        if !batchable {
+            self.flush();
+        }
         Ok(())
     }
 
@@ -355,8 +385,8 @@ impl Cluster {
                 if timeout_ms.is_some_and(|t| t == 0 || t > 3_600_000) {
                     return err("--command-timeout must be between 1ms and 1h");
                 }
-                if *req_id == 0 || self.replies.contains_key(req_id) || self.pending.contains_key(req_id) {
-                    return err(format!("request id {req_id} is already used"));
+                if *req_id == 0 || *req_id <= self.max_req_id {
+                    return err(format!("request id {req_id} is already used (ids increase from {})", self.max_req_id + 1));
                 }
                 self.need_node(*endpoint)?;
                 if let ClientOp::WatchCancel { watch_id } = op {
@@ -424,8 +454,8 @@ impl Cluster {
             Action::DuplicateMessage(id) => {
                 if let Some((new_id, at)) = self.network.duplicate(id) {
                     if let Some(m) = self.network.get(new_id) {
-                        let view = MessageView::from(&m.msg);
-                        self.trace.push(self.now_ms, TraceEvent::MessageSent { id: new_id, deliver_at_ms: at, msg: view });
+                        let msg = MsgRef(m.msg.clone());
+                        self.trace.push(self.now_ms, TraceEvent::MessageSent { id: new_id, deliver_at_ms: at, msg });
                     }
                 }
             }
@@ -450,7 +480,7 @@ impl Cluster {
                 self.run_until(target);
             }
             Action::Step => {
-                if let Some(t) = self.next_event_ms() {
+                if let Some(t) = self.next_event_settled() {
                     self.now_ms = self.now_ms.max(t);
                     self.process_one();
                 }
@@ -459,7 +489,7 @@ impl Cluster {
                 let mut budget = MAX_EVENTS_PER_ACTION;
                 let stop = stop_at_ms.unwrap_or(u64::MAX);
                 while self.pending.contains_key(&req_id) && budget > 0 {
-                    let Some(t) = self.next_event_ms() else { break };
+                    let Some(t) = self.next_event_settled() else { break };
                     if t > stop {
                         self.now_ms = self.now_ms.max(stop);
                         break;
@@ -477,7 +507,10 @@ impl Cluster {
                     self.with_raw(l, |raw| raw.transfer_leader(id));
                 }
             }
-            Action::Client { req_id, endpoint, op, timeout_ms } => self.submit(req_id, endpoint, op, timeout_ms),
+            Action::Client { req_id, endpoint, op, timeout_ms } => {
+                self.max_req_id = req_id;
+                self.submit(req_id, endpoint, op, timeout_ms)
+            }
             Action::RestoreSnapshot { path } => {
                 if let Some(data) = self.files.get(&path).cloned() {
                     self.restore_cluster(data);
@@ -494,7 +527,19 @@ impl Cluster {
         f(&mut live.raw);
         node.after_call(now, &mut self.trace);
         node.record_state(now, &mut self.trace);
-        self.drain_ready(id);
+        self.dirty.insert(id);
+    }
+
+    /// Handles every pending Ready, including those the handling itself causes.
+    pub(crate) fn flush(&mut self) {
+        let mut budget = 10_000;
+        while let Some(id) = self.dirty.pop_first() {
+            self.drain_ready(id);
+            budget -= 1;
+            if budget == 0 {
+                break;
+            }
+        }
     }
 
     pub(crate) fn trace_warn(&mut self, node: NodeId, text: String) {
@@ -523,6 +568,8 @@ impl Cluster {
             self.network.jitter_ms,
         );
         self.pending.clear();
+        self.deadlines.clear();
+        self.reads_at.clear();
         self.revoking.clear();
         self.cluster_id = etcd_style_id(&mut self.ids);
         if let Err(e) = self.bootstrap(Some(data)) {
@@ -535,13 +582,24 @@ impl Cluster {
     pub(crate) fn next_event_ms(&self) -> Option<u64> {
         let delivery = self.network.next_delivery_ms();
         let tick = self.nodes.values().filter(|n| n.is_alive()).map(|n| n.next_tick_ms).min();
-        let deadline = self.pending.values().map(|p| p.deadline_ms).min();
+        let deadline = self.deadlines.first().map(|(t, _)| *t);
         [delivery, tick, deadline].into_iter().flatten().min()
+    }
+
+    /// The next event's time, after handling pending Readies if the clock would move (their
+    /// messages may be due sooner than anything else).
+    pub(crate) fn next_event_settled(&mut self) -> Option<u64> {
+        let t = self.next_event_ms();
+        if self.dirty.is_empty() || t.is_some_and(|t| t <= self.now_ms) {
+            return t;
+        }
+        self.flush();
+        self.next_event_ms()
     }
 
     fn run_until(&mut self, target: u64) {
         let mut budget = MAX_EVENTS_PER_ACTION;
-        while let Some(t) = self.next_event_ms() {
+        while let Some(t) = self.next_event_settled() {
             if t > target || budget == 0 {
                 break;
             }
@@ -549,6 +607,7 @@ impl Cluster {
             self.now_ms = self.now_ms.max(t);
             self.process_one();
         }
+        self.flush();
         self.now_ms = self.now_ms.max(target);
     }
 
@@ -565,7 +624,7 @@ impl Cluster {
             self.tick_node(id);
             return;
         }
-        let due = self.pending.iter().find(|(_, p)| p.deadline_ms <= now).map(|(id, _)| *id);
+        let due = self.deadlines.first().filter(|(t, _)| *t <= now).map(|(_, id)| *id);
         if let Some(req_id) = due {
             self.expire(req_id);
         }
@@ -585,7 +644,9 @@ impl Cluster {
 
     pub(crate) fn send_all(&mut self, msgs: Vec<Message>) {
         for m in msgs {
-            let view = MessageView::from(&m);
+            self.messages_sent += 1;
+            let m = Rc::new(m);
+            let view = MsgRef(m.clone());
             let is_snap = m.get_msg_type() == MessageType::MsgSnapshot;
             let (from, to) = (m.from, m.to);
             match self.network.send(self.now_ms, m) {
@@ -627,8 +688,9 @@ impl Cluster {
         self.trace.push(self.now_ms, TraceEvent::MessageDelivered { id: m.id, from: m.from, to: m.to });
         let is_snap = m.msg.get_msg_type() == MessageType::MsgSnapshot;
         let (from, to) = (m.from, m.to);
+        let msg = Rc::try_unwrap(m.msg).unwrap_or_else(|shared| (*shared).clone());
         self.with_raw(to, |raw| {
-            let _ = raw.step(m.msg);
+            let _ = raw.step(msg);
         });
         if is_snap {
             self.with_raw(from, |raw| raw.report_snapshot(to, SnapshotStatus::Finish));

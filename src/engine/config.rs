@@ -33,8 +33,11 @@ pub struct ClusterConfig {
     pub jitter_ms: u64,
     /// etcdctl's --command-timeout.
     pub command_timeout_ms: u64,
-    /// Whether raft-rs's own log lines are kept in the trace.
+    /// Whether raft-rs's own log lines (info and above) are kept in the trace.
     pub record_raft_log: bool,
+    /// Whether raft-rs's debug lines ("committing index 7", "rejected msgApp …") are kept
+    /// too; they are many, so this is off unless a lesson or the learner asks.
+    pub record_raft_debug: bool,
 }
 
 impl Default for ClusterConfig {
@@ -54,6 +57,7 @@ impl Default for ClusterConfig {
             jitter_ms: 3,
             command_timeout_ms: 5_000,
             record_raft_log: true,
+            record_raft_debug: false,
         }
     }
 }

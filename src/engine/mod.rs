@@ -40,5 +40,5 @@ pub use message::{entry_summary, EntryView, MessageView, SnapshotMetaView};
 pub use proposal::{Proposal, RequestSummary};
 pub use replay::Run;
 pub use rng::{SimRng, Stream};
-pub use trace::{fnv1a, DropReason, Role, Trace, TraceEvent, TraceMode, TraceRecord};
+pub use trace::{fnv1a, DropReason, MsgRef, Role, Trace, TraceEvent, TraceMode, TraceRecord};
 pub use view::{ClusterView, InFlightView, LinkView, NodeView};

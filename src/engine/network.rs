@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::rc::Rc;
+
 use raft::eraftpb::Message;
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +24,8 @@ pub struct InFlight {
     pub to: NodeId,
     pub sent_at_ms: u64,
     pub deliver_at_ms: u64,
-    pub msg: Message,
+    /// Shared with the trace's record of the send.
+    pub msg: Rc<Message>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,7 +108,7 @@ impl Network {
         }
     }
 
-    pub fn send(&mut self, now_ms: u64, msg: Message) -> (SendOutcome, Option<InFlight>) {
+    pub fn send(&mut self, now_ms: u64, msg: Rc<Message>) -> (SendOutcome, Option<InFlight>) {
         let id = self.next_id;
         self.next_id += 1;
         let (from, to) = (msg.from, msg.to);

@@ -109,7 +109,8 @@ impl Node {
     /// Builds the running node from the disk, as an etcd process starts from its data dir:
     /// the store comes from the snapshot, and raft replays committed entries after it.
     pub fn start(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) -> Result<(), String> {
-        let log = RaftLog::new(cfg.record_raft_log && trace.mode() == super::trace::TraceMode::Full);
+        let full = trace.mode() == super::trace::TraceMode::Full;
+        let log = RaftLog::new(cfg.record_raft_log && full, cfg.record_raft_debug && full);
         let (snap_index, store, conf_state) = {
             let core = self.disk.core();
             let meta = core.snapshot.get_metadata();
@@ -304,7 +305,7 @@ pub fn role_of(live: &Live) -> Role {
         StateRole::Candidate => Role::Candidate,
         StateRole::PreCandidate => Role::PreCandidate,
         StateRole::Follower => {
-            if r.prs().conf().to_conf_state().learners.contains(&r.id) {
+            if !r.promotable() && r.prs().get(r.id).is_some() {
                 Role::Learner
             } else {
                 Role::Follower

@@ -54,6 +54,9 @@ pub(crate) struct Watcher {
     pub next_rev: i64,
 }
 
+/// Replies held for readers; older ones are dropped (the trace has them all).
+const MAX_REPLIES_KEPT: usize = 10_000;
+
 /// How long a ReadIndex may go unanswered before it is asked again (etcd 3.5's retry).
 const READ_INDEX_RETRY_MS: u64 = 500;
 
@@ -80,10 +83,23 @@ impl Cluster {
     }
 
     pub(crate) fn finish(&mut self, req_id: u64, endpoint: NodeId, result: Result<ClientResult, ClientError>) {
-        self.pending.remove(&req_id);
+        if let Some(p) = self.pending.remove(&req_id) {
+            self.deadlines.remove(&(p.deadline_ms, req_id));
+            if let PendingState::ReadAt(index) = p.state {
+                self.reads_at.remove(&(p.endpoint, index, req_id));
+            }
+        }
         let reply = ClientReply { req_id, endpoint, header: self.header(endpoint), result };
-        self.trace.push(self.now_ms, TraceEvent::ClientReply(reply.clone()));
+        self.trace.push(self.now_ms, TraceEvent::ClientReply(Box::new(reply.clone())));
         self.replies.insert(req_id, reply);
+        self.reply_order.push_back(req_id);
+        // Replies are read right after they arrive; keep recent ones only, so a long run's
+        // memory stays bounded.
+        while self.reply_order.len() > MAX_REPLIES_KEPT {
+            if let Some(old) = self.reply_order.pop_front() {
+                self.replies.remove(&old);
+            }
+        }
     }
 
     fn is_learner(&self, id: NodeId) -> bool {
@@ -104,6 +120,7 @@ impl Cluster {
             state: PendingState::Unreachable,
             disarmed: Vec::new(),
         };
+        self.deadlines.insert((pending.deadline_ms, req_id));
         self.pending.insert(req_id, pending);
         if !self.is_alive(endpoint) {
             return;
@@ -258,6 +275,7 @@ impl Cluster {
             if let Some(p) = self.pending.get_mut(&req_id) {
                 if p.endpoint == id && matches!(p.state, PendingState::ReadIndex { .. }) {
                     p.state = PendingState::ReadAt(rs.index);
+                    self.reads_at.insert((id, rs.index, req_id));
                 }
             }
         }
@@ -276,12 +294,10 @@ impl Cluster {
             self.revoking.clear();
         }
         let applied = live.applied;
-        let ready: Vec<u64> = self
-            .pending
-            .iter()
-            .filter(|(_, p)| p.endpoint == id && matches!(p.state, PendingState::ReadAt(i) if i <= applied))
-            .map(|(r, _)| *r)
-            .collect();
+        if self.reads_at.is_empty() {
+            return;
+        }
+        let ready: Vec<u64> = self.reads_at.range((id, 0, 0)..=(id, applied, u64::MAX)).map(|(_, _, r)| *r).collect();
         for req_id in ready {
             self.serve_read(req_id);
         }
@@ -353,6 +369,9 @@ impl Cluster {
                     });
                 }
             }
+        }
+        if self.pending.is_empty() {
+            return;
         }
         let waiting: Vec<u64> = self.pending.iter().filter(|(_, p)| p.endpoint == id).map(|(r, _)| *r).collect();
         for req_id in waiting {
@@ -451,7 +470,7 @@ impl Cluster {
             Some(Err(_)) => {
                 self.watchers.remove(&watch_id);
                 let batch = WatchBatch { watch_id, header: self.header(endpoint), events: Vec::new(), compact_revision: compact, canceled: true };
-                self.trace.push(self.now_ms, TraceEvent::Watch { node: endpoint, batch: batch.clone() });
+                self.trace.push(self.now_ms, TraceEvent::Watch { node: endpoint, batch: Box::new(batch.clone()) });
                 self.watch_batches.push((watch_id, endpoint, batch));
             }
             None => {}
@@ -465,7 +484,7 @@ impl Cluster {
             }
         }
         let batch = WatchBatch { watch_id, header, events, compact_revision: 0, canceled: false };
-        self.trace.push(self.now_ms, TraceEvent::Watch { node, batch: batch.clone() });
+        self.trace.push(self.now_ms, TraceEvent::Watch { node, batch: Box::new(batch.clone()) });
         self.watch_batches.push((watch_id, node, batch));
     }
 

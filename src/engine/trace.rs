@@ -4,7 +4,11 @@
 //! every event (even when `TraceMode::HashOnly` keeps none of them), so two runs with equal
 //! hashes did the same things at the same times. Readers (UI, tests, checkers) only read.
 
-use serde::{Deserialize, Serialize};
+use std::rc::Rc;
+
+use protobuf::Message as _;
+use raft::eraftpb::Message;
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::action::Action;
 use super::client::{ClientReply, WatchBatch};
@@ -30,10 +34,28 @@ pub enum DropReason {
     ByHand,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The very message raft-rs produced, shared between the trace and the network. It is
+/// serialized as a `MessageView`, so exports show every field by name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MsgRef(pub Rc<Message>);
+
+impl MsgRef {
+    pub fn view(&self) -> MessageView {
+        MessageView::from(self.0.as_ref())
+    }
+}
+
+impl Serialize for MsgRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.view().serialize(s)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+/// Rare, large payloads are boxed so the common events (messages) stay small.
 pub enum TraceEvent {
-    Action(Action),
-    MessageSent { id: u64, deliver_at_ms: u64, msg: MessageView },
+    Action(Box<Action>),
+    MessageSent { id: u64, deliver_at_ms: u64, msg: MsgRef },
     MessageDelivered { id: u64, from: NodeId, to: NodeId },
     MessageDropped { id: u64, from: NodeId, to: NodeId, reason: DropReason },
     RoleChanged { node: NodeId, role: Role, term: u64, leader: NodeId },
@@ -49,12 +71,12 @@ pub enum TraceEvent {
     NodeStarted { node: NodeId },
     NodeRemoved { node: NodeId },
     ClientRequest { req_id: u64, endpoint: NodeId, words: String },
-    ClientReply(ClientReply),
-    Watch { node: NodeId, batch: WatchBatch },
+    ClientReply(Box<ClientReply>),
+    Watch { node: NodeId, batch: Box<WatchBatch> },
     RaftLog { node: NodeId, line: RaftLogLine },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TraceRecord {
     pub time_ms: u64,
     pub event: TraceEvent,
@@ -75,6 +97,49 @@ pub struct Trace {
     hash: u64,
     mode: TraceMode,
     scratch: Vec<u8>,
+    /// At most this many records are held; older ones are forgotten (the hash keeps them).
+    window: usize,
+}
+
+/// Records held by default: a long run's memory stays bounded while the UI still sees
+/// minutes of history.
+pub const DEFAULT_TRACE_WINDOW: usize = 100_000;
+
+/// Every field of a raft message, in a fixed order.
+fn hash_message(mut h: u64, m: &Message) -> u64 {
+    for v in [
+        m.get_msg_type() as u64,
+        m.to,
+        m.from,
+        m.term,
+        m.log_term,
+        m.index,
+        m.commit,
+        m.commit_term,
+        m.request_snapshot,
+        m.reject as u64,
+        m.reject_hint,
+        m.priority as u64,
+        m.entries.len() as u64,
+    ] {
+        h = fnv1a(h, &v.to_le_bytes());
+    }
+    h = fnv1a(h, &m.context);
+    for e in m.entries.iter() {
+        h = fnv1a(h, &e.index.to_le_bytes());
+        h = fnv1a(h, &e.term.to_le_bytes());
+        h = fnv1a(h, &[e.get_entry_type() as u8]);
+        h = fnv1a(h, &(e.data.len() as u64).to_le_bytes());
+        h = fnv1a(h, &e.data);
+    }
+    if let Some(s) = m.snapshot.as_ref() {
+        let meta = s.get_metadata();
+        h = fnv1a(h, &meta.index.to_le_bytes());
+        h = fnv1a(h, &meta.term.to_le_bytes());
+        h = fnv1a(h, &meta.get_conf_state().write_to_bytes().unwrap_or_default());
+        h = fnv1a(h, &s.data);
+    }
+    h
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -90,18 +155,32 @@ pub fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
 
 impl Trace {
     pub fn new(mode: TraceMode) -> Self {
-        Trace { records: Vec::new(), offset: 0, hash: FNV_OFFSET, mode, scratch: Vec::new() }
+        Trace { records: Vec::new(), offset: 0, hash: FNV_OFFSET, mode, scratch: Vec::new(), window: DEFAULT_TRACE_WINDOW }
     }
 
     pub fn push(&mut self, time_ms: u64, event: TraceEvent) {
         let rec = TraceRecord { time_ms, event };
         self.scratch.clear();
-        // postcard into a Vec only fails on allocation failure.
-        if let Ok(bytes) = postcard::to_extend(&rec, std::mem::take(&mut self.scratch)) {
+        if let TraceEvent::MessageSent { id, deliver_at_ms, msg } = &rec.event {
+            // Messages are most of the trace; hash their fields directly rather than
+            // building a view of them.
+            self.hash = fnv1a(self.hash, &[0xfe]);
+            self.hash = fnv1a(self.hash, &time_ms.to_le_bytes());
+            self.hash = fnv1a(self.hash, &id.to_le_bytes());
+            self.hash = fnv1a(self.hash, &deliver_at_ms.to_le_bytes());
+            self.hash = hash_message(self.hash, &msg.0);
+        } else if let Ok(bytes) = postcard::to_extend(&rec, std::mem::take(&mut self.scratch)) {
+            // postcard into a Vec only fails on allocation failure.
             self.hash = fnv1a(self.hash, &bytes);
             self.scratch = bytes;
         }
         if self.mode == TraceMode::Full {
+            if self.records.len() >= self.window.saturating_mul(2) {
+                // Drop the older half at once: amortized O(1) per push.
+                let n = self.records.len() - self.window;
+                self.records.drain(..n);
+                self.offset += n as u64;
+            }
             self.records.push(rec);
         }
     }
@@ -112,6 +191,11 @@ impl Trace {
 
     pub fn mode(&self) -> TraceMode {
         self.mode
+    }
+
+    /// How many records to hold at least (between `window` and twice that).
+    pub fn set_window(&mut self, records: usize) {
+        self.window = records.max(1);
     }
 
     pub fn set_mode(&mut self, mode: TraceMode) {

@@ -2,6 +2,11 @@
 //! cluster, and the engine benchmark.
 
 mod bench;
+
+// glibc malloc fragments badly under the engine's many short-lived messages; both the engine
+// and the bare loop in `bench` run on this allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod repl;
 
 use clap::{Parser, Subcommand};
