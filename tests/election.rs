@@ -97,7 +97,10 @@ fn a_dead_node_keeps_its_disk() {
     c.apply(Action::Kill(f)).unwrap();
     let dead = c.node_view(f).unwrap();
     assert_eq!(dead.role, Role::Dead);
-    assert_eq!((dead.term, dead.vote, dead.last_index, dead.committed), (before.term, before.vote, before.last_index, before.committed));
+    assert_eq!(
+        (dead.term, dead.vote, dead.last_index, dead.committed),
+        (before.term, before.vote, before.last_index, before.committed)
+    );
     let err = c.apply(Action::Kill(f)).unwrap_err();
     assert_eq!(err.to_string(), format!("n{f} is down; restart it first"));
 }

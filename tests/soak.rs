@@ -29,7 +29,12 @@ fn random_action(c: &Cluster, rng: &mut SimRng, req_id: &mut u64) -> Action {
             *req_id += 1;
             let key = format!("k{}", rng.below(8)).into_bytes();
             let value = format!("v{}", *req_id).into_bytes();
-            Action::Client { req_id: *req_id, endpoint: pick(rng), op: ClientOp::Put(PutRequest { key, value, ..Default::default() }), timeout_ms: None }
+            Action::Client {
+                req_id: *req_id,
+                endpoint: pick(rng),
+                op: ClientOp::Put(PutRequest { key, value, ..Default::default() }),
+                timeout_ms: None,
+            }
         }
         150..=199 => Action::Advance(rng.below(300)),
         _ => Action::Step,

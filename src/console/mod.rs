@@ -7,5 +7,5 @@
 pub mod command;
 pub mod format;
 mod help;
-pub mod session;
 pub mod parse;
+pub mod session;

@@ -40,17 +40,11 @@ pub struct ParseError {
 
 impl ParseError {
     pub(crate) fn new(message: impl Into<String>) -> Self {
-        ParseError {
-            message: message.into(),
-            column: None,
-        }
+        ParseError { message: message.into(), column: None }
     }
 
     pub(crate) fn at(message: impl Into<String>, column: usize) -> Self {
-        ParseError {
-            message: message.into(),
-            column: Some(column),
-        }
+        ParseError { message: message.into(), column: Some(column) }
     }
 }
 
@@ -58,42 +52,20 @@ impl ParseError {
 const GROUPS: &[(&str, &[&str])] = &[
     ("alarm", &["disarm", "list"]),
     ("endpoint", &["health", "status"]),
-    (
-        "lease",
-        &["grant", "keep-alive", "list", "revoke", "timetolive"],
-    ),
+    ("lease", &["grant", "keep-alive", "list", "revoke", "timetolive"]),
     ("member", &["add", "list", "promote", "remove", "update"]),
     ("snapshot", &["restore", "save", "status"]),
 ];
 
 /// etcdctl's leaf commands (outside groups), as etcdctl spells them.
-const ETCD_COMMANDS: &[&str] = &[
-    "compact",
-    "compaction",
-    "defrag",
-    "del",
-    "get",
-    "help",
-    "put",
-    "txn",
-    "version",
-    "watch",
-];
+const ETCD_COMMANDS: &[&str] =
+    &["compact", "compaction", "defrag", "del", "get", "help", "put", "txn", "version", "watch"];
 
 /// Each command's local flags, keyed by its full path.
 fn local_flags(path: &str) -> &'static [FlagDef] {
     use flags::{b, int, v};
-    const I: FlagDef = FlagDef {
-        long: "interactive",
-        short: Some('i'),
-        kind: Kind::Bool,
-    };
-    const PUT: &[FlagDef] = &[
-        v("lease"),
-        b("prev-kv"),
-        b("ignore-value"),
-        b("ignore-lease"),
-    ];
+    const I: FlagDef = FlagDef { long: "interactive", short: Some('i'), kind: Kind::Bool };
+    const PUT: &[FlagDef] = &[v("lease"), b("prev-kv"), b("ignore-value"), b("ignore-lease")];
     const GET: &[FlagDef] = &[
         v("consistency"),
         b("from-key"),
@@ -145,14 +117,7 @@ fn local_flags(path: &str) -> &'static [FlagDef] {
 /// Whether `--name` (no `=`) swallows the next word, for finding the command words
 /// before the command (and so its flags) is known, as cobra's `stripFlags` does.
 fn takes_value_anywhere(name: &str) -> bool {
-    let all_paths = [
-        "put",
-        "get",
-        "watch",
-        "defrag",
-        "member add",
-        "snapshot restore",
-    ];
+    let all_paths = ["put", "get", "watch", "defrag", "member add", "snapshot restore"];
     GLOBAL
         .iter()
         .chain(all_paths.iter().flat_map(|p| local_flags(p).iter()))
@@ -188,16 +153,10 @@ fn command_words(tokens: &[Token], want: usize) -> Vec<usize> {
 pub fn parse_line(line: &str) -> Result<Line, ParseError> {
     let trimmed = line.trim();
     if trimmed.is_empty() || trimmed.starts_with('#') {
-        return Ok(Line {
-            command: Command::Nothing,
-            globals: Globals::default(),
-        });
+        return Ok(Line { command: Command::Nothing, globals: Globals::default() });
     }
     let mut tokens = tokenize(line)?;
-    if tokens
-        .first()
-        .is_some_and(|t| t.text == "etcdctl" && !t.quoted)
-    {
+    if tokens.first().is_some_and(|t| t.text == "etcdctl" && !t.quoted) {
         tokens.remove(0);
     }
 
@@ -206,10 +165,7 @@ pub fn parse_line(line: &str) -> Result<Line, ParseError> {
         // Only flags: etcdctl then shows its help, after pflag has had its say.
         let split = flags::split(&tokens, &[], false)?;
         let globals = globals(&split)?;
-        return Ok(Line {
-            command: Command::Help { topic: None },
-            globals,
-        });
+        return Ok(Line { command: Command::Help { topic: None }, globals });
     };
     let name = tokens[first].text.clone();
     let mut used = vec![first];
@@ -222,9 +178,7 @@ pub fn parse_line(line: &str) -> Result<Line, ParseError> {
             }
             _ => {
                 return Ok(Line {
-                    command: Command::Help {
-                        topic: Some(group.to_string()),
-                    },
+                    command: Command::Help { topic: Some(group.to_string()) },
                     globals: Globals::default(),
                 })
             }
@@ -233,25 +187,16 @@ pub fn parse_line(line: &str) -> Result<Line, ParseError> {
         name.clone()
     } else {
         return Err(ParseError::at(
-            format!(
-                "Error: unknown command {} for \"etcdctl\"",
-                lex::go_quote(&name)
-            ),
+            format!("Error: unknown command {} for \"etcdctl\"", lex::go_quote(&name)),
             tokens[first].col,
         ));
     };
 
-    let rest: Vec<Token> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !used.contains(i))
-        .map(|(_, t)| t.clone())
-        .collect();
+    let rest: Vec<Token> =
+        tokens.iter().enumerate().filter(|(i, _)| !used.contains(i)).map(|(_, t)| t.clone()).collect();
 
     if path == "watch" && rest.iter().any(|t| t.text == "--") {
-        return Err(ParseError::new(
-            "Error: watch cannot run a command on events in the lab (no `--` exec form)",
-        ));
+        return Err(ParseError::new("Error: watch cannot run a command on events in the lab (no `--` exec form)"));
     }
     let split = flags::split(&rest, local_flags(&path), path == "txn")?;
     let command = if split.bool("help") {
@@ -273,21 +218,12 @@ fn help_topic(args: &[Token]) -> Result<Command, ParseError> {
     }
     let words: Vec<&str> = args.iter().map(|t| t.text.as_str()).collect();
     let known = match words.as_slice() {
-        [one] => {
-            ETCD_COMMANDS.contains(one)
-                || lab::is_lab_command(one)
-                || GROUPS.iter().any(|(g, _)| g == one)
-        }
-        [group, sub, ..] => GROUPS
-            .iter()
-            .any(|(g, subs)| g == group && subs.contains(sub)),
+        [one] => ETCD_COMMANDS.contains(one) || lab::is_lab_command(one) || GROUPS.iter().any(|(g, _)| g == one),
+        [group, sub, ..] => GROUPS.iter().any(|(g, subs)| g == group && subs.contains(sub)),
         [] => false,
     };
     if !known {
-        return Err(ParseError::at(
-            format!("Unknown help topic [`{}`]", words.join(" ")),
-            args[0].col,
-        ));
+        return Err(ParseError::at(format!("Unknown help topic [`{}`]", words.join(" ")), args[0].col));
     }
     let topic = words.iter().take(2).copied().collect::<Vec<_>>().join(" ");
     Ok(Command::Help { topic: Some(topic) })
@@ -298,12 +234,7 @@ fn help_topic(args: &[Token]) -> Result<Command, ParseError> {
 fn globals(split: &flags::Split) -> Result<Globals, ParseError> {
     let mut g = Globals::default();
     for seen in split.all("endpoints") {
-        g.endpoints.extend(
-            seen.value
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string),
-        );
+        g.endpoints.extend(seen.value.split(',').filter(|s| !s.is_empty()).map(str::to_string));
     }
     if let Some(w) = split.last("write-out") {
         g.write_out = match w.value.as_str() {
@@ -322,9 +253,8 @@ fn globals(split: &flags::Split) -> Result<Globals, ParseError> {
             _ => return Err(ParseError::at("Error: unsupported output format", w.col)),
         };
     }
-    g.command_timeout_ms = split
-        .duration_ns("command-timeout")
-        .map(|ns| u64::try_from(ns / 1_000_000).unwrap_or(u64::MAX));
+    g.command_timeout_ms =
+        split.duration_ns("command-timeout").map(|ns| u64::try_from(ns / 1_000_000).unwrap_or(u64::MAX));
     Ok(g)
 }
 
@@ -351,10 +281,7 @@ pub fn completions(prefix: &str) -> Vec<String> {
     if body.first().is_some_and(|t| t.text == "etcdctl") {
         body = &body[1..];
     }
-    let words: Vec<&str> = command_words(body, 2)
-        .into_iter()
-        .map(|i| body[i].text.as_str())
-        .collect();
+    let words: Vec<&str> = command_words(body, 2).into_iter().map(|i| body[i].text.as_str()).collect();
 
     let mut candidates: Vec<String> = Vec::new();
     if partial.starts_with('-') {
@@ -384,9 +311,5 @@ pub fn completions(prefix: &str) -> Vec<String> {
     }
     candidates.sort();
     candidates.dedup();
-    candidates
-        .into_iter()
-        .filter(|c| c.starts_with(&partial) && *c != partial)
-        .map(|c| format!("{head}{c}"))
-        .collect()
+    candidates.into_iter().filter(|c| c.starts_with(&partial) && *c != partial).map(|c| format!("{head}{c}")).collect()
 }

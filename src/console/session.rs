@@ -29,10 +29,6 @@ pub struct Session {
     watch_cursor: usize,
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
 impl Session {
     pub fn new(cfg: ClusterConfig) -> Result<Self, String> {
         let cluster = Cluster::new(cfg).map_err(|e| e.0)?;
@@ -192,7 +188,8 @@ impl Session {
             }
             LabCommand::DropLink { link, probability_ppm } => {
                 let links = self.links(link)?;
-                let acts = links.iter().map(|(from, to)| Action::LinkDropRate { from: *from, to: *to, ppm: probability_ppm });
+                let acts =
+                    links.iter().map(|(from, to)| Action::LinkDropRate { from: *from, to: *to, ppm: probability_ppm });
                 self.act(acts.collect())?;
                 done(format!("dropping {} of messages on {}", percent(probability_ppm), link_words(&links)))
             }
@@ -202,7 +199,8 @@ impl Session {
             }
             LabCommand::DelayLink { link, delay_ms } => {
                 let links = self.links(link)?;
-                let acts = links.iter().map(|(from, to)| Action::LinkDelay { from: *from, to: *to, extra_ms: delay_ms });
+                let acts =
+                    links.iter().map(|(from, to)| Action::LinkDelay { from: *from, to: *to, extra_ms: delay_ms });
                 self.act(acts.collect())?;
                 done(format!("{} now {delay_ms}ms slower", link_words(&links)))
             }
@@ -283,7 +281,9 @@ impl Session {
     /// Sends one call and waits for its answer, as etcdctl does.
     fn call(&mut self, endpoint: NodeId, op: ClientOp, g: &Globals) -> Result<ClientReply, String> {
         let req_id = self.cluster.fresh_req_id();
-        self.cluster.apply(Action::Client { req_id, endpoint, op, timeout_ms: g.command_timeout_ms }).map_err(|e| e.0)?;
+        self.cluster
+            .apply(Action::Client { req_id, endpoint, op, timeout_ms: g.command_timeout_ms })
+            .map_err(|e| e.0)?;
         self.cluster.apply(Action::AwaitReply { req_id, stop_at_ms: None }).map_err(|e| e.0)?;
         self.cluster.reply(req_id).cloned().ok_or_else(|| "no reply".to_string())
     }
@@ -346,7 +346,9 @@ impl Session {
             Command::Get { range, print_value_only } => {
                 let r = single(self, ClientOp::Range(range))?;
                 reply_or_error(&r, |h, res| match res {
-                    ClientResult::Range(resp) => Some(format::get(fmt, h, resp, format::GetOptions { print_value_only })),
+                    ClientResult::Range(resp) => {
+                        Some(format::get(fmt, h, resp, format::GetOptions { print_value_only }))
+                    }
                     _ => None,
                 })
             }
@@ -472,7 +474,9 @@ impl Session {
                 let r = single(self, ClientOp::MemberPromote { member_id: id })?;
                 let members = self.members_now(ep);
                 reply_or_error(&r, |h, res| match res {
-                    ClientResult::MemberPromoted { member_id, .. } => Some(format::member_promote(fmt, h, *member_id, &members)),
+                    ClientResult::MemberPromoted { member_id, .. } => {
+                        Some(format::member_promote(fmt, h, *member_id, &members))
+                    }
                     _ => None,
                 })
             }
@@ -480,7 +484,9 @@ impl Session {
                 let r = single(self, ClientOp::MemberRemove { member_id: id })?;
                 let members = self.members_now(ep);
                 reply_or_error(&r, |h, res| match res {
-                    ClientResult::MemberRemoved { member_id, .. } => Some(format::member_remove(fmt, h, *member_id, &members)),
+                    ClientResult::MemberRemoved { member_id, .. } => {
+                        Some(format::member_remove(fmt, h, *member_id, &members))
+                    }
                     _ => None,
                 })
             }
@@ -553,11 +559,9 @@ impl Session {
                 );
                 Output::out(o)
             }
-            Command::Nothing
-            | Command::Help { .. }
-            | Command::Version
-            | Command::Lab(_)
-            | Command::TxnStdin { .. } => Output::default(),
+            Command::Nothing | Command::Help { .. } | Command::Version | Command::Lab(_) | Command::TxnStdin { .. } => {
+                Output::default()
+            }
         };
         Ok(out)
     }

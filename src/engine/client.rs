@@ -7,8 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::store::{
-    AlarmMember, DeleteRangeRequest, DeleteRangeResponse, Event, LeaseInfo, PutRequest, PutResponse,
-    RangeRequest, RangeResponse, StoreError, TxnRequest, TxnResponse,
+    AlarmMember, DeleteRangeRequest, DeleteRangeResponse, Event, LeaseInfo, PutRequest, PutResponse, RangeRequest,
+    RangeResponse, StoreError, TxnRequest, TxnResponse,
 };
 
 use super::NodeId;

@@ -7,9 +7,9 @@
 
 use std::collections::BTreeMap;
 
+use protobuf::Message as _;
 use raft::eraftpb::{ConfChange, ConfChangeType, Entry, EntryType, Message, MessageType};
 use raft::SnapshotStatus;
-use protobuf::Message as _;
 
 use super::action::Action;
 use super::client::{ClientOp, ClientReply, WatchBatch};
@@ -17,11 +17,11 @@ use super::config::{ClusterConfig, MAX_NODES};
 use super::disk::Disk;
 use std::rc::Rc;
 
-use super::trace::MsgRef;
 use super::network::{InFlight, LinkFault, Network, SendOutcome};
 use super::node::{ApplyNote, Node};
 use super::requests::{Pending, Watcher};
 use super::rng::{SimRng, Stream};
+use super::trace::MsgRef;
 use super::trace::{DropReason, Trace, TraceEvent, TraceMode};
 use super::NodeId;
 
@@ -136,14 +136,8 @@ impl Cluster {
                 None => Disk::bootstrap(entries.clone()),
                 Some(data) => {
                     let disk = Disk::new();
-                    let mut cs = raft::eraftpb::ConfState::default();
-                    cs.voters = (1..=n).collect();
-                    disk.set_hard_state({
-                        let mut hs = raft::eraftpb::HardState::default();
-                        hs.term = 1;
-                        hs.commit = n;
-                        hs
-                    });
+                    let cs = raft::eraftpb::ConfState { voters: (1..=n).collect(), ..Default::default() };
+                    disk.set_hard_state(raft::eraftpb::HardState { term: 1, commit: n, ..Default::default() });
                     disk.create_snapshot(n, 1, cs, data.clone(), n + 1);
                     disk
                 }
@@ -320,7 +314,10 @@ impl Cluster {
                     return err("partition needs at least one group");
                 }
             }
-            Action::Cut { from, to } | Action::Restore { from, to } | Action::LinkDropRate { from, to, .. } | Action::LinkDelay { from, to, .. } => {
+            Action::Cut { from, to }
+            | Action::Restore { from, to }
+            | Action::LinkDropRate { from, to, .. }
+            | Action::LinkDelay { from, to, .. } => {
                 self.need_node(*from)?;
                 self.need_node(*to)?;
                 if from == to {
@@ -343,7 +340,10 @@ impl Cluster {
                     return err(format!("no request {req_id} was made"));
                 }
             }
-            Action::DropMessage(id) | Action::DeliverMessage(id) | Action::DuplicateMessage(id) | Action::DelayMessage { id, .. } => {
+            Action::DropMessage(id)
+            | Action::DeliverMessage(id)
+            | Action::DuplicateMessage(id)
+            | Action::DelayMessage { id, .. } => {
                 if self.network.get(*id).is_none() {
                     return err(format!("no message #{id} is in flight"));
                 }
@@ -386,7 +386,10 @@ impl Cluster {
                     return err("--command-timeout must be between 1ms and 1h");
                 }
                 if *req_id == 0 || *req_id <= self.max_req_id {
-                    return err(format!("request id {req_id} is already used (ids increase from {})", self.max_req_id + 1));
+                    return err(format!(
+                        "request id {req_id} is already used (ids increase from {})",
+                        self.max_req_id + 1
+                    ));
                 }
                 self.need_node(*endpoint)?;
                 if let ClientOp::WatchCancel { watch_id } = op {
@@ -724,9 +727,9 @@ impl Cluster {
 
     fn on_applied(&mut self, id: NodeId, note: ApplyNote) {
         match note {
-            ApplyNote::Empty { .. } => {}
-            ApplyNote::Request { index: _, proposal, applied } => self.on_request_applied(id, proposal, applied),
-            ApplyNote::ConfChange { index: _, changes, context } => self.on_conf_change_applied(id, changes, context),
+            ApplyNote::Empty => {}
+            ApplyNote::Request { proposal, applied } => self.on_request_applied(id, proposal, applied),
+            ApplyNote::ConfChange { changes, context } => self.on_conf_change_applied(id, changes, context),
         }
     }
 }

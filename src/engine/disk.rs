@@ -51,14 +51,6 @@ impl Disk {
         self.0.borrow().first_index()
     }
 
-    pub fn last_index(&self) -> u64 {
-        self.0.borrow().last_index()
-    }
-
-    pub fn snapshot_index(&self) -> u64 {
-        self.0.borrow().snapshot.get_metadata().index
-    }
-
     pub fn set_hard_state(&self, hs: HardState) {
         self.0.borrow_mut().hard_state = hs;
     }

@@ -103,7 +103,10 @@ impl Checker {
             };
             let seen = self.max_commit.entry(n.id).or_insert(0);
             if commit < *seen {
-                return violation("commit index monotonic", format!("n{} commit went back from {} to {commit}", n.id, *seen));
+                return violation(
+                    "commit index monotonic",
+                    format!("n{} commit went back from {} to {commit}", n.id, *seen),
+                );
             }
             *seen = commit;
         }
@@ -115,7 +118,8 @@ impl Checker {
         for n in c.nodes.values() {
             let Some(live) = n.live.as_ref() else { continue };
             let commit = live.raw.raft.raft_log.committed;
-            let from = self.checked_upto.get(&n.id).copied().unwrap_or(0).max(n.disk.first_index().saturating_sub(1)) + 1;
+            let from =
+                self.checked_upto.get(&n.id).copied().unwrap_or(0).max(n.disk.first_index().saturating_sub(1)) + 1;
             for index in from..=commit {
                 let Some(e) = n.disk.entry(index) else { continue };
                 let d = digest(&e);
@@ -123,7 +127,10 @@ impl Checker {
                     Some(&seen) if seen != d => {
                         return violation(
                             "state machine safety",
-                            format!("n{} committed term {} at index {index}, but term {} was committed there before", n.id, d.0, seen.0),
+                            format!(
+                                "n{} committed term {} at index {index}, but term {} was committed there before",
+                                n.id, d.0, seen.0
+                            ),
                         );
                     }
                     Some(_) => {}
@@ -160,7 +167,10 @@ impl Checker {
                     if matched && digest(ea) != digest(eb) {
                         return violation(
                             "log matching",
-                            format!("n{} and n{} agree on a later entry but differ at index {idx} (terms {} and {})", a.id, b.id, ea.term, eb.term),
+                            format!(
+                                "n{} and n{} agree on a later entry but differ at index {idx} (terms {} and {})",
+                                a.id, b.id, ea.term, eb.term
+                            ),
                         );
                     }
                 }

@@ -129,7 +129,8 @@ impl Cluster {
                 .iter()
                 .filter(|v| {
                     self.is_alive(**v)
-                        && (**v == endpoint || (!self.network.is_cut(endpoint, **v) && !self.network.is_cut(**v, endpoint)))
+                        && (**v == endpoint
+                            || (!self.network.is_cut(endpoint, **v) && !self.network.is_cut(**v, endpoint)))
                 })
                 .count();
             if active < remaining.len() / 2 + 1 {
@@ -178,7 +179,8 @@ impl Cluster {
             super::client::ClientOp::MemberAdd { .. } => {
                 let member = self.member_info(target, t == ConfChangeType::AddLearnerNode);
                 // Start the new member now, as the operator would after `member add`.
-                let never_started = self.nodes.get(&target).is_some_and(|n| !n.is_alive() && !n.removed && n.started_at_ms == 0);
+                let never_started =
+                    self.nodes.get(&target).is_some_and(|n| !n.is_alive() && !n.removed && n.started_at_ms == 0);
                 if never_started {
                     self.trace.push(self.now_ms, TraceEvent::NodeStarted { node: target });
                     if let Err(e) = self.start_node(target) {
@@ -189,8 +191,12 @@ impl Cluster {
                 let member = MemberInfo { name: member.name, ..member };
                 Ok(ClientResult::MemberAdded { cluster_id, member, members })
             }
-            super::client::ClientOp::MemberPromote { member_id } => Ok(ClientResult::MemberPromoted { cluster_id, member_id }),
-            super::client::ClientOp::MemberRemove { member_id } => Ok(ClientResult::MemberRemoved { cluster_id, member_id }),
+            super::client::ClientOp::MemberPromote { member_id } => {
+                Ok(ClientResult::MemberPromoted { cluster_id, member_id })
+            }
+            super::client::ClientOp::MemberRemove { member_id } => {
+                Ok(ClientResult::MemberRemoved { cluster_id, member_id })
+            }
             _ => return,
         };
         self.finish(req_id, id, result);

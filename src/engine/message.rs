@@ -5,8 +5,8 @@
 //! what raft-rs produced. `entry_summary` decodes an entry's payload into words
 //! (`put x 1`, `conf change: add learner n4`).
 
-use raft::eraftpb::{ConfChange, ConfChangeType, ConfChangeV2, Entry, EntryType, Message};
 use protobuf::Message as _;
+use raft::eraftpb::{ConfChange, ConfChangeType, ConfChangeV2, Entry, EntryType, Message};
 use serde::{Deserialize, Serialize};
 
 use super::proposal::{Proposal, RequestSummary};

@@ -96,10 +96,6 @@ impl Network {
         self.faults.get(&(from, to)).copied().unwrap_or_default()
     }
 
-    pub fn faults(&self) -> &BTreeMap<(NodeId, NodeId), LinkFault> {
-        &self.faults
-    }
-
     pub fn set_fault(&mut self, from: NodeId, to: NodeId, fault: LinkFault) {
         if fault == LinkFault::default() {
             self.faults.remove(&(from, to));
@@ -187,9 +183,5 @@ impl Network {
 
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
         self.queue.values()
-    }
-
-    pub fn in_flight_len(&self) -> usize {
-        self.queue.len()
     }
 }

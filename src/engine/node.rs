@@ -6,9 +6,9 @@
 //! the `LightReady` holds; `advance_apply`. After every call into the `RawNode`, the node
 //! re-pins raft-rs's randomized election timeout from its seeded stream (see `logger`).
 
+use protobuf::Message as _;
 use raft::eraftpb::{ConfChange, ConfChangeV2, ConfState, Entry, EntryType, Message};
 use raft::{Config, RawNode, ReadOnlyOption, StateRole};
-use protobuf::Message as _;
 
 use crate::store::{Applied, Store};
 
@@ -42,10 +42,16 @@ pub struct Live {
 /// What applying one committed entry meant, for the cluster to act on (answer clients,
 /// feed watchers, start or stop members).
 pub enum ApplyNote {
-    Request { index: u64, proposal: Proposal, applied: Applied },
-    ConfChange { index: u64, changes: Vec<(raft::eraftpb::ConfChangeType, u64)>, context: Vec<u8> },
+    Request {
+        proposal: Proposal,
+        applied: Applied,
+    },
+    ConfChange {
+        changes: Vec<(raft::eraftpb::ConfChangeType, u64)>,
+        context: Vec<u8>,
+    },
     /// A leader's empty entry at the start of its term.
-    Empty { index: u64 },
+    Empty,
 }
 
 pub struct Node {
@@ -196,7 +202,10 @@ impl Node {
                     now_ms,
                     TraceEvent::RaftLog {
                         node: id,
-                        line: super::logger::RaftLogLine { level: "error".into(), text: format!("cannot restore snapshot data: {e}") },
+                        line: super::logger::RaftLogLine {
+                            level: "error".into(),
+                            text: format!("cannot restore snapshot data: {e}"),
+                        },
                     },
                 ),
             }
@@ -314,7 +323,14 @@ pub fn role_of(live: &Live) -> Role {
     }
 }
 
-fn apply_entries(id: NodeId, live: &mut Live, entries: Vec<Entry>, now_ms: u64, trace: &mut Trace, notes: &mut Vec<ApplyNote>) {
+fn apply_entries(
+    id: NodeId,
+    live: &mut Live,
+    entries: Vec<Entry>,
+    now_ms: u64,
+    trace: &mut Trace,
+    notes: &mut Vec<ApplyNote>,
+) {
     for e in entries {
         let index = e.index;
         if index <= live.applied {
@@ -323,16 +339,16 @@ fn apply_entries(id: NodeId, live: &mut Live, entries: Vec<Entry>, now_ms: u64, 
         match e.get_entry_type() {
             EntryType::EntryNormal => {
                 if e.data.is_empty() {
-                    notes.push(ApplyNote::Empty { index });
+                    notes.push(ApplyNote::Empty);
                 } else {
                     match Proposal::decode(&e.data) {
                         Ok(proposal) => {
                             let applied = live.store.apply(&proposal.request, now_ms);
-                            notes.push(ApplyNote::Request { index, proposal, applied });
+                            notes.push(ApplyNote::Request { proposal, applied });
                         }
                         // Only the engine proposes, so this cannot happen; skip rather than
                         // let one bad entry stop the member.
-                        Err(_) => notes.push(ApplyNote::Empty { index }),
+                        Err(_) => notes.push(ApplyNote::Empty),
                     }
                 }
             }
@@ -353,11 +369,14 @@ fn apply_entries(id: NodeId, live: &mut Live, entries: Vec<Entry>, now_ms: u64, 
                         now_ms,
                         TraceEvent::RaftLog {
                             node: id,
-                            line: super::logger::RaftLogLine { level: "warn".into(), text: format!("conf change at {index} not applied: {err}") },
+                            line: super::logger::RaftLogLine {
+                                level: "warn".into(),
+                                text: format!("conf change at {index} not applied: {err}"),
+                            },
                         },
                     ),
                 }
-                notes.push(ApplyNote::ConfChange { index, changes, context });
+                notes.push(ApplyNote::ConfChange { changes, context });
             }
         }
         live.applied = index;

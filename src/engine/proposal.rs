@@ -54,22 +54,26 @@ impl RequestSummary for Request {
             }
             Request::DeleteRange(d) => format!("del {}", range_words(&d.key, &d.range_end)),
             Request::Txn(t) => {
-                let cmps: Vec<String> = t.compare.iter().map(|c| {
-                    let (what, val) = match &c.target {
-                        CompareTarget::Version(v) => ("version", v.to_string()),
-                        CompareTarget::Create(v) => ("create", v.to_string()),
-                        CompareTarget::Mod(v) => ("mod", v.to_string()),
-                        CompareTarget::Value(v) => ("value", text(v)),
-                        CompareTarget::Lease(v) => ("lease", format!("{v:x}")),
-                    };
-                    let op = match c.result {
-                        CompareResult::Equal => "=",
-                        CompareResult::Greater => ">",
-                        CompareResult::Less => "<",
-                        CompareResult::NotEqual => "!=",
-                    };
-                    format!("{what}(\"{}\") {op} \"{val}\"", text(&c.key))
-                }).collect();
+                let cmps: Vec<String> = t
+                    .compare
+                    .iter()
+                    .map(|c| {
+                        let (what, val) = match &c.target {
+                            CompareTarget::Version(v) => ("version", v.to_string()),
+                            CompareTarget::Create(v) => ("create", v.to_string()),
+                            CompareTarget::Mod(v) => ("mod", v.to_string()),
+                            CompareTarget::Value(v) => ("value", text(v)),
+                            CompareTarget::Lease(v) => ("lease", format!("{v:x}")),
+                        };
+                        let op = match c.result {
+                            CompareResult::Equal => "=",
+                            CompareResult::Greater => ">",
+                            CompareResult::Less => "<",
+                            CompareResult::NotEqual => "!=",
+                        };
+                        format!("{what}(\"{}\") {op} \"{val}\"", text(&c.key))
+                    })
+                    .collect();
                 let ops = |v: &Vec<RequestOp>| v.iter().map(op_words).collect::<Vec<_>>().join("; ");
                 format!("txn if {} then {} else {}", cmps.join(" && "), ops(&t.success), ops(&t.failure))
             }

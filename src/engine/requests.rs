@@ -132,7 +132,9 @@ impl Cluster {
             ClientOp::Put(p) => self.propose_write(req_id, endpoint, Request::Put(p)),
             ClientOp::DeleteRange(d) => self.propose_write(req_id, endpoint, Request::DeleteRange(d)),
             ClientOp::Txn(t) => self.propose_write(req_id, endpoint, Request::Txn(t)),
-            ClientOp::Compact { revision, .. } => self.propose_write(req_id, endpoint, Request::Compaction { revision }),
+            ClientOp::Compact { revision, .. } => {
+                self.propose_write(req_id, endpoint, Request::Compaction { revision })
+            }
             ClientOp::LeaseGrant { ttl_secs } => {
                 let id = self.next_lease_id(endpoint);
                 self.propose_write(req_id, endpoint, Request::LeaseGrant { id, ttl_secs })
@@ -308,11 +310,12 @@ impl Cluster {
         let endpoint = p.endpoint;
         let result = match p.op.clone() {
             ClientOp::Range(r) => self.serve_range(endpoint, &r),
-            ClientOp::AlarmList => Ok(ClientResult::Alarms(self.store_of(endpoint).map(|s| s.alarms()).unwrap_or_default())),
-            ClientOp::Health => Ok(ClientResult::Healthy {
-                endpoint: format!("n{endpoint}"),
-                took_ms: self.now_ms - p.submitted_ms,
-            }),
+            ClientOp::AlarmList => {
+                Ok(ClientResult::Alarms(self.store_of(endpoint).map(|s| s.alarms()).unwrap_or_default()))
+            }
+            ClientOp::Health => {
+                Ok(ClientResult::Healthy { endpoint: format!("n{endpoint}"), took_ms: self.now_ms - p.submitted_ms })
+            }
             _ => Err(ClientError::Other("internal: not a read".into())),
         };
         self.finish(req_id, endpoint, result);
@@ -328,10 +331,14 @@ impl Cluster {
         let op = p.op.clone();
         let Some(live) = self.nodes.get_mut(&leader).and_then(|n| n.live.as_mut()) else { return };
         let result = match op {
-            ClientOp::LeaseKeepAlive { id } => {
-                live.store.renew_lease(id, now).map(|ttl_secs| ClientResult::LeaseKeptAlive { id, ttl_secs }).map_err(Into::into)
+            ClientOp::LeaseKeepAlive { id } => live
+                .store
+                .renew_lease(id, now)
+                .map(|ttl_secs| ClientResult::LeaseKeptAlive { id, ttl_secs })
+                .map_err(Into::into),
+            ClientOp::LeaseTimeToLive { id, .. } => {
+                Ok(ClientResult::LeaseTimeToLive { id, info: live.store.lease_info(id, now) })
             }
-            ClientOp::LeaseTimeToLive { id, .. } => Ok(ClientResult::LeaseTimeToLive { id, info: live.store.lease_info(id, now) }),
             _ => return,
         };
         self.finish(req_id, endpoint, result);
@@ -430,7 +437,9 @@ impl Cluster {
             (Ok(Response::Put(r)), _) => Ok(ClientResult::Put(r)),
             (Ok(Response::DeleteRange(r)), _) => Ok(ClientResult::DeleteRange(r)),
             (Ok(Response::Txn(r)), _) => Ok(ClientResult::Txn(r)),
-            (Ok(Response::Compaction), Request::Compaction { revision }) => Ok(ClientResult::Compacted { revision: *revision }),
+            (Ok(Response::Compaction), Request::Compaction { revision }) => {
+                Ok(ClientResult::Compacted { revision: *revision })
+            }
             (Ok(Response::LeaseGrant { id, ttl_secs }), _) => Ok(ClientResult::LeaseGranted { id, ttl_secs }),
             (Ok(Response::LeaseRevoke), Request::LeaseRevoke { id }) => Ok(ClientResult::LeaseRevoked { id: *id }),
             (Ok(Response::Alarm(list)), _) => Ok(ClientResult::Alarms(list)),
@@ -439,7 +448,15 @@ impl Cluster {
         self.finish(req_id, id, result);
     }
 
-    fn create_watch(&mut self, req_id: u64, endpoint: NodeId, key: Vec<u8>, range_end: Vec<u8>, start: i64, prev_kv: bool) {
+    fn create_watch(
+        &mut self,
+        req_id: u64,
+        endpoint: NodeId,
+        key: Vec<u8>,
+        range_end: Vec<u8>,
+        start: i64,
+        prev_kv: bool,
+    ) {
         let watch_id = self.next_watch_id;
         self.next_watch_id += 1;
         let Some(store) = self.store_of(endpoint) else { return };
@@ -469,7 +486,13 @@ impl Cluster {
             }
             Some(Err(_)) => {
                 self.watchers.remove(&watch_id);
-                let batch = WatchBatch { watch_id, header: self.header(endpoint), events: Vec::new(), compact_revision: compact, canceled: true };
+                let batch = WatchBatch {
+                    watch_id,
+                    header: self.header(endpoint),
+                    events: Vec::new(),
+                    compact_revision: compact,
+                    canceled: true,
+                };
                 self.trace.push(self.now_ms, TraceEvent::Watch { node: endpoint, batch: Box::new(batch.clone()) });
                 self.watch_batches.push((watch_id, endpoint, batch));
             }
@@ -477,7 +500,14 @@ impl Cluster {
         }
     }
 
-    fn emit_watch(&mut self, watch_id: u64, node: NodeId, header: ResponseHeader, mut events: Vec<Event>, prev_kv: bool) {
+    fn emit_watch(
+        &mut self,
+        watch_id: u64,
+        node: NodeId,
+        header: ResponseHeader,
+        mut events: Vec<Event>,
+        prev_kv: bool,
+    ) {
         if !prev_kv {
             for e in &mut events {
                 e.prev_kv = None;

@@ -55,25 +55,86 @@ impl Serialize for MsgRef {
 /// Rare, large payloads are boxed so the common events (messages) stay small.
 pub enum TraceEvent {
     Action(Box<Action>),
-    MessageSent { id: u64, deliver_at_ms: u64, msg: MsgRef },
-    MessageDelivered { id: u64, from: NodeId, to: NodeId },
-    MessageDropped { id: u64, from: NodeId, to: NodeId, reason: DropReason },
-    RoleChanged { node: NodeId, role: Role, term: u64, leader: NodeId },
-    HardStateChanged { node: NodeId, term: u64, vote: NodeId, commit: u64 },
+    MessageSent {
+        id: u64,
+        deliver_at_ms: u64,
+        msg: MsgRef,
+    },
+    MessageDelivered {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+    },
+    MessageDropped {
+        id: u64,
+        from: NodeId,
+        to: NodeId,
+        reason: DropReason,
+    },
+    RoleChanged {
+        node: NodeId,
+        role: Role,
+        term: u64,
+        leader: NodeId,
+    },
+    HardStateChanged {
+        node: NodeId,
+        term: u64,
+        vote: NodeId,
+        commit: u64,
+    },
     /// Entries written to the node's disk (raft-rs persists before acknowledging).
-    EntriesPersisted { node: NodeId, first: u64, last: u64, term: u64 },
-    Committed { node: NodeId, index: u64 },
-    Applied { node: NodeId, index: u64, term: u64 },
-    SnapshotCreated { node: NodeId, index: u64, compacted_to: u64 },
-    SnapshotApplied { node: NodeId, index: u64, term: u64 },
-    Crashed { node: NodeId },
-    Restarted { node: NodeId },
-    NodeStarted { node: NodeId },
-    NodeRemoved { node: NodeId },
-    ClientRequest { req_id: u64, endpoint: NodeId, words: String },
+    EntriesPersisted {
+        node: NodeId,
+        first: u64,
+        last: u64,
+        term: u64,
+    },
+    Committed {
+        node: NodeId,
+        index: u64,
+    },
+    Applied {
+        node: NodeId,
+        index: u64,
+        term: u64,
+    },
+    SnapshotCreated {
+        node: NodeId,
+        index: u64,
+        compacted_to: u64,
+    },
+    SnapshotApplied {
+        node: NodeId,
+        index: u64,
+        term: u64,
+    },
+    Crashed {
+        node: NodeId,
+    },
+    Restarted {
+        node: NodeId,
+    },
+    NodeStarted {
+        node: NodeId,
+    },
+    NodeRemoved {
+        node: NodeId,
+    },
+    ClientRequest {
+        req_id: u64,
+        endpoint: NodeId,
+        words: String,
+    },
     ClientReply(Box<ClientReply>),
-    Watch { node: NodeId, batch: Box<WatchBatch> },
-    RaftLog { node: NodeId, line: RaftLogLine },
+    Watch {
+        node: NodeId,
+        batch: Box<WatchBatch>,
+    },
+    RaftLog {
+        node: NodeId,
+        line: RaftLogLine,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -155,7 +216,14 @@ pub fn fnv1a(mut h: u64, bytes: &[u8]) -> u64 {
 
 impl Trace {
     pub fn new(mode: TraceMode) -> Self {
-        Trace { records: Vec::new(), offset: 0, hash: FNV_OFFSET, mode, scratch: Vec::new(), window: DEFAULT_TRACE_WINDOW }
+        Trace {
+            records: Vec::new(),
+            offset: 0,
+            hash: FNV_OFFSET,
+            mode,
+            scratch: Vec::new(),
+            window: DEFAULT_TRACE_WINDOW,
+        }
     }
 
     pub fn push(&mut self, time_ms: u64, event: TraceEvent) {

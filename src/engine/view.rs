@@ -158,7 +158,13 @@ impl Cluster {
                     continue;
                 }
                 let f = self.network.fault(*a, *b);
-                out.push(LinkView { from: *a, to: *b, cut: self.network.is_cut(*a, *b), drop_ppm: f.drop_ppm, extra_ms: f.extra_ms });
+                out.push(LinkView {
+                    from: *a,
+                    to: *b,
+                    cut: self.network.is_cut(*a, *b),
+                    drop_ppm: f.drop_ppm,
+                    extra_ms: f.extra_ms,
+                });
             }
         }
         out

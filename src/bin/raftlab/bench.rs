@@ -49,7 +49,8 @@ impl Bare {
         let nodes = (1..=n)
             .map(|id| {
                 let storage = MemStorage::new_with_conf_state((voters.clone(), vec![]));
-                let cfg = Config { id, election_tick: 10, heartbeat_tick: 1, max_inflight_msgs: 256, ..Config::default() };
+                let cfg =
+                    Config { id, election_tick: 10, heartbeat_tick: 1, max_inflight_msgs: 256, ..Config::default() };
                 RawNode::new(&cfg, storage, &logger).expect("raft config")
             })
             .collect();
@@ -141,11 +142,13 @@ pub fn engine(w: &Workload, mode: TraceMode) -> Figures {
     let sent_before = count_sent(&c);
     let start = Instant::now();
     let mut req_id = c.fresh_req_id();
-    let put = |i: u64, prefix: &str| ClientOp::Put(PutRequest {
-        key: format!("{prefix}{i}").into_bytes(),
-        value: b"v".to_vec(),
-        ..PutRequest::default()
-    });
+    let put = |i: u64, prefix: &str| {
+        ClientOp::Put(PutRequest {
+            key: format!("{prefix}{i}").into_bytes(),
+            value: b"v".to_vec(),
+            ..PutRequest::default()
+        })
+    };
     let mut ok = 0u64;
     let is_ok = |c: &Cluster, r: u64| c.reply(r).is_some_and(|r| r.result.is_ok()) as u64;
     for i in 0..w.single_puts {
@@ -185,8 +188,30 @@ pub fn report(w: &Workload) {
     let e = engine(w, TraceMode::Full);
     let h = engine(w, TraceMode::HashOnly);
     println!("{:<42} {:>12} {:>14} {:>9}", "", "ops/s", "messages/s", "seconds");
-    println!("{:<42} {:>12.0} {:>14.0} {:>9.2}", "bare raft-rs Ready loop (instant delivery)", b.ops_per_sec(), b.msgs_per_sec(), b.secs);
-    println!("{:<42} {:>12.0} {:>14.0} {:>9.2}", "engine (network sim + store + trace)", e.ops_per_sec(), e.msgs_per_sec(), e.secs);
-    println!("{:<42} {:>12.0} {:>14.0} {:>9.2}", "engine, trace hashed but not kept", h.ops_per_sec(), h.msgs_per_sec(), h.secs);
-    println!("ratio engine/bare: ops {:.2}, messages {:.2}", e.ops_per_sec() / b.ops_per_sec(), e.msgs_per_sec() / b.msgs_per_sec());
+    println!(
+        "{:<42} {:>12.0} {:>14.0} {:>9.2}",
+        "bare raft-rs Ready loop (instant delivery)",
+        b.ops_per_sec(),
+        b.msgs_per_sec(),
+        b.secs
+    );
+    println!(
+        "{:<42} {:>12.0} {:>14.0} {:>9.2}",
+        "engine (network sim + store + trace)",
+        e.ops_per_sec(),
+        e.msgs_per_sec(),
+        e.secs
+    );
+    println!(
+        "{:<42} {:>12.0} {:>14.0} {:>9.2}",
+        "engine, trace hashed but not kept",
+        h.ops_per_sec(),
+        h.msgs_per_sec(),
+        h.secs
+    );
+    println!(
+        "ratio engine/bare: ops {:.2}, messages {:.2}",
+        e.ops_per_sec() / b.ops_per_sec(),
+        e.msgs_per_sec() / b.msgs_per_sec()
+    );
 }

@@ -12,7 +12,11 @@ mod repl;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "raftlab", version, about = "A real etcd-style cluster (raft-rs + etcd v3 semantics), simulated deterministically")]
+#[command(
+    name = "raftlab",
+    version,
+    about = "A real etcd-style cluster (raft-rs + etcd v3 semantics), simulated deterministically"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,

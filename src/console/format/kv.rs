@@ -4,8 +4,7 @@ use super::json::{self, Obj};
 use super::types::Header;
 use super::{error_line, Output, OutputFormat, TABLE_NOT_SUPPORTED};
 use crate::store::{
-    DeleteRangeResponse, Event, EventKind, KeyValue, PutResponse, RangeResponse, ResponseOp,
-    TxnResponse,
+    DeleteRangeResponse, Event, EventKind, KeyValue, PutResponse, RangeResponse, ResponseOp, TxnResponse,
 };
 
 /// `get`'s printing flags. `--keys-only` needs nothing here: the server already returned
@@ -82,10 +81,7 @@ fn del_json(h: &Header, resp: &DeleteRangeResponse) -> String {
 
 fn txn_json(h: &Header, resp: &TxnResponse) -> String {
     // Responses inside a txn carry a header holding only the revision.
-    let inner = Header {
-        revision: h.revision,
-        ..Header::default()
-    };
+    let inner = Header { revision: h.revision, ..Header::default() };
     let ops = resp
         .responses
         .iter()
@@ -99,11 +95,7 @@ fn txn_json(h: &Header, resp: &TxnResponse) -> String {
             format!("{{\"Response\":{{\"{name}\":{body}}}}}")
         })
         .collect();
-    Obj::new()
-        .raw("header", json::header(h))
-        .flag("succeeded", resp.succeeded)
-        .list("responses", ops)
-        .build()
+    Obj::new().raw("header", json::header(h)).flag("succeeded", resp.succeeded).list("responses", ops).build()
 }
 
 /// `put`: `OK`, then the previous key and value with `--prev-kv`.
@@ -120,12 +112,7 @@ pub fn put(format: OutputFormat, header: &Header, resp: &PutResponse) -> Output 
 }
 
 /// `get`: key and value lines per key; nothing at all when no key matched.
-pub fn get(
-    format: OutputFormat,
-    header: &Header,
-    resp: &RangeResponse,
-    opts: GetOptions,
-) -> Output {
+pub fn get(format: OutputFormat, header: &Header, resp: &RangeResponse, opts: GetOptions) -> Output {
     match format {
         OutputFormat::Simple => {
             let mut out = String::new();
@@ -166,11 +153,7 @@ pub fn txn(format: OutputFormat, header: &Header, resp: &TxnResponse) -> Output 
 }
 
 fn txn_simple(out: &mut String, resp: &TxnResponse) {
-    out.push_str(if resp.succeeded {
-        "SUCCESS\n"
-    } else {
-        "FAILURE\n"
-    });
+    out.push_str(if resp.succeeded { "SUCCESS\n" } else { "FAILURE\n" });
     for op in &resp.responses {
         out.push('\n');
         match op {
@@ -228,12 +211,7 @@ pub fn watch_events(format: OutputFormat, header: &Header, events: &[Event]) -> 
 }
 
 /// clientv3's `WatchResponse` (no json tags: Go field names, nothing omitted).
-fn watch_json(
-    header: &Header,
-    events: Vec<String>,
-    compact_revision: i64,
-    canceled: bool,
-) -> String {
+fn watch_json(header: &Header, events: Vec<String>, compact_revision: i64, canceled: bool) -> String {
     Obj::new()
         .raw("Header", json::header(header))
         .raw("Events", json::array(events))
@@ -246,22 +224,11 @@ fn watch_json(
 /// A watch the server cancels, e.g. `--rev` below the compacted revision (`reason` =
 /// `etcdserver: mvcc: required revision has been compacted`). etcdctl then exits. The
 /// JSON header of a canceled watch carries no revision.
-pub fn watch_canceled(
-    format: OutputFormat,
-    header: &Header,
-    compact_revision: i64,
-    reason: &str,
-) -> Output {
-    let stderr = format!(
-        "watch was canceled ({reason})\n{}",
-        error_line("watch is canceled by the server")
-    );
+pub fn watch_canceled(format: OutputFormat, header: &Header, compact_revision: i64, reason: &str) -> Output {
+    let stderr = format!("watch was canceled ({reason})\n{}", error_line("watch is canceled by the server"));
     let stdout = match format {
         OutputFormat::Json => {
-            let header = Header {
-                revision: 0,
-                ..*header
-            };
+            let header = Header { revision: 0, ..*header };
             watch_json(&header, vec![], compact_revision, true) + "\n"
         }
         _ => String::new(),

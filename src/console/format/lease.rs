@@ -24,17 +24,13 @@ fn simple_or_json(format: OutputFormat, simple: String, json: impl FnOnce() -> S
 /// `lease grant TTL`: `lease 2040a201a10e1315 granted with TTL(100s)`. `ttl_secs` is what
 /// the server granted (at least its minimum, 2 s with default timing).
 pub fn lease_grant(format: OutputFormat, header: &Header, id: i64, ttl_secs: i64) -> Output {
-    simple_or_json(
-        format,
-        format!("lease {} granted with TTL({ttl_secs}s)\n", id_hex(id)),
-        || {
-            json::header_fields(header)
-                .raw("ID", id.to_string())
-                .raw("TTL", ttl_secs.to_string())
-                .raw("Error", "\"\"")
-                .build()
-        },
-    )
+    simple_or_json(format, format!("lease {} granted with TTL({ttl_secs}s)\n", id_hex(id)), || {
+        json::header_fields(header)
+            .raw("ID", id.to_string())
+            .raw("TTL", ttl_secs.to_string())
+            .raw("Error", "\"\"")
+            .build()
+    })
 }
 
 /// `lease revoke ID`. An unknown id is the error
@@ -48,16 +44,9 @@ pub fn lease_revoke(format: OutputFormat, header: &Header, id: i64) -> Output {
 /// One renewal of `lease keep-alive` (printed again on every renewal, about every TTL/3
 /// seconds, until interrupted; `--once` prints one).
 pub fn lease_keep_alive(format: OutputFormat, header: &Header, id: i64, ttl_secs: i64) -> Output {
-    simple_or_json(
-        format,
-        format!("lease {} keepalived with TTL({ttl_secs})\n", id_hex(id)),
-        || {
-            json::header_fields(header)
-                .raw("ID", id.to_string())
-                .raw("TTL", ttl_secs.to_string())
-                .build()
-        },
-    )
+    simple_or_json(format, format!("lease {} keepalived with TTL({ttl_secs})\n", id_hex(id)), || {
+        json::header_fields(header).raw("ID", id.to_string()).raw("TTL", ttl_secs.to_string()).build()
+    })
 }
 
 /// `lease keep-alive` (without `--once`) on a lease that is gone or goes away: this line,
@@ -69,29 +58,16 @@ pub fn lease_keep_alive_expired(id: i64) -> Output {
 
 /// `lease timetolive ID [--keys]`. An unknown or expired lease (ttl -1) prints
 /// `lease … already expired`; etcd reports it with granted TTL 0 and no keys.
-pub fn lease_timetolive(
-    format: OutputFormat,
-    header: &Header,
-    lease: &LeaseInfo,
-    with_keys: bool,
-) -> Output {
+pub fn lease_timetolive(format: OutputFormat, header: &Header, lease: &LeaseInfo, with_keys: bool) -> Output {
     let expired = lease.ttl == -1;
     let simple = if expired {
         format!("lease {} already expired\n", id_hex(lease.id))
     } else {
-        let mut s = format!(
-            "lease {} granted with TTL({}s), remaining({}s)",
-            id_hex(lease.id),
-            lease.granted_ttl,
-            lease.ttl
-        );
+        let mut s =
+            format!("lease {} granted with TTL({}s), remaining({}s)", id_hex(lease.id), lease.granted_ttl, lease.ttl);
         if with_keys {
             // Go's %v of a []string: space-separated inside brackets.
-            let keys: Vec<String> = lease
-                .keys
-                .iter()
-                .map(|k| String::from_utf8_lossy(k).into_owned())
-                .collect();
+            let keys: Vec<String> = lease.keys.iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect();
             s.push_str(&format!(", attached keys([{}])", keys.join(" ")));
         }
         s.push('\n');
@@ -122,8 +98,6 @@ pub fn lease_list(format: OutputFormat, header: &Header, ids: &[i64]) -> Output 
     }
     simple_or_json(format, simple, || {
         let leases = ids.iter().map(|id| format!("{{\"id\":{id}}}")).collect();
-        json::header_fields(header)
-            .raw("leases", json::array(leases))
-            .build()
+        json::header_fields(header).raw("leases", json::array(leases)).build()
     })
 }

@@ -30,10 +30,7 @@ mod types;
 mod units;
 
 pub use kv::{compact, del, get, put, txn, watch_canceled, watch_events, GetOptions};
-pub use lease::{
-    lease_grant, lease_keep_alive, lease_keep_alive_expired, lease_list, lease_revoke,
-    lease_timetolive,
-};
+pub use lease::{lease_grant, lease_keep_alive, lease_keep_alive_expired, lease_list, lease_revoke, lease_timetolive};
 pub use member::{member_add, member_list, member_promote, member_remove};
 pub use ops::{
     alarm_disarm, alarm_list, alarm_text, defrag, defrag_failed, endpoint_health, endpoint_status,
@@ -55,18 +52,12 @@ pub struct Output {
 impl Output {
     /// Only stdout.
     pub fn out(stdout: impl Into<String>) -> Self {
-        Output {
-            stdout: stdout.into(),
-            stderr: String::new(),
-        }
+        Output { stdout: stdout.into(), stderr: String::new() }
     }
 
     /// Only stderr.
     pub fn err(stderr: impl Into<String>) -> Self {
-        Output {
-            stdout: String::new(),
-            stderr: stderr.into(),
-        }
+        Output { stdout: String::new(), stderr: stderr.into() }
     }
 
     /// Both streams joined, stdout first: what a terminal shows when the two interleave
@@ -97,13 +88,10 @@ pub const TXN_PROMPT_FAILURE: &str = "failure requests (get, put, del):";
 
 /// Argument errors etcdctl 3.4.23 prints as `Error: <text>` (exit 128, no usage text).
 pub mod usage {
-    pub const GET: &str =
-        "get command needs one argument as key and an optional argument as range_end";
+    pub const GET: &str = "get command needs one argument as key and an optional argument as range_end";
     pub const PUT: &str = "put command needs 1 argument and input from stdin or 2 arguments";
-    pub const PUT_IGNORE_VALUE: &str =
-        "put command needs only 1 argument when 'ignore-value' is set";
-    pub const DEL: &str =
-        "del command needs one argument as key and an optional argument as range_end";
+    pub const PUT_IGNORE_VALUE: &str = "put command needs only 1 argument when 'ignore-value' is set";
+    pub const DEL: &str = "del command needs one argument as key and an optional argument as range_end";
     pub const WATCH: &str = "bad number of arguments";
     pub const COMPACT: &str = "compaction command needs 1 argument";
     pub const LEASE_GRANT: &str = "lease grant command needs TTL argument";

@@ -29,12 +29,7 @@ pub fn endpoint_status(format: OutputFormat, statuses: &[EndpointStatus]) -> Out
         ]
     };
     match format {
-        OutputFormat::Simple => Output::out(
-            statuses
-                .iter()
-                .map(|s| row(s).join(", ") + "\n")
-                .collect::<String>(),
-        ),
+        OutputFormat::Simple => Output::out(statuses.iter().map(|s| row(s).join(", ") + "\n").collect::<String>()),
         OutputFormat::Json => {
             let items = statuses
                 .iter()
@@ -52,10 +47,7 @@ pub fn endpoint_status(format: OutputFormat, statuses: &[EndpointStatus]) -> Out
                         .num("dbSizeInUse", s.db_size_in_use)
                         .flag("isLearner", s.is_learner)
                         .build();
-                    Obj::new()
-                        .raw("Endpoint", json::string(&s.endpoint))
-                        .raw("Status", status)
-                        .build()
+                    Obj::new().raw("Endpoint", json::string(&s.endpoint)).raw("Status", status).build()
                 })
                 .collect();
             Output::out(json::array(items) + "\n")
@@ -82,9 +74,7 @@ pub fn endpoint_status(format: OutputFormat, statuses: &[EndpointStatus]) -> Out
 /// The stderr line for an endpoint whose status request failed (e.g. after the 5 s
 /// command timeout: `context deadline exceeded`). etcdctl exits 1 after printing the rest.
 pub fn endpoint_status_failed(endpoint: &str, err: &str) -> Output {
-    Output::err(format!(
-        "Failed to get the status of endpoint {endpoint} ({err})\n"
-    ))
+    Output::err(format!("Failed to get the status of endpoint {endpoint} ({err})\n"))
 }
 
 /// `endpoint health [--cluster]`, in the order given (etcdctl prints in completion order).
@@ -98,10 +88,7 @@ pub fn endpoint_health(format: OutputFormat, checks: &[EndpointHealth]) -> Outpu
                 .iter()
                 .map(|c| {
                     if c.health {
-                        format!(
-                            "{} is healthy: successfully committed proposal: took = {}\n",
-                            c.endpoint, c.took
-                        )
+                        format!("{} is healthy: successfully committed proposal: took = {}\n", c.endpoint, c.took)
                     } else {
                         format!(
                             "{} is unhealthy: failed to commit proposal: {}\n",
@@ -130,18 +117,10 @@ pub fn endpoint_health(format: OutputFormat, checks: &[EndpointHealth]) -> Outpu
             let rows: Vec<Vec<String>> = checks
                 .iter()
                 .map(|c| {
-                    vec![
-                        c.endpoint.clone(),
-                        c.health.to_string(),
-                        c.took.clone(),
-                        c.error.clone().unwrap_or_default(),
-                    ]
+                    vec![c.endpoint.clone(), c.health.to_string(), c.took.clone(), c.error.clone().unwrap_or_default()]
                 })
                 .collect();
-            Output::out(table::render(
-                &["ENDPOINT", "HEALTH", "TOOK", "ERROR"],
-                &rows,
-            ))
+            Output::out(table::render(&["ENDPOINT", "HEALTH", "TOOK", "ERROR"], &rows))
         }
     };
     if unhealthy {
@@ -174,22 +153,11 @@ pub fn alarm_text(a: &AlarmMember) -> String {
 /// `alarm list`: one line per alarm; nothing when there is none (JSON `{}`).
 pub fn alarm_list(format: OutputFormat, alarms: &[AlarmMember]) -> Output {
     match format {
-        OutputFormat::Simple => Output::out(
-            alarms
-                .iter()
-                .map(|a| alarm_text(a) + "\n")
-                .collect::<String>(),
-        ),
+        OutputFormat::Simple => Output::out(alarms.iter().map(|a| alarm_text(a) + "\n").collect::<String>()),
         OutputFormat::Json => {
             let items = alarms
                 .iter()
-                .map(|a| {
-                    format!(
-                        "{{\"memberID\":{},\"alarm\":{}}}",
-                        a.member_id,
-                        alarm_code(a.alarm)
-                    )
-                })
+                .map(|a| format!("{{\"memberID\":{},\"alarm\":{}}}", a.member_id, alarm_code(a.alarm)))
                 .collect();
             Output::out(Obj::new().list("alarms", items).build() + "\n")
         }
@@ -210,9 +178,7 @@ pub fn defrag(endpoint: &str) -> Output {
 /// `defrag` for one endpoint that failed (stderr; etcdctl exits 1 after all endpoints,
 /// with no `Error:` line).
 pub fn defrag_failed(endpoint: &str, err: &str) -> Output {
-    Output::err(format!(
-        "Failed to defragment etcd member[{endpoint}] ({err})\n"
-    ))
+    Output::err(format!("Failed to defragment etcd member[{endpoint}] ({err})\n"))
 }
 
 /// `snapshot save PATH` (etcdctl also logs info lines on stderr, which we leave out).

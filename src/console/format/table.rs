@@ -20,10 +20,7 @@ const LONG_LINE_PENALTY: u64 = 100_000;
 pub(super) fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let cols = header.len();
     let head: Vec<Cell> = header.iter().map(|h| wrap_cell(h)).collect();
-    let body: Vec<Vec<Cell>> = rows
-        .iter()
-        .map(|r| r.iter().map(|c| wrap_cell(c)).collect())
-        .collect();
+    let body: Vec<Vec<Cell>> = rows.iter().map(|r| r.iter().map(|c| wrap_cell(c)).collect()).collect();
 
     // A column is as wide as its widest cell, header included.
     let mut widths = vec![0usize; cols];
@@ -33,10 +30,7 @@ pub(super) fn render(header: &[&str], rows: &[Vec<String>]) -> String {
         }
     }
     let head: Vec<Vec<String>> = head.into_iter().map(|c| c.lines).collect();
-    let body: Vec<Vec<Vec<String>>> = body
-        .into_iter()
-        .map(|r| r.into_iter().map(|c| c.lines).collect())
-        .collect();
+    let body: Vec<Vec<Vec<String>>> = body.into_iter().map(|r| r.into_iter().map(|c| c.lines).collect()).collect();
 
     let rule = {
         let mut s = String::from("+");
@@ -58,12 +52,7 @@ pub(super) fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-fn print_row(
-    out: &mut String,
-    cells: &[Vec<String>],
-    widths: &[usize],
-    pad: fn(&str, usize) -> String,
-) {
+fn print_row(out: &mut String, cells: &[Vec<String>], widths: &[usize], pad: fn(&str, usize) -> String) {
     let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
     for i in 0..lines {
         out.push('|');
@@ -106,10 +95,7 @@ fn wrap_cell(s: &str) -> Cell {
     let raw: Vec<&str> = s.split('\n').collect();
     let widest = raw.iter().map(|l| width(l)).max().unwrap_or(0);
     let limit = widest.min(MAX_COL_WIDTH);
-    let lines: Vec<String> = raw
-        .iter()
-        .flat_map(|para| wrap_string(para, limit))
-        .collect();
+    let lines: Vec<String> = raw.iter().flat_map(|para| wrap_string(para, limit)).collect();
     let width = lines.iter().map(|l| width(l)).fold(limit, usize::max);
     Cell { lines, width }
 }
@@ -121,10 +107,7 @@ fn wrap_string(s: &str, limit: usize) -> Vec<String> {
     // Go checks every word but keeps only the last one's width in `max`; the effect is
     // that the limit rises to the longest word.
     let limit = words.iter().map(|w| width(w)).fold(limit, usize::max);
-    wrap_words(&words, limit)
-        .into_iter()
-        .map(|line| line.join(" "))
-        .collect()
+    wrap_words(&words, limit).into_iter().map(|line| line.join(" ")).collect()
 }
 
 /// tablewriter's `WrapWords`: minimum raggedness (sum of squared slack) line breaking.
@@ -173,19 +156,13 @@ mod tests {
     #[test]
     fn wraps_alarm_errors_like_tablewriter() {
         let cell = wrap_cell("memberID:18445296877348657933 alarm:NOSPACE ");
-        assert_eq!(
-            cell.lines,
-            vec!["memberID:18445296877348657933", "alarm:NOSPACE "]
-        );
+        assert_eq!(cell.lines, vec!["memberID:18445296877348657933", "alarm:NOSPACE "]);
         assert_eq!(cell.width, 30);
     }
 
     #[test]
     fn short_cells_are_not_wrapped() {
-        assert_eq!(
-            wrap_cell("etcdserver: no leader").lines,
-            vec!["etcdserver: no leader"]
-        );
+        assert_eq!(wrap_cell("etcdserver: no leader").lines, vec!["etcdserver: no leader"]);
         assert_eq!(wrap_cell("").lines, vec![""]);
     }
 }

@@ -2,39 +2,23 @@
 
 use super::*;
 use crate::store::{
-    AlarmMember, AlarmType, DeleteRangeResponse, Event, EventKind, KeyValue, LeaseInfo,
-    PutResponse, RangeResponse, ResponseOp, TxnResponse,
+    AlarmMember, AlarmType, DeleteRangeResponse, Event, EventKind, KeyValue, LeaseInfo, PutResponse, RangeResponse,
+    ResponseOp, TxnResponse,
 };
 
 const CLUSTER: u64 = 17556599939979232115;
 const N1: u64 = 9640972802881480830;
 
 fn hdr(revision: i64) -> Header {
-    Header {
-        cluster_id: CLUSTER,
-        member_id: N1,
-        revision,
-        raft_term: 2,
-    }
+    Header { cluster_id: CLUSTER, member_id: N1, revision, raft_term: 2 }
 }
 
 fn kv(key: &str, value: &str, create: i64, modr: i64, version: i64) -> KeyValue {
-    KeyValue {
-        key: key.into(),
-        value: value.into(),
-        create_revision: create,
-        mod_revision: modr,
-        version,
-        lease: 0,
-    }
+    KeyValue { key: key.into(), value: value.into(), create_revision: create, mod_revision: modr, version, lease: 0 }
 }
 
 fn svc() -> Vec<KeyValue> {
-    vec![
-        kv("svc/a", "v-svc/a", 11, 11, 1),
-        kv("svc/b", "v-svc/b", 12, 12, 1),
-        kv("svc/c", "v-svc/c", 13, 13, 1),
-    ]
+    vec![kv("svc/a", "v-svc/a", 11, 11, 1), kv("svc/b", "v-svc/b", 12, 12, 1), kv("svc/c", "v-svc/c", 13, 13, 1)]
 }
 
 const H13: &str = r#"{"cluster_id":17556599939979232115,"member_id":9640972802881480830,"revision":13,"raft_term":2}"#;
@@ -42,92 +26,46 @@ const H13: &str = r#"{"cluster_id":17556599939979232115,"member_id":964097280288
 #[test]
 fn put_simple_json_table() {
     let plain = PutResponse { prev_kv: None };
-    assert_eq!(
-        put(OutputFormat::Simple, &hdr(2), &plain),
-        Output::out("OK\n")
-    );
-    let prev = PutResponse {
-        prev_kv: Some(kv("x", "0", 2, 2, 1)),
-    };
-    assert_eq!(
-        put(OutputFormat::Simple, &hdr(3), &prev).stdout,
-        "OK\nx\n0\n"
-    );
-    let prev = PutResponse {
-        prev_kv: Some(kv("x", "1", 2, 3, 2)),
-    };
+    assert_eq!(put(OutputFormat::Simple, &hdr(2), &plain), Output::out("OK\n"));
+    let prev = PutResponse { prev_kv: Some(kv("x", "0", 2, 2, 1)) };
+    assert_eq!(put(OutputFormat::Simple, &hdr(3), &prev).stdout, "OK\nx\n0\n");
+    let prev = PutResponse { prev_kv: Some(kv("x", "1", 2, 3, 2)) };
     assert_eq!(
         put(OutputFormat::Json, &hdr(4), &prev).stdout,
         "{\"header\":{\"cluster_id\":17556599939979232115,\"member_id\":9640972802881480830,\"revision\":4,\"raft_term\":2},\"prev_kv\":{\"key\":\"eA==\",\"create_revision\":2,\"mod_revision\":3,\"version\":2,\"value\":\"MQ==\"}}\n"
     );
-    assert_eq!(
-        put(OutputFormat::Table, &hdr(4), &plain),
-        Output::err("Error: table not supported as output format\n")
-    );
+    assert_eq!(put(OutputFormat::Table, &hdr(4), &plain), Output::err("Error: table not supported as output format\n"));
 }
 
 #[test]
 fn get_forms() {
-    let all = RangeResponse {
-        kvs: svc(),
-        more: false,
-        count: 3,
-    };
+    let all = RangeResponse { kvs: svc(), more: false, count: 3 };
     let s = get(OutputFormat::Simple, &hdr(13), &all, GetOptions::default());
     assert_eq!(s.stdout, "svc/a\nv-svc/a\nsvc/b\nv-svc/b\nsvc/c\nv-svc/c\n");
-    let v = get(
-        OutputFormat::Simple,
-        &hdr(13),
-        &all,
-        GetOptions {
-            print_value_only: true,
-        },
-    );
+    let v = get(OutputFormat::Simple, &hdr(13), &all, GetOptions { print_value_only: true });
     assert_eq!(v.stdout, "v-svc/a\nv-svc/b\nv-svc/c\n");
     assert_eq!(
         get(OutputFormat::Json, &hdr(13), &all, GetOptions::default()).stdout,
         format!("{{\"header\":{H13},\"kvs\":[{{\"key\":\"c3ZjL2E=\",\"create_revision\":11,\"mod_revision\":11,\"version\":1,\"value\":\"di1zdmMvYQ==\"}},{{\"key\":\"c3ZjL2I=\",\"create_revision\":12,\"mod_revision\":12,\"version\":1,\"value\":\"di1zdmMvYg==\"}},{{\"key\":\"c3ZjL2M=\",\"create_revision\":13,\"mod_revision\":13,\"version\":1,\"value\":\"di1zdmMvYw==\"}}],\"count\":3}}\n")
     );
     // --limit=2
-    let limited = RangeResponse {
-        kvs: svc()[..2].to_vec(),
-        more: true,
-        count: 3,
-    };
-    assert!(get(
-        OutputFormat::Json,
-        &hdr(13),
-        &limited,
-        GetOptions::default()
-    )
-    .stdout
-    .ends_with("\"value\":\"di1zdmMvYg==\"}],\"more\":true,\"count\":3}\n"));
+    let limited = RangeResponse { kvs: svc()[..2].to_vec(), more: true, count: 3 };
+    assert!(get(OutputFormat::Json, &hdr(13), &limited, GetOptions::default())
+        .stdout
+        .ends_with("\"value\":\"di1zdmMvYg==\"}],\"more\":true,\"count\":3}\n"));
     // --keys-only: the server sends no values.
     let keys = RangeResponse {
-        kvs: svc()
-            .into_iter()
-            .map(|k| KeyValue { value: vec![], ..k })
-            .collect(),
+        kvs: svc().into_iter().map(|k| KeyValue { value: vec![], ..k }).collect(),
         more: false,
         count: 3,
     };
-    assert_eq!(
-        get(OutputFormat::Simple, &hdr(13), &keys, GetOptions::default()).stdout,
-        "svc/a\n\nsvc/b\n\nsvc/c\n\n"
-    );
-    assert!(
-        get(OutputFormat::Json, &hdr(13), &keys, GetOptions::default())
-            .stdout
-            .contains(
-                "{\"key\":\"c3ZjL2E=\",\"create_revision\":11,\"mod_revision\":11,\"version\":1},"
-            )
-    );
+    assert_eq!(get(OutputFormat::Simple, &hdr(13), &keys, GetOptions::default()).stdout, "svc/a\n\nsvc/b\n\nsvc/c\n\n");
+    assert!(get(OutputFormat::Json, &hdr(13), &keys, GetOptions::default())
+        .stdout
+        .contains("{\"key\":\"c3ZjL2E=\",\"create_revision\":11,\"mod_revision\":11,\"version\":1},"));
     // A missing key: nothing at all; JSON only the header.
     let none = RangeResponse::default();
-    assert_eq!(
-        get(OutputFormat::Simple, &hdr(13), &none, GetOptions::default()),
-        Output::default()
-    );
+    assert_eq!(get(OutputFormat::Simple, &hdr(13), &none, GetOptions::default()), Output::default());
     assert_eq!(
         get(OutputFormat::Json, &hdr(13), &none, GetOptions::default()).stdout,
         format!("{{\"header\":{H13}}}\n")
@@ -136,15 +74,8 @@ fn get_forms() {
 
 #[test]
 fn kv_with_lease_in_json() {
-    let k = KeyValue {
-        lease: 7529633755577777023,
-        ..kv("svc/c", "3", 70, 70, 1)
-    };
-    let r = RangeResponse {
-        kvs: vec![k],
-        more: false,
-        count: 1,
-    };
+    let k = KeyValue { lease: 7529633755577777023, ..kv("svc/c", "3", 70, 70, 1) };
+    let r = RangeResponse { kvs: vec![k], more: false, count: 1 };
     assert!(get(OutputFormat::Json, &hdr(70), &r, GetOptions::default())
         .stdout
         .ends_with(r#""kvs":[{"key":"c3ZjL2M=","create_revision":70,"mod_revision":70,"version":1,"value":"Mw==","lease":7529633755577777023}],"count":1}
@@ -153,27 +84,10 @@ fn kv_with_lease_in_json() {
 
 #[test]
 fn del_forms() {
-    assert_eq!(
-        del(
-            OutputFormat::Simple,
-            &hdr(1),
-            &DeleteRangeResponse::default()
-        )
-        .stdout,
-        "0\n"
-    );
-    let d = DeleteRangeResponse {
-        deleted: 3,
-        prev_kvs: svc(),
-    };
-    assert_eq!(
-        del(OutputFormat::Simple, &hdr(17), &d).stdout,
-        "3\nsvc/a\nv-svc/a\nsvc/b\nv-svc/b\nsvc/c\nv-svc/c\n"
-    );
-    let d = DeleteRangeResponse {
-        deleted: 2,
-        prev_kvs: vec![],
-    };
+    assert_eq!(del(OutputFormat::Simple, &hdr(1), &DeleteRangeResponse::default()).stdout, "0\n");
+    let d = DeleteRangeResponse { deleted: 3, prev_kvs: svc() };
+    assert_eq!(del(OutputFormat::Simple, &hdr(17), &d).stdout, "3\nsvc/a\nv-svc/a\nsvc/b\nv-svc/b\nsvc/c\nv-svc/c\n");
+    let d = DeleteRangeResponse { deleted: 2, prev_kvs: vec![] };
     assert_eq!(
         del(OutputFormat::Json, &hdr(18), &d).stdout,
         "{\"header\":{\"cluster_id\":17556599939979232115,\"member_id\":9640972802881480830,\"revision\":18,\"raft_term\":2},\"deleted\":2}\n"
@@ -185,34 +99,20 @@ fn txn_simple() {
     let t = TxnResponse {
         succeeded: true,
         responses: vec![
-            ResponseOp::DeleteRange(DeleteRangeResponse {
-                deleted: 1,
-                prev_kvs: vec![kv("svc/a", "1", 38, 38, 1)],
-            }),
-            ResponseOp::Put(PutResponse {
-                prev_kv: Some(kv("svc/b", "2", 36, 37, 2)),
-            }),
+            ResponseOp::DeleteRange(DeleteRangeResponse { deleted: 1, prev_kvs: vec![kv("svc/a", "1", 38, 38, 1)] }),
+            ResponseOp::Put(PutResponse { prev_kv: Some(kv("svc/b", "2", 36, 37, 2)) }),
             ResponseOp::Put(PutResponse::default()),
             ResponseOp::Range(RangeResponse::default()),
         ],
     };
-    assert_eq!(
-        txn(OutputFormat::Simple, &hdr(39), &t).stdout,
-        "SUCCESS\n\n1\nsvc/a\n1\n\nOK\nsvc/b\n2\n\nOK\n\n"
-    );
-    let f = TxnResponse {
-        succeeded: false,
-        responses: vec![],
-    };
+    assert_eq!(txn(OutputFormat::Simple, &hdr(39), &t).stdout, "SUCCESS\n\n1\nsvc/a\n1\n\nOK\nsvc/b\n2\n\nOK\n\n");
+    let f = TxnResponse { succeeded: false, responses: vec![] };
     assert_eq!(txn(OutputFormat::Simple, &hdr(30), &f).stdout, "FAILURE\n");
 }
 
 #[test]
 fn txn_json() {
-    let t = TxnResponse {
-        succeeded: true,
-        responses: vec![ResponseOp::Put(PutResponse::default())],
-    };
+    let t = TxnResponse { succeeded: true, responses: vec![ResponseOp::Put(PutResponse::default())] };
     assert_eq!(
         txn(OutputFormat::Json, &hdr(29), &t).stdout,
         "{\"header\":{\"cluster_id\":17556599939979232115,\"member_id\":9640972802881480830,\"revision\":29,\"raft_term\":2},\"succeeded\":true,\"responses\":[{\"Response\":{\"ResponsePut\":{\"header\":{\"revision\":29}}}}]}\n"
@@ -229,31 +129,20 @@ fn txn_json() {
         txn(OutputFormat::Json, &hdr(29), &f).stdout,
         "{\"header\":{\"cluster_id\":17556599939979232115,\"member_id\":9640972802881480830,\"revision\":29,\"raft_term\":2},\"responses\":[{\"Response\":{\"ResponseRange\":{\"header\":{\"revision\":29},\"kvs\":[{\"key\":\"bG9jaw==\",\"create_revision\":29,\"mod_revision\":29,\"version\":1,\"value\":\"YQ==\"}],\"count\":1}}}]}\n"
     );
-    let d = TxnResponse {
-        succeeded: true,
-        responses: vec![ResponseOp::DeleteRange(DeleteRangeResponse::default())],
-    };
+    let d = TxnResponse { succeeded: true, responses: vec![ResponseOp::DeleteRange(DeleteRangeResponse::default())] };
     assert!(txn(OutputFormat::Json, &hdr(32), &d)
         .stdout
         .ends_with("[{\"Response\":{\"ResponseDeleteRange\":{\"header\":{\"revision\":32}}}}]}\n"));
 }
 
 fn put_ev(k: KeyValue, prev: Option<KeyValue>) -> Event {
-    Event {
-        kind: EventKind::Put,
-        kv: k,
-        prev_kv: prev,
-    }
+    Event { kind: EventKind::Put, kv: k, prev_kv: prev }
 }
 
 fn del_ev(key: &str, rev: i64, prev: Option<KeyValue>) -> Event {
     Event {
         kind: EventKind::Delete,
-        kv: KeyValue {
-            key: key.into(),
-            mod_revision: rev,
-            ..Default::default()
-        },
+        kv: KeyValue { key: key.into(), mod_revision: rev, ..Default::default() },
         prev_kv: prev,
     }
 }
@@ -270,10 +159,7 @@ fn watch_simple() {
     ] {
         out += &watch_events(OutputFormat::Simple, &hdr(56), &evs).stdout;
     }
-    assert_eq!(
-        out,
-        "PUT\nsvc/a\n1\nPUT\nsvc/a\n1\nsvc/a\n2\nDELETE\nsvc/a\n2\nsvc/a\n\n"
-    );
+    assert_eq!(out, "PUT\nsvc/a\n1\nPUT\nsvc/a\n1\nsvc/a\n2\nDELETE\nsvc/a\n2\nsvc/a\n\n");
     let w = watch_events(OutputFormat::Simple, &hdr(3), &[del_ev("w1", 3, None)]);
     assert_eq!(w.stdout, "DELETE\nw1\n\n");
 }
@@ -282,27 +168,14 @@ fn watch_simple() {
 fn watch_json() {
     let a1 = kv("svc/a", "1", 54, 54, 1);
     let a2 = kv("svc/a", "2", 54, 55, 2);
-    let w = watch_events(
-        OutputFormat::Json,
-        &hdr(55),
-        &[put_ev(a2.clone(), Some(a1))],
-    );
+    let w = watch_events(OutputFormat::Json, &hdr(55), &[put_ev(a2.clone(), Some(a1))]);
     assert_eq!(
         w.stdout,
         "{\"Header\":{\"cluster_id\":17556599939979232115,\"member_id\":9640972802881480830,\"revision\":55,\"raft_term\":2},\"Events\":[{\"kv\":{\"key\":\"c3ZjL2E=\",\"create_revision\":54,\"mod_revision\":55,\"version\":2,\"value\":\"Mg==\"},\"prev_kv\":{\"key\":\"c3ZjL2E=\",\"create_revision\":54,\"mod_revision\":54,\"version\":1,\"value\":\"MQ==\"}}],\"CompactRevision\":0,\"Canceled\":false,\"Created\":false}\n"
     );
-    let d = watch_events(
-        OutputFormat::Json,
-        &hdr(53),
-        &[del_ev("svc/a", 53, None), del_ev("svc/b", 53, None)],
-    );
+    let d = watch_events(OutputFormat::Json, &hdr(53), &[del_ev("svc/a", 53, None), del_ev("svc/b", 53, None)]);
     assert!(d.stdout.contains("\"Events\":[{\"type\":1,\"kv\":{\"key\":\"c3ZjL2E=\",\"mod_revision\":53}},{\"type\":1,\"kv\":{\"key\":\"c3ZjL2I=\",\"mod_revision\":53}}],"));
-    let c = watch_canceled(
-        OutputFormat::Json,
-        &hdr(56),
-        8,
-        "etcdserver: mvcc: required revision has been compacted",
-    );
+    let c = watch_canceled(OutputFormat::Json, &hdr(56), 8, "etcdserver: mvcc: required revision has been compacted");
     assert_eq!(
         c.stdout,
         "{\"Header\":{\"cluster_id\":17556599939979232115,\"member_id\":9640972802881480830,\"raft_term\":2},\"Events\":[],\"CompactRevision\":8,\"Canceled\":true,\"Created\":false}\n"
@@ -316,10 +189,7 @@ fn watch_json() {
 #[test]
 fn compact_defrag_snapshot() {
     assert_eq!(compact(5).stdout, "compacted revision 5\n");
-    assert_eq!(
-        defrag("127.0.0.1:42379").stdout,
-        "Finished defragmenting etcd member[127.0.0.1:42379]\n"
-    );
+    assert_eq!(defrag("127.0.0.1:42379").stdout, "Finished defragmenting etcd member[127.0.0.1:42379]\n");
     assert_eq!(
         defrag_failed("127.0.0.1:42409", "etcdserver: rpc not supported for learner").stderr,
         "Failed to defragment etcd member[127.0.0.1:42409] (etcdserver: rpc not supported for learner)\n"
@@ -339,10 +209,7 @@ fn leases() {
         lease_grant(OutputFormat::Json, &hdr(67), 7529633755577777025, 60).stdout,
         "{\"cluster_id\":17556599939979232115,\"member_id\":9640972802881480830,\"revision\":67,\"raft_term\":2,\"ID\":7529633755577777025,\"TTL\":60,\"Error\":\"\"}\n"
     );
-    assert_eq!(
-        lease_revoke(OutputFormat::Simple, &hdr(73), id).stdout,
-        "lease 687ea201ca00fb7f revoked\n"
-    );
+    assert_eq!(lease_revoke(OutputFormat::Simple, &hdr(73), id).stdout, "lease 687ea201ca00fb7f revoked\n");
     assert_eq!(
         lease_revoke(OutputFormat::Json, &hdr(73), id).stdout,
         "{\"header\":{\"cluster_id\":17556599939979232115,\"member_id\":9640972802881480830,\"revision\":73,\"raft_term\":2}}\n"
@@ -355,10 +222,7 @@ fn leases() {
         lease_keep_alive(OutputFormat::Json, &hdr(72), id, 100).stdout,
         "{\"cluster_id\":17556599939979232115,\"member_id\":9640972802881480830,\"revision\":72,\"raft_term\":2,\"ID\":7529633755577777023,\"TTL\":100}\n"
     );
-    assert_eq!(
-        lease_keep_alive_expired(0x1234abcd).stdout,
-        "lease 000000001234abcd expired or revoked.\n"
-    );
+    assert_eq!(lease_keep_alive_expired(0x1234abcd).stdout, "lease 000000001234abcd expired or revoked.\n");
     assert_eq!(
         lease_grant(OutputFormat::Table, &hdr(1), id, 1).stderr,
         "Error: table not supported as output format\n"
@@ -385,27 +249,15 @@ fn lease_timetolive_forms() {
     let hj = "\"cluster_id\":17556599939979232115,\"member_id\":9640972802881480830,\"revision\":70,\"raft_term\":2";
     assert_eq!(
         lease_timetolive(OutputFormat::Json, &h, &l, false).stdout,
-        format!(
-            "{{{hj},\"id\":7529633755577777023,\"ttl\":99,\"granted-ttl\":100,\"keys\":null}}\n"
-        )
+        format!("{{{hj},\"id\":7529633755577777023,\"ttl\":99,\"granted-ttl\":100,\"keys\":null}}\n")
     );
     assert_eq!(
         lease_timetolive(OutputFormat::Json, &h, &l, true).stdout,
         format!("{{{hj},\"id\":7529633755577777023,\"ttl\":99,\"granted-ttl\":100,\"keys\":[\"c3ZjL2E=\",\"c3ZjL2I=\",\"c3ZjL2M=\"]}}\n")
     );
-    let none = LeaseInfo {
-        keys: vec![],
-        ..l.clone()
-    };
-    assert!(lease_timetolive(OutputFormat::Simple, &h, &none, true)
-        .stdout
-        .ends_with("attached keys([])\n"));
-    let gone = LeaseInfo {
-        id: 0x1234abcd,
-        granted_ttl: 0,
-        ttl: -1,
-        keys: vec![],
-    };
+    let none = LeaseInfo { keys: vec![], ..l.clone() };
+    assert!(lease_timetolive(OutputFormat::Simple, &h, &none, true).stdout.ends_with("attached keys([])\n"));
+    let gone = LeaseInfo { id: 0x1234abcd, granted_ttl: 0, ttl: -1, keys: vec![] };
     assert_eq!(
         lease_timetolive(OutputFormat::Simple, &h, &gone, true).stdout,
         "lease 000000001234abcd already expired\n"
@@ -438,36 +290,15 @@ fn members() -> Vec<Member> {
         is_learner: l,
     };
     vec![
-        m(
-            0x3d2de3f14be981bf,
-            "n2",
-            "http://127.0.0.1:42390",
-            "http://127.0.0.1:42389",
-            false,
-        ),
-        m(
-            0x715f7fd17e7c6d00,
-            "n3",
-            "http://127.0.0.1:42400",
-            "http://127.0.0.1:42399",
-            false,
-        ),
-        m(
-            0x85cb9daf24f3e87e,
-            "n1",
-            "http://127.0.0.1:42380",
-            "http://127.0.0.1:42379",
-            false,
-        ),
+        m(0x3d2de3f14be981bf, "n2", "http://127.0.0.1:42390", "http://127.0.0.1:42389", false),
+        m(0x715f7fd17e7c6d00, "n3", "http://127.0.0.1:42400", "http://127.0.0.1:42399", false),
+        m(0x85cb9daf24f3e87e, "n1", "http://127.0.0.1:42380", "http://127.0.0.1:42379", false),
         m(0xc21722befe1e6239, "", "http://127.0.0.1:42410", "", true),
     ]
 }
 
 fn member_hdr() -> Header {
-    Header {
-        revision: 0,
-        ..hdr(0)
-    }
+    Header { revision: 0, ..hdr(0) }
 }
 
 #[test]
@@ -501,10 +332,7 @@ fn member_list_forms() {
 #[test]
 fn member_add_promote_remove() {
     let ms = members();
-    let h = Header {
-        cluster_id: 0xf3a592a0661b4373,
-        ..member_hdr()
-    };
+    let h = Header { cluster_id: 0xf3a592a0661b4373, ..member_hdr() };
     assert_eq!(
         member_add(OutputFormat::Simple, &h, "n4", &ms[3], &ms).stdout,
         "Member c21722befe1e6239 added to cluster f3a592a0661b4373\n\n\
@@ -514,15 +342,10 @@ fn member_add_promote_remove() {
          ETCD_INITIAL_CLUSTER_STATE=\"existing\"\n"
     );
     // From CURRICULUM: a 15-digit cluster id is padded with a space (`%16x`).
-    let h2 = Header {
-        cluster_id: 0x48276a8f75b6a87,
-        ..member_hdr()
-    };
-    assert!(
-        member_add(OutputFormat::Simple, &h2, "n2", &ms[0], &ms[..1])
-            .stdout
-            .starts_with("Member 3d2de3f14be981bf added to cluster  48276a8f75b6a87\n")
-    );
+    let h2 = Header { cluster_id: 0x48276a8f75b6a87, ..member_hdr() };
+    assert!(member_add(OutputFormat::Simple, &h2, "n2", &ms[0], &ms[..1])
+        .stdout
+        .starts_with("Member 3d2de3f14be981bf added to cluster  48276a8f75b6a87\n"));
     assert_eq!(
         member_add(OutputFormat::Table, &h, "n4", &ms[3], &ms).stderr,
         "Error: table not supported as output format\n"
@@ -542,10 +365,7 @@ fn member_add_promote_remove() {
 fn status(endpoint: &str, member: u64, errors: Vec<String>) -> EndpointStatus {
     EndpointStatus {
         endpoint: endpoint.into(),
-        header: Header {
-            member_id: member,
-            ..hdr(73)
-        },
+        header: Header { member_id: member, ..hdr(73) },
         version: "3.4.23".into(),
         db_size: 24576,
         db_size_in_use: 20480,
@@ -591,18 +411,10 @@ fn endpoint_status_forms() {
 
 #[test]
 fn endpoint_status_with_alarm_wraps_errors() {
-    let alarm = AlarmMember {
-        member_id: 18445296877348657933,
-        alarm: AlarmType::NoSpace,
-    };
+    let alarm = AlarmMember { member_id: 18445296877348657933, alarm: AlarmType::NoSpace };
     let s = EndpointStatus {
         endpoint: "127.0.0.1:42459".into(),
-        header: Header {
-            cluster_id: 17698754881408172525,
-            member_id: 0xfffadbc856fd1b0d,
-            revision: 11,
-            raft_term: 2,
-        },
+        header: Header { cluster_id: 17698754881408172525, member_id: 0xfffadbc856fd1b0d, revision: 11, raft_term: 2 },
         version: "3.4.23".into(),
         db_size: 1232896,
         db_size_in_use: 0,
@@ -645,16 +457,8 @@ fn no_leader_status_table() {
 
 #[test]
 fn endpoint_health_forms() {
-    let ok = |e: &str, t: &str| EndpointHealth {
-        endpoint: e.into(),
-        health: true,
-        took: t.into(),
-        error: None,
-    };
-    let good = vec![
-        ok("http://127.0.0.1:42379", "4.327818ms"),
-        ok("http://127.0.0.1:42389", "4.503354ms"),
-    ];
+    let ok = |e: &str, t: &str| EndpointHealth { endpoint: e.into(), health: true, took: t.into(), error: None };
+    let good = vec![ok("http://127.0.0.1:42379", "4.327818ms"), ok("http://127.0.0.1:42389", "4.503354ms")];
     assert_eq!(
         endpoint_health(OutputFormat::Simple, &good),
         Output::err(
@@ -707,28 +511,16 @@ fn endpoint_health_forms() {
 
 #[test]
 fn alarms() {
-    let a = [AlarmMember {
-        member_id: 18445296877348657933,
-        alarm: AlarmType::NoSpace,
-    }];
-    assert_eq!(
-        alarm_list(OutputFormat::Simple, &a).stdout,
-        "memberID:18445296877348657933 alarm:NOSPACE \n"
-    );
+    let a = [AlarmMember { member_id: 18445296877348657933, alarm: AlarmType::NoSpace }];
+    assert_eq!(alarm_list(OutputFormat::Simple, &a).stdout, "memberID:18445296877348657933 alarm:NOSPACE \n");
     assert_eq!(
         alarm_list(OutputFormat::Json, &a).stdout,
         "{\"alarms\":[{\"memberID\":18445296877348657933,\"alarm\":1}]}\n"
     );
     assert_eq!(alarm_list(OutputFormat::Simple, &[]), Output::default());
     assert_eq!(alarm_list(OutputFormat::Json, &[]).stdout, "{}\n");
-    assert_eq!(
-        alarm_disarm(OutputFormat::Simple, &a).stdout,
-        "memberID:18445296877348657933 alarm:NOSPACE \n"
-    );
-    assert_eq!(
-        alarm_list(OutputFormat::Table, &a).stderr,
-        "Error: table not supported as output format\n"
-    );
+    assert_eq!(alarm_disarm(OutputFormat::Simple, &a).stdout, "memberID:18445296877348657933 alarm:NOSPACE \n");
+    assert_eq!(alarm_list(OutputFormat::Table, &a).stderr, "Error: table not supported as output format\n");
 }
 
 #[test]

@@ -43,17 +43,12 @@ pub(crate) fn build(path: &str, sp: &Split) -> Result<Command, ParseError> {
         "put" => Command::Put(put(sp)?),
         "get" => {
             let range = get(sp)?;
-            Command::Get {
-                range,
-                print_value_only: sp.bool("print-value-only"),
-            }
+            Command::Get { range, print_value_only: sp.bool("print-value-only") }
         }
         "del" => Command::Del(del(sp)?),
         "txn" => {
             if args.is_empty() {
-                Command::TxnStdin {
-                    interactive: sp.bool("interactive"),
-                }
+                Command::TxnStdin { interactive: sp.bool("interactive") }
             } else {
                 Command::Txn(txn::one_line(args)?)
             }
@@ -62,25 +57,18 @@ pub(crate) fn build(path: &str, sp: &Split) -> Result<Command, ParseError> {
         "compact" | "compaction" => {
             let a = one("compaction command needs 1 argument")?;
             let revision = go_parse_int(&a.text, 10).map_err(|e| err_at(e, a))?;
-            Command::Compact {
-                revision,
-                physical: sp.bool("physical"),
-            }
+            Command::Compact { revision, physical: sp.bool("physical") }
         }
-        "defrag" => Command::Defrag {
-            cluster: sp.bool("cluster"),
-            data_dir: sp.value("data-dir").filter(|s| !s.is_empty()),
-        },
+        "defrag" => {
+            Command::Defrag { cluster: sp.bool("cluster"), data_dir: sp.value("data-dir").filter(|s| !s.is_empty()) }
+        }
         "version" => Command::Version,
         "lease grant" => {
             let a = one("lease grant command needs TTL argument")?;
-            let ttl_secs =
-                go_parse_int(&a.text, 10).map_err(|e| err_at(format!("bad TTL ({e})"), a))?;
+            let ttl_secs = go_parse_int(&a.text, 10).map_err(|e| err_at(format!("bad TTL ({e})"), a))?;
             Command::LeaseGrant { ttl_secs }
         }
-        "lease revoke" => Command::LeaseRevoke {
-            id: lease_arg(one("lease revoke command needs 1 argument")?)?,
-        },
+        "lease revoke" => Command::LeaseRevoke { id: lease_arg(one("lease revoke command needs 1 argument")?)? },
         "lease keep-alive" => Command::LeaseKeepAlive {
             id: lease_arg(one("lease keep-alive command needs lease ID as argument")?)?,
             once: sp.bool("once"),
@@ -107,40 +95,22 @@ pub(crate) fn build(path: &str, sp: &Split) -> Result<Command, ParseError> {
                 Some(s) if s.is_empty() => return Err(err("member peer urls not provided")),
                 Some(s) => s.split(',').map(str::to_string).collect(),
             };
-            Command::MemberAdd {
-                name: args[0].text.clone(),
-                peer_urls,
-                learner: sp.bool("learner"),
-            }
+            Command::MemberAdd { name: args[0].text.clone(), peer_urls, learner: sp.bool("learner") }
         }
-        "member promote" => Command::MemberPromote {
-            id: member_arg(one("member ID is not provided")?)?,
-        },
-        "member remove" => Command::MemberRemove {
-            id: member_arg(one("member ID is not provided")?)?,
-        },
+        "member promote" => Command::MemberPromote { id: member_arg(one("member ID is not provided")?)? },
+        "member remove" => Command::MemberRemove { id: member_arg(one("member ID is not provided")?)? },
         "member update" => {
             member_arg(one("member ID is not provided")?)?;
             return Err(err("member update is not supported in the lab"));
         }
-        "endpoint status" => Command::EndpointStatus {
-            cluster: sp.bool("cluster"),
-        },
-        "endpoint health" => Command::EndpointHealth {
-            cluster: sp.bool("cluster"),
-        },
-        "snapshot save" => Command::SnapshotSave {
-            file: one("snapshot save expects one argument")?.text.clone(),
-        },
-        "snapshot status" => Command::SnapshotStatus {
-            file: one("snapshot status requires exactly one argument")?
-                .text
-                .clone(),
-        },
+        "endpoint status" => Command::EndpointStatus { cluster: sp.bool("cluster") },
+        "endpoint health" => Command::EndpointHealth { cluster: sp.bool("cluster") },
+        "snapshot save" => Command::SnapshotSave { file: one("snapshot save expects one argument")?.text.clone() },
+        "snapshot status" => {
+            Command::SnapshotStatus { file: one("snapshot status requires exactly one argument")?.text.clone() }
+        }
         "snapshot restore" => Command::SnapshotRestore {
-            file: one("snapshot restore requires exactly one argument")?
-                .text
-                .clone(),
+            file: one("snapshot restore requires exactly one argument")?.text.clone(),
             options: SnapshotRestoreOptions {
                 name: sp.value("name"),
                 data_dir: sp.value("data-dir"),
@@ -158,13 +128,11 @@ pub(crate) fn build(path: &str, sp: &Split) -> Result<Command, ParseError> {
 /// etcdctl parses lease ids with `ParseInt(s, 16, 64)`, so ids above i64::MAX are
 /// refused exactly as etcdctl refuses them.
 fn lease_arg(tok: &Token) -> Result<i64, ParseError> {
-    go_parse_int(&tok.text, 16)
-        .map_err(|e| err_at(format!("bad lease ID arg ({e}), expecting ID in Hex"), tok))
+    go_parse_int(&tok.text, 16).map_err(|e| err_at(format!("bad lease ID arg ({e}), expecting ID in Hex"), tok))
 }
 
 fn member_arg(tok: &Token) -> Result<u64, ParseError> {
-    go_parse_uint_hex(&tok.text)
-        .map_err(|e| err_at(format!("bad member ID arg ({e}), expecting ID in Hex"), tok))
+    go_parse_uint_hex(&tok.text).map_err(|e| err_at(format!("bad member ID arg ({e}), expecting ID in Hex"), tok))
 }
 
 /// `getPutOp`. Without a value argument etcdctl would read stdin; the console has none.
@@ -176,9 +144,7 @@ pub(crate) fn put(sp: &Split) -> Result<PutRequest, ParseError> {
     }
     let ignore_value = sp.bool("ignore-value");
     if ignore_value && args.len() > 1 {
-        return Err(err(
-            "put command needs only 1 argument when 'ignore-value' is set",
-        ));
+        return Err(err("put command needs only 1 argument when 'ignore-value' is set"));
     }
     let value = if ignore_value {
         Vec::new()
@@ -191,10 +157,7 @@ pub(crate) fn put(sp: &Split) -> Result<PutRequest, ParseError> {
     let lease_text = sp.value("lease").unwrap_or_else(|| "0".to_string());
     let lease = go_parse_int(&lease_text, 16).map_err(|e| {
         let col = sp.last("lease").map(|s| s.col);
-        ParseError {
-            message: format!("Error: bad lease ID ({e}), expecting ID in Hex"),
-            column: col,
-        }
+        ParseError { message: format!("Error: bad lease ID ({e}), expecting ID in Hex"), column: col }
     })?;
     Ok(PutRequest {
         key: args[0].text.clone().into_bytes(),
@@ -206,8 +169,7 @@ pub(crate) fn put(sp: &Split) -> Result<PutRequest, ParseError> {
     })
 }
 
-const BOTH_RANGE_FLAGS: &str =
-    "`--prefix` and `--from-key` cannot be set at the same time, choose one";
+const BOTH_RANGE_FLAGS: &str = "`--prefix` and `--from-key` cannot be set at the same time, choose one";
 const TOO_MANY_FOR_RANGE_FLAGS: &str =
     "too many arguments, only accept one argument when `--prefix` or `--from-key` is set";
 
@@ -215,9 +177,7 @@ const TOO_MANY_FOR_RANGE_FLAGS: &str =
 pub(crate) fn get(sp: &Split) -> Result<RangeRequest, ParseError> {
     let args = &sp.args;
     if args.is_empty() {
-        return Err(err(
-            "get command needs one argument as key and an optional argument as range_end",
-        ));
+        return Err(err("get command needs one argument as key and an optional argument as range_end"));
     }
     let (prefix, from_key) = (sp.bool("prefix"), sp.bool("from-key"));
     if prefix && from_key {
@@ -268,12 +228,7 @@ pub(crate) fn get(sp: &Split) -> Result<RangeRequest, ParseError> {
 }
 
 /// `--prefix` / `--from-key` as etcdctl maps them (an empty key means every key).
-fn apply_range_flags(
-    key: Vec<u8>,
-    end: Vec<u8>,
-    prefix: bool,
-    from_key: bool,
-) -> (Vec<u8>, Vec<u8>) {
+fn apply_range_flags(key: Vec<u8>, end: Vec<u8>, prefix: bool, from_key: bool) -> (Vec<u8>, Vec<u8>) {
     if (prefix || from_key) && key.is_empty() {
         (vec![0], vec![0])
     } else if prefix {
@@ -290,9 +245,7 @@ fn apply_range_flags(
 pub(crate) fn del(sp: &Split) -> Result<DeleteRangeRequest, ParseError> {
     let args = &sp.args;
     if args.is_empty() || args.len() > 2 {
-        return Err(err(
-            "del command needs one argument as key and an optional argument as range_end",
-        ));
+        return Err(err("del command needs one argument as key and an optional argument as range_end"));
     }
     let (prefix, from_key) = (sp.bool("prefix"), sp.bool("from-key"));
     if prefix && from_key {
@@ -305,13 +258,8 @@ pub(crate) fn del(sp: &Split) -> Result<DeleteRangeRequest, ParseError> {
         }
         end = e.text.clone().into_bytes();
     }
-    let (key, range_end) =
-        apply_range_flags(args[0].text.clone().into_bytes(), end, prefix, from_key);
-    Ok(DeleteRangeRequest {
-        key,
-        range_end,
-        prev_kv: sp.bool("prev-kv"),
-    })
+    let (key, range_end) = apply_range_flags(args[0].text.clone().into_bytes(), end, prefix, from_key);
+    Ok(DeleteRangeRequest { key, range_end, prev_kv: sp.bool("prev-kv") })
 }
 
 /// `watchCommandFunc` / `getWatchChan`; words after the range end are ignored, as there.
@@ -331,12 +279,6 @@ fn watch(sp: &Split) -> Result<Command, ParseError> {
         }
         range_end = args[1].text.clone().into_bytes();
     }
-    let (key, range_end) =
-        apply_range_flags(key.text.clone().into_bytes(), range_end, prefix, false);
-    Ok(Command::Watch {
-        key,
-        range_end,
-        start_revision: sp.int64("rev"),
-        prev_kv: sp.bool("prev-kv"),
-    })
+    let (key, range_end) = apply_range_flags(key.text.clone().into_bytes(), range_end, prefix, false);
+    Ok(Command::Watch { key, range_end, start_revision: sp.int64("rev"), prev_kv: sp.bool("prev-kv") })
 }

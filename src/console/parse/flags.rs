@@ -27,47 +27,23 @@ pub(crate) struct FlagDef {
 }
 
 pub(crate) const fn b(long: &'static str) -> FlagDef {
-    FlagDef {
-        long,
-        short: None,
-        kind: Kind::Bool,
-    }
+    FlagDef { long, short: None, kind: Kind::Bool }
 }
 
 pub(crate) const fn v(long: &'static str) -> FlagDef {
-    FlagDef {
-        long,
-        short: None,
-        kind: Kind::Str,
-    }
+    FlagDef { long, short: None, kind: Kind::Str }
 }
 
 pub(crate) const fn int(long: &'static str) -> FlagDef {
-    FlagDef {
-        long,
-        short: None,
-        kind: Kind::Int,
-    }
+    FlagDef { long, short: None, kind: Kind::Int }
 }
 
 /// etcdctl's persistent flags the lab honours, plus `--help`, which every command has.
 pub(crate) const GLOBAL: &[FlagDef] = &[
     v("endpoints"),
-    FlagDef {
-        long: "write-out",
-        short: Some('w'),
-        kind: Kind::Str,
-    },
-    FlagDef {
-        long: "command-timeout",
-        short: None,
-        kind: Kind::Duration,
-    },
-    FlagDef {
-        long: "help",
-        short: Some('h'),
-        kind: Kind::Bool,
-    },
+    FlagDef { long: "write-out", short: Some('w'), kind: Kind::Str },
+    FlagDef { long: "command-timeout", short: None, kind: Kind::Duration },
+    FlagDef { long: "help", short: Some('h'), kind: Kind::Bool },
 ];
 
 /// One flag occurrence; bool flags without `=` carry "true".
@@ -89,19 +65,12 @@ fn lookup_long<'a>(local: &'a [FlagDef], name: &str) -> Option<&'a FlagDef> {
 }
 
 fn lookup_short(local: &[FlagDef], c: char) -> Option<&FlagDef> {
-    local
-        .iter()
-        .chain(GLOBAL.iter())
-        .find(|f| f.short == Some(c))
+    local.iter().chain(GLOBAL.iter()).find(|f| f.short == Some(c))
 }
 
 /// Separates flags from positional words. With `pass_unknown`, unknown flags stay
 /// positional (the one-line `txn`, whose op words carry their own flags).
-pub(crate) fn split(
-    tokens: &[Token],
-    local: &[FlagDef],
-    pass_unknown: bool,
-) -> Result<Split, ParseError> {
+pub(crate) fn split(tokens: &[Token], local: &[FlagDef], pass_unknown: bool) -> Result<Split, ParseError> {
     let mut out = Split::default();
     let mut i = 0;
     while i < tokens.len() {
@@ -122,20 +91,14 @@ pub(crate) fn split(
                 None => (body, None),
             };
             if name.is_empty() || name.starts_with('-') {
-                return Err(ParseError::at(
-                    format!("Error: bad flag syntax: {text}"),
-                    tok.col,
-                ));
+                return Err(ParseError::at(format!("Error: bad flag syntax: {text}"), tok.col));
             }
             let Some(def) = lookup_long(local, name) else {
                 if pass_unknown {
                     out.args.push(tok.clone());
                     continue;
                 }
-                return Err(ParseError::at(
-                    format!("Error: unknown flag: --{name}"),
-                    tok.col,
-                ));
+                return Err(ParseError::at(format!("Error: unknown flag: --{name}"), tok.col));
             };
             let value = match (def.kind, inline) {
                 (_, Some(val)) => val.to_string(),
@@ -145,12 +108,7 @@ pub(crate) fn split(
                         i += 1;
                         next.text.clone()
                     }
-                    None => {
-                        return Err(ParseError::at(
-                            format!("Error: flag needs an argument: --{name}"),
-                            tok.col,
-                        ))
-                    }
+                    None => return Err(ParseError::at(format!("Error: flag needs an argument: --{name}"), tok.col)),
                 },
             };
             out.push(*def, value, tok.col)?;
@@ -168,10 +126,7 @@ pub(crate) fn split(
                         unknown_passed = true;
                         break;
                     }
-                    return Err(ParseError::at(
-                        format!("Error: unknown shorthand flag: '{c}' in {text}"),
-                        tok.col,
-                    ));
+                    return Err(ParseError::at(format!("Error: unknown shorthand flag: '{c}' in {text}"), tok.col));
                 };
                 let rest: String = shorts[j + 1..].iter().collect();
                 let value = if let Some(val) = rest.strip_prefix('=') {
@@ -188,10 +143,7 @@ pub(crate) fn split(
                     i += 1;
                     next.text.clone()
                 } else {
-                    return Err(ParseError::at(
-                        format!("Error: flag needs an argument: '{c}' in {text}"),
-                        tok.col,
-                    ));
+                    return Err(ParseError::at(format!("Error: flag needs an argument: '{c}' in {text}"), tok.col));
                 };
                 out.push(*def, value, tok.col)?;
             }
@@ -244,10 +196,9 @@ impl Split {
     fn push(&mut self, def: FlagDef, value: String, col: usize) -> Result<(), ParseError> {
         let seen = Seen { def, value, col };
         let why = match def.kind {
-            Kind::Bool if parse_bool(&seen.value).is_none() => Some(format!(
-                "strconv.ParseBool: parsing {}: invalid syntax",
-                go_quote(&seen.value)
-            )),
+            Kind::Bool if parse_bool(&seen.value).is_none() => {
+                Some(format!("strconv.ParseBool: parsing {}: invalid syntax", go_quote(&seen.value)))
+            }
             Kind::Int => go_parse_int(&seen.value, 0).err(),
             Kind::Duration => parse_duration_ns(&seen.value, BareNumber::GoRejects).err(),
             _ => None,
@@ -260,22 +211,17 @@ impl Split {
     }
 
     pub fn bool(&self, long: &str) -> bool {
-        self.last(long)
-            .and_then(|s| parse_bool(&s.value))
-            .unwrap_or(false)
+        self.last(long).and_then(|s| parse_bool(&s.value)).unwrap_or(false)
     }
 
     /// pflag's `Int64Var` (already validated by `push`; 0 when absent).
     pub fn int64(&self, long: &str) -> i64 {
-        self.last(long)
-            .and_then(|s| go_parse_int(&s.value, 0).ok())
-            .unwrap_or(0)
+        self.last(long).and_then(|s| go_parse_int(&s.value, 0).ok()).unwrap_or(0)
     }
 
     /// pflag's `DurationVar` in nanoseconds (already validated by `push`).
     pub fn duration_ns(&self, long: &str) -> Option<u128> {
-        self.last(long)
-            .and_then(|s| parse_duration_ns(&s.value, BareNumber::GoRejects).ok())
+        self.last(long).and_then(|s| parse_duration_ns(&s.value, BareNumber::GoRejects).ok())
     }
 }
 

@@ -49,7 +49,9 @@ pub(crate) fn usage(cmd: &str) -> &'static str {
         "cut" => "cut <link>, e.g. \"cut n1->n2\" (one way) or \"cut n1<->n2\" (both)",
         "restore" => "restore <link>, e.g. \"restore n1->n2\" or \"restore n1<->n2\"",
         "drop" => "drop <msg-id> or drop <link> <percent>%, e.g. \"drop 12\" or \"drop n1->n2 25%\"",
-        "delay" => "delay <msg-id> <duration> or delay <link> <duration>, e.g. \"delay 12 300ms\" or \"delay n1->n2 50ms\"",
+        "delay" => {
+            "delay <msg-id> <duration> or delay <link> <duration>, e.g. \"delay 12 300ms\" or \"delay n1->n2 50ms\""
+        }
         "duplicate" => "duplicate <msg-id>, e.g. \"duplicate 12\"",
         "latency" => "latency <base> [jitter], e.g. \"latency 10ms 5ms\"",
         "tick" => "tick [count], e.g. \"tick 10\"",
@@ -63,20 +65,13 @@ pub(crate) fn usage(cmd: &str) -> &'static str {
 }
 
 fn usage_err(cmd: &str, what: &str, col: Option<usize>) -> ParseError {
-    ParseError {
-        message: format!("Error: {cmd} {what}; usage: {}", usage(cmd)),
-        column: col,
-    }
+    ParseError { message: format!("Error: {cmd} {what}; usage: {}", usage(cmd)), column: col }
 }
 
 pub(crate) fn build(cmd: &str, args: &[Token]) -> Result<LabCommand, ParseError> {
     let arity = |min: usize, max: usize| -> Result<(), ParseError> {
         if args.len() < min {
-            let what = if min == 1 {
-                "needs an argument"
-            } else {
-                "needs more arguments"
-            };
+            let what = if min == 1 { "needs an argument" } else { "needs more arguments" };
             Err(usage_err(cmd, what, None))
         } else if args.len() > max {
             let what = match max {
@@ -119,10 +114,7 @@ pub(crate) fn build(cmd: &str, args: &[Token]) -> Result<LabCommand, ParseError>
                 let Some(p) = args.get(1) else {
                     return Err(usage_err(cmd, "needs a probability after the link", None));
                 };
-                LabCommand::DropLink {
-                    link,
-                    probability_ppm: percent_ppm(p)?,
-                }
+                LabCommand::DropLink { link, probability_ppm: percent_ppm(p)? }
             }
         }
         "delay" => {
@@ -130,20 +122,13 @@ pub(crate) fn build(cmd: &str, args: &[Token]) -> Result<LabCommand, ParseError>
             let delay_ms = duration_ms(&args[1])?;
             match message_id(&args[0]) {
                 Some(id) => LabCommand::DelayMessage { id, delay_ms },
-                None => LabCommand::DelayLink {
-                    link: link(&args[0])?,
-                    delay_ms,
-                },
+                None => LabCommand::DelayLink { link: link(&args[0])?, delay_ms },
             }
         }
         "duplicate" => {
             arity(1, 1)?;
             let id = message_id(&args[0]).ok_or_else(|| {
-                usage_err(
-                    cmd,
-                    &format!("needs a message id, got {}", go_quote(&args[0].text)),
-                    Some(args[0].col),
-                )
+                usage_err(cmd, &format!("needs a message id, got {}", go_quote(&args[0].text)), Some(args[0].col))
             })?;
             LabCommand::Duplicate { id }
         }
@@ -164,9 +149,7 @@ pub(crate) fn build(cmd: &str, args: &[Token]) -> Result<LabCommand, ParseError>
         }
         "run" => {
             arity(1, 1)?;
-            LabCommand::Run {
-                duration_ms: duration_ms(&args[0])?,
-            }
+            LabCommand::Run { duration_ms: duration_ms(&args[0])? }
         }
         "heal" => {
             arity(0, 0)?;
@@ -198,19 +181,14 @@ fn node_text(s: &str) -> Result<NodeRef, String> {
     }
     match s.strip_prefix('n').map(str::parse::<u64>) {
         Some(Ok(id @ 1..=9)) if !s[1..].starts_with(['0', '+']) => Ok(NodeRef::Id(id)),
-        _ => Err(format!(
-            "Error: unknown node {}: nodes are n1 to n9",
-            go_quote(s)
-        )),
+        _ => Err(format!("Error: unknown node {}: nodes are n1 to n9", go_quote(s))),
     }
 }
 
 fn partition(args: &[Token]) -> Result<Vec<Vec<NodeRef>>, ParseError> {
     if args.len() < 2 {
         return Err(ParseError {
-            message:
-                "Error: partition needs at least two groups, e.g. \"partition n1,n2 n3,n4,n5\""
-                    .to_string(),
+            message: "Error: partition needs at least two groups, e.g. \"partition n1,n2 n3,n4,n5\"".to_string(),
             column: args.first().map(|t| t.col),
         });
     }
@@ -255,41 +233,23 @@ fn link(tok: &Token) -> Result<Link, ParseError> {
     };
     let Some((a, b, both_ways, reversed)) = parsed else {
         return Err(ParseError::at(
-            format!(
-                "Error: bad link {}: write n1->n2 (one way) or n1<->n2 (both ways)",
-                go_quote(s)
-            ),
+            format!("Error: bad link {}: write n1->n2 (one way) or n1<->n2 (both ways)", go_quote(s)),
             tok.col,
         ));
     };
-    let (a, b) = (
-        node_text(a).map_err(|m| ParseError::at(m, tok.col))?,
-        node_text(b).map_err(|m| ParseError::at(m, tok.col))?,
-    );
+    let (a, b) =
+        (node_text(a).map_err(|m| ParseError::at(m, tok.col))?, node_text(b).map_err(|m| ParseError::at(m, tok.col))?);
     if a == b {
-        return Err(ParseError::at(
-            format!(
-                "Error: a link joins two different nodes, got {}",
-                go_quote(s)
-            ),
-            tok.col,
-        ));
+        return Err(ParseError::at(format!("Error: a link joins two different nodes, got {}", go_quote(s)), tok.col));
     }
     let (from, to) = if reversed { (b, a) } else { (a, b) };
-    Ok(Link {
-        from,
-        to,
-        both_ways,
-    })
+    Ok(Link { from, to, both_ways })
 }
 
 /// Message ids as the trace shows them: `12`, `#12` or `m12`.
 fn message_id(tok: &Token) -> Option<u64> {
     let s = tok.text.as_str();
-    let digits = s
-        .strip_prefix('#')
-        .or_else(|| s.strip_prefix('m'))
-        .unwrap_or(s);
+    let digits = s.strip_prefix('#').or_else(|| s.strip_prefix('m')).unwrap_or(s);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -301,10 +261,7 @@ fn percent_ppm(tok: &Token) -> Result<u32, ParseError> {
     let s = tok.text.as_str();
     let bad = || {
         ParseError::at(
-            format!(
-                "Error: bad drop probability {}: write a percentage from 0% to 100%, e.g. \"25%\"",
-                go_quote(s)
-            ),
+            format!("Error: bad drop probability {}: write a percentage from 0% to 100%, e.g. \"25%\"", go_quote(s)),
             tok.col,
         )
     };
@@ -335,8 +292,7 @@ fn duration_ms(tok: &Token) -> Result<u64, ParseError> {
             tok.col,
         )
     };
-    let ns = parse_duration_ns(s, BareNumber::Millis)
-        .map_err(|e| bad(e.strip_prefix("time: ").unwrap_or(&e)))?;
+    let ns = parse_duration_ns(s, BareNumber::Millis).map_err(|e| bad(e.strip_prefix("time: ").unwrap_or(&e)))?;
     if ns % 1_000_000 != 0 {
         return Err(bad("the lab counts whole milliseconds"));
     }
@@ -346,13 +302,7 @@ fn duration_ms(tok: &Token) -> Result<u64, ParseError> {
 fn count(cmd: &str, tok: Option<&Token>) -> Result<u64, ParseError> {
     let Some(tok) = tok else { return Ok(1) };
     if !tok.text.bytes().all(|b| b.is_ascii_digit()) || tok.text.is_empty() {
-        return Err(usage_err(
-            cmd,
-            &format!("needs a whole number, got {}", go_quote(&tok.text)),
-            Some(tok.col),
-        ));
+        return Err(usage_err(cmd, &format!("needs a whole number, got {}", go_quote(&tok.text)), Some(tok.col)));
     }
-    tok.text
-        .parse()
-        .map_err(|_| usage_err(cmd, "count is too large", Some(tok.col)))
+    tok.text.parse().map_err(|_| usage_err(cmd, "count is too large", Some(tok.col)))
 }

@@ -27,11 +27,7 @@ pub(crate) fn tokenize(line: &str) -> Result<Vec<Token>, ParseError> {
             tokens.extend(current.take());
             continue;
         }
-        let tok = current.get_or_insert_with(|| Token {
-            text: String::new(),
-            col: i + 1,
-            quoted: false,
-        });
+        let tok = current.get_or_insert_with(|| Token { text: String::new(), col: i + 1, quoted: false });
         match c {
             '\'' => {
                 tok.quoted = true;
@@ -75,13 +71,7 @@ pub(crate) fn tokenize(line: &str) -> Result<Vec<Token>, ParseError> {
 }
 
 fn unterminated(quote: char, index: usize) -> ParseError {
-    ParseError::at(
-        format!(
-            "Error: unterminated quote ({quote}) starting at column {}",
-            index + 1
-        ),
-        index + 1,
-    )
+    ParseError::at(format!("Error: unterminated quote ({quote}) starting at column {}", index + 1), index + 1)
 }
 
 /// Go's `strconv.ParseInt(s, base, 64)` for base 10, 16, or 0 (pflag's int flags:
@@ -93,19 +83,11 @@ pub(crate) fn go_parse_int(s: &str, base: u32) -> Result<i64, String> {
         _ => (false, s),
     };
     let magnitude = parse_magnitude(body, base).map_err(|e| go_num_err("ParseInt", s, e))?;
-    let limit = if neg {
-        i64::MIN.unsigned_abs()
-    } else {
-        i64::MAX as u64
-    };
+    let limit = if neg { i64::MIN.unsigned_abs() } else { i64::MAX as u64 };
     if magnitude > limit {
         return Err(go_num_err("ParseInt", s, NumErr::Range));
     }
-    Ok(if neg {
-        0i64.wrapping_sub_unsigned(magnitude)
-    } else {
-        magnitude as i64
-    })
+    Ok(if neg { 0i64.wrapping_sub_unsigned(magnitude) } else { magnitude as i64 })
 }
 
 /// Go's `strconv.ParseUint(s, 16, 64)`, as etcdctl parses member ids.
@@ -146,10 +128,7 @@ fn parse_magnitude(s: &str, base: u32) -> Result<u64, NumErr> {
     let mut overflow = false;
     for c in digits.chars() {
         let d = c.to_digit(radix).ok_or(NumErr::Syntax)?;
-        match value
-            .checked_mul(u64::from(radix))
-            .and_then(|v| v.checked_add(u64::from(d)))
-        {
+        match value.checked_mul(u64::from(radix)).and_then(|v| v.checked_add(u64::from(d))) {
             Some(v) => value = v,
             None => overflow = true,
         }
@@ -207,26 +186,19 @@ pub(crate) fn parse_duration_ns(s: &str, bare: BareNumber) -> Result<u128, Strin
     if s == "0" {
         return Ok(0);
     }
-    if bare == BareNumber::Millis
-        && !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_digit() || c == '.')
-    {
+    if bare == BareNumber::Millis && !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return parse_decimal_scaled(s, 1_000_000).ok_or_else(invalid);
     }
     let mut rest = s;
     let mut total: u128 = 0;
     while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
+        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
         let number = &rest[..num_len];
         if number.is_empty() || number == "." {
             return Err(invalid());
         }
         rest = &rest[num_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
+        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
         let unit = &rest[..unit_len];
         rest = &rest[unit_len..];
         let scale: u128 = match unit {
@@ -237,13 +209,7 @@ pub(crate) fn parse_duration_ns(s: &str, bare: BareNumber) -> Result<u128, Strin
             "s" => 1_000_000_000,
             "m" => 60_000_000_000,
             "h" => 3_600_000_000_000,
-            _ => {
-                return Err(format!(
-                    "time: unknown unit {} in duration {}",
-                    go_quote(unit),
-                    go_quote(s)
-                ))
-            }
+            _ => return Err(format!("time: unknown unit {} in duration {}", go_quote(unit), go_quote(s))),
         };
         let part = parse_decimal_scaled(number, scale).ok_or_else(invalid)?;
         total = total.checked_add(part).ok_or_else(invalid)?;
@@ -262,9 +228,7 @@ fn parse_decimal_scaled(number: &str, scale: u128) -> Option<u128> {
     }
     let mut value: u128 = 0;
     for c in int.chars() {
-        value = value
-            .checked_mul(10)?
-            .checked_add(u128::from(c.to_digit(10)?))?;
+        value = value.checked_mul(10)?.checked_add(u128::from(c.to_digit(10)?))?;
         // Bounds the loop's numbers long before u128 could overflow.
         if value > u128::from(u64::MAX) {
             return None;

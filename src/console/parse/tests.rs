@@ -49,14 +49,7 @@ fn nothing_and_etcdctl_prefix() {
 
 #[test]
 fn put_forms() {
-    assert_eq!(
-        cmd("put x 1"),
-        Command::Put(PutRequest {
-            key: b("x"),
-            value: b("1"),
-            ..Default::default()
-        })
-    );
+    assert_eq!(cmd("put x 1"), Command::Put(PutRequest { key: b("x"), value: b("1"), ..Default::default() }));
     assert_eq!(
         cmd("etcdctl put x \"hello world\" --lease=2040a201a10e1315 --prev-kv"),
         Command::Put(PutRequest {
@@ -69,29 +62,16 @@ fn put_forms() {
     );
     assert_eq!(
         cmd("put -- -key -val"),
-        Command::Put(PutRequest {
-            key: b("-key"),
-            value: b("-val"),
-            ..Default::default()
-        })
+        Command::Put(PutRequest { key: b("-key"), value: b("-val"), ..Default::default() })
     );
     assert_eq!(
         cmd("put x --ignore-value --ignore-lease"),
-        Command::Put(PutRequest {
-            key: b("x"),
-            ignore_value: true,
-            ignore_lease: true,
-            ..Default::default()
-        })
+        Command::Put(PutRequest { key: b("x"), ignore_value: true, ignore_lease: true, ..Default::default() })
     );
     // etcdctl ignores words after the value.
     assert_eq!(
         cmd("put k 'it''s' extra"),
-        Command::Put(PutRequest {
-            key: b("k"),
-            value: b("its"),
-            ..Default::default()
-        })
+        Command::Put(PutRequest { key: b("k"), value: b("its"), ..Default::default() })
     );
 }
 
@@ -100,10 +80,7 @@ fn put_errors_match_etcdctl() {
     let needs = "Error: put command needs 1 argument and input from stdin or 2 arguments";
     assert_eq!(error("put"), needs);
     assert_eq!(error("put x"), needs);
-    assert_eq!(
-        error("put x y --ignore-value"),
-        "Error: put command needs only 1 argument when 'ignore-value' is set"
-    );
+    assert_eq!(error("put x y --ignore-value"), "Error: put command needs only 1 argument when 'ignore-value' is set");
     assert_eq!(
         error("put x y --lease=zz"),
         "Error: bad lease ID (strconv.ParseInt: parsing \"zz\": invalid syntax), expecting ID in Hex"
@@ -113,10 +90,7 @@ fn put_errors_match_etcdctl() {
         "Error: bad lease ID (strconv.ParseInt: parsing \"ffffffffffffffff\": value out of range), expecting ID in Hex"
     );
     assert_eq!(error("put x y --foo"), "Error: unknown flag: --foo");
-    assert_eq!(
-        error("put x y --lease"),
-        "Error: flag needs an argument: --lease"
-    );
+    assert_eq!(error("put x y --lease"), "Error: flag needs an argument: --lease");
 }
 
 #[test]
@@ -136,29 +110,14 @@ fn get_flags() {
         }
     );
     let r = range("get x --order=descend --sort-by=version");
-    assert_eq!(
-        (r.sort_order, r.sort_target),
-        (SortOrder::Descend, SortTarget::Version)
-    );
+    assert_eq!((r.sort_order, r.sort_target), (SortOrder::Descend, SortTarget::Version));
     // clientv3 drops ASCEND when sorting by key: the server's order already is.
     let r = range("get x --order=ASCEND --sort-by=KEY");
-    assert_eq!(
-        (r.sort_order, r.sort_target),
-        (SortOrder::None, SortTarget::Key)
-    );
+    assert_eq!((r.sort_order, r.sort_target), (SortOrder::None, SortTarget::Key));
     let r = range("get x --order=ascend --sort-by=modify");
-    assert_eq!(
-        (r.sort_order, r.sort_target),
-        (SortOrder::Ascend, SortTarget::Mod)
-    );
+    assert_eq!((r.sort_order, r.sort_target), (SortOrder::Ascend, SortTarget::Mod));
     assert_eq!(range("get x --rev=0x10").revision, 16);
-    assert!(matches!(
-        cmd("get x --print-value-only"),
-        Command::Get {
-            print_value_only: true,
-            ..
-        }
-    ));
+    assert!(matches!(cmd("get x --print-value-only"), Command::Get { print_value_only: true, .. }));
     assert_eq!(range("get x --prefix=true").range_end, b("y"));
     assert_eq!(range("get x --prefix=false").range_end, b(""));
 }
@@ -167,10 +126,7 @@ fn get_flags() {
 fn prefix_and_from_key_ranges() {
     assert_eq!(range("get foo --prefix").range_end, b("fop"));
     assert_eq!(etcd::prefix_range_end(&[b'a', 0xff]), vec![b'b']);
-    assert_eq!(
-        etcd::prefix_range_end(&[b'a', 0xfe, 0xff, 0xff]),
-        vec![b'a', 0xff]
-    );
+    assert_eq!(etcd::prefix_range_end(&[b'a', 0xfe, 0xff, 0xff]), vec![b'a', 0xff]);
     assert_eq!(etcd::prefix_range_end(&[0xff, 0xff]), vec![0]);
     assert_eq!(etcd::prefix_range_end(&[]), vec![0]);
     let all = range("get '' --prefix");
@@ -183,10 +139,7 @@ fn prefix_and_from_key_ranges() {
 
 #[test]
 fn get_errors_match_etcdctl() {
-    assert_eq!(
-        error("get"),
-        "Error: get command needs one argument as key and an optional argument as range_end"
-    );
+    assert_eq!(error("get"), "Error: get command needs one argument as key and an optional argument as range_end");
     assert_eq!(
         error("get x --prefix --from-key"),
         "Error: `--prefix` and `--from-key` cannot be set at the same time, choose one"
@@ -205,28 +158,13 @@ fn get_errors_match_etcdctl() {
     );
     assert_eq!(error("get x --order=foo"), "Error: bad sort order foo");
     assert_eq!(error("get x --sort-by=foo"), "Error: bad sort target foo");
-    assert_eq!(
-        error("get x --consistency=q"),
-        "Error: unknown consistency flag \"q\""
-    );
-    assert_eq!(
-        error("get x --consistency=S"),
-        "Error: unknown consistency flag \"S\""
-    );
+    assert_eq!(error("get x --consistency=q"), "Error: unknown consistency flag \"q\"");
+    assert_eq!(error("get x --consistency=S"), "Error: unknown consistency flag \"S\"");
     // etcdctl 3.4 has no --count-only (3.5 added it).
-    assert_eq!(
-        error("get x --count-only"),
-        "Error: unknown flag: --count-only"
-    );
-    assert_eq!(
-        error("get -x k"),
-        "Error: unknown shorthand flag: 'x' in -x"
-    );
+    assert_eq!(error("get x --count-only"), "Error: unknown flag: --count-only");
+    assert_eq!(error("get -x k"), "Error: unknown shorthand flag: 'x' in -x");
     assert_eq!(error("get x --rev"), "Error: flag needs an argument: --rev");
-    assert_eq!(
-        error("get x -w"),
-        "Error: flag needs an argument: 'w' in -w"
-    );
+    assert_eq!(error("get x -w"), "Error: flag needs an argument: 'w' in -w");
     let e = parse_line("get x --bogus").unwrap_err();
     assert_eq!(e.column, Some(7));
 }
@@ -235,36 +173,17 @@ fn get_errors_match_etcdctl() {
 fn del_forms_and_errors() {
     assert_eq!(
         cmd("del a --prefix --prev-kv"),
-        Command::Del(DeleteRangeRequest {
-            key: b("a"),
-            range_end: b("b"),
-            prev_kv: true
-        })
+        Command::Del(DeleteRangeRequest { key: b("a"), range_end: b("b"), prev_kv: true })
     );
-    assert_eq!(
-        cmd("del a z"),
-        Command::Del(DeleteRangeRequest {
-            key: b("a"),
-            range_end: b("z"),
-            prev_kv: false
-        })
-    );
+    assert_eq!(cmd("del a z"), Command::Del(DeleteRangeRequest { key: b("a"), range_end: b("z"), prev_kv: false }));
     assert_eq!(
         cmd("del '' --from-key"),
-        Command::Del(DeleteRangeRequest {
-            key: vec![0],
-            range_end: vec![0],
-            prev_kv: false
-        })
+        Command::Del(DeleteRangeRequest { key: vec![0], range_end: vec![0], prev_kv: false })
     );
-    let needs =
-        "Error: del command needs one argument as key and an optional argument as range_end";
+    let needs = "Error: del command needs one argument as key and an optional argument as range_end";
     assert_eq!(error("del"), needs);
     assert_eq!(error("del a b c"), needs);
-    assert_eq!(
-        error("delete x"),
-        "Error: unknown command \"delete\" for \"etcdctl\""
-    );
+    assert_eq!(error("delete x"), "Error: unknown command \"delete\" for \"etcdctl\"");
 }
 
 #[test]
@@ -298,51 +217,15 @@ fn globals_anywhere() {
 
 #[test]
 fn unknown_commands_and_help() {
-    assert_eq!(
-        error("frob"),
-        "Error: unknown command \"frob\" for \"etcdctl\""
-    );
-    assert_eq!(
-        error("gett x"),
-        "Error: unknown command \"gett\" for \"etcdctl\""
-    );
-    assert_eq!(
-        cmd("lease"),
-        Command::Help {
-            topic: Some("lease".into())
-        }
-    );
-    assert_eq!(
-        cmd("lease frob"),
-        Command::Help {
-            topic: Some("lease".into())
-        }
-    );
-    assert_eq!(
-        cmd("get --help"),
-        Command::Help {
-            topic: Some("get".into())
-        }
-    );
-    assert_eq!(
-        cmd("lease grant -h"),
-        Command::Help {
-            topic: Some("lease grant".into())
-        }
-    );
+    assert_eq!(error("frob"), "Error: unknown command \"frob\" for \"etcdctl\"");
+    assert_eq!(error("gett x"), "Error: unknown command \"gett\" for \"etcdctl\"");
+    assert_eq!(cmd("lease"), Command::Help { topic: Some("lease".into()) });
+    assert_eq!(cmd("lease frob"), Command::Help { topic: Some("lease".into()) });
+    assert_eq!(cmd("get --help"), Command::Help { topic: Some("get".into()) });
+    assert_eq!(cmd("lease grant -h"), Command::Help { topic: Some("lease grant".into()) });
     assert_eq!(cmd("help"), Command::Help { topic: None });
-    assert_eq!(
-        cmd("help member add"),
-        Command::Help {
-            topic: Some("member add".into())
-        }
-    );
-    assert_eq!(
-        cmd("help partition"),
-        Command::Help {
-            topic: Some("partition".into())
-        }
-    );
+    assert_eq!(cmd("help member add"), Command::Help { topic: Some("member add".into()) });
+    assert_eq!(cmd("help partition"), Command::Help { topic: Some("partition".into()) });
     assert_eq!(error("help frob"), "Unknown help topic [`frob`]");
     assert_eq!(cmd("-w json"), Command::Help { topic: None });
 }
@@ -351,185 +234,63 @@ fn unknown_commands_and_help() {
 fn watch_forms() {
     assert_eq!(
         cmd("watch svc --prefix --prev-kv --rev=3"),
-        Command::Watch {
-            key: b("svc"),
-            range_end: b("svd"),
-            start_revision: 3,
-            prev_kv: true
-        }
+        Command::Watch { key: b("svc"), range_end: b("svd"), start_revision: 3, prev_kv: true }
     );
-    assert_eq!(
-        cmd("watch a b c"),
-        Command::Watch {
-            key: b("a"),
-            range_end: b(""),
-            start_revision: 0,
-            prev_kv: false
-        }
-    );
+    assert_eq!(cmd("watch a b c"), Command::Watch { key: b("a"), range_end: b(""), start_revision: 0, prev_kv: false });
     assert_eq!(error("watch"), "Error: bad number of arguments");
-    assert_eq!(
-        error("watch a --prefix b"),
-        "Error: `range_end` and `--prefix` are mutually exclusive"
-    );
+    assert_eq!(error("watch a --prefix b"), "Error: `range_end` and `--prefix` are mutually exclusive");
 }
 
 #[test]
 fn lease_commands() {
-    assert_eq!(
-        cmd("lease grant 100"),
-        Command::LeaseGrant { ttl_secs: 100 }
-    );
-    assert_eq!(
-        cmd("lease revoke 2040a201a10e1315"),
-        Command::LeaseRevoke {
-            id: 0x2040a201a10e1315
-        }
-    );
-    assert_eq!(
-        cmd("lease keep-alive --once 694d"),
-        Command::LeaseKeepAlive {
-            id: 0x694d,
-            once: true
-        }
-    );
-    assert_eq!(
-        cmd("lease timetolive 694d --keys"),
-        Command::LeaseTimeToLive {
-            id: 0x694d,
-            keys: true
-        }
-    );
+    assert_eq!(cmd("lease grant 100"), Command::LeaseGrant { ttl_secs: 100 });
+    assert_eq!(cmd("lease revoke 2040a201a10e1315"), Command::LeaseRevoke { id: 0x2040a201a10e1315 });
+    assert_eq!(cmd("lease keep-alive --once 694d"), Command::LeaseKeepAlive { id: 0x694d, once: true });
+    assert_eq!(cmd("lease timetolive 694d --keys"), Command::LeaseTimeToLive { id: 0x694d, keys: true });
     assert_eq!(cmd("lease list"), Command::LeaseList);
-    assert_eq!(
-        error("lease grant"),
-        "Error: lease grant command needs TTL argument"
-    );
-    assert_eq!(
-        error("lease grant abc"),
-        "Error: bad TTL (strconv.ParseInt: parsing \"abc\": invalid syntax)"
-    );
-    assert_eq!(
-        error("lease grant -5"),
-        "Error: unknown shorthand flag: '5' in -5"
-    );
-    assert_eq!(
-        error("lease revoke"),
-        "Error: lease revoke command needs 1 argument"
-    );
+    assert_eq!(error("lease grant"), "Error: lease grant command needs TTL argument");
+    assert_eq!(error("lease grant abc"), "Error: bad TTL (strconv.ParseInt: parsing \"abc\": invalid syntax)");
+    assert_eq!(error("lease grant -5"), "Error: unknown shorthand flag: '5' in -5");
+    assert_eq!(error("lease revoke"), "Error: lease revoke command needs 1 argument");
     assert_eq!(
         error("lease revoke zz"),
         "Error: bad lease ID arg (strconv.ParseInt: parsing \"zz\": invalid syntax), expecting ID in Hex"
     );
-    assert_eq!(
-        error("lease keep-alive"),
-        "Error: lease keep-alive command needs lease ID as argument"
-    );
-    assert_eq!(
-        error("lease timetolive"),
-        "Error: lease timetolive command needs lease ID as argument"
-    );
+    assert_eq!(error("lease keep-alive"), "Error: lease keep-alive command needs lease ID as argument");
+    assert_eq!(error("lease timetolive"), "Error: lease timetolive command needs lease ID as argument");
 }
 
 #[test]
 fn admin_commands() {
-    assert_eq!(
-        cmd("compact 3"),
-        Command::Compact {
-            revision: 3,
-            physical: false
-        }
-    );
-    assert_eq!(
-        cmd("compaction 7 --physical"),
-        Command::Compact {
-            revision: 7,
-            physical: true
-        }
-    );
-    assert_eq!(
-        error("compact"),
-        "Error: compaction command needs 1 argument"
-    );
-    assert_eq!(
-        error("compact abc"),
-        "Error: strconv.ParseInt: parsing \"abc\": invalid syntax"
-    );
-    assert_eq!(
-        cmd("defrag --cluster"),
-        Command::Defrag {
-            cluster: true,
-            data_dir: None
-        }
-    );
+    assert_eq!(cmd("compact 3"), Command::Compact { revision: 3, physical: false });
+    assert_eq!(cmd("compaction 7 --physical"), Command::Compact { revision: 7, physical: true });
+    assert_eq!(error("compact"), "Error: compaction command needs 1 argument");
+    assert_eq!(error("compact abc"), "Error: strconv.ParseInt: parsing \"abc\": invalid syntax");
+    assert_eq!(cmd("defrag --cluster"), Command::Defrag { cluster: true, data_dir: None });
     assert_eq!(cmd("alarm list"), Command::AlarmList);
     assert_eq!(cmd("alarm disarm"), Command::AlarmDisarm);
-    assert_eq!(
-        cmd("endpoint status --cluster -w table"),
-        Command::EndpointStatus { cluster: true }
-    );
-    assert_eq!(
-        cmd("endpoint health"),
-        Command::EndpointHealth { cluster: false }
-    );
+    assert_eq!(cmd("endpoint status --cluster -w table"), Command::EndpointStatus { cluster: true });
+    assert_eq!(cmd("endpoint health"), Command::EndpointHealth { cluster: false });
     assert_eq!(cmd("member list -w table"), Command::MemberList);
     assert_eq!(
         cmd("member add d --learner --peer-urls=http://n4:2380"),
-        Command::MemberAdd {
-            name: "d".into(),
-            peer_urls: vec!["http://n4:2380".into()],
-            learner: true
-        }
+        Command::MemberAdd { name: "d".into(), peer_urls: vec!["http://n4:2380".into()], learner: true }
     );
-    assert_eq!(
-        cmd("member add n4"),
-        Command::MemberAdd {
-            name: "n4".into(),
-            peer_urls: vec![],
-            learner: false
-        }
-    );
-    assert_eq!(
-        cmd("member promote 3cb3978bb6979c2a"),
-        Command::MemberPromote {
-            id: 0x3cb3978bb6979c2a
-        }
-    );
-    assert_eq!(
-        cmd("member remove ffffffffffffffff"),
-        Command::MemberRemove { id: u64::MAX }
-    );
+    assert_eq!(cmd("member add n4"), Command::MemberAdd { name: "n4".into(), peer_urls: vec![], learner: false });
+    assert_eq!(cmd("member promote 3cb3978bb6979c2a"), Command::MemberPromote { id: 0x3cb3978bb6979c2a });
+    assert_eq!(cmd("member remove ffffffffffffffff"), Command::MemberRemove { id: u64::MAX });
     assert_eq!(error("member add"), "Error: member name not provided");
     assert_eq!(error("member add a b"), "Error: too many arguments");
-    assert_eq!(
-        error("member add x --peer-urls="),
-        "Error: member peer urls not provided"
-    );
+    assert_eq!(error("member add x --peer-urls="), "Error: member peer urls not provided");
     assert_eq!(error("member remove"), "Error: member ID is not provided");
-    assert_eq!(
-        error("member remove 1 2"),
-        "Error: member ID is not provided"
-    );
+    assert_eq!(error("member remove 1 2"), "Error: member ID is not provided");
     assert_eq!(
         error("member promote zz"),
         "Error: bad member ID arg (strconv.ParseUint: parsing \"zz\": invalid syntax), expecting ID in Hex"
     );
-    assert_eq!(
-        error("member update 1 --peer-urls=x"),
-        "Error: member update is not supported in the lab"
-    );
-    assert_eq!(
-        cmd("snapshot save s.db"),
-        Command::SnapshotSave {
-            file: "s.db".into()
-        }
-    );
-    assert_eq!(
-        cmd("snapshot status s.db"),
-        Command::SnapshotStatus {
-            file: "s.db".into()
-        }
-    );
+    assert_eq!(error("member update 1 --peer-urls=x"), "Error: member update is not supported in the lab");
+    assert_eq!(cmd("snapshot save s.db"), Command::SnapshotSave { file: "s.db".into() });
+    assert_eq!(cmd("snapshot status s.db"), Command::SnapshotStatus { file: "s.db".into() });
     assert_eq!(
         cmd("snapshot restore s.db --name n1 --data-dir=/d"),
         Command::SnapshotRestore {
@@ -541,61 +302,29 @@ fn admin_commands() {
             }
         }
     );
-    assert_eq!(
-        error("snapshot save"),
-        "Error: snapshot save expects one argument"
-    );
-    assert_eq!(
-        error("snapshot status"),
-        "Error: snapshot status requires exactly one argument"
-    );
-    assert_eq!(
-        error("snapshot restore"),
-        "Error: snapshot restore requires exactly one argument"
-    );
+    assert_eq!(error("snapshot save"), "Error: snapshot save expects one argument");
+    assert_eq!(error("snapshot status"), "Error: snapshot status requires exactly one argument");
+    assert_eq!(error("snapshot restore"), "Error: snapshot restore requires exactly one argument");
 }
 
 fn mod_gt(key: &str, rev: i64) -> Compare {
-    Compare {
-        result: CompareResult::Greater,
-        target: CompareTarget::Mod(rev),
-        key: b(key),
-        range_end: vec![],
-    }
+    Compare { result: CompareResult::Greater, target: CompareTarget::Mod(rev), key: b(key), range_end: vec![] }
 }
 
 fn put_op(k: &str, v: &str) -> RequestOp {
-    RequestOp::Put(PutRequest {
-        key: b(k),
-        value: b(v),
-        ..Default::default()
-    })
+    RequestOp::Put(PutRequest { key: b(k), value: b(v), ..Default::default() })
 }
 
 fn get_op(k: &str) -> RequestOp {
-    RequestOp::Range(RangeRequest {
-        key: b(k),
-        ..Default::default()
-    })
+    RequestOp::Range(RangeRequest { key: b(k), ..Default::default() })
 }
 
 #[test]
 fn txn_stdin_body() {
     assert_eq!(cmd("txn"), Command::TxnStdin { interactive: false });
     assert_eq!(cmd("txn -i"), Command::TxnStdin { interactive: true });
-    assert_eq!(
-        cmd("txn --interactive -w json"),
-        Command::TxnStdin { interactive: true }
-    );
-    let body = [
-        "mod(\"x\") > \"0\"",
-        "",
-        "put x 10",
-        "get x",
-        "",
-        "put x 0",
-        "",
-    ];
+    assert_eq!(cmd("txn --interactive -w json"), Command::TxnStdin { interactive: true });
+    let body = ["mod(\"x\") > \"0\"", "", "put x 10", "get x", "", "put x 0", ""];
     let want = TxnRequest {
         compare: vec![mod_gt("x", 0)],
         success: vec![put_op("x", "10"), get_op("x")],
@@ -606,19 +335,12 @@ fn txn_stdin_body() {
     assert_eq!(parse_txn_body(&body[..6]).unwrap(), want);
     assert_eq!(
         parse_txn_body(&["  m(\"x\")  >  \"0\"  ", "", "  put   x 10  ", "", ""]).unwrap(),
-        TxnRequest {
-            compare: vec![mod_gt("x", 0)],
-            success: vec![put_op("x", "10")],
-            failure: vec![]
-        }
+        TxnRequest { compare: vec![mod_gt("x", 0)], success: vec![put_op("x", "10")], failure: vec![] }
     );
 
     let mut builder = TxnBuilder::new();
     assert_eq!(builder.prompt(), Some("compares:"));
-    assert_eq!(
-        builder.push_line("version(\"nokey\") = \"0\"").unwrap(),
-        None
-    );
+    assert_eq!(builder.push_line("version(\"nokey\") = \"0\"").unwrap(), None);
     assert_eq!(builder.push_line("").unwrap(), None);
     assert_eq!(builder.prompt(), Some("success requests (get, put, del):"));
     assert_eq!(builder.push_line("put lock a").unwrap(), None);
@@ -632,41 +354,20 @@ fn txn_stdin_body() {
 #[test]
 fn txn_compares() {
     let c = txn::parse_compare("value(\"k\") != \"v 1\"").unwrap();
-    assert_eq!(
-        (c.target, c.result),
-        (CompareTarget::Value(b("v 1")), CompareResult::NotEqual)
-    );
+    assert_eq!((c.target, c.result), (CompareTarget::Value(b("v 1")), CompareResult::NotEqual));
     let c = txn::parse_compare("create(\"k\") < \"5\"").unwrap();
     assert_eq!(c.target, CompareTarget::Create(5));
     let c = txn::parse_compare("lease(\"k\") = \"694d\"").unwrap();
     assert_eq!((c.target, c.key), (CompareTarget::Lease(0x694d), b("k")));
     let c = txn::parse_compare("val(\"a\\\"b\\x00\") = `raw`").unwrap();
-    assert_eq!(
-        (c.key, c.target),
-        (b("a\"b\0"), CompareTarget::Value(b("raw")))
-    );
+    assert_eq!((c.key, c.target), (b("a\"b\0"), CompareTarget::Value(b("raw"))));
     // etcdctl texts:
     let e = |l: &str| txn::parse_compare(l).unwrap_err().message;
-    assert_eq!(
-        e("mod(x) > \"0\""),
-        "Error: malformed comparison: mod(x) > \"0\"; got mod(\"\")  \"\""
-    );
-    assert_eq!(
-        e("mod(\"x\")>\"0\""),
-        "Error: malformed comparison: mod(\"x\")>\"0\"; got mod(\"x\")  \"\""
-    );
-    assert_eq!(
-        e("mod(\"x\") > 0"),
-        "Error: malformed comparison: mod(\"x\") > 0; got mod(\"x\") > \"\""
-    );
-    assert_eq!(
-        e("mod(\"x\") > \"a\""),
-        "Error: invalid txn compare request: mod(\"x\") > \"a\""
-    );
-    assert_eq!(
-        e("foo(\"x\") > \"0\""),
-        "Error: malformed comparison: foo(\"x\") > \"0\" (unknown target foo)"
-    );
+    assert_eq!(e("mod(x) > \"0\""), "Error: malformed comparison: mod(x) > \"0\"; got mod(\"\")  \"\"");
+    assert_eq!(e("mod(\"x\")>\"0\""), "Error: malformed comparison: mod(\"x\")>\"0\"; got mod(\"x\")  \"\"");
+    assert_eq!(e("mod(\"x\") > 0"), "Error: malformed comparison: mod(\"x\") > 0; got mod(\"x\") > \"\"");
+    assert_eq!(e("mod(\"x\") > \"a\""), "Error: invalid txn compare request: mod(\"x\") > \"a\"");
+    assert_eq!(e("foo(\"x\") > \"0\""), "Error: malformed comparison: foo(\"x\") > \"0\" (unknown target foo)");
     assert_eq!(e("modx > 0"), "Error: malformed comparison: modx > 0");
     // etcdctl 3.4 panics here; we explain.
     assert_eq!(
@@ -678,17 +379,11 @@ fn txn_compares() {
 #[test]
 fn txn_op_errors_match_etcdctl() {
     let e = |l: &str| parse_txn_body(&["", l, "", ""]).unwrap_err().message;
-    assert_eq!(
-        e("put x"),
-        "Error: put command needs 1 argument and input from stdin or 2 arguments"
-    );
+    assert_eq!(e("put x"), "Error: put command needs 1 argument and input from stdin or 2 arguments");
     assert_eq!(e("frob x y"), "Error: invalid txn request: frob x y");
     assert_eq!(e("get"), "Error: invalid txn compare request: get");
     assert_eq!(e("get x --foo"), "Error: invalid txn request: get x --foo");
-    assert_eq!(
-        e("get x -w json"),
-        "Error: invalid txn request: get x -w json"
-    );
+    assert_eq!(e("get x -w json"), "Error: invalid txn request: get x -w json");
     assert_eq!(
         e("put x y --lease=zz"),
         "Error: bad lease ID (strconv.ParseInt: parsing \"zz\": invalid syntax), expecting ID in Hex"
@@ -697,11 +392,7 @@ fn txn_op_errors_match_etcdctl() {
     assert_eq!(
         ok.success,
         vec![
-            RequestOp::DeleteRange(DeleteRangeRequest {
-                key: b("x"),
-                range_end: b("y"),
-                prev_kv: false
-            }),
+            RequestOp::DeleteRange(DeleteRangeRequest { key: b("x"), range_end: b("y"), prev_kv: false }),
             get_op("a b"),
         ]
     );
@@ -714,14 +405,8 @@ fn txn_one_line() {
         success: vec![put_op("x", "10"), get_op("x")],
         failure: vec![put_op("x", "0")],
     };
-    assert_eq!(
-        cmd(r#"txn 'mod("x") > "0"' then 'put x 10' 'get x' else 'put x 0'"#),
-        Command::Txn(want.clone())
-    );
-    assert_eq!(
-        cmd(r#"txn 'mod("x") > "0"' then put x 10 get x else put x 0"#),
-        Command::Txn(want)
-    );
+    assert_eq!(cmd(r#"txn 'mod("x") > "0"' then 'put x 10' 'get x' else 'put x 0'"#), Command::Txn(want.clone()));
+    assert_eq!(cmd(r#"txn 'mod("x") > "0"' then put x 10 get x else put x 0"#), Command::Txn(want));
     assert_eq!(
         cmd("txn then del x --prefix -w json"),
         Command::Txn(TxnRequest {
@@ -742,15 +427,9 @@ fn txn_one_line() {
         error(r#"txn mod("x") > "0" then put x 1"#),
         r#"Error: quote each txn comparison as one word, e.g. txn 'mod("x") > "0"' then 'put x 10' else 'put x 0'"#
     );
-    assert_eq!(
-        error("txn then x 1"),
-        "Error: a txn op starts with put, get or del, got \"x\""
-    );
+    assert_eq!(error("txn then x 1"), "Error: a txn op starts with put, get or del, got \"x\"");
     assert!(error("txn then put x 1 then put y 2").starts_with("Error: unexpected \"then\" in txn"));
-    assert_eq!(
-        error("txn then put x"),
-        "Error: put command needs 1 argument and input from stdin or 2 arguments"
-    );
+    assert_eq!(error("txn then put x"), "Error: put command needs 1 argument and input from stdin or 2 arguments");
 }
 
 #[test]
@@ -761,10 +440,7 @@ fn quoting() {
     assert_eq!(range(r"get a\ b").key, b("a b"));
     assert_eq!(range(r#"get pre"fix"ed"#).key, b("prefixed"));
     let e = parse_line("put x 'oops").unwrap_err();
-    assert_eq!(
-        e.message,
-        "Error: unterminated quote (') starting at column 7"
-    );
+    assert_eq!(e.message, "Error: unterminated quote (') starting at column 7");
     assert_eq!(e.column, Some(7));
 }
 
@@ -781,74 +457,36 @@ fn lab_nodes_and_links() {
     assert_eq!(lab("isolate leader"), LabCommand::Isolate(NodeRef::Leader));
     assert_eq!(lab("campaign n3"), LabCommand::Campaign(n(3)));
     assert_eq!(lab("transfer n3"), LabCommand::Transfer(n(3)));
-    assert_eq!(
-        error("kill n12"),
-        "Error: unknown node \"n12\": nodes are n1 to n9"
-    );
-    assert_eq!(
-        error("kill n0"),
-        "Error: unknown node \"n0\": nodes are n1 to n9"
-    );
-    assert_eq!(
-        error("kill n01"),
-        "Error: unknown node \"n01\": nodes are n1 to n9"
-    );
-    assert_eq!(
-        error("kill"),
-        "Error: kill needs an argument; usage: kill <node>, e.g. \"kill n2\" or \"kill leader\""
-    );
+    assert_eq!(error("kill n12"), "Error: unknown node \"n12\": nodes are n1 to n9");
+    assert_eq!(error("kill n0"), "Error: unknown node \"n0\": nodes are n1 to n9");
+    assert_eq!(error("kill n01"), "Error: unknown node \"n01\": nodes are n1 to n9");
+    assert_eq!(error("kill"), "Error: kill needs an argument; usage: kill <node>, e.g. \"kill n2\" or \"kill leader\"");
     assert_eq!(
         error("kill n1 n2"),
         "Error: kill takes one argument; usage: kill <node>, e.g. \"kill n2\" or \"kill leader\""
     );
-    let one = |a, b| Link {
-        from: n(a),
-        to: n(b),
-        both_ways: false,
-    };
-    let both = |a, b| Link {
-        from: n(a),
-        to: n(b),
-        both_ways: true,
-    };
+    let one = |a, b| Link { from: n(a), to: n(b), both_ways: false };
+    let both = |a, b| Link { from: n(a), to: n(b), both_ways: true };
     assert_eq!(lab("cut n1->n2"), LabCommand::Cut(one(1, 2)));
     assert_eq!(lab("cut n1<-n2"), LabCommand::Cut(one(2, 1)));
     assert_eq!(lab("cut n1<->n2"), LabCommand::Cut(both(1, 2)));
     assert_eq!(lab("cut n1-n2"), LabCommand::Cut(both(1, 2)));
     assert_eq!(lab("restore n3->n1"), LabCommand::Restore(one(3, 1)));
-    assert_eq!(
-        error("cut n1>n2"),
-        "Error: bad link \"n1>n2\": write n1->n2 (one way) or n1<->n2 (both ways)"
-    );
-    assert_eq!(
-        error("cut n1->n1"),
-        "Error: a link joins two different nodes, got \"n1->n1\""
-    );
-    assert_eq!(
-        error("cut n1->n10"),
-        "Error: unknown node \"n10\": nodes are n1 to n9"
-    );
+    assert_eq!(error("cut n1>n2"), "Error: bad link \"n1>n2\": write n1->n2 (one way) or n1<->n2 (both ways)");
+    assert_eq!(error("cut n1->n1"), "Error: a link joins two different nodes, got \"n1->n1\"");
+    assert_eq!(error("cut n1->n10"), "Error: unknown node \"n10\": nodes are n1 to n9");
     assert_eq!(lab("heal"), LabCommand::Heal);
-    assert_eq!(
-        error("heal now"),
-        "Error: heal takes no arguments; usage: heal"
-    );
+    assert_eq!(error("heal now"), "Error: heal takes no arguments; usage: heal");
 }
 
 #[test]
 fn lab_partitions() {
-    assert_eq!(
-        lab("partition n1,n2 n3,n4,n5"),
-        LabCommand::Partition(vec![vec![n(1), n(2)], vec![n(3), n(4), n(5)]])
-    );
+    assert_eq!(lab("partition n1,n2 n3,n4,n5"), LabCommand::Partition(vec![vec![n(1), n(2)], vec![n(3), n(4), n(5)]]));
     assert_eq!(
         error("partition n1,n2"),
         "Error: partition needs at least two groups, e.g. \"partition n1,n2 n3,n4,n5\""
     );
-    assert_eq!(
-        error("partition"),
-        "Error: partition needs at least two groups, e.g. \"partition n1,n2 n3,n4,n5\""
-    );
+    assert_eq!(error("partition"), "Error: partition needs at least two groups, e.g. \"partition n1,n2 n3,n4,n5\"");
     assert_eq!(
         error("partition n1,n2 n2,n3"),
         "Error: n2 appears twice in the partition; each node belongs to one group"
@@ -857,10 +495,7 @@ fn lab_partitions() {
         error("partition n1,,n2 n3"),
         "Error: empty node name in partition group \"n1,,n2\": separate nodes with single commas, e.g. \"n1,n2\""
     );
-    assert_eq!(
-        error("partition n1 n3,x"),
-        "Error: unknown node \"x\": nodes are n1 to n9"
-    );
+    assert_eq!(error("partition n1 n3,x"), "Error: unknown node \"x\": nodes are n1 to n9");
 }
 
 #[test]
@@ -869,84 +504,33 @@ fn lab_messages_and_time() {
     assert_eq!(lab("drop #12"), LabCommand::DropMessage { id: 12 });
     assert_eq!(
         lab("drop n1->n2 25%"),
-        LabCommand::DropLink {
-            link: Link {
-                from: n(1),
-                to: n(2),
-                both_ways: false
-            },
-            probability_ppm: 250_000
-        }
+        LabCommand::DropLink { link: Link { from: n(1), to: n(2), both_ways: false }, probability_ppm: 250_000 }
     );
     assert_eq!(
         lab("drop n1<->n2 12.5%"),
-        LabCommand::DropLink {
-            link: Link {
-                from: n(1),
-                to: n(2),
-                both_ways: true
-            },
-            probability_ppm: 125_000
-        }
+        LabCommand::DropLink { link: Link { from: n(1), to: n(2), both_ways: true }, probability_ppm: 125_000 }
     );
     assert_eq!(
         lab("drop n1->n2 100%"),
-        LabCommand::DropLink {
-            link: Link {
-                from: n(1),
-                to: n(2),
-                both_ways: false
-            },
-            probability_ppm: 1_000_000
-        }
+        LabCommand::DropLink { link: Link { from: n(1), to: n(2), both_ways: false }, probability_ppm: 1_000_000 }
     );
     assert_eq!(
         error("drop n1->n2 150%"),
         "Error: bad drop probability \"150%\": write a percentage from 0% to 100%, e.g. \"25%\""
     );
-    assert_eq!(
-        lab("delay 7 300ms"),
-        LabCommand::DelayMessage {
-            id: 7,
-            delay_ms: 300
-        }
-    );
+    assert_eq!(lab("delay 7 300ms"), LabCommand::DelayMessage { id: 7, delay_ms: 300 });
     assert_eq!(
         lab("delay n2->n3 1.5s"),
-        LabCommand::DelayLink {
-            link: Link {
-                from: n(2),
-                to: n(3),
-                both_ways: false
-            },
-            delay_ms: 1500
-        }
+        LabCommand::DelayLink { link: Link { from: n(2), to: n(3), both_ways: false }, delay_ms: 1500 }
     );
     assert_eq!(lab("duplicate m4"), LabCommand::Duplicate { id: 4 });
-    assert_eq!(
-        lab("latency 10ms 5"),
-        LabCommand::Latency {
-            base_ms: 10,
-            jitter_ms: 5
-        }
-    );
-    assert_eq!(
-        lab("latency 1m"),
-        LabCommand::Latency {
-            base_ms: 60_000,
-            jitter_ms: 0
-        }
-    );
+    assert_eq!(lab("latency 10ms 5"), LabCommand::Latency { base_ms: 10, jitter_ms: 5 });
+    assert_eq!(lab("latency 1m"), LabCommand::Latency { base_ms: 60_000, jitter_ms: 0 });
     assert_eq!(lab("tick"), LabCommand::Tick(1));
     assert_eq!(lab("tick 10"), LabCommand::Tick(10));
     assert_eq!(lab("step"), LabCommand::Step(1));
     assert_eq!(lab("run 5s"), LabCommand::Run { duration_ms: 5000 });
-    assert_eq!(
-        lab("run 1m30s"),
-        LabCommand::Run {
-            duration_ms: 90_000
-        }
-    );
+    assert_eq!(lab("run 1m30s"), LabCommand::Run { duration_ms: 90_000 });
     assert_eq!(lab("run 250"), LabCommand::Run { duration_ms: 250 });
     assert_eq!(
         error("run 5x"),
@@ -956,14 +540,8 @@ fn lab_messages_and_time() {
         error("run 1.5"),
         "Error: bad duration \"1.5\": the lab counts whole milliseconds; write e.g. \"500ms\", \"1.5s\" or \"2m\" (a bare number is ms)"
     );
-    assert_eq!(
-        error("run"),
-        "Error: run needs an argument; usage: run <duration>, e.g. \"run 1.5s\" or \"run 500ms\""
-    );
-    assert_eq!(
-        error("tick x"),
-        "Error: tick needs a whole number, got \"x\"; usage: tick [count], e.g. \"tick 10\""
-    );
+    assert_eq!(error("run"), "Error: run needs an argument; usage: run <duration>, e.g. \"run 1.5s\" or \"run 500ms\"");
+    assert_eq!(error("tick x"), "Error: tick needs a whole number, got \"x\"; usage: tick [count], e.g. \"tick 10\"");
     assert_eq!(lab("status"), LabCommand::Status);
     assert_eq!(lab("leader"), LabCommand::Leader);
     assert_eq!(lab("trace-hash"), LabCommand::TraceHash);

@@ -50,32 +50,18 @@ fn scan_quoted(s: &mut &str) -> Option<Vec<u8>> {
                     'v' => out.push(11),
                     '\\' | '"' | '\'' => out.push(e as u8),
                     'x' => {
-                        let hex: String = (0..2)
-                            .filter_map(|_| chars.next().map(|(_, h)| h))
-                            .collect();
-                        out.push(
-                            u8::from_str_radix(&hex, 16)
-                                .ok()
-                                .filter(|_| hex.len() == 2)?,
-                        );
+                        let hex: String = (0..2).filter_map(|_| chars.next().map(|(_, h)| h)).collect();
+                        out.push(u8::from_str_radix(&hex, 16).ok().filter(|_| hex.len() == 2)?);
                     }
                     '0'..='7' => {
                         let mut oct = String::from(e);
                         oct.extend((0..2).filter_map(|_| chars.next().map(|(_, h)| h)));
-                        out.push(
-                            u8::from_str_radix(&oct, 8)
-                                .ok()
-                                .filter(|_| oct.len() == 3)?,
-                        );
+                        out.push(u8::from_str_radix(&oct, 8).ok().filter(|_| oct.len() == 3)?);
                     }
                     'u' | 'U' => {
                         let n = if e == 'u' { 4 } else { 8 };
-                        let hex: String = (0..n)
-                            .filter_map(|_| chars.next().map(|(_, h)| h))
-                            .collect();
-                        let c = u32::from_str_radix(&hex, 16)
-                            .ok()
-                            .and_then(char::from_u32)?;
+                        let hex: String = (0..n).filter_map(|_| chars.next().map(|(_, h)| h)).collect();
+                        let c = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32)?;
                         out.extend_from_slice(c.to_string().as_bytes());
                     }
                     _ => return None,
@@ -128,23 +114,14 @@ pub fn parse_compare(line: &str) -> Result<Compare, ParseError> {
         )));
     }
     let invalid = || err(format!("invalid txn compare request: {line}"));
-    let number = |base| {
-        std::str::from_utf8(&val)
-            .ok()
-            .and_then(|v| go_parse_int(v, base).ok())
-            .ok_or_else(invalid)
-    };
+    let number = |base| std::str::from_utf8(&val).ok().and_then(|v| go_parse_int(v, base).ok()).ok_or_else(invalid);
     let target = match target {
         "ver" | "version" => CompareTarget::Version(number(10)?),
         "c" | "create" => CompareTarget::Create(number(10)?),
         "m" | "mod" => CompareTarget::Mod(number(10)?),
         "val" | "value" => CompareTarget::Value(val.clone()),
         "lease" => CompareTarget::Lease(number(16)?),
-        other => {
-            return Err(err(format!(
-                "malformed comparison: {line} (unknown target {other})"
-            )))
-        }
+        other => return Err(err(format!("malformed comparison: {line} (unknown target {other})"))),
     };
     let result = match op.as_str() {
         "=" => CompareResult::Equal,
@@ -158,12 +135,7 @@ pub fn parse_compare(line: &str) -> Result<Compare, ParseError> {
             )))
         }
     };
-    Ok(Compare {
-        result,
-        target,
-        key,
-        range_end: Vec::new(),
-    })
+    Ok(Compare { result, target, key, range_end: Vec::new() })
 }
 
 /// `parseRequestUnion`: a `put`, `get` or `del` with that command's flags only.
@@ -182,11 +154,7 @@ fn op_from_tokens(tokens: &[Token], line: &str) -> Result<RequestOp, ParseError>
     }
     let sp = flags::split(&tokens[1..], local_flags(word), false).map_err(|_| invalid())?;
     // The op commands are built afresh inside etcdctl, without the persistent flags.
-    if sp
-        .seen
-        .iter()
-        .any(|s| GLOBAL.iter().any(|g| g.long == s.def.long))
-    {
+    if sp.seen.iter().any(|s| GLOBAL.iter().any(|g| g.long == s.def.long)) {
         return Err(invalid());
     }
     Ok(match word {
@@ -269,19 +237,15 @@ const ONE_LINE_EXAMPLE: &str = r#"e.g. txn 'mod("x") > "0"' then 'put x 10' else
 /// A quoted word like `'put x 10'` holds a whole op.
 fn is_packed_op(tok: &Token) -> bool {
     tok.quoted
-        && ["put", "get", "del"].iter().any(|w| {
-            tok.text
-                .strip_prefix(w)
-                .is_some_and(|r| r.starts_with(char::is_whitespace))
-        })
+        && ["put", "get", "del"]
+            .iter()
+            .any(|w| tok.text.strip_prefix(w).is_some_and(|r| r.starts_with(char::is_whitespace)))
 }
 
 /// The one-line form: `txn CMP... then OP... [else OP...]` (see `Command`).
 pub(crate) fn one_line(args: &[Token]) -> Result<TxnRequest, ParseError> {
     if !args.iter().any(|t| !t.quoted && t.text == "then") {
-        return Err(ParseError::new(format!(
-            "Error: a one-line txn needs \"then\", {ONE_LINE_EXAMPLE}"
-        )));
+        return Err(ParseError::new(format!("Error: a one-line txn needs \"then\", {ONE_LINE_EXAMPLE}")));
     }
     let mut req = TxnRequest::default();
     let mut section = 0u8;
@@ -321,10 +285,7 @@ pub(crate) fn one_line(args: &[Token]) -> Result<TxnRequest, ParseError> {
                     current.push(tok.clone());
                 } else {
                     return Err(ParseError::at(
-                        format!(
-                            "Error: a txn op starts with put, get or del, got {}",
-                            go_quote(&tok.text)
-                        ),
+                        format!("Error: a txn op starts with put, get or del, got {}", go_quote(&tok.text)),
                         tok.col,
                     ));
                 }
