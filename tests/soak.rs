@@ -3,7 +3,7 @@
 //! requires every member to converge on the same store.
 
 use raftlab::engine::invariants::Checker;
-use raftlab::engine::{Action, ClientOp, Cluster, ClusterConfig, SimRng};
+use raftlab::engine::{Action, ClientOp, Cluster, ClusterConfig, SimRng, TraceEvent};
 use raftlab::store::PutRequest;
 
 const SEEDS: u64 = 200;
@@ -45,6 +45,9 @@ fn random_action(c: &Cluster, rng: &mut SimRng, req_id: &mut u64) -> Action {
 fn invariants_hold_under_random_faults_and_the_cluster_converges() {
     let mut total_steps = 0u64;
     let mut rejected = 0u64;
+    let mut puts_ok = 0u64;
+    let mut max_term = 0u64;
+    let mut snapshots_sent = 0u64;
     for seed in 0..SEEDS {
         let nodes = 3 + (seed % 3);
         let cfg = ClusterConfig {
@@ -78,8 +81,18 @@ fn invariants_hold_under_random_faults_and_the_cluster_converges() {
         }
         c.apply(Action::Advance(10_000)).unwrap();
         checker.check(&c).unwrap_or_else(|v| panic!("seed {seed} after healing: {v}"));
+        puts_ok += c
+            .trace()
+            .records()
+            .iter()
+            .filter(|r| matches!(&r.event, TraceEvent::ClientReply(reply) if reply.result.is_ok()))
+            .count() as u64;
+        snapshots_sent +=
+            c.trace().records().iter().filter(|r| matches!(&r.event, TraceEvent::SnapshotApplied { .. })).count()
+                as u64;
         let leader = c.leader().unwrap_or_else(|| panic!("seed {seed}: no leader 10 s after healing"));
         let lv = c.node_view(leader).unwrap();
+        max_term = max_term.max(lv.term);
         for id in c.node_ids() {
             let v = c.node_view(id).unwrap();
             if v.removed {
@@ -90,6 +103,12 @@ fn invariants_hold_under_random_faults_and_the_cluster_converges() {
         }
     }
     assert_eq!(total_steps, SEEDS * STEPS);
+    // The schedules must actually exercise the cluster: many committed writes, many
+    // elections, and followers repaired by snapshots.
+    println!("{total_steps} steps, {rejected} refused, {puts_ok} puts answered OK, max term {max_term}, {snapshots_sent} snapshots applied");
+    assert!(puts_ok > SEEDS * 20, "only {puts_ok} puts succeeded");
+    assert!(max_term > 10, "max term {max_term}: too few elections");
+    assert!(snapshots_sent > SEEDS / 4, "only {snapshots_sent} snapshots were applied");
     // Faults are drawn blindly, so some are refused (killing a dead node); most are not.
     assert!(rejected < total_steps / 10, "{rejected} of {total_steps} actions were refused");
 }
