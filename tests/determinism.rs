@@ -89,7 +89,7 @@ fn a_hash_only_replay_has_the_same_hash_without_raft_log_lines() {
 /// `record_raft_log: true`, a HashOnly replay never produces the raft-rs `RaftLog` events
 /// (node.rs builds its `RaftLog` with `record_raft_log && full`), so its hash differs.
 #[test]
-#[ignore = "bug: a HashOnly replay's trace hash differs from the Full run's when record_raft_log is on (RaftLog events are not hashed)"]
+
 fn a_hash_only_replay_has_the_same_hash_as_the_full_run() {
     let c = run(cfg(), &script());
     let lean = Run::of(&c).replay(TraceMode::HashOnly).unwrap();
@@ -171,7 +171,7 @@ fn rewind_to_a_point_between_actions_then_same_actions_gives_the_original_state(
 /// instead of the original `stop_at_ms: None`; the trace hashes actions, so a rewound run
 /// continued with the same later actions never gets the original hash back.
 #[test]
-#[ignore = "bug: replay_to(t) rewrites completed AwaitReply actions (stop_at_ms: Some(t)), so rewind + same actions gives a different trace hash"]
+
 fn rewind_to_a_point_between_actions_then_same_actions_gives_the_original_hash() {
     for t in action_start_times() {
         let (original, rewound) = rewind_and_continue(t);

@@ -172,7 +172,7 @@ fn revoke_and_missing_lease_errors() {
 /// `Error: etcdserver: requested lease not found` (exit 2); without `--once` it prints
 /// `lease 000000001234abcd expired or revoked.` on stdout.
 #[test]
-#[ignore = "bug: `lease keep-alive --once <missing>` prints `lease … expired or revoked.` instead of `Error: etcdserver: requested lease not found`"]
+
 fn keep_alive_once_of_a_missing_lease_is_an_error() {
     let mut s = session(5);
     assert_eq!(line(&mut s, "lease keep-alive --once 1234abcd"), err("Error: etcdserver: requested lease not found\n"));

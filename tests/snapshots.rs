@@ -110,7 +110,7 @@ fn a_restarted_member_rebuilds_its_store_from_its_own_snapshot_and_log() {
 /// `MemoryStorage.Compact(i)` keeps `i` only as the dummy entry: the first index is `i + 1`,
 /// so exactly `snapshot_catchup_entries` entries (here 2) stay at and below the snapshot.
 #[test]
-#[ignore = "bug: after a snapshot the log keeps snapshot_catchup_entries + 1 entries (first_index = snapshot - catchup, etcd: snapshot - catchup + 1)"]
+
 fn the_log_keeps_exactly_snapshot_catchup_entries_behind_a_snapshot() {
     let mut c = cluster(9);
     let leader = c.leader().unwrap();

@@ -376,7 +376,7 @@ fn version_usage_errors_and_unknown_commands() {
 /// `watch was canceled (etcdserver: mvcc: required revision has been compacted)` then
 /// `Error: watch is canceled by the server`.
 #[test]
-#[ignore = "bug: a watch canceled by compaction prints `watch was canceled ()` without the reason"]
+
 fn a_watch_from_a_compacted_revision_is_canceled_with_the_reason() {
     let mut s = session();
     for v in 0..3 {
@@ -394,7 +394,7 @@ fn a_watch_from_a_compacted_revision_is_canceled_with_the_reason() {
 /// etcdctl 3.4.23: `snapshot status s.db -w table` prints a
 /// `| HASH | REVISION | TOTAL KEYS | TOTAL SIZE |` table.
 #[test]
-#[ignore = "bug: `snapshot status -w table` prints the simple line instead of a table"]
+
 fn snapshot_status_as_a_table() {
     let mut s = session();
     assert_eq!(line(&mut s, "snapshot save s.db"), ok("Snapshot saved at s.db\n"));
@@ -413,7 +413,7 @@ fn snapshot_status_as_a_table() {
 
 /// etcdctl 3.4.23: `snapshot restore nosuch.db ...` → `Error: open nosuch.db: no such file or directory`.
 #[test]
-#[ignore = "bug: `snapshot restore nosuch.db` says `Error: snapshot restore: open nosuch.db: …` (etcd: `Error: open nosuch.db: no such file or directory`)"]
+
 fn snapshot_restore_of_a_missing_file() {
     let mut s = session();
     assert_eq!(line(&mut s, "snapshot restore nosuch.db"), err("Error: open nosuch.db: no such file or directory\n"));

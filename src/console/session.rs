@@ -98,7 +98,8 @@ impl Session {
             let fmt = self.watch_formats.get(watch_id).copied().unwrap_or(OutputFormat::Simple);
             let header = header(&batch.header);
             let o = if batch.canceled {
-                format::watch_canceled(fmt, &header, batch.compact_revision, "")
+                let reason = crate::store::StoreError::Compacted.to_string();
+                format::watch_canceled(fmt, &header, batch.compact_revision, &reason)
             } else {
                 format::watch_events(fmt, &header, &batch.events)
             };
@@ -406,13 +407,14 @@ impl Session {
                     Ok(_) => format::lease_revoke(fmt, &header(&r.header), id),
                 }
             }
-            Command::LeaseKeepAlive { id, .. } => {
+            Command::LeaseKeepAlive { id, once } => {
                 let r = single(self, ClientOp::LeaseKeepAlive { id })?;
                 match &r.result {
                     Ok(ClientResult::LeaseKeptAlive { id, ttl_secs }) => {
                         format::lease_keep_alive(fmt, &header(&r.header), *id, *ttl_secs)
                     }
-                    Err(ClientError::Store(crate::store::StoreError::LeaseNotFound)) => {
+                    // `--once` reports the error; the streaming form says the lease is gone.
+                    Err(ClientError::Store(crate::store::StoreError::LeaseNotFound)) if !once => {
                         format::lease_keep_alive_expired(id)
                     }
                     Err(e) => format::error(&e.to_string()),
@@ -549,15 +551,9 @@ impl Session {
                     return Err(format!("stat {file}: no such file or directory"));
                 };
                 let store = Store::from_snapshot(bytes).map_err(|e| e.to_string())?;
-                let keys = store.kvs().len();
-                let o = format!(
-                    "{:x}, {}, {}, {}\n",
-                    store.hash() as u32,
-                    store.revision(),
-                    keys,
-                    format::humanize_bytes(bytes.len() as i64)
-                );
-                Output::out(o)
+                // bbolt counts keys in every bucket; the lab counts the live keys.
+                let keys = store.kvs().len() as i64;
+                format::snapshot_status(fmt, store.hash() as u32, store.revision(), keys, store.db_size())
             }
             Command::Nothing | Command::Help { .. } | Command::Version | Command::Lab(_) | Command::TxnStdin { .. } => {
                 Output::default()

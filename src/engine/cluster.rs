@@ -250,7 +250,13 @@ impl Cluster {
     pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
         self.check(&action)?;
         let before = self.now_ms;
-        self.trace.push(self.now_ms, TraceEvent::Action(Box::new(action.clone())));
+        // A wait is recorded as a plain wait: a rewind that replays it with a cut-off
+        // (`stop_at_ms`) must hash like the original when the reply comes before the cut.
+        let recorded = match &action {
+            Action::AwaitReply { req_id, .. } => Action::AwaitReply { req_id: *req_id, stop_at_ms: None },
+            other => other.clone(),
+        };
+        self.trace.push(self.now_ms, TraceEvent::Action(Box::new(recorded)));
         // Back-to-back client calls at one instant share a Ready, as concurrent clients'
         // proposals do in etcd; anything else settles the cluster before returning.
         let batchable = matches!(action, Action::Client { .. });
@@ -259,6 +265,11 @@ impl Cluster {
         self.perform(action);
         if !batchable {
             self.flush();
+        }
+        if let Some((_, Action::AwaitReply { req_id, stop_at_ms })) = self.log.last_mut() {
+            if !self.pending.contains_key(req_id) {
+                *stop_at_ms = None;
+            }
         }
         Ok(())
     }
@@ -400,10 +411,10 @@ impl Cluster {
             }
             Action::RestoreSnapshot { path } => {
                 let Some(data) = self.files.get(path) else {
-                    return err(format!("snapshot restore: open {path}: no such file or directory"));
+                    return err(format!("open {path}: no such file or directory"));
                 };
                 if let Err(e) = crate::store::Store::from_snapshot(data) {
-                    return err(format!("snapshot restore: {path}: {e}"));
+                    return err(format!("{path}: {e}"));
                 }
             }
         }

@@ -17,8 +17,11 @@ pub struct DiskCore {
     pub hard_state: HardState,
     /// The snapshot the log starts after; `metadata.index == 0` means none.
     pub snapshot: Snapshot,
-    /// Entries after the snapshot, contiguous.
+    /// Entries after `base`, contiguous.
     pub entries: Vec<Entry>,
+    /// (index, term) of the last entry compacted away, kept so raft can still match the
+    /// entry before the first one, as etcd's MemoryStorage keeps a dummy entry.
+    pub base: (u64, u64),
 }
 
 #[derive(Clone, Default, Debug)]
@@ -79,11 +82,13 @@ impl Disk {
         core.hard_state.commit = meta.index;
         core.hard_state.term = core.hard_state.term.max(meta.term);
         core.entries.clear();
+        core.base = (meta.index, meta.term);
         core.snapshot = snap;
     }
 
-    /// Records a local snapshot at `index` and drops entries before `compact_to`, keeping
-    /// entries in `[compact_to, last]` for slow followers.
+    /// Records a local snapshot at `index` and compacts the log through `compact_to`
+    /// (etcd's `Compact(snapi - SnapshotCatchUpEntries)`): entries after it stay for slow
+    /// followers.
     pub fn create_snapshot(&self, index: u64, term: u64, conf_state: ConfState, data: Vec<u8>, compact_to: u64) {
         let mut core = self.0.borrow_mut();
         let mut snap = Snapshot::default();
@@ -92,12 +97,16 @@ impl Disk {
         snap.mut_metadata().set_conf_state(conf_state);
         snap.data = data.into();
         core.snapshot = snap;
+        let compact_to = compact_to.min(index);
         let first = core.first_index();
-        let compact_to = compact_to.min(index + 1);
-        if compact_to > first {
-            let drop = (compact_to - first) as usize;
-            let drop = drop.min(core.entries.len());
+        if compact_to >= first {
+            let base_term = core.entries.get((compact_to - first) as usize).map(|e| e.term).unwrap_or(term);
+            let drop = ((compact_to - first + 1) as usize).min(core.entries.len());
             core.entries.drain(..drop);
+            core.base = (compact_to, base_term);
+        }
+        if core.base.0 < index && core.entries.is_empty() {
+            core.base = (index, term);
         }
     }
 
@@ -115,16 +124,13 @@ impl Disk {
 impl DiskCore {
     /// Index of the first entry that may be in `entries` (the one after the snapshot).
     pub fn first_index(&self) -> u64 {
-        match self.entries.first() {
-            Some(e) => e.index,
-            None => self.snapshot.get_metadata().index + 1,
-        }
+        self.base.0 + 1
     }
 
     pub fn last_index(&self) -> u64 {
         match self.entries.last() {
             Some(e) => e.index,
-            None => self.snapshot.get_metadata().index,
+            None => self.base.0,
         }
     }
 }
@@ -167,6 +173,9 @@ impl Storage for Disk {
         let meta = core.snapshot.get_metadata();
         if idx == meta.index {
             return Ok(meta.term);
+        }
+        if idx == core.base.0 {
+            return Ok(core.base.1);
         }
         let first = core.first_index();
         if idx < first {

@@ -18,6 +18,9 @@ pub struct Workload {
     pub single_puts: u64,
     pub batched_puts: u64,
     pub batch: u64,
+    /// Simulated link latency for the engine; 0/0 matches the bare loop's instant delivery.
+    pub latency_ms: u64,
+    pub jitter_ms: u64,
 }
 
 pub struct Figures {
@@ -135,7 +138,13 @@ pub fn bare(w: &Workload) -> Figures {
 }
 
 pub fn engine(w: &Workload, mode: TraceMode) -> Figures {
-    let cfg = ClusterConfig { nodes: w.nodes, seed: 1, ..ClusterConfig::default() };
+    let cfg = ClusterConfig {
+        nodes: w.nodes,
+        seed: 1,
+        latency_ms: w.latency_ms,
+        jitter_ms: w.jitter_ms,
+        ..ClusterConfig::default()
+    };
     let mut c = Cluster::with_mode(cfg, mode).expect("config");
     c.apply(Action::Advance(3_000)).expect("advance");
     let leader = c.leader().expect("a leader after 3 s");

@@ -46,6 +46,11 @@ enum Cmd {
         batched: u64,
         #[arg(long, default_value_t = 100)]
         batch: u64,
+        /// Link latency in the engine, ms (the bare loop delivers instantly).
+        #[arg(long, default_value_t = 0)]
+        latency: u64,
+        #[arg(long, default_value_t = 0)]
+        jitter: u64,
     },
 }
 
@@ -53,8 +58,13 @@ fn main() {
     let cli = Cli::parse();
     match cli.command {
         Cmd::Console { nodes, seed, config } => std::process::exit(repl::run(nodes, seed, config)),
-        Cmd::Bench { nodes, single, batched, batch } => {
-            bench::report(&bench::Workload { nodes, single_puts: single, batched_puts: batched, batch: batch.max(1) })
-        }
+        Cmd::Bench { nodes, single, batched, batch, latency, jitter } => bench::report(&bench::Workload {
+            nodes,
+            single_puts: single,
+            batched_puts: batched,
+            batch: batch.max(1),
+            latency_ms: latency,
+            jitter_ms: jitter,
+        }),
     }
 }

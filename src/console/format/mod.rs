@@ -34,7 +34,7 @@ pub use lease::{lease_grant, lease_keep_alive, lease_keep_alive_expired, lease_l
 pub use member::{member_add, member_list, member_promote, member_remove};
 pub use ops::{
     alarm_disarm, alarm_list, alarm_text, defrag, defrag_failed, endpoint_health, endpoint_status,
-    endpoint_status_failed, snapshot_restore, snapshot_save,
+    endpoint_status_failed, snapshot_restore, snapshot_save, snapshot_status,
 };
 pub use types::{EndpointHealth, EndpointStatus, Header, Member};
 pub use units::{go_duration, humanize_bytes};

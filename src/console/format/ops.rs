@@ -190,3 +190,19 @@ pub fn snapshot_save(path: &str) -> Output {
 pub fn snapshot_restore() -> Output {
     Output::default()
 }
+
+/// `snapshot status FILE`: hash, revision, total keys and size, as etcdctl 3.4 prints them.
+pub fn snapshot_status(format: OutputFormat, hash: u32, revision: i64, total_keys: i64, total_size: i64) -> Output {
+    match format {
+        OutputFormat::Simple => {
+            Output::out(format!("{hash:x}, {revision}, {total_keys}, {}\n", humanize_bytes(total_size)))
+        }
+        OutputFormat::Table => Output::out(table::render(
+            &["HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE"],
+            &[vec![format!("{hash:x}"), revision.to_string(), total_keys.to_string(), humanize_bytes(total_size)]],
+        )),
+        OutputFormat::Json => Output::out(format!(
+            "{{\"hash\":{hash},\"revision\":{revision},\"totalKey\":{total_keys},\"totalSize\":{total_size}}}\n"
+        )),
+    }
+}
