@@ -161,3 +161,27 @@ fn promote_and_remove_errors_and_removing_a_voter() {
     let status = line(&mut s, "status").0;
     assert!(status.lines().any(|l| l.starts_with(&format!("n{follower} ")) && l.contains(" removed ")), "{status}");
 }
+
+/// A member added after the log was compacted needs a snapshot that already names it:
+/// raft-rs refuses one whose ConfState lacks the receiver, so the leader's disk makes a
+/// fresh snapshot on demand instead of resending the stale one forever.
+#[test]
+fn a_learner_added_after_log_compaction_catches_up_by_snapshot() {
+    let cfg = ClusterConfig { nodes: 3, seed: 5, snapshot_count: 4, snapshot_catchup_entries: 1, ..Default::default() };
+    let mut s = Session::new(cfg).unwrap();
+    line(&mut s, "run 7s");
+    for i in 0..10 {
+        assert_eq!(line(&mut s, &format!("put k{i} v{i}")), ok("OK\n"));
+    }
+    let leader = s.cluster().leader().unwrap();
+    assert!(s.cluster().node_view(leader).unwrap().first_index > 2, "the leader's log was compacted");
+    let (out, _) = line(&mut s, "member add n4 --learner");
+    assert!(out.starts_with("Member "), "{out}");
+    line(&mut s, "run 2s");
+    let learner = s.cluster().node_view(4).unwrap();
+    let lv = s.cluster().node_view(leader).unwrap();
+    assert_eq!(learner.role, Role::Learner);
+    assert_eq!(learner.applied, lv.applied);
+    assert_eq!(learner.kvs, lv.kvs);
+    assert!(learner.snapshot_index > 0, "it caught up from a snapshot");
+}

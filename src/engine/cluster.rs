@@ -656,7 +656,12 @@ impl Cluster {
         self.on_tick(id);
     }
 
-    pub(crate) fn send_all(&mut self, msgs: Vec<Message>) {
+    pub(crate) fn send_all(&mut self, mut msgs: Vec<Message>) {
+        // raft-rs walks its progress map (an FxHash map, whose order depends on the width
+        // of `usize`) to emit messages, so the order within one Ready differs between wasm32
+        // and 64-bit hosts. A stable sort by destination fixes the order everywhere while
+        // keeping each destination's own sequence, which raft-rs produced in program order.
+        msgs.sort_by_key(|m| m.to);
         for m in msgs {
             self.messages_sent += 1;
             let m = Rc::new(m);

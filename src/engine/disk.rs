@@ -22,6 +22,9 @@ pub struct DiskCore {
     /// (index, term) of the last entry compacted away, kept so raft can still match the
     /// entry before the first one, as etcd's MemoryStorage keeps a dummy entry.
     pub base: (u64, u64),
+    /// raft-rs asked for a snapshot this disk could not give (none yet, or one from before
+    /// the receiver joined); the node makes a fresh one at its applied index.
+    pub snapshot_wanted: std::cell::Cell<bool>,
 }
 
 #[derive(Clone, Default, Debug)]
@@ -110,6 +113,11 @@ impl Disk {
         }
     }
 
+    /// True once after raft-rs asked for a snapshot the disk could not give.
+    pub fn take_snapshot_wanted(&self) -> bool {
+        self.0.borrow().snapshot_wanted.replace(false)
+    }
+
     /// The entry at `index`, if it is still in the log.
     pub fn entry(&self, index: u64) -> Option<Entry> {
         let core = self.0.borrow();
@@ -195,9 +203,16 @@ impl Storage for Disk {
         Ok(self.0.borrow().last_index())
     }
 
-    fn snapshot(&self, _request_index: u64, _to: u64) -> raft::Result<Snapshot> {
+    fn snapshot(&self, request_index: u64, to: u64) -> raft::Result<Snapshot> {
         let core = self.0.borrow();
-        if core.snapshot.get_metadata().index == 0 {
+        let meta = core.snapshot.get_metadata();
+        let cs = meta.get_conf_state();
+        let knows_receiver =
+            [&cs.voters, &cs.learners, &cs.voters_outgoing, &cs.learners_next].iter().any(|ids| ids.contains(&to));
+        // A member added after the last snapshot would refuse it ("not in the ConfState"),
+        // so ask the node for a fresh one, as TiKV generates snapshots on demand.
+        if meta.index == 0 || meta.index < request_index || !knows_receiver {
+            core.snapshot_wanted.set(true);
             return Err(RaftError::Store(StorageError::SnapshotTemporarilyUnavailable));
         }
         Ok(core.snapshot.clone())

@@ -283,7 +283,8 @@ impl Node {
     fn maybe_snapshot(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) {
         let id = self.id;
         let Some(live) = self.live.as_mut() else { return };
-        if live.applied <= live.last_snapshot || live.applied - live.last_snapshot < cfg.snapshot_count {
+        let wanted = self.disk.take_snapshot_wanted() && live.applied > live.last_snapshot;
+        if !wanted && (live.applied <= live.last_snapshot || live.applied - live.last_snapshot < cfg.snapshot_count) {
             return;
         }
         let index = live.applied;
