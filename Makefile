@@ -6,7 +6,7 @@ export CARGO_TERM_COLOR ?= never
 
 .PHONY: test deps unit wasm-check fmt-check clippy bench console
 
-test: deps unit wasm-check fmt-check clippy
+test: deps unit wasm-check wasm-determinism fmt-check clippy
 
 ## Toolchain pieces the build needs: protoc (raft-proto), the wasm32 target.
 deps:
@@ -21,6 +21,19 @@ unit: deps
 ## The engine library must build for the browser too.
 wasm-check: deps
 	$(CARGO) build --lib --target wasm32-unknown-unknown
+
+## The same script, natively and as wasm32 (WASI under Node), must print byte-identical
+## answers and traces: wasm32's 32-bit usize must not change a run.
+wasm-determinism: deps
+	@rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1 || rustup target add wasm32-wasip1
+	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs; }
+	$(CARGO) build --release --example replay_script
+	$(CARGO) build --release --example replay_script --target wasm32-wasip1
+	@mkdir -p target/determinism
+	./target/release/examples/replay_script 1 2 3 4 5 --dump > target/determinism/native.txt
+	node --no-warnings tests/wasm/run_wasi.mjs target/wasm32-wasip1/release/examples/replay_script.wasm 1 2 3 4 5 --dump > target/determinism/wasm32.txt
+	@cmp target/determinism/native.txt target/determinism/wasm32.txt \
+	  && echo "wasm-determinism: native and wasm32 traces identical ($$(grep -c '' target/determinism/native.txt) lines; $$(grep '^final' target/determinism/native.txt | tr '\n' ' '))"
 
 fmt-check: deps
 	$(CARGO) fmt --all -- --check

@@ -35,6 +35,8 @@ const SCRIPT: &[&str] = &[
 ];
 
 fn main() {
+    // `--dump` also prints every trace record, to find where two hosts diverge.
+    let dump = std::env::args().any(|a| a == "--dump");
     let seeds: Vec<u64> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let seeds = if seeds.is_empty() { vec![1, 2, 3] } else { seeds };
     for seed in seeds {
@@ -45,6 +47,11 @@ fn main() {
         for line in SCRIPT {
             let out = s.run_line(line);
             println!("$ {line}\n{}{}{}", out.stdout, out.stderr, s.take_watch_output());
+        }
+        if dump {
+            for r in s.cluster().trace().records() {
+                println!("{}", serde_json::to_string(r).unwrap_or_default());
+            }
         }
         println!("final {:016x} t={}ms", s.cluster().trace_hash(), s.cluster().now_ms());
     }

@@ -111,8 +111,48 @@ impl Drain for CaptureDrain {
         let _ = record.kv().serialize(record, &mut kv);
         let _ = values.serialize(record, &mut kv);
         text.push_str(&kv.0);
+        let text = sort_id_sets(&text);
         sink.lines.push(RaftLogLine { level: record.level().as_short_str().to_ascii_lowercase(), text });
         Ok(())
+    }
+}
+
+/// raft-rs prints its progress sets (`voters: {5, 2, 4, 1, 3}`, `to: [5, 1, 2, 4]`) in FxHash order, which
+/// depends on the host's word size; sorting every `{…}` of plain numbers makes a line read
+/// the same natively and in wasm32 (and easier to read).
+pub fn sort_id_sets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(['{', '[']) {
+        let closer = if rest.as_bytes()[open] == b'{' { '}' } else { ']' };
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        let Some(close) = rest.find(closer) else { break };
+        let inner = &rest[..close];
+        let numbers: Option<Vec<u64>> =
+            inner.split(',').map(|p| p.trim()).filter(|p| !p.is_empty()).map(|p| p.parse().ok()).collect();
+        if let Some(mut ids) = numbers.filter(|_| !inner.trim().is_empty()) {
+            ids.sort_unstable();
+            out.push_str(&ids.iter().map(u64::to_string).collect::<Vec<_>>().join(", "));
+            out.push(closer);
+            rest = &rest[close + 1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sort_id_sets;
+
+    #[test]
+    fn id_sets_are_sorted_and_other_braces_kept() {
+        assert_eq!(
+            sort_id_sets("config: Configuration { voters: {5, 2, 4, 1, 3} }, learners: {}, x: {a, 1}"),
+            "config: Configuration { voters: {1, 2, 3, 4, 5} }, learners: {}, x: {a, 1}"
+        );
+        assert_eq!(sort_id_sets("to: [5, 1, 2, 4], term: 2 [x]"), "to: [1, 2, 4, 5], term: 2 [x]");
     }
 }
 

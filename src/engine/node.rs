@@ -367,7 +367,7 @@ fn apply_entries(
                 };
                 let changes = cc.changes.iter().map(|c| (c.get_change_type(), c.node_id)).collect();
                 match live.raw.apply_conf_change(&cc) {
-                    Ok(cs) => live.conf_state = cs,
+                    Ok(cs) => live.conf_state = sorted(cs),
                     Err(err) => trace.push(
                         now_ms,
                         TraceEvent::RaftLog {
@@ -385,6 +385,16 @@ fn apply_entries(
         live.applied = index;
         trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
     }
+}
+
+/// raft-rs lists a ConfState's ids in FxHash order, which depends on the host's word size;
+/// sorted, a snapshot carries the same bytes natively and in wasm32.
+fn sorted(mut cs: ConfState) -> ConfState {
+    cs.voters.sort_unstable();
+    cs.learners.sort_unstable();
+    cs.voters_outgoing.sort_unstable();
+    cs.learners_next.sort_unstable();
+    cs
 }
 
 fn v1_to_v2(v1: ConfChange) -> ConfChangeV2 {
