@@ -165,7 +165,9 @@ fn revoke_and_missing_lease_errors() {
     assert_eq!(line(&mut s, "lease list"), ok("found 0 leases\n"));
     assert_eq!(line(&mut s, "put z 1 --lease=1234abcd"), err("Error: etcdserver: requested lease not found\n"));
     assert_eq!(line(&mut s, "lease timetolive 1234abcd"), ok("lease 000000001234abcd already expired\n"));
-    assert_eq!(line(&mut s, "lease keep-alive 1234abcd"), ok("lease 000000001234abcd expired or revoked.\n"));
+    // The streaming form prints on its stream, as soon as the leader says the lease is gone.
+    assert_eq!(line(&mut s, "lease keep-alive 1234abcd"), ok(""));
+    assert_eq!(s.take_watch_output(), "lease 000000001234abcd expired or revoked.\n");
 }
 
 /// etcdctl 3.4.23: `lease keep-alive --once 1234abcd` → stderr
@@ -176,4 +178,37 @@ fn revoke_and_missing_lease_errors() {
 fn keep_alive_once_of_a_missing_lease_is_an_error() {
     let mut s = session(5);
     assert_eq!(line(&mut s, "lease keep-alive --once 1234abcd"), err("Error: etcdserver: requested lease not found\n"));
+}
+
+/// `lease keep-alive` without `--once` streams as etcdctl does: a renewal at once, then one
+/// every TTL/3, each printed as it happens; the key outlives its TTL many times over. After
+/// `cancel` (the learner's Ctrl-C) the lease runs out and the key is deleted through the log.
+#[test]
+fn a_keep_alive_stream_keeps_the_key_until_cancelled() {
+    let mut s = session(11);
+    let id = grant(&mut s, 6, 6);
+    assert_eq!(line(&mut s, &format!("put svc/a 1 --lease={id}")), ok("OK\n"));
+    assert_eq!(line(&mut s, "watch svc --prefix"), ok(""));
+    assert_eq!(line(&mut s, &format!("lease keep-alive {id}")), ok(""));
+    let kept = format!("lease {id} keepalived with TTL(6)\n");
+    assert_eq!(s.take_watch_output(), kept);
+    let start = s.cluster().now_ms();
+    assert_eq!(line(&mut s, "run 20s"), ok(&format!("t={}\n", secs(start + 20_000))));
+    // A renewal is due 2 s (TTL/3) after the last and goes out on the endpoint's next
+    // 100 ms tick, so 20 s hold nine of them.
+    assert_eq!(s.take_watch_output(), kept.repeat(9));
+    assert_eq!(line(&mut s, "get svc/a --print-value-only"), ok("1\n"));
+    assert_eq!(line(&mut s, "cancel 2"), ok("stopped stream 2\n"));
+    line(&mut s, "run 10s");
+    assert_eq!(s.take_watch_output(), "DELETE\nsvc/a\n\n");
+    assert_eq!(line(&mut s, "get svc/a"), ok(""));
+    assert_eq!(line(&mut s, "cancel 2"), err("Error: no watch or keep-alive 2 is running\n"));
+}
+
+fn secs(ms: u64) -> String {
+    if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{}.{:03}s", ms / 1000, ms % 1000)
+    }
 }

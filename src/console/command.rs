@@ -227,4 +227,7 @@ pub enum LabCommand {
     Status,
     Leader,
     TraceHash,
+    /// Stop a streaming command (`watch`, `lease keep-alive`) as Ctrl-C would; `None` stops
+    /// them all.
+    Cancel(Option<u64>),
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::{
     Action, ClientError, ClientOp, ClientReply, ClientResult, Cluster, ClusterConfig, EndpointStatusInfo, MemberInfo,
-    NodeId, ResponseHeader, Role,
+    NodeId, ResponseHeader, Role, TraceEvent,
 };
 use crate::store::{PutRequest, Store};
 
@@ -24,15 +24,16 @@ pub struct Session {
     default_endpoint: NodeId,
     /// A stdin-form `txn` being read, with the flags of its `txn` line.
     txn: Option<(TxnBuilder, Globals, bool)>,
-    /// How each open watch prints its events.
+    /// How each open stream (watch or keep-alive) prints.
     watch_formats: BTreeMap<u64, OutputFormat>,
-    watch_cursor: usize,
+    /// Absolute trace index up to which stream output was printed.
+    stream_cursor: u64,
 }
 
 impl Session {
     pub fn new(cfg: ClusterConfig) -> Result<Self, String> {
         let cluster = Cluster::new(cfg).map_err(|e| e.0)?;
-        Ok(Session { cluster, default_endpoint: 1, txn: None, watch_formats: BTreeMap::new(), watch_cursor: 0 })
+        Ok(Session { cluster, default_endpoint: 1, txn: None, watch_formats: BTreeMap::new(), stream_cursor: 0 })
     }
 
     pub fn cluster(&self) -> &Cluster {
@@ -90,22 +91,35 @@ impl Session {
         }
     }
 
-    /// Watch events delivered since the last call, formatted as each watch's etcdctl prints.
+    /// What running streams (watches, keep-alives) printed since the last call, in the order
+    /// it happened, as each stream's etcdctl would print it.
     pub fn take_watch_output(&mut self) -> String {
         let mut out = String::new();
-        let batches = &self.cluster.watch_batches()[self.watch_cursor..];
-        for (watch_id, _node, batch) in batches {
-            let fmt = self.watch_formats.get(watch_id).copied().unwrap_or(OutputFormat::Simple);
-            let header = header(&batch.header);
-            let o = if batch.canceled {
-                let reason = crate::store::StoreError::Compacted.to_string();
-                format::watch_canceled(fmt, &header, batch.compact_revision, &reason)
-            } else {
-                format::watch_events(fmt, &header, &batch.events)
+        let trace = self.cluster.trace();
+        for rec in trace.since(self.stream_cursor) {
+            let o = match &rec.event {
+                TraceEvent::Watch { batch, .. } => {
+                    let fmt = self.watch_formats.get(&batch.watch_id).copied().unwrap_or(OutputFormat::Simple);
+                    let header = header(&batch.header);
+                    if batch.canceled {
+                        let reason = crate::store::StoreError::Compacted.to_string();
+                        format::watch_canceled(fmt, &header, batch.compact_revision, &reason)
+                    } else {
+                        format::watch_events(fmt, &header, &batch.events)
+                    }
+                }
+                TraceEvent::KeepAlive { tick, .. } => {
+                    let fmt = self.watch_formats.get(&tick.stream_id).copied().unwrap_or(OutputFormat::Simple);
+                    match tick.ttl_secs {
+                        Some(ttl) => format::lease_keep_alive(fmt, &header(&tick.header), tick.lease, ttl),
+                        None => format::lease_keep_alive_expired(tick.lease),
+                    }
+                }
+                _ => continue,
             };
             out.push_str(&o.combined());
         }
-        self.watch_cursor = self.cluster.watch_batches().len();
+        self.stream_cursor = trace.len();
         out
     }
 
@@ -241,6 +255,28 @@ impl Session {
                 None => "none".into(),
             }),
             LabCommand::TraceHash => done(format!("{:016x}", self.cluster.trace_hash())),
+            LabCommand::Cancel(which) => {
+                let ids: Vec<u64> = match which {
+                    Some(id) => vec![id],
+                    None => self.watch_formats.keys().copied().collect(),
+                };
+                let mut stopped = Vec::new();
+                for stream in ids {
+                    let ep = self.default_endpoint;
+                    let res = self.call(ep, ClientOp::WatchCancel { watch_id: stream }, &Globals::default());
+                    self.watch_formats.remove(&stream);
+                    match res {
+                        Ok(_) => stopped.push(stream.to_string()),
+                        // Cancelling everything skips streams that already ended by themselves.
+                        Err(e) if which.is_some() => return Err(e),
+                        Err(_) => {}
+                    }
+                }
+                match stopped.is_empty() {
+                    true => done("no watch or keep-alive is running".into()),
+                    false => done(format!("stopped stream {}", stopped.join(", "))),
+                }
+            }
         }
     }
 
@@ -405,6 +441,17 @@ impl Session {
                 match &r.result {
                     Err(e) => format::error(&format!("failed to revoke lease ({e})")),
                     Ok(_) => format::lease_revoke(fmt, &header(&r.header), id),
+                }
+            }
+            Command::LeaseKeepAlive { id, once: false } => {
+                let r = single(self, ClientOp::LeaseKeepAliveStream { id })?;
+                match r.result {
+                    Ok(ClientResult::KeepAliveStarted { stream_id }) => {
+                        self.watch_formats.insert(stream_id, fmt);
+                        Output::default()
+                    }
+                    Ok(_) => format::error("unexpected reply"),
+                    Err(e) => format::error(&e.to_string()),
                 }
             }
             Command::LeaseKeepAlive { id, once } => {

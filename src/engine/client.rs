@@ -20,24 +20,59 @@ pub enum ClientOp {
     Range(RangeRequest),
     DeleteRange(DeleteRangeRequest),
     Txn(TxnRequest),
-    Compact { revision: i64, physical: bool },
-    LeaseGrant { ttl_secs: i64 },
-    LeaseRevoke { id: i64 },
-    LeaseKeepAlive { id: i64 },
-    LeaseTimeToLive { id: i64, keys: bool },
+    Compact {
+        revision: i64,
+        physical: bool,
+    },
+    LeaseGrant {
+        ttl_secs: i64,
+    },
+    LeaseRevoke {
+        id: i64,
+    },
+    /// One renewal (`lease keep-alive --once`).
+    LeaseKeepAlive {
+        id: i64,
+    },
+    /// etcdctl's `lease keep-alive`: renew now and then every TTL/3 (clientv3's pace) until
+    /// cancelled or the lease is gone.
+    LeaseKeepAliveStream {
+        id: i64,
+    },
+    LeaseTimeToLive {
+        id: i64,
+        keys: bool,
+    },
     LeaseList,
     AlarmList,
     AlarmDisarm,
     Defrag,
     MemberList,
-    MemberAdd { name: String, learner: bool },
-    MemberPromote { member_id: u64 },
-    MemberRemove { member_id: u64 },
+    MemberAdd {
+        name: String,
+        learner: bool,
+    },
+    MemberPromote {
+        member_id: u64,
+    },
+    MemberRemove {
+        member_id: u64,
+    },
     Status,
     Health,
-    SnapshotSave { path: String },
-    Watch { key: Vec<u8>, range_end: Vec<u8>, start_revision: i64, prev_kv: bool },
-    WatchCancel { watch_id: u64 },
+    SnapshotSave {
+        path: String,
+    },
+    Watch {
+        key: Vec<u8>,
+        range_end: Vec<u8>,
+        start_revision: i64,
+        prev_kv: bool,
+    },
+    /// Cancel a watch or a keep-alive stream (stream ids are shared).
+    WatchCancel {
+        watch_id: u64,
+    },
 }
 
 impl ClientOp {
@@ -106,6 +141,7 @@ pub enum ClientResult {
     Healthy { endpoint: String, took_ms: u64 },
     SnapshotSaved { path: String, size: u64 },
     WatchCreated { watch_id: u64 },
+    KeepAliveStarted { stream_id: u64 },
     WatchCanceled { watch_id: u64 },
 }
 
@@ -152,6 +188,16 @@ pub struct ClientReply {
     pub endpoint: NodeId,
     pub header: ResponseHeader,
     pub result: Result<ClientResult, ClientError>,
+}
+
+/// One answer on a keep-alive stream: the TTL it was renewed to, or `None` once the lease
+/// is gone (etcdctl prints "lease … expired or revoked." and stops).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeepAliveTick {
+    pub stream_id: u64,
+    pub header: ResponseHeader,
+    pub lease: i64,
+    pub ttl_secs: Option<i64>,
 }
 
 /// Events a watch delivered, in one batch (one applied entry), as etcd sends them.

@@ -58,6 +58,7 @@ pub struct Cluster {
     pub(crate) max_req_id: u64,
     pub(crate) messages_sent: u64,
     pub(crate) watchers: BTreeMap<u64, Watcher>,
+    pub(crate) keepers: BTreeMap<u64, super::requests::Keeper>,
     pub(crate) watch_batches: Vec<(u64, NodeId, WatchBatch)>,
     pub(crate) next_watch_id: u64,
     pub(crate) files: BTreeMap<String, Vec<u8>>,
@@ -101,6 +102,7 @@ impl Cluster {
             max_req_id: 0,
             messages_sent: 0,
             watchers: BTreeMap::new(),
+            keepers: BTreeMap::new(),
             watch_batches: Vec::new(),
             next_watch_id: 1,
             files: BTreeMap::new(),
@@ -404,8 +406,8 @@ impl Cluster {
                 }
                 self.need_node(*endpoint)?;
                 if let ClientOp::WatchCancel { watch_id } = op {
-                    if !self.watchers.contains_key(watch_id) {
-                        return err(format!("watch {watch_id} not found"));
+                    if !self.watchers.contains_key(watch_id) && !self.keepers.contains_key(watch_id) {
+                        return err(format!("no watch or keep-alive {watch_id} is running"));
                     }
                 }
             }

@@ -31,7 +31,8 @@ pub type NodeId = u64;
 
 pub use action::Action;
 pub use client::{
-    ClientError, ClientOp, ClientReply, ClientResult, EndpointStatusInfo, MemberInfo, ResponseHeader, WatchBatch,
+    ClientError, ClientOp, ClientReply, ClientResult, EndpointStatusInfo, KeepAliveTick, MemberInfo, ResponseHeader,
+    WatchBatch,
 };
 pub use cluster::{ActionError, Cluster};
 pub use config::{ClusterConfig, MAX_NODES};

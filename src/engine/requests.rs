@@ -11,7 +11,9 @@ use crate::store::{
     AlarmMember, AlarmType, Applied, DeleteRangeRequest, Event, PutRequest, RangeRequest, Request, Response, TxnRequest,
 };
 
-use super::client::{ClientError, ClientOp, ClientReply, ClientResult, EndpointStatusInfo, ResponseHeader, WatchBatch};
+use super::client::{
+    ClientError, ClientOp, ClientReply, ClientResult, EndpointStatusInfo, KeepAliveTick, ResponseHeader, WatchBatch,
+};
 use super::cluster::Cluster;
 use super::proposal::Proposal;
 use super::trace::{Role, TraceEvent};
@@ -43,6 +45,14 @@ pub(crate) enum PendingState {
     ReadAt(u64),
     /// Lease calls that only the leader can answer.
     AtLeader,
+}
+
+/// A running `lease keep-alive`.
+pub(crate) struct Keeper {
+    pub node: NodeId,
+    pub lease: i64,
+    /// When the next renewal is due.
+    pub next_ms: u64,
 }
 
 pub(crate) struct Watcher {
@@ -122,6 +132,12 @@ impl Cluster {
         };
         self.deadlines.insert((pending.deadline_ms, req_id));
         self.pending.insert(req_id, pending);
+        // Cancelling is the client hanging up: it needs no live endpoint.
+        if let ClientOp::WatchCancel { watch_id } = op {
+            self.watchers.remove(&watch_id);
+            self.keepers.remove(&watch_id);
+            return self.finish(req_id, endpoint, Ok(ClientResult::WatchCanceled { watch_id }));
+        }
         if !self.is_alive(endpoint) {
             return;
         }
@@ -186,10 +202,14 @@ impl Cluster {
             ClientOp::Watch { key, range_end, start_revision, prev_kv } => {
                 self.create_watch(req_id, endpoint, key, range_end, start_revision, prev_kv)
             }
-            ClientOp::WatchCancel { watch_id } => {
-                self.watchers.remove(&watch_id);
-                self.finish(req_id, endpoint, Ok(ClientResult::WatchCanceled { watch_id }))
+            ClientOp::LeaseKeepAliveStream { id } => {
+                let stream_id = self.next_watch_id;
+                self.next_watch_id += 1;
+                self.keepers.insert(stream_id, Keeper { node: endpoint, lease: id, next_ms: self.now_ms });
+                self.finish(req_id, endpoint, Ok(ClientResult::KeepAliveStarted { stream_id }));
+                self.keep_alive(stream_id);
             }
+            ClientOp::WatchCancel { .. } => {}
             ClientOp::MemberList => {
                 let members = self.member_list(endpoint);
                 let cluster_id = self.cluster_id;
@@ -377,6 +397,11 @@ impl Cluster {
                 }
             }
         }
+        let due: Vec<u64> =
+            self.keepers.iter().filter(|(_, k)| k.node == id && k.next_ms <= now).map(|(s, _)| *s).collect();
+        for stream_id in due {
+            self.keep_alive(stream_id);
+        }
         if self.pending.is_empty() {
             return;
         }
@@ -401,6 +426,30 @@ impl Cluster {
                 _ => {}
             }
         }
+    }
+
+    /// One renewal of a keep-alive stream, if its leader is reachable; otherwise it tries
+    /// again on the endpoint's next tick, as clientv3 retries.
+    fn keep_alive(&mut self, stream_id: u64) {
+        let Some(k) = self.keepers.get(&stream_id) else { return };
+        let (node, lease) = (k.node, k.lease);
+        let Some(leader) = self.reachable_leader(node) else { return };
+        let now = self.now_ms;
+        let Some(live) = self.nodes.get_mut(&leader).and_then(|n| n.live.as_mut()) else { return };
+        let ttl = live.store.renew_lease(lease, now).ok();
+        match ttl {
+            // clientv3 sends the next keep-alive a third of the TTL later.
+            Some(t) => {
+                if let Some(k) = self.keepers.get_mut(&stream_id) {
+                    k.next_ms = now + (t.max(1) as u64 * 1000) / 3;
+                }
+            }
+            None => {
+                self.keepers.remove(&stream_id);
+            }
+        }
+        let tick = KeepAliveTick { stream_id, header: self.header(node), lease, ttl_secs: ttl };
+        self.trace.push(self.now_ms, TraceEvent::KeepAlive { node, tick: Box::new(tick) });
     }
 
     /// The client's command timeout passed.
@@ -542,6 +591,7 @@ impl Cluster {
 
     pub(crate) fn drop_watchers_on(&mut self, id: NodeId) {
         self.watchers.retain(|_, w| w.node != id);
+        self.keepers.retain(|_, k| k.node != id);
     }
 
     pub(crate) fn endpoint_status(&self, endpoint: NodeId) -> EndpointStatusInfo {

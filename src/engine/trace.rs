@@ -11,7 +11,7 @@ use raft::eraftpb::Message;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::action::Action;
-use super::client::{ClientReply, WatchBatch};
+use super::client::{ClientReply, KeepAliveTick, WatchBatch};
 use super::logger::RaftLogLine;
 use super::message::MessageView;
 use super::NodeId;
@@ -130,6 +130,10 @@ pub enum TraceEvent {
     Watch {
         node: NodeId,
         batch: Box<WatchBatch>,
+    },
+    KeepAlive {
+        node: NodeId,
+        tick: Box<KeepAliveTick>,
     },
     RaftLog {
         node: NodeId,

@@ -11,6 +11,7 @@ use crate::console::command::{LabCommand, Link, NodeRef};
 
 pub(crate) const LAB_COMMANDS: &[&str] = &[
     "campaign",
+    "cancel",
     "cut",
     "delay",
     "drop",
@@ -58,6 +59,7 @@ pub(crate) fn usage(cmd: &str) -> &'static str {
         "step" => "step [count], e.g. \"step 5\"",
         "run" => "run <duration>, e.g. \"run 1.5s\" or \"run 500ms\"",
         "heal" => "heal",
+        "cancel" => "cancel [stream-id], e.g. \"cancel\" (every watch and keep-alive) or \"cancel 2\"",
         "status" => "status",
         "leader" => "leader",
         _ => "trace-hash",
@@ -154,6 +156,18 @@ pub(crate) fn build(cmd: &str, args: &[Token]) -> Result<LabCommand, ParseError>
         "heal" => {
             arity(0, 0)?;
             LabCommand::Heal
+        }
+        "cancel" => {
+            arity(0, 1)?;
+            match args.first() {
+                None => LabCommand::Cancel(None),
+                Some(t) => LabCommand::Cancel(Some(t.text.parse::<u64>().map_err(|_| {
+                    ParseError::at(
+                        format!("Error: cancel takes a stream id, got \"{}\"; usage: {}", t.text, usage("cancel")),
+                        t.col,
+                    )
+                })?)),
+            }
         }
         "status" => {
             arity(0, 0)?;
