@@ -142,6 +142,16 @@ pub fn sort_id_sets(text: &str) -> String {
     out
 }
 
+/// Renders key-value pairs as `, key: value` after the message, the way slog-term does.
+struct KvText(String);
+
+impl Serializer for KvText {
+    fn emit_arguments(&mut self, key: Key, val: &std::fmt::Arguments<'_>) -> slog::Result {
+        let _ = write!(self.0, ", {key}: {val}");
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::sort_id_sets;
@@ -153,15 +163,5 @@ mod tests {
             "config: Configuration { voters: {1, 2, 3, 4, 5} }, learners: {}, x: {a, 1}"
         );
         assert_eq!(sort_id_sets("to: [5, 1, 2, 4], term: 2 [x]"), "to: [1, 2, 4, 5], term: 2 [x]");
-    }
-}
-
-/// Renders key-value pairs as `, key: value` after the message, the way slog-term does.
-struct KvText(String);
-
-impl Serializer for KvText {
-    fn emit_arguments(&mut self, key: Key, val: &std::fmt::Arguments<'_>) -> slog::Result {
-        let _ = write!(self.0, ", {key}: {val}");
-        Ok(())
     }
 }
