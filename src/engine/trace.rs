@@ -170,6 +170,25 @@ pub struct Trace {
 /// minutes of history.
 pub const DEFAULT_TRACE_WINDOW: usize = 100_000;
 
+/// One 64-bit word into the running hash: a multiply-xorshift step (wyhash-style), the
+/// same on every platform because it only uses `u64` arithmetic.
+#[inline]
+fn mix(h: u64, v: u64) -> u64 {
+    let x = (h ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    x ^ (x >> 29)
+}
+
+/// Bytes eight at a time (little-endian words), then the length.
+fn hash_bytes(mut h: u64, bytes: &[u8]) -> u64 {
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        h = mix(h, u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+    }
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    mix(mix(h, u64::from_le_bytes(tail)), bytes.len() as u64)
+}
+
 /// Every field of a raft message, in a fixed order.
 fn hash_message(mut h: u64, m: &Message) -> u64 {
     for v in [
@@ -187,22 +206,18 @@ fn hash_message(mut h: u64, m: &Message) -> u64 {
         m.priority as u64,
         m.entries.len() as u64,
     ] {
-        h = fnv1a(h, &v.to_le_bytes());
+        h = mix(h, v);
     }
-    h = fnv1a(h, &m.context);
+    h = hash_bytes(h, &m.context);
     for e in m.entries.iter() {
-        h = fnv1a(h, &e.index.to_le_bytes());
-        h = fnv1a(h, &e.term.to_le_bytes());
-        h = fnv1a(h, &[e.get_entry_type() as u8]);
-        h = fnv1a(h, &(e.data.len() as u64).to_le_bytes());
-        h = fnv1a(h, &e.data);
+        h = mix(mix(mix(h, e.index), e.term), e.get_entry_type() as u64);
+        h = hash_bytes(h, &e.data);
     }
     if let Some(s) = m.snapshot.as_ref() {
         let meta = s.get_metadata();
-        h = fnv1a(h, &meta.index.to_le_bytes());
-        h = fnv1a(h, &meta.term.to_le_bytes());
-        h = fnv1a(h, &meta.get_conf_state().write_to_bytes().unwrap_or_default());
-        h = fnv1a(h, &s.data);
+        h = mix(mix(h, meta.index), meta.term);
+        h = hash_bytes(h, &meta.get_conf_state().write_to_bytes().unwrap_or_default());
+        h = hash_bytes(h, &s.data);
     }
     h
 }
@@ -232,20 +247,32 @@ impl Trace {
 
     pub fn push(&mut self, time_ms: u64, event: TraceEvent) {
         let rec = TraceRecord { time_ms, event };
-        self.scratch.clear();
-        if let TraceEvent::MessageSent { id, deliver_at_ms, msg } = &rec.event {
-            // Messages are most of the trace; hash their fields directly rather than
-            // building a view of them.
-            self.hash = fnv1a(self.hash, &[0xfe]);
-            self.hash = fnv1a(self.hash, &time_ms.to_le_bytes());
-            self.hash = fnv1a(self.hash, &id.to_le_bytes());
-            self.hash = fnv1a(self.hash, &deliver_at_ms.to_le_bytes());
-            self.hash = hash_message(self.hash, &msg.0);
-        } else if let Ok(bytes) = postcard::to_extend(&rec, std::mem::take(&mut self.scratch)) {
-            // postcard into a Vec only fails on allocation failure.
-            self.hash = fnv1a(self.hash, &bytes);
-            self.scratch = bytes;
+        let mut h = mix(self.hash, time_ms);
+        // The frequent events are hashed field by field; the rest through postcard.
+        match &rec.event {
+            TraceEvent::MessageSent { id, deliver_at_ms, msg } => {
+                h = mix(mix(mix(h, 1), *id), *deliver_at_ms);
+                h = hash_message(h, &msg.0);
+            }
+            TraceEvent::MessageDelivered { id, from, to } => h = mix(mix(mix(mix(h, 2), *id), *from), *to),
+            TraceEvent::Committed { node, index } => h = mix(mix(mix(h, 3), *node), *index),
+            TraceEvent::Applied { node, index, term } => h = mix(mix(mix(mix(h, 4), *node), *index), *term),
+            TraceEvent::EntriesPersisted { node, first, last, term } => {
+                h = mix(mix(mix(mix(mix(h, 5), *node), *first), *last), *term)
+            }
+            TraceEvent::HardStateChanged { node, term, vote, commit } => {
+                h = mix(mix(mix(mix(mix(h, 6), *node), *term), *vote), *commit)
+            }
+            _ => {
+                self.scratch.clear();
+                // postcard into a Vec only fails on allocation failure.
+                if let Ok(bytes) = postcard::to_extend(&rec, std::mem::take(&mut self.scratch)) {
+                    h = hash_bytes(mix(h, 0), &bytes);
+                    self.scratch = bytes;
+                }
+            }
         }
+        self.hash = h;
         if self.mode == TraceMode::Full {
             if self.records.len() >= self.window.saturating_mul(2) {
                 // Drop the older half at once: amortized O(1) per push.

@@ -51,6 +51,9 @@ enum Cmd {
         latency: u64,
         #[arg(long, default_value_t = 0)]
         jitter: u64,
+        /// Runs of each way; the median is reported.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
     },
 }
 
@@ -58,13 +61,16 @@ fn main() {
     let cli = Cli::parse();
     match cli.command {
         Cmd::Console { nodes, seed, config } => std::process::exit(repl::run(nodes, seed, config)),
-        Cmd::Bench { nodes, single, batched, batch, latency, jitter } => bench::report(&bench::Workload {
-            nodes,
-            single_puts: single,
-            batched_puts: batched,
-            batch: batch.max(1),
-            latency_ms: latency,
-            jitter_ms: jitter,
-        }),
+        Cmd::Bench { nodes, single, batched, batch, latency, jitter, runs } => bench::report(
+            &bench::Workload {
+                nodes,
+                single_puts: single,
+                batched_puts: batched,
+                batch: batch.max(1),
+                latency_ms: latency,
+                jitter_ms: jitter,
+            },
+            runs,
+        ),
     }
 }
