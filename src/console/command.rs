@@ -211,6 +211,11 @@ pub enum LabCommand {
     Duplicate {
         id: u64,
     },
+    /// `duplicate n1->n2 10%`: each message on the link is delivered twice with this probability.
+    DuplicateLink {
+        link: Link,
+        probability_ppm: u32,
+    },
     Latency {
         base_ms: u64,
         jitter_ms: u64,

@@ -208,6 +208,16 @@ impl Session {
                 self.act(acts.collect())?;
                 done(format!("dropping {} of messages on {}", percent(probability_ppm), link_words(&links)))
             }
+            LabCommand::DuplicateLink { link, probability_ppm } => {
+                let links = self.links(link)?;
+                let acts = links.iter().map(|(from, to)| Action::LinkDuplicateRate {
+                    from: *from,
+                    to: *to,
+                    ppm: probability_ppm,
+                });
+                self.act(acts.collect())?;
+                done(format!("duplicating {} of messages on {}", percent(probability_ppm), link_words(&links)))
+            }
             LabCommand::DelayMessage { id, delay_ms } => {
                 self.act(vec![Action::DelayMessage { id, by_ms: delay_ms }])?;
                 done(format!("message #{id} delayed by {delay_ms}ms"))

@@ -35,6 +35,8 @@ pub enum Action {
     DuplicateMessage(u64),
     /// Drop each message on `from -> to` with probability `ppm` parts per million.
     LinkDropRate { from: NodeId, to: NodeId, ppm: u32 },
+    /// Deliver each message on `from -> to` twice with probability `ppm` parts per million.
+    LinkDuplicateRate { from: NodeId, to: NodeId, ppm: u32 },
     /// Add `extra_ms` to every message's latency on `from -> to`.
     LinkDelay { from: NodeId, to: NodeId, extra_ms: u64 },
     /// Set the base latency and jitter of every link.

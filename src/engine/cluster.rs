@@ -330,15 +330,16 @@ impl Cluster {
             Action::Cut { from, to }
             | Action::Restore { from, to }
             | Action::LinkDropRate { from, to, .. }
+            | Action::LinkDuplicateRate { from, to, .. }
             | Action::LinkDelay { from, to, .. } => {
                 self.need_node(*from)?;
                 self.need_node(*to)?;
                 if from == to {
                     return err(format!("a link joins two different nodes, got n{from} twice"));
                 }
-                if let Action::LinkDropRate { ppm, .. } = action {
+                if let Action::LinkDropRate { ppm, .. } | Action::LinkDuplicateRate { ppm, .. } = action {
                     if *ppm > 1_000_000 {
-                        return err("a drop rate is at most 100%");
+                        return err("a probability is at most 100%");
                     }
                 }
                 if let Action::LinkDelay { extra_ms, .. } = action {
@@ -478,6 +479,10 @@ impl Cluster {
             Action::LinkDropRate { from, to, ppm } => {
                 let f = self.network.fault(from, to);
                 self.network.set_fault(from, to, LinkFault { drop_ppm: ppm, ..f });
+            }
+            Action::LinkDuplicateRate { from, to, ppm } => {
+                let f = self.network.fault(from, to);
+                self.network.set_fault(from, to, LinkFault { dup_ppm: ppm, ..f });
             }
             Action::LinkDelay { from, to, extra_ms } => {
                 let f = self.network.fault(from, to);
@@ -671,9 +676,13 @@ impl Cluster {
             let is_snap = m.get_msg_type() == MessageType::MsgSnapshot;
             let (from, to) = (m.from, m.to);
             match self.network.send(self.now_ms, m) {
-                (SendOutcome::Queued { id, deliver_at_ms }, Some(inflight)) => {
-                    self.trace.push(self.now_ms, TraceEvent::MessageSent { id, deliver_at_ms, msg: view });
+                (SendOutcome::Queued { id, deliver_at_ms, copy }, Some(inflight)) => {
+                    self.trace.push(self.now_ms, TraceEvent::MessageSent { id, deliver_at_ms, msg: view.clone() });
                     self.network.enqueue(inflight);
+                    if let Some((copy_id, at)) = copy {
+                        self.trace
+                            .push(self.now_ms, TraceEvent::MessageSent { id: copy_id, deliver_at_ms: at, msg: view });
+                    }
                 }
                 (outcome, _) => {
                     let (id, reason) = match outcome {

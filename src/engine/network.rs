@@ -33,11 +33,21 @@ pub struct LinkFault {
     /// Probability of dropping each message, parts per million.
     pub drop_ppm: u32,
     pub extra_ms: u64,
+    /// Probability of delivering a message twice, parts per million.
+    pub dup_ppm: u32,
 }
 
 pub enum SendOutcome {
-    Queued { id: u64, deliver_at_ms: u64 },
-    Dropped { id: u64, reason: DropReason },
+    /// `copy`: a duplicate also queued (id, delivery time), when the link duplicates.
+    Queued {
+        id: u64,
+        deliver_at_ms: u64,
+        copy: Option<(u64, u64)>,
+    },
+    Dropped {
+        id: u64,
+        reason: DropReason,
+    },
 }
 
 /// Upper bound on messages in flight; beyond it new messages are dropped, as a full
@@ -115,6 +125,7 @@ impl Network {
         // Draw both numbers every time so one link's settings never shift another's draws.
         let jitter = self.rng.below(self.jitter_ms + 1);
         let unlucky = self.rng.chance_ppm(fault.drop_ppm);
+        let twice = fault.dup_ppm > 0 && self.rng.chance_ppm(fault.dup_ppm);
         if unlucky {
             return (SendOutcome::Dropped { id, reason: DropReason::Chance }, None);
         }
@@ -125,8 +136,17 @@ impl Network {
         let tail = self.link_tail_ms.entry((from, to)).or_insert(0);
         at = at.max(*tail);
         *tail = at;
+        let copy = if twice {
+            let copy_id = self.next_id;
+            self.next_id += 1;
+            let dup = InFlight { id: copy_id, from, to, sent_at_ms: now_ms, deliver_at_ms: at, msg: msg.clone() };
+            self.enqueue(dup);
+            Some((copy_id, at))
+        } else {
+            None
+        };
         let inflight = InFlight { id, from, to, sent_at_ms: now_ms, deliver_at_ms: at, msg };
-        (SendOutcome::Queued { id, deliver_at_ms: at }, Some(inflight))
+        (SendOutcome::Queued { id, deliver_at_ms: at, copy }, Some(inflight))
     }
 
     pub fn enqueue(&mut self, m: InFlight) {

@@ -58,6 +58,7 @@ pub struct LinkView {
     pub to: NodeId,
     pub cut: bool,
     pub drop_ppm: u32,
+    pub dup_ppm: u32,
     pub extra_ms: u64,
 }
 
@@ -163,6 +164,7 @@ impl Cluster {
                     to: *b,
                     cut: self.network.is_cut(*a, *b),
                     drop_ppm: f.drop_ppm,
+                    dup_ppm: f.dup_ppm,
                     extra_ms: f.extra_ms,
                 });
             }

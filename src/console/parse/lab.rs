@@ -53,7 +53,9 @@ pub(crate) fn usage(cmd: &str) -> &'static str {
         "delay" => {
             "delay <msg-id> <duration> or delay <link> <duration>, e.g. \"delay 12 300ms\" or \"delay n1->n2 50ms\""
         }
-        "duplicate" => "duplicate <msg-id>, e.g. \"duplicate 12\"",
+        "duplicate" => {
+            "duplicate <msg-id> or duplicate <link> <percent>%, e.g. \"duplicate 12\" or \"duplicate n1->n2 10%\""
+        }
         "latency" => "latency <base> [jitter], e.g. \"latency 10ms 5ms\"",
         "tick" => "tick [count], e.g. \"tick 10\"",
         "step" => "step [count], e.g. \"step 5\"",
@@ -128,11 +130,23 @@ pub(crate) fn build(cmd: &str, args: &[Token]) -> Result<LabCommand, ParseError>
             }
         }
         "duplicate" => {
-            arity(1, 1)?;
-            let id = message_id(&args[0]).ok_or_else(|| {
-                usage_err(cmd, &format!("needs a message id, got {}", go_quote(&args[0].text)), Some(args[0].col))
-            })?;
-            LabCommand::Duplicate { id }
+            arity(1, 2)?;
+            if let Some(id) = message_id(&args[0]) {
+                arity(1, 1)?;
+                LabCommand::Duplicate { id }
+            } else {
+                let link = link(&args[0]).map_err(|_| {
+                    usage_err(
+                        cmd,
+                        &format!("needs a message id or a link, got {}", go_quote(&args[0].text)),
+                        Some(args[0].col),
+                    )
+                })?;
+                let Some(p) = args.get(1) else {
+                    return Err(usage_err(cmd, "needs a probability after the link", None));
+                };
+                LabCommand::DuplicateLink { link, probability_ppm: percent_ppm(p)? }
+            }
         }
         "latency" => {
             arity(1, 2)?;
