@@ -7,5 +7,6 @@
 pub mod command;
 pub mod format;
 mod help;
+mod lab;
 pub mod parse;
 pub mod session;

@@ -8,19 +8,18 @@
 use std::collections::BTreeMap;
 
 use protobuf::Message as _;
-use raft::eraftpb::{ConfChange, ConfChangeType, Entry, EntryType, Message, MessageType};
-use raft::SnapshotStatus;
+use raft::eraftpb::{ConfChange, ConfChangeType, Entry, EntryType};
 
 use super::action::Action;
-use super::client::{ClientOp, ClientReply, WatchBatch};
-use super::config::{ClusterConfig, MAX_NODES};
+use super::client::{ClientReply, WatchBatch};
+use super::config::ClusterConfig;
 use super::disk::Disk;
-use std::rc::Rc;
 
-use super::network::{InFlight, LinkFault, Network, SendOutcome};
-use super::node::{ApplyNote, Node};
-use super::requests::{Pending, Watcher};
+use super::network::{LinkFault, Network};
+use super::node::Node;
+use super::requests::Pending;
 use super::rng::{SimRng, Stream};
+use super::streams::{Keeper, Watcher};
 use super::trace::MsgRef;
 use super::trace::{DropReason, Trace, TraceEvent, TraceMode};
 use super::NodeId;
@@ -35,9 +34,9 @@ fn err<T>(msg: impl Into<String>) -> Result<T, ActionError> {
 }
 
 /// Bound on events processed by one action, so no action can spin forever.
-const MAX_EVENTS_PER_ACTION: u64 = 50_000_000;
+pub(crate) const MAX_EVENTS_PER_ACTION: u64 = 50_000_000;
 /// Bound on Ready passes per raft call; raft-rs settles in two or three.
-const MAX_READY_PASSES: usize = 64;
+pub(crate) const MAX_READY_PASSES: usize = 64;
 
 pub struct Cluster {
     pub(crate) cfg: ClusterConfig,
@@ -58,7 +57,7 @@ pub struct Cluster {
     pub(crate) max_req_id: u64,
     pub(crate) messages_sent: u64,
     pub(crate) watchers: BTreeMap<u64, Watcher>,
-    pub(crate) keepers: BTreeMap<u64, super::requests::Keeper>,
+    pub(crate) keepers: BTreeMap<u64, Keeper>,
     pub(crate) watch_batches: Vec<(u64, NodeId, WatchBatch)>,
     pub(crate) next_watch_id: u64,
     pub(crate) files: BTreeMap<String, Vec<u8>>,
@@ -276,154 +275,6 @@ impl Cluster {
         Ok(())
     }
 
-    fn need_node(&self, id: NodeId) -> Result<&Node, ActionError> {
-        match self.nodes.get(&id) {
-            Some(n) => Ok(n),
-            None if (1..=MAX_NODES).contains(&id) => err(format!("n{id} is not a member of this cluster")),
-            None => err(format!("unknown node n{id}: nodes are n1 to n{MAX_NODES}")),
-        }
-    }
-
-    fn need_live(&self, id: NodeId) -> Result<&Node, ActionError> {
-        let n = self.need_node(id)?;
-        if n.removed {
-            return err(format!("n{id} was removed from the cluster"));
-        }
-        if !n.is_alive() {
-            return err(format!("n{id} is down; restart it first"));
-        }
-        Ok(n)
-    }
-
-    /// Everything that can make an action fail is checked here, before any change.
-    fn check(&self, action: &Action) -> Result<(), ActionError> {
-        match action {
-            Action::Kill(id) => {
-                self.need_live(*id)?;
-            }
-            Action::Restart(id) => {
-                let n = self.need_node(*id)?;
-                if n.removed {
-                    return err(format!("n{id} was removed from the cluster and cannot restart"));
-                }
-                if n.is_alive() {
-                    return err(format!("n{id} is already running"));
-                }
-            }
-            Action::Partition(groups) => {
-                let mut seen = std::collections::BTreeSet::new();
-                for g in groups {
-                    if g.is_empty() {
-                        return err("a partition group cannot be empty");
-                    }
-                    for id in g {
-                        self.need_node(*id)?;
-                        if !seen.insert(*id) {
-                            return err(format!("n{id} appears in two partition groups"));
-                        }
-                    }
-                }
-                if groups.is_empty() {
-                    return err("partition needs at least one group");
-                }
-            }
-            Action::Cut { from, to }
-            | Action::Restore { from, to }
-            | Action::LinkDropRate { from, to, .. }
-            | Action::LinkDuplicateRate { from, to, .. }
-            | Action::LinkDelay { from, to, .. } => {
-                self.need_node(*from)?;
-                self.need_node(*to)?;
-                if from == to {
-                    return err(format!("a link joins two different nodes, got n{from} twice"));
-                }
-                if let Action::LinkDropRate { ppm, .. } | Action::LinkDuplicateRate { ppm, .. } = action {
-                    if *ppm > 1_000_000 {
-                        return err("a probability is at most 100%");
-                    }
-                }
-                if let Action::LinkDelay { extra_ms, .. } = action {
-                    if *extra_ms > 3_600_000 {
-                        return err("a link delay is at most one hour");
-                    }
-                }
-            }
-            Action::Heal | Action::Step => {}
-            Action::AwaitReply { req_id, .. } => {
-                if !self.pending.contains_key(req_id) && !self.replies.contains_key(req_id) {
-                    return err(format!("no request {req_id} was made"));
-                }
-            }
-            Action::DropMessage(id)
-            | Action::DeliverMessage(id)
-            | Action::DuplicateMessage(id)
-            | Action::DelayMessage { id, .. } => {
-                if self.network.get(*id).is_none() {
-                    return err(format!("no message #{id} is in flight"));
-                }
-                if let Action::DelayMessage { by_ms, .. } = action {
-                    if *by_ms > 3_600_000 {
-                        return err("a message can be delayed by at most one hour");
-                    }
-                }
-            }
-            Action::SetLatency { base_ms, jitter_ms } => {
-                if *base_ms > 60_000 || *jitter_ms > 60_000 {
-                    return err("latency and jitter are at most 60s");
-                }
-            }
-            Action::Tick(n) => {
-                if *n == 0 || *n > 1_000_000 {
-                    return err("tick takes 1 to 1000000 ticks");
-                }
-            }
-            Action::Advance(ms) => {
-                if *ms > 24 * 3_600_000 {
-                    return err("run at most 24h at a time");
-                }
-            }
-            Action::Campaign(id) => {
-                let n = self.need_live(*id)?;
-                let live = n.live.as_ref().map(|l| l.raw.raft.promotable()).unwrap_or(false);
-                if !live {
-                    return err(format!("n{id} is not a voter, so it cannot campaign"));
-                }
-            }
-            Action::TransferLeader(id) => {
-                self.need_live(*id)?;
-                if self.leader().is_none() {
-                    return err("there is no leader to transfer leadership from");
-                }
-            }
-            Action::Client { req_id, endpoint, op, timeout_ms } => {
-                if timeout_ms.is_some_and(|t| t == 0 || t > 3_600_000) {
-                    return err("--command-timeout must be between 1ms and 1h");
-                }
-                if *req_id == 0 || *req_id <= self.max_req_id {
-                    return err(format!(
-                        "request id {req_id} is already used (ids increase from {})",
-                        self.max_req_id + 1
-                    ));
-                }
-                self.need_node(*endpoint)?;
-                if let ClientOp::WatchCancel { watch_id } = op {
-                    if !self.watchers.contains_key(watch_id) && !self.keepers.contains_key(watch_id) {
-                        return err(format!("no watch or keep-alive {watch_id} is running"));
-                    }
-                }
-            }
-            Action::RestoreSnapshot { path } => {
-                let Some(data) = self.files.get(path) else {
-                    return err(format!("open {path}: no such file or directory"));
-                };
-                if let Err(e) = crate::store::Store::from_snapshot(data) {
-                    return err(format!("{path}: {e}"));
-                }
-            }
-        }
-        Ok(())
-    }
-
     fn perform(&mut self, action: Action) {
         match action {
             Action::Kill(id) => self.kill(id),
@@ -595,168 +446,6 @@ impl Cluster {
         self.cluster_id = etcd_style_id(&mut self.ids);
         if let Err(e) = self.bootstrap(Some(data)) {
             self.trace_warn(0, e.0);
-        }
-    }
-
-    // ---- the event loop ----
-
-    pub(crate) fn next_event_ms(&self) -> Option<u64> {
-        let delivery = self.network.next_delivery_ms();
-        let tick = self.nodes.values().filter(|n| n.is_alive()).map(|n| n.next_tick_ms).min();
-        let deadline = self.deadlines.first().map(|(t, _)| *t);
-        [delivery, tick, deadline].into_iter().flatten().min()
-    }
-
-    /// The next event's time, after handling pending Readies if the clock would move (their
-    /// messages may be due sooner than anything else).
-    pub(crate) fn next_event_settled(&mut self) -> Option<u64> {
-        let t = self.next_event_ms();
-        if self.dirty.is_empty() || t.is_some_and(|t| t <= self.now_ms) {
-            return t;
-        }
-        self.flush();
-        self.next_event_ms()
-    }
-
-    fn run_until(&mut self, target: u64) {
-        let mut budget = MAX_EVENTS_PER_ACTION;
-        while let Some(t) = self.next_event_settled() {
-            if t > target || budget == 0 {
-                break;
-            }
-            budget -= 1;
-            self.now_ms = self.now_ms.max(t);
-            self.process_one();
-        }
-        self.flush();
-        self.now_ms = self.now_ms.max(target);
-    }
-
-    /// Processes the one earliest event at `now`: a delivery, else a tick, else a deadline.
-    fn process_one(&mut self) {
-        self.events_processed += 1;
-        let now = self.now_ms;
-        if let Some(m) = self.network.pop_due(now) {
-            self.deliver(m);
-            return;
-        }
-        let tick = self.nodes.values().filter(|n| n.is_alive() && n.next_tick_ms <= now).map(|n| n.id).next();
-        if let Some(id) = tick {
-            self.tick_node(id);
-            return;
-        }
-        let due = self.deadlines.first().filter(|(t, _)| *t <= now).map(|(_, id)| *id);
-        if let Some(req_id) = due {
-            self.expire(req_id);
-        }
-    }
-
-    fn tick_node(&mut self, id: NodeId) {
-        let cfg = self.cfg.clone();
-        let now = self.now_ms;
-        if let Some(n) = self.nodes.get_mut(&id) {
-            n.schedule_next_tick(&cfg, now);
-        }
-        self.with_raw(id, |raw| {
-            raw.tick();
-        });
-        self.on_tick(id);
-    }
-
-    pub(crate) fn send_all(&mut self, mut msgs: Vec<Message>) {
-        // raft-rs walks its progress map (an FxHash map, whose order depends on the width
-        // of `usize`) to emit messages, so the order within one Ready differs between wasm32
-        // and 64-bit hosts. A stable sort by destination fixes the order everywhere while
-        // keeping each destination's own sequence, which raft-rs produced in program order.
-        msgs.sort_by_key(|m| m.to);
-        for m in msgs {
-            self.messages_sent += 1;
-            let m = Rc::new(m);
-            let view = MsgRef(m.clone());
-            let is_snap = m.get_msg_type() == MessageType::MsgSnapshot;
-            let (from, to) = (m.from, m.to);
-            match self.network.send(self.now_ms, m) {
-                (SendOutcome::Queued { id, deliver_at_ms, copy }, Some(inflight)) => {
-                    self.trace.push(self.now_ms, TraceEvent::MessageSent { id, deliver_at_ms, msg: view.clone() });
-                    self.network.enqueue(inflight);
-                    if let Some((copy_id, at)) = copy {
-                        self.trace
-                            .push(self.now_ms, TraceEvent::MessageSent { id: copy_id, deliver_at_ms: at, msg: view });
-                    }
-                }
-                (outcome, _) => {
-                    let (id, reason) = match outcome {
-                        SendOutcome::Dropped { id, reason } => (id, reason),
-                        SendOutcome::Queued { id, .. } => (id, DropReason::Chance),
-                    };
-                    self.trace.push(self.now_ms, TraceEvent::MessageSent { id, deliver_at_ms: self.now_ms, msg: view });
-                    self.trace.push(self.now_ms, TraceEvent::MessageDropped { id, from, to, reason });
-                    if is_snap {
-                        self.with_raw(from, |raw| raw.report_snapshot(to, SnapshotStatus::Failure));
-                    }
-                }
-            }
-        }
-    }
-
-    fn dropped(&mut self, m: InFlight, reason: DropReason) {
-        self.trace.push(self.now_ms, TraceEvent::MessageDropped { id: m.id, from: m.from, to: m.to, reason });
-        if m.msg.get_msg_type() == MessageType::MsgSnapshot {
-            // etcd's transport reports a failed snapshot send, so the leader retries.
-            self.with_raw(m.from, |raw| raw.report_snapshot(m.to, SnapshotStatus::Failure));
-        }
-    }
-
-    fn deliver(&mut self, m: InFlight) {
-        let alive = self.nodes.get(&m.to).is_some_and(|n| n.is_alive());
-        if !alive {
-            return self.dropped(m, DropReason::NodeDown);
-        }
-        if self.network.is_cut(m.from, m.to) {
-            return self.dropped(m, DropReason::LinkCut);
-        }
-        self.trace.push(self.now_ms, TraceEvent::MessageDelivered { id: m.id, from: m.from, to: m.to });
-        let is_snap = m.msg.get_msg_type() == MessageType::MsgSnapshot;
-        let (from, to) = (m.from, m.to);
-        let msg = Rc::try_unwrap(m.msg).unwrap_or_else(|shared| (*shared).clone());
-        self.with_raw(to, |raw| {
-            let _ = raw.step(msg);
-        });
-        if is_snap {
-            self.with_raw(from, |raw| raw.report_snapshot(to, SnapshotStatus::Finish));
-        }
-    }
-
-    /// Runs the Ready loop on a node until it has nothing more to say.
-    pub(crate) fn drain_ready(&mut self, id: NodeId) {
-        let cfg = self.cfg.clone();
-        for _ in 0..MAX_READY_PASSES {
-            let now = self.now_ms;
-            let Some(node) = self.nodes.get_mut(&id) else { return };
-            let has = node.live.as_ref().is_some_and(|l| l.raw.has_ready());
-            if !has {
-                break;
-            }
-            let out = node.handle_ready(&cfg, now, &mut self.trace);
-            let commit = node.live.as_ref().map(|l| l.commit).unwrap_or(0);
-            if commit < node.max_commit_seen {
-                // Recorded for the invariant checker; raft-rs guarantees this never happens.
-                self.trace_warn(id, format!("commit index moved back to {commit}"));
-            }
-            self.send_all(out.messages);
-            for note in out.notes {
-                self.on_applied(id, note);
-            }
-            self.on_read_states(id, out.read_states);
-        }
-        self.after_ready(id);
-    }
-
-    fn on_applied(&mut self, id: NodeId, note: ApplyNote) {
-        match note {
-            ApplyNote::Empty => {}
-            ApplyNote::Request { proposal, applied } => self.on_request_applied(id, proposal, applied),
-            ApplyNote::ConfChange { changes, context } => self.on_conf_change_applied(id, changes, context),
         }
     }
 }

@@ -13,6 +13,7 @@ mod client;
 mod cluster;
 mod config;
 mod disk;
+mod event_loop;
 pub mod invariants;
 mod logger;
 mod members;
@@ -23,7 +24,9 @@ mod proposal;
 mod replay;
 mod requests;
 mod rng;
+mod streams;
 mod trace;
+mod validate;
 mod view;
 
 /// A node's raft id: 1..=9, shown as `n1`…`n9`.

@@ -8,12 +8,10 @@
 //! Watches live on their endpoint and see events as that member applies them.
 
 use crate::store::{
-    AlarmMember, AlarmType, Applied, DeleteRangeRequest, Event, PutRequest, RangeRequest, Request, Response, TxnRequest,
+    AlarmMember, AlarmType, Applied, DeleteRangeRequest, PutRequest, RangeRequest, Request, Response, TxnRequest,
 };
 
-use super::client::{
-    ClientError, ClientOp, ClientReply, ClientResult, EndpointStatusInfo, KeepAliveTick, ResponseHeader, WatchBatch,
-};
+use super::client::{ClientError, ClientOp, ClientReply, ClientResult, EndpointStatusInfo, ResponseHeader};
 use super::cluster::Cluster;
 use super::proposal::Proposal;
 use super::trace::{Role, TraceEvent};
@@ -47,38 +45,11 @@ pub(crate) enum PendingState {
     AtLeader,
 }
 
-/// A running `lease keep-alive`.
-pub(crate) struct Keeper {
-    pub node: NodeId,
-    pub lease: i64,
-    /// When the next renewal is due.
-    pub next_ms: u64,
-}
-
-pub(crate) struct Watcher {
-    pub node: NodeId,
-    pub key: Vec<u8>,
-    pub range_end: Vec<u8>,
-    pub prev_kv: bool,
-    /// The lowest revision not yet delivered.
-    pub next_rev: i64,
-}
-
 /// Replies held for readers; older ones are dropped (the trace has them all).
 const MAX_REPLIES_KEPT: usize = 10_000;
 
 /// How long a ReadIndex may go unanswered before it is asked again (etcd 3.5's retry).
 const READ_INDEX_RETRY_MS: u64 = 500;
-
-pub(crate) fn in_range(k: &[u8], key: &[u8], range_end: &[u8]) -> bool {
-    if range_end.is_empty() {
-        k == key
-    } else if range_end == [0] {
-        k >= key
-    } else {
-        k >= key && k < range_end
-    }
-}
 
 impl Cluster {
     pub(crate) fn header(&self, endpoint: NodeId) -> ResponseHeader {
@@ -205,7 +176,8 @@ impl Cluster {
             ClientOp::LeaseKeepAliveStream { id } => {
                 let stream_id = self.next_watch_id;
                 self.next_watch_id += 1;
-                self.keepers.insert(stream_id, Keeper { node: endpoint, lease: id, next_ms: self.now_ms });
+                self.keepers
+                    .insert(stream_id, super::streams::Keeper { node: endpoint, lease: id, next_ms: self.now_ms });
                 self.finish(req_id, endpoint, Ok(ClientResult::KeepAliveStarted { stream_id }));
                 self.keep_alive(stream_id);
             }
@@ -428,30 +400,6 @@ impl Cluster {
         }
     }
 
-    /// One renewal of a keep-alive stream, if its leader is reachable; otherwise it tries
-    /// again on the endpoint's next tick, as clientv3 retries.
-    fn keep_alive(&mut self, stream_id: u64) {
-        let Some(k) = self.keepers.get(&stream_id) else { return };
-        let (node, lease) = (k.node, k.lease);
-        let Some(leader) = self.reachable_leader(node) else { return };
-        let now = self.now_ms;
-        let Some(live) = self.nodes.get_mut(&leader).and_then(|n| n.live.as_mut()) else { return };
-        let ttl = live.store.renew_lease(lease, now).ok();
-        match ttl {
-            // clientv3 sends the next keep-alive a third of the TTL later.
-            Some(t) => {
-                if let Some(k) = self.keepers.get_mut(&stream_id) {
-                    k.next_ms = now + (t.max(1) as u64 * 1000) / 3;
-                }
-            }
-            None => {
-                self.keepers.remove(&stream_id);
-            }
-        }
-        let tick = KeepAliveTick { stream_id, header: self.header(node), lease, ttl_secs: ttl };
-        self.trace.push(self.now_ms, TraceEvent::KeepAlive { node, tick: Box::new(tick) });
-    }
-
     /// The client's command timeout passed.
     pub(crate) fn expire(&mut self, req_id: u64) {
         let Some(p) = self.pending.get(&req_id) else { return };
@@ -495,103 +443,6 @@ impl Cluster {
             (Ok(other), _) => Err(ClientError::Other(format!("internal: unexpected response {other:?}"))),
         };
         self.finish(req_id, id, result);
-    }
-
-    fn create_watch(
-        &mut self,
-        req_id: u64,
-        endpoint: NodeId,
-        key: Vec<u8>,
-        range_end: Vec<u8>,
-        start: i64,
-        prev_kv: bool,
-    ) {
-        let watch_id = self.next_watch_id;
-        self.next_watch_id += 1;
-        let Some(store) = self.store_of(endpoint) else { return };
-        let current = store.revision();
-        let next_rev = if start > 0 { start } else { current + 1 };
-        let history = if start > 0 && start <= current { Some(store.history(&key, &range_end, start)) } else { None };
-        let compact = store.compact_revision();
-        self.watchers.insert(watch_id, Watcher { node: endpoint, key, range_end, prev_kv, next_rev });
-        self.finish(req_id, endpoint, Ok(ClientResult::WatchCreated { watch_id }));
-        match history {
-            Some(Ok(events)) => {
-                // etcd sends the catch-up events grouped by revision.
-                let mut groups: Vec<(i64, Vec<Event>)> = Vec::new();
-                for (rev, ev) in events {
-                    match groups.last_mut() {
-                        Some((r, evs)) if *r == rev.main => evs.push(ev),
-                        _ => groups.push((rev.main, vec![ev])),
-                    }
-                }
-                let header = self.header(endpoint);
-                for (_, evs) in groups {
-                    self.emit_watch(watch_id, endpoint, header.clone(), evs, prev_kv);
-                }
-                if let Some(w) = self.watchers.get_mut(&watch_id) {
-                    w.next_rev = current + 1;
-                }
-            }
-            Some(Err(_)) => {
-                self.watchers.remove(&watch_id);
-                let batch = WatchBatch {
-                    watch_id,
-                    header: self.header(endpoint),
-                    events: Vec::new(),
-                    compact_revision: compact,
-                    canceled: true,
-                };
-                self.trace.push(self.now_ms, TraceEvent::Watch { node: endpoint, batch: Box::new(batch.clone()) });
-                self.watch_batches.push((watch_id, endpoint, batch));
-            }
-            None => {}
-        }
-    }
-
-    fn emit_watch(
-        &mut self,
-        watch_id: u64,
-        node: NodeId,
-        header: ResponseHeader,
-        mut events: Vec<Event>,
-        prev_kv: bool,
-    ) {
-        if !prev_kv {
-            for e in &mut events {
-                e.prev_kv = None;
-            }
-        }
-        let batch = WatchBatch { watch_id, header, events, compact_revision: 0, canceled: false };
-        self.trace.push(self.now_ms, TraceEvent::Watch { node, batch: Box::new(batch.clone()) });
-        self.watch_batches.push((watch_id, node, batch));
-    }
-
-    fn deliver_watch_events(&mut self, id: NodeId, applied: &Applied) {
-        if applied.events.is_empty() {
-            return;
-        }
-        let header = self.header(id);
-        let ids: Vec<u64> = self.watchers.iter().filter(|(_, w)| w.node == id).map(|(k, _)| *k).collect();
-        for watch_id in ids {
-            let Some(w) = self.watchers.get_mut(&watch_id) else { continue };
-            let evs: Vec<Event> = applied
-                .events
-                .iter()
-                .filter(|(rev, e)| rev.main >= w.next_rev && in_range(&e.kv.key, &w.key, &w.range_end))
-                .map(|(_, e)| e.clone())
-                .collect();
-            w.next_rev = w.next_rev.max(applied.revision + 1);
-            let prev_kv = w.prev_kv;
-            if !evs.is_empty() {
-                self.emit_watch(watch_id, id, header.clone(), evs, prev_kv);
-            }
-        }
-    }
-
-    pub(crate) fn drop_watchers_on(&mut self, id: NodeId) {
-        self.watchers.retain(|_, w| w.node != id);
-        self.keepers.retain(|_, k| k.node != id);
     }
 
     pub(crate) fn endpoint_status(&self, endpoint: NodeId) -> EndpointStatusInfo {
