@@ -1,12 +1,14 @@
 # Raft Lab. `make test` runs every check CI runs; each target installs what it needs first.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CARGO_TERM_COLOR ?= never
 
 .PHONY: test deps unit wasm-check fmt-check clippy bench console
 
-test: deps unit wasm-check wasm-determinism fmt-check clippy
+# The unit tests run last so that their summary is the last line CI prints.
+test: deps wasm-check wasm-determinism fmt-check clippy unit
 
 ## Toolchain pieces the build needs: protoc (raft-proto), the wasm32 target.
 deps:
@@ -16,7 +18,9 @@ deps:
 	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 
 unit: deps
-	$(CARGO) test --all-targets
+	@mkdir -p target
+	$(CARGO) test --all-targets 2>&1 | tee target/test-output.txt
+	@awk '/^test result:/ { p += $$4; f += $$6 } END { printf "all test binaries: %d passed, %d failed\n", p, f }' target/test-output.txt
 
 ## The engine library must build for the browser too.
 wasm-check: deps
