@@ -20,7 +20,7 @@ deps:
 unit: deps
 	@mkdir -p target
 	$(CARGO) test --all-targets 2>&1 | tee target/test-output.txt
-	@awk '/^test result:/ { p += $$4; f += $$6 } END { printf "all test binaries: %d passed, %d failed\n", p, f }' target/test-output.txt
+	@awk '/^test result:/ { p += $$4; f += $$6 } END { printf "tests: %d passed, %d failed\n", p, f }' target/test-output.txt
 
 ## The engine library must build for the browser too.
 wasm-check: deps
