@@ -11,7 +11,7 @@ use protobuf::Message as _;
 use raft::eraftpb::{ConfChange, ConfChangeType, Entry, EntryType};
 
 use super::action::Action;
-use super::client::{ClientReply, WatchBatch};
+use super::client::ClientReply;
 use super::config::ClusterConfig;
 use super::disk::Disk;
 
@@ -58,7 +58,6 @@ pub struct Cluster {
     pub(crate) messages_sent: u64,
     pub(crate) watchers: BTreeMap<u64, Watcher>,
     pub(crate) keepers: BTreeMap<u64, Keeper>,
-    pub(crate) watch_batches: Vec<(u64, NodeId, WatchBatch)>,
     pub(crate) next_watch_id: u64,
     pub(crate) files: BTreeMap<String, Vec<u8>>,
     /// Lease ids each member has handed out, for etcd-style id generation.
@@ -102,7 +101,6 @@ impl Cluster {
             messages_sent: 0,
             watchers: BTreeMap::new(),
             keepers: BTreeMap::new(),
-            watch_batches: Vec::new(),
             next_watch_id: 1,
             files: BTreeMap::new(),
             lease_seq: BTreeMap::new(),
@@ -198,11 +196,6 @@ impl Cluster {
 
     pub fn is_pending(&self, req_id: u64) -> bool {
         self.pending.contains_key(&req_id)
-    }
-
-    /// Watch batches delivered so far: (watch id, node, batch).
-    pub fn watch_batches(&self) -> &[(u64, NodeId, WatchBatch)] {
-        &self.watch_batches
     }
 
     pub fn files(&self) -> &BTreeMap<String, Vec<u8>> {

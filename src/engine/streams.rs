@@ -109,8 +109,7 @@ impl Cluster {
                     compact_revision: compact,
                     canceled: true,
                 };
-                self.trace.push(self.now_ms, TraceEvent::Watch { node: endpoint, batch: Box::new(batch.clone()) });
-                self.watch_batches.push((watch_id, endpoint, batch));
+                self.trace.push(self.now_ms, TraceEvent::Watch { node: endpoint, batch: Box::new(batch) });
             }
             None => {}
         }
@@ -130,8 +129,7 @@ impl Cluster {
             }
         }
         let batch = WatchBatch { watch_id, header, events, compact_revision: 0, canceled: false };
-        self.trace.push(self.now_ms, TraceEvent::Watch { node, batch: Box::new(batch.clone()) });
-        self.watch_batches.push((watch_id, node, batch));
+        self.trace.push(self.now_ms, TraceEvent::Watch { node, batch: Box::new(batch) });
     }
 
     pub(crate) fn deliver_watch_events(&mut self, id: NodeId, applied: &Applied) {
