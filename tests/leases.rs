@@ -7,18 +7,8 @@
 use raftlab::console::session::Session;
 use raftlab::engine::{ClusterConfig, NodeId};
 
-fn line(s: &mut Session, l: &str) -> (String, String) {
-    let o = s.run_line(l);
-    (o.stdout, o.stderr)
-}
-
-fn ok(out: &str) -> (String, String) {
-    (out.to_string(), String::new())
-}
-
-fn err(out: &str) -> (String, String) {
-    (String::new(), out.to_string())
-}
+mod common;
+use common::{err, line, ok, secs};
 
 fn session(seed: u64) -> Session {
     let mut s = Session::new(ClusterConfig::with_nodes(3, seed)).unwrap();
@@ -203,12 +193,4 @@ fn a_keep_alive_stream_keeps_the_key_until_cancelled() {
     assert_eq!(s.take_watch_output(), "DELETE\nsvc/a\n\n");
     assert_eq!(line(&mut s, "get svc/a"), ok(""));
     assert_eq!(line(&mut s, "cancel 2"), err("Error: no watch or keep-alive 2 is running\n"));
-}
-
-fn secs(ms: u64) -> String {
-    if ms % 1000 == 0 {
-        format!("{}s", ms / 1000)
-    } else {
-        format!("{}.{:03}s", ms / 1000, ms % 1000)
-    }
 }

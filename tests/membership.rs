@@ -8,18 +8,8 @@
 use raftlab::console::session::Session;
 use raftlab::engine::{ClusterConfig, NodeId, Role};
 
-fn line(s: &mut Session, l: &str) -> (String, String) {
-    let o = s.run_line(l);
-    (o.stdout, o.stderr)
-}
-
-fn ok(out: &str) -> (String, String) {
-    (out.to_string(), String::new())
-}
-
-fn err(out: &str) -> (String, String) {
-    (String::new(), out.to_string())
-}
+mod common;
+use common::{err, line, ok};
 
 fn member_id(s: &Session, id: NodeId) -> u64 {
     s.cluster().node_view(id).expect("node").member_id

@@ -7,6 +7,9 @@
 use raftlab::console::session::Session;
 use raftlab::engine::{ClientError, ClusterConfig, NodeId, Role};
 
+mod common;
+use common::{err, line, ok};
+
 fn kv_pairs(s: &Session, id: NodeId) -> Vec<(String, String)> {
     s.cluster()
         .node_view(id)
@@ -17,25 +20,12 @@ fn kv_pairs(s: &Session, id: NodeId) -> Vec<(String, String)> {
         .collect()
 }
 
-fn line(s: &mut Session, l: &str) -> (String, String) {
-    let o = s.run_line(l);
-    (o.stdout, o.stderr)
-}
-
 /// `run <d>` answers with the new clock time.
 fn run(s: &mut Session, d: &str) {
     let out = line(s, &format!("run {d}"));
     let ms = s.cluster().now_ms();
     let t = if ms % 1000 == 0 { format!("t={}s\n", ms / 1000) } else { format!("t={}.{:03}s\n", ms / 1000, ms % 1000) };
     assert_eq!(out, ok(&t));
-}
-
-fn ok(out: &str) -> (String, String) {
-    (out.to_string(), String::new())
-}
-
-fn err(out: &str) -> (String, String) {
-    (String::new(), out.to_string())
 }
 
 #[test]

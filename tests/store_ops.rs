@@ -7,18 +7,8 @@
 use raftlab::console::session::Session;
 use raftlab::engine::ClusterConfig;
 
-fn line(s: &mut Session, l: &str) -> (String, String) {
-    let o = s.run_line(l);
-    (o.stdout, o.stderr)
-}
-
-fn ok(out: &str) -> (String, String) {
-    (out.to_string(), String::new())
-}
-
-fn err(out: &str) -> (String, String) {
-    (String::new(), out.to_string())
-}
+mod common;
+use common::{err, line, ok};
 
 fn session() -> Session {
     let mut s = Session::new(ClusterConfig::with_nodes(3, 7)).unwrap();

@@ -200,16 +200,7 @@ impl Node {
             let meta = snap.get_metadata().clone();
             match Store::from_snapshot(&snap.data) {
                 Ok(store) => live.store = store,
-                Err(e) => trace.push(
-                    now_ms,
-                    TraceEvent::RaftLog {
-                        node: id,
-                        line: super::logger::RaftLogLine {
-                            level: "error".into(),
-                            text: format!("cannot restore snapshot data: {e}"),
-                        },
-                    },
-                ),
+                Err(e) => trace.push(now_ms, engine_line(id, "error", format!("cannot restore snapshot data: {e}"))),
             }
             self.disk.apply_snapshot(snap);
             live.conf_state = meta.get_conf_state().clone();
@@ -368,16 +359,8 @@ fn apply_entries(
                 let changes = cc.changes.iter().map(|c| (c.get_change_type(), c.node_id)).collect();
                 match live.raw.apply_conf_change(&cc) {
                     Ok(cs) => live.conf_state = sorted(cs),
-                    Err(err) => trace.push(
-                        now_ms,
-                        TraceEvent::RaftLog {
-                            node: id,
-                            line: super::logger::RaftLogLine {
-                                level: "warn".into(),
-                                text: format!("conf change at {index} not applied: {err}"),
-                            },
-                        },
-                    ),
+                    Err(err) => trace
+                        .push(now_ms, engine_line(id, "warn", format!("conf change at {index} not applied: {err}"))),
                 }
                 notes.push(ApplyNote::ConfChange { changes, context });
             }
@@ -385,6 +368,11 @@ fn apply_entries(
         live.applied = index;
         trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
     }
+}
+
+/// A line the engine adds to a node's log, beside raft-rs's own.
+fn engine_line(node: NodeId, level: &str, text: String) -> TraceEvent {
+    TraceEvent::RaftLog { node, line: super::logger::RaftLogLine { level: level.into(), text } }
 }
 
 /// raft-rs lists a ConfState's ids in FxHash order, which depends on the host's word size;
