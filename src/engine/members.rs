@@ -148,7 +148,7 @@ impl Cluster {
         let cc2 = cc.clone();
         self.with_raw(endpoint, |raw| ok = raw.propose_conf_change(vec![], cc2).is_ok());
         if let Some(p) = self.pending.get_mut(&req_id) {
-            p.state = if ok { PendingState::Proposed { remaining: 1 } } else { PendingState::ProposeConf(cc) };
+            p.state = if ok { PendingState::Proposed } else { PendingState::ProposeConf(cc) };
         }
     }
 

@@ -25,6 +25,9 @@ pub(crate) struct Pending {
     pub state: PendingState,
     /// Alarms disarmed so far, for `alarm disarm`'s reply.
     pub disarmed: Vec<AlarmMember>,
+    /// Proposals raft-rs accepted that the endpoint has not applied yet (`alarm disarm`
+    /// proposes one per alarm).
+    pub unapplied: usize,
 }
 
 pub(crate) enum PendingState {
@@ -35,8 +38,8 @@ pub(crate) enum PendingState {
     Propose(Vec<Proposal>),
     /// A membership change waiting for a leader.
     ProposeConf(raft::eraftpb::ConfChangeV2),
-    /// Proposed; `remaining` entries still to apply at the endpoint.
-    Proposed { remaining: usize },
+    /// Proposed; answered when the endpoint applies the entry (or, for several, the last).
+    Proposed,
     /// Waiting for a ReadIndex answer; re-asked every few ticks in case the request was lost.
     ReadIndex { asked_ms: u64 },
     /// Safe to serve once the endpoint has applied up to this index.
@@ -100,6 +103,7 @@ impl Cluster {
             deadline_ms: self.now_ms + timeout_ms.unwrap_or(self.cfg.command_timeout_ms),
             state: PendingState::Unreachable,
             disarmed: Vec::new(),
+            unapplied: 0,
         };
         self.deadlines.insert((pending.deadline_ms, req_id));
         self.pending.insert(req_id, pending);
@@ -233,7 +237,7 @@ impl Cluster {
 
     fn propose(&mut self, req_id: u64, endpoint: NodeId, proposals: Vec<Proposal>) {
         let total = proposals.len();
-        let mut dropped = Vec::new();
+        let mut dropped: Vec<Proposal> = Vec::new();
         for p in proposals {
             let data = p.encode();
             let mut ok = false;
@@ -243,14 +247,9 @@ impl Cluster {
             }
         }
         if let Some(pending) = self.pending.get_mut(&req_id) {
-            pending.state = if dropped.is_empty() {
-                PendingState::Proposed { remaining: total }
-            } else if dropped.len() == total {
-                PendingState::Propose(dropped)
-            } else {
-                // Partly accepted: keep counting the accepted ones; the rest retry.
-                PendingState::Propose(dropped)
-            };
+            pending.unapplied += total - dropped.len();
+            // Whatever raft-rs dropped is retried on later ticks.
+            pending.state = if dropped.is_empty() { PendingState::Proposed } else { PendingState::Propose(dropped) };
         }
     }
 
@@ -420,10 +419,10 @@ impl Cluster {
         if p.endpoint != id {
             return;
         }
-        if let (Request::AlarmDeactivate(a), PendingState::Proposed { remaining }) = (&proposal.request, &mut p.state) {
+        p.unapplied = p.unapplied.saturating_sub(1);
+        if let Request::AlarmDeactivate(a) = &proposal.request {
             p.disarmed.push(*a);
-            *remaining = remaining.saturating_sub(1);
-            if *remaining > 0 {
+            if p.unapplied > 0 || !matches!(p.state, PendingState::Proposed) {
                 return;
             }
             let disarmed = std::mem::take(&mut p.disarmed);
