@@ -94,8 +94,7 @@ impl Cluster {
     }
 
     pub(crate) fn submit(&mut self, req_id: u64, endpoint: NodeId, op: ClientOp, timeout_ms: Option<u64>) {
-        let words = format!("{op:?}");
-        self.trace.push(self.now_ms, TraceEvent::ClientRequest { req_id, endpoint, words });
+        self.trace.push(self.now_ms, TraceEvent::ClientRequest { req_id, endpoint, op: Box::new(op.clone()) });
         let pending = Pending {
             endpoint,
             op: op.clone(),

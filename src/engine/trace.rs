@@ -11,7 +11,7 @@ use raft::eraftpb::Message;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::action::Action;
-use super::client::{ClientReply, KeepAliveTick, WatchBatch};
+use super::client::{ClientOp, ClientReply, KeepAliveTick, WatchBatch};
 use super::logger::RaftLogLine;
 use super::message::MessageView;
 use super::NodeId;
@@ -124,7 +124,7 @@ pub enum TraceEvent {
     ClientRequest {
         req_id: u64,
         endpoint: NodeId,
-        words: String,
+        op: Box<ClientOp>,
     },
     ClientReply(Box<ClientReply>),
     Watch {
