@@ -152,8 +152,6 @@ pub enum ClientError {
     /// The client gave up after its command timeout (etcdctl's --command-timeout).
     #[error("context deadline exceeded")]
     DeadlineExceeded,
-    #[error("etcdserver: request timed out")]
-    RequestTimedOut,
     #[error("etcdserver: rpc not supported for learner")]
     NotSupportedForLearner,
     #[error("etcdserver: unhealthy cluster")]
@@ -168,16 +166,10 @@ pub enum ClientError {
     TooManyLearners,
     #[error("etcdserver: re-configuration failed due to not enough started members")]
     NotEnoughStartedMembers,
-    #[error("etcdserver: member ID already exist")]
-    MemberIdExists,
-    #[error("etcdserver: Peer URLs already exists")]
-    PeerUrlExists,
     #[error("the lab has room for nine members (n1 to n9); remove one first")]
     NoRoom,
     #[error("etcdserver: server stopped")]
     Stopped,
-    #[error("watch {0} not found")]
-    WatchNotFound(u64),
     #[error("{0}")]
     Other(String),
 }

@@ -157,7 +157,7 @@ pub enum TraceMode {
 #[derive(Clone, Debug)]
 pub struct Trace {
     records: Vec<TraceRecord>,
-    /// Records dropped from the front by `trim_before`; indexes stay stable for readers.
+    /// Records dropped from the front (window or `trim_before`); indexes stay stable.
     offset: u64,
     hash: u64,
     mode: TraceMode,
