@@ -14,6 +14,7 @@ use super::action::Action;
 use super::client::ClientReply;
 use super::config::ClusterConfig;
 use super::disk::Disk;
+use crate::store::Store;
 
 use super::network::{LinkFault, Network};
 use super::node::Node;
@@ -131,14 +132,16 @@ impl Cluster {
         }
         for id in 1..=n {
             let member_id = etcd_style_id(&mut self.ids);
+            let fresh = Store::new(self.cfg.quota_backend_bytes, self.cfg.min_lease_ttl_secs());
             let disk = match &restore {
-                None => Disk::bootstrap(entries.clone()),
+                None => Disk::bootstrap(entries.clone(), fresh),
                 Some(data) => {
-                    let disk = Disk::new();
+                    // Checked when the action was validated; a store that still fails to
+                    // load leaves the member empty rather than stopping the restore.
+                    let mut store = Store::from_snapshot(data).unwrap_or(fresh);
+                    store.configure(self.cfg.quota_backend_bytes, self.cfg.min_lease_ttl_secs());
                     let cs = raft::eraftpb::ConfState { voters: (1..=n).collect(), ..Default::default() };
-                    disk.set_hard_state(raft::eraftpb::HardState { term: 1, commit: n, ..Default::default() });
-                    disk.create_snapshot(n, 1, cs, data.clone(), n + 1);
-                    disk
+                    Disk::restored(store, n, 1, cs)
                 }
             };
             self.add_slot(id, member_id, format!("n{id}"), disk);

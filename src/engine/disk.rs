@@ -1,10 +1,15 @@
-//! A node's durable storage: raft hard state, log entries and the latest snapshot (with the
-//! serialized store as its data).
+//! A node's durable storage: raft hard state, log entries, the latest snapshot's metadata,
+//! and the backend (the store with the index it has applied).
 //!
 //! Contract: `Disk` is what survives a kill. It implements `raft::Storage` for the node's
 //! `RawNode` and is shared (cheap clone) between the node slot and the live `RawNode`, as
-//! etcd's WAL + snapshot files outlive the process. raft-rs's `MemStorage` cannot carry
-//! snapshot data, which is why this exists.
+//! etcd's WAL, snap files and bbolt db outlive the process. As in etcd 3.4:
+//! - the backend is durable and records its consistent index (`Backend::applied`), so a
+//!   restart resumes from it rather than replaying the log into an empty store;
+//! - a local snapshot records metadata only and compacts the log; no store image is made;
+//! - when raft-rs needs a snapshot for a lagging follower, one is built from the backend at
+//!   its applied index (etcd's merged snapshot message), so the cost of serializing the
+//!   store is paid only when a follower actually needs it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,34 +17,52 @@ use std::rc::Rc;
 use raft::eraftpb::{ConfState, Entry, HardState, Snapshot};
 use raft::{Error as RaftError, GetEntriesContext, RaftState, Storage, StorageError};
 
-#[derive(Default, Debug)]
+use crate::store::Store;
+
+/// etcd's backend: the store and its consistent index, with the membership as of that
+/// index, all moved together by applying one entry.
+#[derive(Debug)]
+pub struct Backend {
+    pub store: Store,
+    /// The last entry whose effects the store (and `conf_state`) hold.
+    pub applied: u64,
+    pub conf_state: ConfState,
+}
+
+#[derive(Debug)]
 pub struct DiskCore {
     pub hard_state: HardState,
-    /// The snapshot the log starts after; `metadata.index == 0` means none.
+    /// Metadata of the snapshot the log starts after; `metadata.index == 0` means none.
+    /// Its data is never kept: the backend holds the state.
     pub snapshot: Snapshot,
     /// Entries after `base`, contiguous.
     pub entries: Vec<Entry>,
     /// (index, term) of the last entry compacted away, kept so raft can still match the
     /// entry before the first one, as etcd's MemoryStorage keeps a dummy entry.
     pub base: (u64, u64),
-    /// raft-rs asked for a snapshot this disk could not give (none yet, or one from before
-    /// the receiver joined); the node makes a fresh one at its applied index.
-    pub snapshot_wanted: std::cell::Cell<bool>,
+    pub backend: Backend,
 }
 
-#[derive(Clone, Default, Debug)]
+#[derive(Clone, Debug)]
 pub struct Disk(Rc<RefCell<DiskCore>>);
 
 impl Disk {
-    pub fn new() -> Self {
-        Disk::default()
+    /// An empty data dir around a fresh store.
+    pub fn new(store: Store) -> Self {
+        Disk(Rc::new(RefCell::new(DiskCore {
+            hard_state: HardState::default(),
+            snapshot: Snapshot::default(),
+            entries: Vec::new(),
+            base: (0, 0),
+            backend: Backend { store, applied: 0, conf_state: ConfState::default() },
+        })))
     }
 
     /// The etcd bootstrap: a new member of the initial cluster starts with one committed
     /// conf-change entry per initial voter at term 1, so that a member joining later can
     /// learn the whole membership by replaying the log from index 1.
-    pub fn bootstrap(entries: Vec<Entry>) -> Self {
-        let disk = Disk::new();
+    pub fn bootstrap(entries: Vec<Entry>, store: Store) -> Self {
+        let disk = Disk::new(store);
         {
             let mut core = disk.0.borrow_mut();
             core.hard_state.term = 1;
@@ -49,8 +72,33 @@ impl Disk {
         disk
     }
 
+    /// `etcdctl snapshot restore`: a data dir whose backend is the saved store, as if it
+    /// had applied everything up to `index` with the given membership.
+    pub fn restored(store: Store, index: u64, term: u64, conf_state: ConfState) -> Self {
+        let disk = Disk::new(store);
+        {
+            let mut core = disk.0.borrow_mut();
+            core.hard_state.term = term;
+            core.hard_state.commit = index;
+            core.backend.applied = index;
+            core.backend.conf_state = conf_state.clone();
+        }
+        disk.create_snapshot(index, term, conf_state, index);
+        disk
+    }
+
     pub fn core(&self) -> std::cell::Ref<'_, DiskCore> {
         self.0.borrow()
+    }
+
+    pub fn backend(&self) -> std::cell::Ref<'_, Backend> {
+        std::cell::Ref::map(self.0.borrow(), |c| &c.backend)
+    }
+
+    /// Never held across a call into the `RawNode`, which may read the backend to build a
+    /// snapshot.
+    pub fn backend_mut(&self) -> std::cell::RefMut<'_, Backend> {
+        std::cell::RefMut::map(self.0.borrow_mut(), |c| &mut c.backend)
     }
 
     pub fn first_index(&self) -> u64 {
@@ -78,27 +126,29 @@ impl Disk {
         core.entries.extend_from_slice(ents);
     }
 
-    /// Installs a snapshot received from the leader: the log restarts after it.
-    pub fn apply_snapshot(&self, snap: Snapshot) {
+    /// Installs a snapshot received from the leader, whose data has become `store`: the
+    /// backend is replaced and the log restarts after it.
+    pub fn apply_snapshot(&self, mut snap: Snapshot, store: Store) {
         let mut core = self.0.borrow_mut();
+        snap.data = Default::default();
         let meta = snap.get_metadata();
         core.hard_state.commit = meta.index;
         core.hard_state.term = core.hard_state.term.max(meta.term);
         core.entries.clear();
         core.base = (meta.index, meta.term);
+        core.backend = Backend { store, applied: meta.index, conf_state: meta.get_conf_state().clone() };
         core.snapshot = snap;
     }
 
     /// Records a local snapshot at `index` and compacts the log through `compact_to`
     /// (etcd's `Compact(snapi - SnapshotCatchUpEntries)`): entries after it stay for slow
     /// followers.
-    pub fn create_snapshot(&self, index: u64, term: u64, conf_state: ConfState, data: Vec<u8>, compact_to: u64) {
+    pub fn create_snapshot(&self, index: u64, term: u64, conf_state: ConfState, compact_to: u64) {
         let mut core = self.0.borrow_mut();
         let mut snap = Snapshot::default();
         snap.mut_metadata().index = index;
         snap.mut_metadata().term = term;
         snap.mut_metadata().set_conf_state(conf_state);
-        snap.data = data.into();
         core.snapshot = snap;
         let compact_to = compact_to.min(index);
         let first = core.first_index();
@@ -111,11 +161,6 @@ impl Disk {
         if core.base.0 < index && core.entries.is_empty() {
             core.base = (index, term);
         }
-    }
-
-    /// True once after raft-rs asked for a snapshot the disk could not give.
-    pub fn take_snapshot_wanted(&self) -> bool {
-        self.0.borrow().snapshot_wanted.replace(false)
     }
 
     /// The entry at `index`, if it is still in the log.
@@ -148,9 +193,9 @@ impl Storage for Disk {
         let core = self.0.borrow();
         Ok(RaftState {
             hard_state: core.hard_state.clone(),
-            // The conf state as of the snapshot; raft replays later conf changes from the
-            // log on restart, exactly as etcd does.
-            conf_state: core.snapshot.get_metadata().get_conf_state().clone(),
+            // The membership as of the backend's applied index: raft resumes applying after
+            // it (`Config::applied`), so the conf changes up to it are already in effect.
+            conf_state: core.backend.conf_state.clone(),
         })
     }
 
@@ -203,18 +248,20 @@ impl Storage for Disk {
         Ok(self.0.borrow().last_index())
     }
 
-    fn snapshot(&self, request_index: u64, to: u64) -> raft::Result<Snapshot> {
+    /// etcd's merged snapshot: the backend as it stands, at its applied index. That is at
+    /// least the index raft-rs asks for, since the leader only compacts what it applied.
+    fn snapshot(&self, request_index: u64, _to: u64) -> raft::Result<Snapshot> {
         let core = self.0.borrow();
-        let meta = core.snapshot.get_metadata();
-        let cs = meta.get_conf_state();
-        let knows_receiver =
-            [&cs.voters, &cs.learners, &cs.voters_outgoing, &cs.learners_next].iter().any(|ids| ids.contains(&to));
-        // A member added after the last snapshot would refuse it ("not in the ConfState"),
-        // so ask the node for a fresh one, as TiKV generates snapshots on demand.
-        if meta.index == 0 || meta.index < request_index || !knows_receiver {
-            core.snapshot_wanted.set(true);
-            return Err(RaftError::Store(StorageError::SnapshotTemporarilyUnavailable));
-        }
-        Ok(core.snapshot.clone())
+        let b = &core.backend;
+        let term = match self.term(b.applied) {
+            Ok(t) if b.applied > 0 && b.applied >= request_index => t,
+            _ => return Err(RaftError::Store(StorageError::SnapshotTemporarilyUnavailable)),
+        };
+        let mut snap = Snapshot::default();
+        snap.mut_metadata().index = b.applied;
+        snap.mut_metadata().term = term;
+        snap.mut_metadata().set_conf_state(b.conf_state.clone());
+        snap.data = b.store.to_snapshot().into();
+        Ok(snap)
     }
 }

@@ -86,7 +86,8 @@ impl Cluster {
         };
         let member_id = etcd_style_id(&mut self.ids);
         let name = if name.is_empty() { format!("n{slot}") } else { name };
-        self.add_slot(slot, member_id, name, Disk::new());
+        let store = crate::store::Store::new(self.cfg.quota_backend_bytes, self.cfg.min_lease_ttl_secs());
+        self.add_slot(slot, member_id, name, Disk::new(store));
         let mut change = ConfChangeSingle::default();
         change.set_change_type(if learner { ConfChangeType::AddLearnerNode } else { ConfChangeType::AddNode });
         change.node_id = slot;

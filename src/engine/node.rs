@@ -1,4 +1,5 @@
-//! One member: its durable disk, and — while it runs — a raft-rs `RawNode` with the store.
+//! One member: its durable disk (log and backend), and — while it runs — a raft-rs
+//! `RawNode` over that disk.
 //!
 //! Contract: `Node::handle_ready` follows raft-rs's Ready contract exactly, in this order:
 //! send `messages`; install a snapshot; apply `committed_entries`; persist entries and hard
@@ -23,11 +24,7 @@ use super::NodeId;
 /// The running half of a node: everything a crash destroys.
 pub struct Live {
     pub raw: RawNode<Disk>,
-    pub store: Store,
     pub log: RaftLog,
-    /// Membership as of the last applied entry.
-    pub conf_state: ConfState,
-    pub applied: u64,
     pub role: Role,
     pub leader: NodeId,
     pub term: u64,
@@ -113,31 +110,21 @@ impl Node {
     }
 
     /// Builds the running node from the disk, as an etcd process starts from its data dir:
-    /// the store comes from the snapshot, and raft replays committed entries after it.
+    /// the backend already holds everything up to its consistent index, so raft resumes
+    /// applying after that (etcd skips entries at or below the consistent index).
     pub fn start(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) -> Result<(), String> {
         // Lines are produced in every trace mode: the hash covers them even when the trace
         // keeps nothing, so a lean replay hashes exactly like the original run.
         let _ = trace.mode();
         let log = RaftLog::new(cfg.record_raft_log, cfg.record_raft_debug);
-        let (snap_index, store, conf_state) = {
-            let core = self.disk.core();
-            let meta = core.snapshot.get_metadata();
-            let store = if core.snapshot.data.is_empty() {
-                Store::new(cfg.quota_backend_bytes, cfg.min_lease_ttl_secs())
-            } else {
-                Store::from_snapshot(&core.snapshot.data).map_err(|e| format!("n{}: bad snapshot: {e}", self.id))?
-            };
-            (meta.index, store, meta.get_conf_state().clone())
-        };
-        let config = self.raft_config(cfg, snap_index);
+        let applied = self.applied();
+        let snap_index = self.disk.core().snapshot.get_metadata().index;
+        let config = self.raft_config(cfg, applied);
         let raw = RawNode::new(&config, self.disk.clone(), &log.logger()).map_err(|e| format!("n{}: {e}", self.id))?;
         let hs = self.disk.core().hard_state.clone();
         let mut live = Live {
             raw,
-            store,
             log,
-            conf_state,
-            applied: snap_index,
             role: Role::Follower,
             leader: 0,
             term: hs.term,
@@ -177,6 +164,16 @@ impl Node {
         self.live = None;
     }
 
+    /// The backend's consistent index: the last entry applied to the store.
+    pub fn applied(&self) -> u64 {
+        self.disk.backend().applied
+    }
+
+    /// The store, durable like etcd's bbolt file (it outlives a kill).
+    pub fn store(&self) -> std::cell::Ref<'_, Store> {
+        std::cell::Ref::map(self.disk.backend(), |b| &b.store)
+    }
+
     /// One pass of the Ready loop. Returns what must leave the node.
     pub fn handle_ready(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) -> ReadyOutput {
         let mut out = ReadyOutput { messages: Vec::new(), notes: Vec::new(), read_states: Vec::new() };
@@ -194,24 +191,28 @@ impl Node {
         //    while it writes its own copy).
         out.messages.extend(rd.take_messages());
 
-        // 2. A snapshot from the leader replaces the store wholesale.
+        // 2. A snapshot from the leader replaces the backend wholesale.
         if !rd.snapshot().is_empty() {
             let snap = rd.snapshot().clone();
             let meta = snap.get_metadata().clone();
-            match Store::from_snapshot(&snap.data) {
-                Ok(store) => live.store = store,
-                Err(e) => trace.push(now_ms, engine_line(id, "error", format!("cannot restore snapshot data: {e}"))),
-            }
-            self.disk.apply_snapshot(snap);
-            live.conf_state = meta.get_conf_state().clone();
-            live.applied = meta.index;
+            let store = match Store::from_snapshot(&snap.data) {
+                Ok(mut store) => {
+                    store.configure(cfg.quota_backend_bytes, cfg.min_lease_ttl_secs());
+                    store
+                }
+                Err(e) => {
+                    trace.push(now_ms, engine_line(id, "error", format!("cannot restore snapshot data: {e}")));
+                    Store::new(cfg.quota_backend_bytes, cfg.min_lease_ttl_secs())
+                }
+            };
+            self.disk.apply_snapshot(snap, store);
             live.last_snapshot = meta.index;
             trace.push(now_ms, TraceEvent::SnapshotApplied { node: id, index: meta.index, term: meta.term });
         }
 
         // 3. Apply what is committed.
         let committed = rd.take_committed_entries();
-        apply_entries(id, live, committed, now_ms, trace, &mut out.notes);
+        apply_entries(id, live, &self.disk, committed, now_ms, trace, &mut out.notes);
 
         // 4. Persist entries and hard state.
         if !rd.entries().is_empty() {
@@ -235,7 +236,7 @@ impl Node {
         }
         out.messages.extend(light.take_messages());
         let committed = light.take_committed_entries();
-        apply_entries(id, live, committed, now_ms, trace, &mut out.notes);
+        apply_entries(id, live, &self.disk, committed, now_ms, trace, &mut out.notes);
         live.raw.advance_apply();
 
         self.record_state(now_ms, trace);
@@ -269,19 +270,23 @@ impl Node {
         self.max_commit_seen = self.max_commit_seen.max(commit);
     }
 
-    /// etcd's snapshot trigger: every `snapshot_count` applied entries, save the store as a
-    /// raft snapshot and compact the log, keeping `snapshot_catchup_entries` behind it.
+    /// etcd's snapshot trigger: every `snapshot_count` applied entries, record a raft
+    /// snapshot at the applied index and compact the log, keeping
+    /// `snapshot_catchup_entries` behind it. As in etcd, the store itself is not copied: the
+    /// backend is already durable.
     fn maybe_snapshot(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) {
         let id = self.id;
         let Some(live) = self.live.as_mut() else { return };
-        let wanted = self.disk.take_snapshot_wanted() && live.applied > live.last_snapshot;
-        if !wanted && (live.applied <= live.last_snapshot || live.applied - live.last_snapshot < cfg.snapshot_count) {
-            return;
-        }
-        let index = live.applied;
+        let (index, conf_state) = {
+            let b = self.disk.backend();
+            if b.applied <= live.last_snapshot || b.applied - live.last_snapshot < cfg.snapshot_count {
+                return;
+            }
+            (b.applied, b.conf_state.clone())
+        };
         let Ok(term) = live.raw.raft.raft_log.term(index) else { return };
         let compact_to = index.saturating_sub(cfg.snapshot_catchup_entries);
-        self.disk.create_snapshot(index, term, live.conf_state.clone(), live.store.to_snapshot(), compact_to);
+        self.disk.create_snapshot(index, term, conf_state, compact_to);
         live.last_snapshot = index;
         trace.push(now_ms, TraceEvent::SnapshotCreated { node: id, index, compacted_to: self.disk.first_index() });
     }
@@ -320,6 +325,7 @@ pub fn role_of(live: &Live) -> Role {
 fn apply_entries(
     id: NodeId,
     live: &mut Live,
+    disk: &Disk,
     entries: Vec<Entry>,
     now_ms: u64,
     trace: &mut Trace,
@@ -327,7 +333,7 @@ fn apply_entries(
 ) {
     for e in entries {
         let index = e.index;
-        if index <= live.applied {
+        if index <= disk.backend().applied {
             continue;
         }
         match e.get_entry_type() {
@@ -337,7 +343,7 @@ fn apply_entries(
                 } else {
                     match Proposal::decode(&e.data) {
                         Ok(proposal) => {
-                            let applied = live.store.apply(&proposal.request, now_ms);
+                            let applied = disk.backend_mut().store.apply(&proposal.request, now_ms);
                             notes.push(ApplyNote::Request { proposal, applied });
                         }
                         // Only the engine proposes, so this cannot happen; skip rather than
@@ -358,14 +364,14 @@ fn apply_entries(
                 };
                 let changes = cc.changes.iter().map(|c| (c.get_change_type(), c.node_id)).collect();
                 match live.raw.apply_conf_change(&cc) {
-                    Ok(cs) => live.conf_state = sorted(cs),
+                    Ok(cs) => disk.backend_mut().conf_state = sorted(cs),
                     Err(err) => trace
                         .push(now_ms, engine_line(id, "warn", format!("conf change at {index} not applied: {err}"))),
                 }
                 notes.push(ApplyNote::ConfChange { changes, context });
             }
         }
-        live.applied = index;
+        disk.backend_mut().applied = index;
         trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
     }
 }

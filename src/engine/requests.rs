@@ -61,7 +61,7 @@ impl Cluster {
         ResponseHeader {
             cluster_id: self.cluster_id,
             member_id: node.map(|n| n.member_id).unwrap_or(0),
-            revision: live.map(|l| l.store.revision()).unwrap_or(0),
+            revision: self.store_of(endpoint).map(|s| s.revision()).unwrap_or(0),
             raft_term: live.map(|l| l.raw.raft.term).unwrap_or(0),
         }
     }
@@ -157,8 +157,8 @@ impl Cluster {
                 self.finish(req_id, endpoint, Ok(ClientResult::Leases(leases)))
             }
             ClientOp::Defrag => {
-                if let Some(l) = self.nodes.get_mut(&endpoint).and_then(|n| n.live.as_mut()) {
-                    l.store.defrag();
+                if let Some(mut store) = self.store_mut_of(endpoint) {
+                    store.defrag();
                 }
                 let endpoint_name = format!("n{endpoint}");
                 self.finish(req_id, endpoint, Ok(ClientResult::Defragmented { endpoint: endpoint_name }))
@@ -196,8 +196,14 @@ impl Cluster {
         }
     }
 
-    pub(crate) fn store_of(&self, id: NodeId) -> Option<&crate::store::Store> {
-        self.nodes.get(&id).and_then(|n| n.live.as_ref()).map(|l| &l.store)
+    /// The store of a running member (a stopped one answers no clients).
+    pub(crate) fn store_of(&self, id: NodeId) -> Option<std::cell::Ref<'_, crate::store::Store>> {
+        self.nodes.get(&id).filter(|n| n.is_alive()).map(|n| n.store())
+    }
+
+    pub(crate) fn store_mut_of(&self, id: NodeId) -> Option<std::cell::RefMut<'_, crate::store::Store>> {
+        let n = self.nodes.get(&id).filter(|n| n.is_alive())?;
+        Some(std::cell::RefMut::map(n.disk.backend_mut(), |b| &mut b.store))
     }
 
     fn serve_range(&self, endpoint: NodeId, r: &RangeRequest) -> Result<ClientResult, ClientError> {
@@ -282,10 +288,10 @@ impl Cluster {
             // etcd's lessor.Promote: a new leader restarts every lease's clock, extended by
             // an election timeout so that leases do not expire across the election.
             live.lease_term = live.term;
-            live.store.promote_leases(self.now_ms, self.cfg.election_timeout_ms());
+            node.disk.backend_mut().store.promote_leases(self.now_ms, self.cfg.election_timeout_ms());
             self.revoking.clear();
         }
-        let applied = live.applied;
+        let applied = node.applied();
         if self.reads_at.is_empty() {
             return;
         }
@@ -319,18 +325,18 @@ impl Cluster {
         let Some(leader) = self.reachable_leader(endpoint) else { return };
         let now = self.now_ms;
         let op = p.op.clone();
-        let Some(live) = self.nodes.get_mut(&leader).and_then(|n| n.live.as_mut()) else { return };
+        let Some(mut store) = self.store_mut_of(leader) else { return };
         let result = match op {
-            ClientOp::LeaseKeepAlive { id } => live
-                .store
+            ClientOp::LeaseKeepAlive { id } => store
                 .renew_lease(id, now)
                 .map(|ttl_secs| ClientResult::LeaseKeptAlive { id, ttl_secs })
                 .map_err(Into::into),
             ClientOp::LeaseTimeToLive { id, .. } => {
-                Ok(ClientResult::LeaseTimeToLive { id, info: live.store.lease_info(id, now) })
+                Ok(ClientResult::LeaseTimeToLive { id, info: store.lease_info(id, now) })
             }
             _ => return,
         };
+        drop(store);
         self.finish(req_id, endpoint, result);
     }
 
@@ -448,25 +454,23 @@ impl Cluster {
         let live = node.and_then(|n| n.live.as_ref());
         let leader = live.map(|l| l.raw.raft.leader_id).unwrap_or(0);
         let leader_member = self.nodes.get(&leader).map(|n| n.member_id).unwrap_or(0);
-        let errors = live
-            .map(|l| {
-                l.store
-                    .alarms()
-                    .iter()
-                    .map(|a| format!("memberID:{} alarm:{} ", a.member_id, alarm_name(a.alarm)))
-                    .collect()
+        let store = self.store_of(endpoint);
+        let errors = store
+            .as_ref()
+            .map(|s| {
+                s.alarms().iter().map(|a| format!("memberID:{} alarm:{} ", a.member_id, alarm_name(a.alarm))).collect()
             })
             .unwrap_or_default();
         EndpointStatusInfo {
             endpoint: format!("n{endpoint}"),
             version: "3.4.23".into(),
-            db_size: live.map(|l| l.store.db_size()).unwrap_or(0),
-            db_size_in_use: live.map(|l| l.store.db_size_in_use()).unwrap_or(0),
+            db_size: store.as_ref().map(|s| s.db_size()).unwrap_or(0),
+            db_size_in_use: store.as_ref().map(|s| s.db_size_in_use()).unwrap_or(0),
             leader: leader_member,
             is_learner: self.is_learner(endpoint),
             raft_index: live.map(|l| l.raw.raft.raft_log.committed).unwrap_or(0),
             raft_term: live.map(|l| l.raw.raft.term).unwrap_or(0),
-            raft_applied_index: live.map(|l| l.applied).unwrap_or(0),
+            raft_applied_index: node.filter(|n| n.is_alive()).map(|n| n.applied()).unwrap_or(0),
             errors,
         }
     }

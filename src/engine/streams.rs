@@ -47,8 +47,9 @@ impl Cluster {
         let (node, lease) = (k.node, k.lease);
         let Some(leader) = self.reachable_leader(node) else { return };
         let now = self.now_ms;
-        let Some(live) = self.nodes.get_mut(&leader).and_then(|n| n.live.as_mut()) else { return };
-        let ttl = live.store.renew_lease(lease, now).ok();
+        let Some(mut store) = self.store_mut_of(leader) else { return };
+        let ttl = store.renew_lease(lease, now).ok();
+        drop(store);
         match ttl {
             // clientv3 sends the next keep-alive a third of the TTL later.
             Some(t) => {
@@ -80,6 +81,7 @@ impl Cluster {
         let next_rev = if start > 0 { start } else { current + 1 };
         let history = if start > 0 && start <= current { Some(store.history(&key, &range_end, start)) } else { None };
         let compact = store.compact_revision();
+        drop(store);
         self.watchers.insert(watch_id, Watcher { node: endpoint, key, range_end, prev_kv, next_rev });
         self.finish(req_id, endpoint, Ok(ClientResult::WatchCreated { watch_id }));
         match history {

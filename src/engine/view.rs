@@ -115,10 +115,11 @@ impl Cluster {
             v.election_timeout = r.randomized_election_timeout() as u64;
             v.persisted = r.raft_log.persisted;
             v.committed = r.raft_log.committed;
-            v.applied = live.applied;
+            v.applied = n.applied();
             v.snapshot_index = live.last_snapshot.max(snapshot_index);
-            v.revision = live.store.revision();
-            v.kvs = live.store.kvs();
+            let store = n.store();
+            v.revision = store.revision();
+            v.kvs = store.kvs();
         }
         Some(v)
     }
