@@ -80,15 +80,16 @@ impl Cluster {
         self.on_tick(id);
     }
 
-    pub(crate) fn send_all(&mut self, mut msgs: Vec<Message>) {
+    pub(crate) fn send_all(&mut self, msgs: Vec<Message>) {
         // raft-rs walks its progress map (an FxHash map, whose order depends on the width
         // of `usize`) to emit messages, so the order within one Ready differs between wasm32
         // and 64-bit hosts. A stable sort by destination fixes the order everywhere while
         // keeping each destination's own sequence, which raft-rs produced in program order.
+        // (Sorting the shared pointers, not the messages, keeps the sort cheap.)
+        let mut msgs: Vec<Rc<Message>> = msgs.into_iter().map(Rc::new).collect();
         msgs.sort_by_key(|m| m.to);
         for m in msgs {
             self.messages_sent += 1;
-            let m = Rc::new(m);
             let view = MsgRef(m.clone());
             let is_snap = m.get_msg_type() == MessageType::MsgSnapshot;
             let (from, to) = (m.from, m.to);

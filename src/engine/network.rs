@@ -3,10 +3,12 @@
 //!
 //! Contract: `send` decides a message's fate at once (dropped, or queued with a delivery
 //! time) using only the network's seeded stream. Each directed link delivers in FIFO order,
-//! as etcd's per-peer streams do, unless the learner reorders by hand. Queues are ordered
-//! maps keyed by (time, id), so iteration order never depends on hashing.
+//! as etcd's per-peer streams do, unless the learner reorders by hand. Messages leave in
+//! (delivery time, id) order: a binary heap of those keys over an ordered map by id, so
+//! nothing depends on hashing, and the common path (send, then deliver) stays cheap.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use std::rc::Rc;
 
@@ -59,8 +61,11 @@ pub struct Network {
     faults: BTreeMap<(NodeId, NodeId), LinkFault>,
     pub base_ms: u64,
     pub jitter_ms: u64,
-    queue: BTreeMap<(u64, u64), InFlight>,
-    deliver_at: BTreeMap<u64, u64>,
+    /// Messages in flight by id.
+    queue: BTreeMap<u64, InFlight>,
+    /// (delivery time, id) of every message in `queue`, and nothing else: removals by hand
+    /// take their key out too, so the top is always the next real delivery.
+    due: BinaryHeap<Reverse<(u64, u64)>>,
     link_tail_ms: BTreeMap<(NodeId, NodeId), u64>,
     rng: SimRng,
     next_id: u64,
@@ -74,7 +79,7 @@ impl Network {
             base_ms,
             jitter_ms,
             queue: BTreeMap::new(),
-            deliver_at: BTreeMap::new(),
+            due: BinaryHeap::new(),
             link_tail_ms: BTreeMap::new(),
             rng,
             next_id: 1,
@@ -150,28 +155,30 @@ impl Network {
     }
 
     pub fn enqueue(&mut self, m: InFlight) {
-        self.deliver_at.insert(m.id, m.deliver_at_ms);
-        self.queue.insert((m.deliver_at_ms, m.id), m);
+        self.due.push(Reverse((m.deliver_at_ms, m.id)));
+        self.queue.insert(m.id, m);
     }
 
     pub fn next_delivery_ms(&self) -> Option<u64> {
-        self.queue.keys().next().map(|(t, _)| *t)
+        self.due.peek().map(|Reverse((t, _))| *t)
     }
 
     /// The earliest message due at or before `now`.
     pub fn pop_due(&mut self, now_ms: u64) -> Option<InFlight> {
-        let (&(t, id), _) = self.queue.iter().next()?;
+        let &Reverse((t, id)) = self.due.peek()?;
         if t > now_ms {
             return None;
         }
-        self.deliver_at.remove(&id);
-        self.queue.remove(&(t, id))
+        self.due.pop();
+        self.queue.remove(&id)
     }
 
-    /// Take one message out of flight (to drop it or deliver it by hand).
+    /// Take one message out of flight (to drop it or deliver it by hand). Linear in the
+    /// messages in flight, which is fine for a learner's click.
     pub fn take(&mut self, id: u64) -> Option<InFlight> {
-        let t = self.deliver_at.remove(&id)?;
-        self.queue.remove(&(t, id))
+        let m = self.queue.remove(&id)?;
+        self.due.retain(|Reverse((_, i))| *i != id);
+        Some(m)
     }
 
     pub fn delay(&mut self, id: u64, by_ms: u64) -> bool {
@@ -187,8 +194,8 @@ impl Network {
 
     /// A copy of a message in flight, arriving right after the original.
     pub fn duplicate(&mut self, id: u64) -> Option<(u64, u64)> {
-        let t = *self.deliver_at.get(&id)?;
-        let orig = self.queue.get(&(t, id))?.clone();
+        let orig = self.queue.get(&id)?.clone();
+        let t = orig.deliver_at_ms;
         let new_id = self.next_id;
         self.next_id += 1;
         let copy = InFlight { id: new_id, ..orig };
@@ -197,11 +204,13 @@ impl Network {
     }
 
     pub fn get(&self, id: u64) -> Option<&InFlight> {
-        let t = self.deliver_at.get(&id)?;
-        self.queue.get(&(*t, id))
+        self.queue.get(&id)
     }
 
+    /// Messages in flight in delivery order.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        self.queue.values()
+        let mut all: Vec<&InFlight> = self.queue.values().collect();
+        all.sort_by_key(|m| (m.deliver_at_ms, m.id));
+        all.into_iter()
     }
 }

@@ -182,10 +182,12 @@ impl<'a> Writer<'a> {
         self.events.push((rev, event));
     }
 
-    /// Writes a new version; returns the previous live kv.
-    pub fn put(&mut self, key: &[u8], value: &[u8], lease: i64) -> Option<KeyValue> {
+    /// Writes a new version; returns the previous live kv when `want_prev`. One descent of
+    /// the index finds the key's history and appends to it (puts are the hot path).
+    pub fn put(&mut self, key: &[u8], value: &[u8], lease: i64, want_prev: bool) -> Option<KeyValue> {
         let rev = self.next_rev();
-        let prev = self.kv.live(key).cloned();
+        let versions = self.kv.keys.entry(key.to_vec()).or_default();
+        let prev = versions.last().and_then(|v| v.kv.clone());
         let (create_revision, version) = match &prev {
             Some(p) => (p.create_revision, p.version.saturating_add(1)),
             None => (rev.main, 1),
@@ -198,8 +200,13 @@ impl<'a> Writer<'a> {
             value: value.to_vec(),
             lease,
         };
-        self.record(key, Version { rev, kv: Some(kv) }, prev.clone());
-        prev
+        let returned = if want_prev { prev.clone() } else { None };
+        let v = Version { rev, kv: Some(kv) };
+        let event = event_for(key, &v, prev);
+        self.kv.bytes = self.kv.bytes.saturating_add(v.cost(key));
+        versions.push(v);
+        self.events.push((rev, event));
+        returned
     }
 
     /// Deletes every live key of the selection in key order; returns their last values.

@@ -281,14 +281,16 @@ pub(crate) fn check_txn(
 }
 
 pub(crate) fn apply_put(w: &mut Writer<'_>, p: &PutRequest) -> PutResponse {
+    if !(p.ignore_value || p.ignore_lease) {
+        return PutResponse { prev_kv: w.put(&p.key, &p.value, p.lease, p.prev_kv) };
+    }
     let existing = w.kv().live(&p.key).cloned();
     // The checks above guarantee `existing` for the ignore flags; should a txn reach here
     // without it (etcd would panic), an empty value and no lease are the safe reading.
     let value =
         if p.ignore_value { existing.as_ref().map(|kv| kv.value.clone()).unwrap_or_default() } else { p.value.clone() };
     let lease = if p.ignore_lease { existing.as_ref().map_or(0, |kv| kv.lease) } else { p.lease };
-    let prev = w.put(&p.key, &value, lease);
-    PutResponse { prev_kv: if p.prev_kv { prev } else { None } }
+    PutResponse { prev_kv: w.put(&p.key, &value, lease, p.prev_kv) }
 }
 
 pub(crate) fn apply_delete(w: &mut Writer<'_>, d: &DeleteRangeRequest) -> DeleteRangeResponse {

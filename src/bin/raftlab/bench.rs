@@ -2,7 +2,9 @@
 //!
 //! Contract: both ways run in this one process, one after the other, and the report prints
 //! ops/s and messages/s for each and their ratio. The bare loop is the ceiling: raft-rs with
-//! instant in-memory delivery, `MemStorage`, no store, no trace, no network model.
+//! instant in-memory delivery, `MemStorage`, no store, no trace, no network model. A third
+//! baseline applies the same puts to one store per member with no raft at all, to show how
+//! much of the engine's time the replicated store alone must take.
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -11,7 +13,7 @@ use raft::eraftpb::Message;
 use raft::storage::MemStorage;
 use raft::{Config, RawNode, StateRole};
 use raftlab::engine::{Action, ClientOp, Cluster, ClusterConfig, TraceMode};
-use raftlab::store::PutRequest;
+use raftlab::store::{PutRequest, Request, Store};
 
 pub struct Workload {
     pub nodes: u64,
@@ -184,6 +186,24 @@ pub fn engine(w: &Workload, mode: TraceMode) -> Figures {
     Figures { ops: ok, messages: count_sent(&c) - sent_before, secs }
 }
 
+/// Every member's store applying every put, and nothing else: the floor under the engine's
+/// cost that no raft or network work can remove.
+pub fn stores_only(w: &Workload) -> Figures {
+    let mut stores: Vec<Store> = (0..w.nodes).map(|_| Store::new(0, 2)).collect();
+    let start = Instant::now();
+    let mut ok = 0u64;
+    let puts = (0..w.single_puts).map(|i| format!("k{i}")).chain((0..w.batched_puts).map(|i| format!("b{i}")));
+    for key in puts {
+        let req = Request::Put(PutRequest { key: key.into_bytes(), value: b"v".to_vec(), ..PutRequest::default() });
+        for s in stores.iter_mut() {
+            ok += s.apply(&req, 0).result.is_ok() as u64;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(ok, (w.single_puts + w.batched_puts) * w.nodes, "every store applied every put");
+    Figures { ops: w.single_puts + w.batched_puts, messages: 0, secs }
+}
+
 fn count_sent(c: &Cluster) -> u64 {
     c.messages_sent()
 }
@@ -200,13 +220,14 @@ pub fn report(w: &Workload, runs: usize) {
         "workload: {} nodes, {} single puts, then {} puts in batches of {}; engine link latency {} ms + up to {} ms; median of {runs} runs",
         w.nodes, w.single_puts, w.batched_puts, w.batch, w.latency_ms, w.jitter_ms
     );
-    let (mut bs, mut es, mut hs) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut bs, mut es, mut hs, mut ss) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs.max(1) {
         bs.push(bare(w));
         es.push(engine(w, TraceMode::Full));
         hs.push(engine(w, TraceMode::HashOnly));
+        ss.push(stores_only(w));
     }
-    let (b, e, h) = (median(bs), median(es), median(hs));
+    let (b, e, h, s) = (median(bs), median(es), median(hs), median(ss));
     println!("{:<42} {:>12} {:>14} {:>9}", "", "ops/s", "messages/s", "seconds");
     println!(
         "{:<42} {:>12.0} {:>14.0} {:>9.2}",
@@ -230,8 +251,18 @@ pub fn report(w: &Workload, runs: usize) {
         h.secs
     );
     println!(
+        "{:<42} {:>12.0} {:>14} {:>9.2}",
+        format!("{} stores alone, no raft (floor)", w.nodes),
+        s.ops_per_sec(),
+        "-",
+        s.secs
+    );
+    println!(
         "ratio engine/bare: ops {:.2}, messages {:.2}",
         e.ops_per_sec() / b.ops_per_sec(),
         e.msgs_per_sec() / b.msgs_per_sec()
     );
+    // The engine does the bare loop's raft work plus the stores' work, so this is the best
+    // ratio any engine with a replicated store could reach.
+    println!("ratio bound from the stores alone: bare / (bare + stores) = {:.2}", b.secs / (b.secs + s.secs));
 }
