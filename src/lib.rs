@@ -8,3 +8,6 @@
 pub mod console;
 pub mod engine;
 pub mod store;
+pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

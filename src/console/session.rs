@@ -40,6 +40,26 @@ impl Session {
         &self.cluster
     }
 
+    /// A session over a cluster rebuilt elsewhere (a rewind replays into a new cluster).
+    pub fn from_cluster(cluster: Cluster) -> Self {
+        let stream_cursor = cluster.trace().len();
+        Session { cluster, default_endpoint: 1, txn: None, watch_formats: BTreeMap::new(), stream_cursor }
+    }
+
+    /// An action from outside the console (the UI's buttons), through the same engine.
+    pub fn apply(&mut self, action: Action) -> Result<(), String> {
+        self.cluster.apply(action).map_err(|e| e.0)
+    }
+
+    /// Where commands go when they name no `--endpoints`.
+    pub fn default_endpoint(&self) -> NodeId {
+        self.default_endpoint
+    }
+
+    pub fn set_default_endpoint(&mut self, id: NodeId) {
+        self.default_endpoint = id;
+    }
+
     /// The prompt the console should show: etcdctl's `txn -i` prompts while a txn is read.
     pub fn prompt(&self) -> Option<&str> {
         self.txn.as_ref().and_then(|(b, _, _)| b.prompt())

@@ -1,0 +1,225 @@
+//! The lab as the UI drives it: one session over one run, with play, step, step back and
+//! share. Every change goes through an engine `Action` (or a console line, which becomes
+//! actions), so the action list is the whole run.
+//!
+//! Contract: stepping back replays the run to an earlier time (raft-rs cannot be cloned)
+//! and keeps the later actions aside; the next action forks the future and drops them.
+//! Going forward again without acting replays those kept actions, giving the same picture.
+
+use crate::console::session::Session;
+use crate::engine::{Action, ClusterConfig, Run, TraceEvent, TraceMode};
+
+/// Play advances simulated time in equal slices, so a share link packs well.
+pub const PLAY_SLICE_MS: u64 = 50;
+
+pub struct Lab {
+    session: Session,
+    /// The run as it stood before the last step back, if any: stepping forward replays it.
+    future: Option<Run>,
+    /// Set when an action dropped a kept future, until the next step.
+    pub forked: bool,
+    /// The console transcript: (line, output) pairs, newest last.
+    pub transcript: Vec<(String, String)>,
+}
+
+/// Kinds of "next" the step buttons stop at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepKind {
+    /// One event: a delivery, a tick or a timeout.
+    Event,
+    /// Up to the next tick of any node.
+    Tick,
+    /// Up to the next role change, commit or crash.
+    Interesting,
+}
+
+impl Lab {
+    pub fn new(cfg: ClusterConfig) -> Result<Lab, String> {
+        Ok(Lab { session: Session::new(cfg)?, future: None, forked: false, transcript: Vec::new() })
+    }
+
+    /// The lab at the end of a shared run; a bad action in the link is an error, not a panic.
+    pub fn from_run(run: &Run) -> Result<Lab, String> {
+        let cluster = run.replay(TraceMode::Full).map_err(|e| e.0)?;
+        Ok(Lab { session: Session::from_cluster(cluster), future: None, forked: false, transcript: Vec::new() })
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn run(&self) -> Run {
+        Run::of(self.session.cluster())
+    }
+
+    pub fn now_ms(&self) -> u64 {
+        self.session.cluster().now_ms()
+    }
+
+    pub fn can_step_forward_in_kept_future(&self) -> bool {
+        self.future.is_some()
+    }
+
+    /// Applies a UI action. An action after a step back forks the future.
+    pub fn act(&mut self, action: Action) -> Result<(), String> {
+        self.fork();
+        self.session.apply(action)
+    }
+
+    /// Runs one console line and records it in the transcript.
+    pub fn console(&mut self, line: &str) -> String {
+        self.fork();
+        let out = self.session.run_line(line);
+        let mut text = out.stdout.clone();
+        text.push_str(&out.stderr);
+        text.push_str(&self.session.take_watch_output());
+        self.transcript.push((line.to_string(), text.clone()));
+        text
+    }
+
+    /// Plays one slice of simulated time (`ms`), replaying a kept future if there is one.
+    pub fn play(&mut self, ms: u64) {
+        if self.future.is_some() {
+            let target = self.now_ms() + ms;
+            self.replay_kept_to(target);
+            return;
+        }
+        let _ = self.session.apply(Action::Advance(ms));
+        let watch = self.session.take_watch_output();
+        if !watch.is_empty() {
+            self.transcript.push((String::new(), watch));
+        }
+    }
+
+    /// Steps forward to the next stop of the given kind.
+    pub fn step(&mut self, kind: StepKind) {
+        if self.future.is_some() {
+            // Forward through the kept future: one slice at a time keeps it simple and exact.
+            let target = self.now_ms() + PLAY_SLICE_MS;
+            self.replay_kept_to(target);
+            return;
+        }
+        match kind {
+            StepKind::Event => {
+                let _ = self.session.apply(Action::Step);
+            }
+            StepKind::Tick => {
+                let _ = self.session.apply(Action::Tick(1));
+            }
+            StepKind::Interesting => {
+                let from = self.session.cluster().trace().len();
+                // At most ten simulated seconds, one event at a time.
+                for _ in 0..10_000 {
+                    let before = self.now_ms();
+                    let _ = self.session.apply(Action::Step);
+                    let hit = self.session.cluster().trace().since(from).iter().any(|r| {
+                        matches!(
+                            r.event,
+                            TraceEvent::RoleChanged { .. } | TraceEvent::Committed { .. } | TraceEvent::Crashed { .. }
+                        )
+                    });
+                    if hit || self.now_ms() > before + 10_000 {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Goes back `ms` of simulated time by replaying the run up to there.
+    pub fn step_back(&mut self, ms: u64) -> Result<(), String> {
+        let full = self.future.clone().unwrap_or_else(|| self.run());
+        let target = self.now_ms().saturating_sub(ms);
+        let cluster = full.replay_to(target, TraceMode::Full).map_err(|e| e.0)?;
+        self.session = Session::from_cluster(cluster);
+        self.future = Some(full);
+        Ok(())
+    }
+
+    /// Forward through the kept future to `t_ms` (or its end, which drops it).
+    fn replay_kept_to(&mut self, t_ms: u64) {
+        let Some(full) = self.future.clone() else { return };
+        let end = full.replay(TraceMode::HashOnly).map(|c| c.now_ms()).unwrap_or(0);
+        let target = t_ms.min(end);
+        if let Ok(cluster) = full.replay_to(target, TraceMode::Full) {
+            self.session = Session::from_cluster(cluster);
+        }
+        if target >= end {
+            // Back at the end: the kept run is the present again.
+            if let Ok(cluster) = full.replay(TraceMode::Full) {
+                self.session = Session::from_cluster(cluster);
+            }
+            self.future = None;
+        }
+    }
+
+    fn fork(&mut self) {
+        if self.future.take().is_some() {
+            self.forked = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab() -> Lab {
+        let mut lab = Lab::new(ClusterConfig { nodes: 5, seed: 7, ..ClusterConfig::default() }).unwrap();
+        for _ in 0..60 {
+            lab.play(PLAY_SLICE_MS);
+        }
+        lab
+    }
+
+    #[test]
+    fn playing_elects_a_leader_and_a_put_reaches_every_store() {
+        let mut lab = lab();
+        let leader = lab.session().cluster().leader().expect("a leader after 3 s");
+        assert_eq!(lab.console("put x 1"), "OK\n");
+        lab.play(PLAY_SLICE_MS * 4);
+        for id in 1..=5 {
+            let v = lab.session().cluster().node_view(id).unwrap();
+            assert_eq!(v.kvs.len(), 1, "n{id} has x (leader n{leader})");
+            assert_eq!((v.kvs[0].key.as_slice(), v.kvs[0].value.as_slice()), (&b"x"[..], &b"1"[..]));
+        }
+    }
+
+    #[test]
+    fn step_back_then_forward_gives_the_same_picture() {
+        let mut lab = lab();
+        let end = lab.session().cluster().view();
+        lab.step_back(1_000).unwrap();
+        assert_eq!(lab.now_ms(), end.now_ms - 1_000);
+        assert!(lab.can_step_forward_in_kept_future());
+        for _ in 0..20 {
+            lab.play(PLAY_SLICE_MS);
+        }
+        assert!(!lab.can_step_forward_in_kept_future());
+        assert_eq!(lab.session().cluster().view(), end);
+        assert!(!lab.forked);
+    }
+
+    #[test]
+    fn acting_in_the_past_forks_the_future() {
+        let mut lab = lab();
+        let end = lab.now_ms();
+        lab.step_back(1_000).unwrap();
+        lab.act(Action::Kill(1)).unwrap();
+        assert!(lab.forked);
+        assert!(!lab.can_step_forward_in_kept_future());
+        assert_eq!(lab.now_ms(), end - 1_000);
+        assert!(!lab.session().cluster().is_alive(1));
+    }
+
+    #[test]
+    fn a_shared_run_opens_at_the_same_hash() {
+        let mut lab = lab();
+        lab.act(Action::Kill(2)).unwrap();
+        lab.play(PLAY_SLICE_MS * 10);
+        let link = crate::ui::share::encode(&lab.run());
+        let run = crate::ui::share::decode(&link).unwrap().unwrap();
+        let other = Lab::from_run(&run).unwrap();
+        assert_eq!(other.session().cluster().trace_hash(), lab.session().cluster().trace_hash());
+    }
+}
