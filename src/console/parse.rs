@@ -24,6 +24,11 @@ mod tests;
 
 pub use txn::{parse_txn_body, TxnBuilder};
 
+/// Whether `word` starts a lab command (`kill`, `partition`, …) rather than an etcdctl one.
+pub fn is_lab_word(word: &str) -> bool {
+    lab::is_lab_command(word)
+}
+
 use crate::console::command::{Command, Globals, Line, OutputFormat};
 use flags::{FlagDef, Kind, GLOBAL};
 use lex::{tokenize, Token};

@@ -136,6 +136,25 @@ impl Lab {
         Ok(())
     }
 
+    /// The end of the run: the present, or the end of the kept future after a step back.
+    pub fn end_ms(&self) -> u64 {
+        match &self.future {
+            Some(full) => full.replay(TraceMode::HashOnly).map(|c| c.now_ms()).unwrap_or(0),
+            None => self.now_ms(),
+        }
+    }
+
+    /// Moves to any time between 0 and `end_ms()` (the timeline scrubber).
+    pub fn seek(&mut self, t_ms: u64) -> Result<(), String> {
+        let now = self.now_ms();
+        if t_ms < now {
+            self.step_back(now - t_ms)
+        } else {
+            self.replay_kept_to(t_ms);
+            Ok(())
+        }
+    }
+
     /// Forward through the kept future to `t_ms` (or its end, which drops it).
     fn replay_kept_to(&mut self, t_ms: u64) {
         let Some(full) = self.future.clone() else { return };
@@ -198,6 +217,19 @@ mod tests {
         assert!(!lab.can_step_forward_in_kept_future());
         assert_eq!(lab.session().cluster().view(), end);
         assert!(!lab.forked);
+    }
+
+    #[test]
+    fn the_scrubber_seeks_back_and_forth_within_the_run() {
+        let mut lab = lab();
+        let end = lab.session().cluster().view();
+        lab.seek(1_234).unwrap();
+        assert_eq!((lab.now_ms(), lab.end_ms()), (1_234, end.now_ms));
+        lab.seek(2_000).unwrap();
+        assert_eq!(lab.now_ms(), 2_000);
+        lab.seek(end.now_ms).unwrap();
+        assert_eq!(lab.session().cluster().view(), end);
+        assert!(!lab.can_step_forward_in_kept_future());
     }
 
     #[test]

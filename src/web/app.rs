@@ -1,0 +1,427 @@
+//! The app component: the lab model, what the learner is looking at, and every message the
+//! UI can send. `update` turns each message into engine actions (through `Lab`); `view`
+//! only reads.
+
+use gloo_events::EventListener;
+use gloo_timers::callback::Interval;
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
+use yew::prelude::*;
+
+use crate::engine::{Action, ClusterConfig, NodeId, Role};
+use crate::ui::i18n::{t, Lang, Text};
+use crate::ui::lab::{Lab, StepKind, PLAY_SLICE_MS};
+use crate::ui::share;
+
+use super::{dom, panels, picture};
+
+/// Real milliseconds between frames while playing.
+const FRAME_MS: u32 = 50;
+
+/// The lab's own defaults: etcd's timing, with links slow enough (30–50 ms) that messages
+/// can be seen moving at the default speed.
+pub fn default_config() -> ClusterConfig {
+    ClusterConfig { nodes: 5, seed: 1, latency_ms: 30, jitter_ms: 20, ..ClusterConfig::default() }
+}
+
+pub enum Msg {
+    Frame,
+    TogglePlay,
+    /// log10 of the speed, -2 (0.01×) to 2 (100×).
+    Speed(f64),
+    Step(StepKind),
+    StepBack,
+    Seek(u64),
+    Select(Option<NodeId>),
+    /// A console line run on the learner's behalf (node menu buttons).
+    Line(String),
+    Act(Action),
+    Inspect(Option<u64>),
+    ConsoleInput(String),
+    ConsoleKey(KeyboardEvent),
+    Endpoint(NodeId),
+    Key(KeyboardEvent),
+    ToggleHelp,
+    ToggleLang,
+    CopyLink,
+    ExportTrace,
+    ExportSvg,
+    Draft(ClusterConfig),
+    NewRun,
+    Visibility,
+}
+
+pub struct App {
+    pub lab: Lab,
+    pub lang: Lang,
+    pub playing: bool,
+    pub speed_log: f64,
+    carry_ms: f64,
+    pub selected: Option<NodeId>,
+    pub inspect: Option<u64>,
+    pub input: String,
+    history: Vec<String>,
+    history_pos: Option<usize>,
+    pub endpoint: NodeId,
+    pub help: bool,
+    pub notice: Option<String>,
+    pub draft: ClusterConfig,
+    pub reduced_motion: bool,
+    pub paused_hidden: bool,
+    interval: Option<Interval>,
+    _keys: Option<EventListener>,
+    _visibility: Option<EventListener>,
+}
+
+impl App {
+    pub fn speed(&self) -> f64 {
+        10f64.powf(self.speed_log)
+    }
+
+    fn set_playing(&mut self, ctx: &Context<Self>, on: bool) {
+        self.playing = on;
+        if on {
+            let link = ctx.link().clone();
+            self.interval = Some(Interval::new(FRAME_MS, move || link.send_message(Msg::Frame)));
+        } else {
+            self.interval = None;
+            self.save_fragment();
+        }
+    }
+
+    fn save_fragment(&self) {
+        let speed = format!("{:.2}", self.speed_log);
+        dom::set_fragment(&format!("{}&speed={speed}", share::encode(&self.lab.run())));
+    }
+
+    fn line(&mut self, line: &str) {
+        let _ = self.lab.console(line);
+        self.save_fragment();
+    }
+
+    fn key(&mut self, ctx: &Context<Self>, e: &KeyboardEvent) -> bool {
+        // Typing in a field is not a shortcut.
+        if let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let tag = t.tag_name().to_ascii_lowercase();
+            if tag == "input" || tag == "textarea" || tag == "select" {
+                return false;
+            }
+        }
+        if e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return false;
+        }
+        let key = e.key();
+        let node = self.selected;
+        match key.as_str() {
+            "?" => self.help = !self.help,
+            "Escape" => {
+                self.help = false;
+                self.inspect = None;
+                self.selected = None;
+            }
+            " " | "p" => {
+                e.prevent_default();
+                let on = !self.playing;
+                self.set_playing(ctx, on);
+            }
+            "." => self.lab.step(StepKind::Event),
+            "t" => self.lab.step(StepKind::Tick),
+            "n" => self.lab.step(StepKind::Interesting),
+            "," => {
+                let _ = self.lab.step_back(PLAY_SLICE_MS * 2);
+            }
+            "h" => self.line("heal"),
+            "k" | "r" | "i" | "c" | "l" => {
+                let Some(id) = node else { return false };
+                let alive = self.lab.session().cluster().is_alive(id);
+                match key.as_str() {
+                    "k" if alive => self.line(&format!("kill n{id}")),
+                    "r" | "k" if !alive => self.line(&format!("restart n{id}")),
+                    "i" => self.line(&format!("isolate n{id}")),
+                    "c" => self.line(&format!("campaign n{id}")),
+                    "l" => self.line(&format!("transfer n{id}")),
+                    _ => return false,
+                }
+            }
+            d if d.len() == 1 && d.chars().all(|c| ('1'..='9').contains(&c)) => {
+                let id: NodeId = d.parse().unwrap_or(0);
+                if self.lab.session().cluster().node_ids().contains(&id) {
+                    self.selected = Some(id);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let frag = dom::fragment();
+        let mut notice = None;
+        let lab = match share::decode(&frag) {
+            Ok(Some(run)) => Lab::from_run(&run).unwrap_or_else(|e| {
+                notice = Some(e);
+                Lab::new(default_config()).expect("default config is valid")
+            }),
+            Ok(None) => Lab::new(default_config()).expect("default config is valid"),
+            Err(e) => {
+                notice = Some(e);
+                Lab::new(default_config()).expect("default config is valid")
+            }
+        };
+        let speed_log = frag
+            .trim_start_matches('#')
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("speed="))
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite())
+            .map_or(-1.0, |v| v.clamp(-2.0, 2.0));
+        let draft = lab.session().cluster().config().clone();
+        let lang = dom::saved_lang();
+        let keys = dom::window().and_then(|w| w.document()).map(|d| {
+            let link = ctx.link().clone();
+            EventListener::new(&d, "keydown", move |e| {
+                if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
+                    link.send_message(Msg::Key(k.clone()));
+                }
+            })
+        });
+        let visibility = dom::window().and_then(|w| w.document()).map(|d| {
+            let link = ctx.link().clone();
+            EventListener::new(&d, "visibilitychange", move |_| link.send_message(Msg::Visibility))
+        });
+        if let Some(doc) = dom::window().and_then(|w| w.document()) {
+            if let Some(el) = doc.document_element() {
+                let _ = el.set_attribute("lang", lang.tag());
+            }
+        }
+        App {
+            lab,
+            lang,
+            playing: false,
+            speed_log,
+            carry_ms: 0.0,
+            selected: None,
+            inspect: None,
+            input: String::new(),
+            history: Vec::new(),
+            history_pos: None,
+            endpoint: 1,
+            help: false,
+            notice,
+            draft,
+            reduced_motion: dom::prefers_reduced_motion(),
+            paused_hidden: false,
+            interval: None,
+            _keys: keys,
+            _visibility: visibility,
+        }
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
+        if first {
+            // A fresh lab plays at once; a shared link opens paused, where it was left.
+            if !dom::fragment().contains("run=") {
+                self.set_playing(ctx, true);
+            }
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Frame => {
+                self.carry_ms += FRAME_MS as f64 * self.speed();
+                let whole = self.carry_ms.floor();
+                if whole < 1.0 {
+                    return false;
+                }
+                self.carry_ms -= whole;
+                self.lab.play(whole as u64);
+            }
+            Msg::TogglePlay => {
+                let on = !self.playing;
+                self.set_playing(ctx, on);
+            }
+            Msg::Speed(v) => self.speed_log = v.clamp(-2.0, 2.0),
+            Msg::Step(kind) => {
+                self.set_playing(ctx, false);
+                self.lab.step(kind);
+            }
+            Msg::StepBack => {
+                self.set_playing(ctx, false);
+                if let Err(e) = self.lab.step_back(PLAY_SLICE_MS * 2) {
+                    self.notice = Some(e);
+                }
+            }
+            Msg::Seek(t_ms) => {
+                self.set_playing(ctx, false);
+                if let Err(e) = self.lab.seek(t_ms) {
+                    self.notice = Some(e);
+                }
+            }
+            Msg::Select(id) => self.selected = id,
+            Msg::Line(line) => self.line(&line),
+            Msg::Act(action) => {
+                if let Err(e) = self.lab.act(action) {
+                    self.notice = Some(e);
+                }
+                self.save_fragment();
+            }
+            Msg::Inspect(id) => self.inspect = id,
+            Msg::ConsoleInput(s) => self.input = s,
+            Msg::ConsoleKey(e) => match e.key().as_str() {
+                "Enter" => {
+                    e.prevent_default();
+                    let line = std::mem::take(&mut self.input);
+                    let with_endpoint = if line.trim().is_empty() || panels::names_endpoint(&line) {
+                        line.clone()
+                    } else {
+                        panels::with_endpoint(&line, self.endpoint)
+                    };
+                    if !line.trim().is_empty() {
+                        self.history.push(line.clone());
+                    }
+                    self.history_pos = None;
+                    self.line(&with_endpoint);
+                }
+                "ArrowUp" if !self.history.is_empty() => {
+                    e.prevent_default();
+                    let pos = match self.history_pos {
+                        None => self.history.len() - 1,
+                        Some(p) => p.saturating_sub(1),
+                    };
+                    self.history_pos = Some(pos);
+                    self.input = self.history[pos].clone();
+                }
+                "ArrowDown" => {
+                    e.prevent_default();
+                    match self.history_pos {
+                        Some(p) if p + 1 < self.history.len() => {
+                            self.history_pos = Some(p + 1);
+                            self.input = self.history[p + 1].clone();
+                        }
+                        _ => {
+                            self.history_pos = None;
+                            self.input.clear();
+                        }
+                    }
+                }
+                "Tab" => {
+                    e.prevent_default();
+                    if let Some(done) = panels::complete(&self.input) {
+                        self.input = done;
+                    }
+                }
+                _ => return false,
+            },
+            Msg::Endpoint(id) => self.endpoint = id,
+            Msg::Key(e) => return self.key(ctx, &e),
+            Msg::ToggleHelp => self.help = !self.help,
+            Msg::ToggleLang => {
+                self.lang = if self.lang == Lang::En { Lang::ZhCn } else { Lang::En };
+                dom::save_lang(self.lang);
+                if let Some(el) = dom::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+                    let _ = el.set_attribute("lang", self.lang.tag());
+                }
+            }
+            Msg::CopyLink => {
+                self.save_fragment();
+                dom::copy_text(&dom::href());
+                self.notice = Some(t(self.lang, Text::LinkCopied).to_string());
+            }
+            Msg::ExportTrace => {
+                let trace = self.lab.session().cluster().trace();
+                let json = serde_json::to_string_pretty(trace.records()).unwrap_or_default();
+                dom::download("raftlab-trace.json", "application/json", &json);
+            }
+            Msg::ExportSvg => {
+                if let Some(svg) = dom::outer_html("cluster") {
+                    dom::download("raftlab-cluster.svg", "image/svg+xml", &svg);
+                }
+            }
+            Msg::Draft(cfg) => self.draft = cfg,
+            Msg::NewRun => match Lab::new(self.draft.clone()) {
+                Ok(lab) => {
+                    self.lab = lab;
+                    self.selected = None;
+                    self.inspect = None;
+                    self.save_fragment();
+                }
+                Err(e) => self.notice = Some(e),
+            },
+            Msg::Visibility => {
+                if dom::tab_hidden() && self.playing {
+                    self.set_playing(ctx, false);
+                    self.paused_hidden = true;
+                } else if !dom::tab_hidden() {
+                    self.paused_hidden = false;
+                }
+            }
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let lang = self.lang;
+        let view = self.lab.session().cluster().view();
+        let leader = view.leader.map(|l| format!("n{l}")).unwrap_or_else(|| "—".into());
+        let forked = self.lab.forked.then(|| html! { <p class="notice" role="status">{ t(lang, Text::Forked) }</p> });
+        let notice = self.notice.as_ref().map(|n| html! { <p class="notice" role="status" id="notice">{ n }</p> });
+        let hidden = self.paused_hidden.then(|| html! { <p class="notice">{ t(lang, Text::Hidden) }</p> });
+        html! {
+            <div class="lab" data-leader={leader.clone()} data-now={view.now_ms.to_string()}
+                 data-hash={format!("{:016x}", view.trace_hash)} data-playing={self.playing.to_string()}>
+                <header>
+                    <h1>{ t(lang, Text::Title) }</h1>
+                    { panels::time_controls(self, link, &view) }
+                    <div class="tools">
+                        <button id="lang" onclick={link.callback(|_| Msg::ToggleLang)}>{ t(lang, Text::Language) }</button>
+                        <button id="copy-link" onclick={link.callback(|_| Msg::CopyLink)}>{ t(lang, Text::CopyLink) }</button>
+                        <button onclick={link.callback(|_| Msg::ExportTrace)}>{ t(lang, Text::ExportTrace) }</button>
+                        <button onclick={link.callback(|_| Msg::ExportSvg)}>{ t(lang, Text::ExportSvg) }</button>
+                        <button aria-label={t(lang, Text::Shortcuts)} onclick={link.callback(|_| Msg::ToggleHelp)}>{ "?" }</button>
+                    </div>
+                </header>
+                { for forked }{ for notice }{ for hidden }
+                <main>
+                    <section class="picture">
+                        { picture::cluster(self, link, &view) }
+                        <p class="status" id="status">
+                            { format!("{} {leader} · {} {} ms · hash {:016x}", t(lang, Text::Leader), t(lang, Text::Time), view.now_ms, view.trace_hash) }
+                        </p>
+                    </section>
+                    <section class="side">
+                        { panels::node_menu(self, link, &view) }
+                        { panels::inspector(self, link, &view) }
+                        { panels::console(self, link, &view) }
+                    </section>
+                </main>
+                <section class="lower">
+                    { panels::logs(self, &view) }
+                    { panels::stores(self, &view) }
+                    { panels::raft_lines(self) }
+                    { panels::settings(self, link) }
+                </section>
+                { panels::help(self, link) }
+            </div>
+        }
+    }
+}
+
+/// Colour and label of a role (never colour alone: the label is always drawn too).
+pub fn role_style(lang: Lang, role: Role) -> (&'static str, &'static str) {
+    match role {
+        // Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
+        Role::Leader => ("role-leader", t(lang, Text::Leader)),
+        Role::Candidate => ("role-candidate", t(lang, Text::Candidate)),
+        Role::PreCandidate => ("role-precandidate", t(lang, Text::PreCandidate)),
+        Role::Follower => ("role-follower", t(lang, Text::Follower)),
+        Role::Learner => ("role-learner", t(lang, Text::Learner)),
+        Role::Dead => ("role-dead", t(lang, Text::Dead)),
+    }
+}

@@ -1,0 +1,108 @@
+//! Small browser helpers: storage, the URL fragment, downloads, the clipboard and the
+//! panic page. Each one fails quietly (a blocked storage or clipboard must not break the
+//! lab); none of them touches the engine.
+
+use wasm_bindgen::JsCast;
+
+use crate::ui::i18n::{t, Lang, Text};
+
+pub fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+pub fn saved_lang() -> Lang {
+    let stored =
+        window().and_then(|w| w.local_storage().ok().flatten()).and_then(|s| s.get_item("raftlab.lang").ok().flatten());
+    let tag = stored.or_else(|| window().and_then(|w| w.navigator().language())).unwrap_or_default();
+    Lang::from_tag(&tag)
+}
+
+pub fn save_lang(lang: Lang) {
+    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item("raftlab.lang", lang.tag());
+    }
+}
+
+pub fn fragment() -> String {
+    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// Replaces the fragment without adding a history entry per frame.
+pub fn set_fragment(frag: &str) {
+    if let Some(w) = window() {
+        if let Ok(h) = w.history() {
+            let url = format!("#{frag}");
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+}
+
+pub fn href() -> String {
+    window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+}
+
+pub fn copy_text(text: &str) {
+    if let Some(w) = window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+pub fn prefers_reduced_motion() -> bool {
+    window().and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten()).is_some_and(|m| m.matches())
+}
+
+pub fn tab_hidden() -> bool {
+    window().and_then(|w| w.document()).is_some_and(|d| d.hidden())
+}
+
+/// Offers `text` as a file download.
+pub fn download(name: &str, mime: &str, text: &str) {
+    let Some(doc) = window().and_then(|w| w.document()) else { return };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Ok(a) = doc.create_element("a") {
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
+            a.set_href(&url);
+            a.set_download(name);
+            a.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The outer HTML of the element with `id`, for the SVG export.
+pub fn outer_html(id: &str) -> Option<String> {
+    window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)).map(|e| e.outer_html())
+}
+
+/// Replaces the page with the panic text and a reload button. Written with plain DOM calls
+/// (the Yew app may be what broke), and with the text set as text, never as HTML.
+pub fn show_panic(text: &str) {
+    let Some(doc) = window().and_then(|w| w.document()) else { return };
+    let Some(body) = doc.body() else { return };
+    let lang = saved_lang();
+    body.set_inner_html("");
+    let make = |tag: &str| doc.create_element(tag).ok();
+    if let Some(div) = make("div") {
+        div.set_id("panic");
+        div.set_attribute("role", "alert").ok();
+        if let Some(h) = make("h1") {
+            h.set_text_content(Some(t(lang, Text::PanicTitle)));
+            let _ = div.append_child(&h);
+        }
+        if let Some(p) = make("pre") {
+            p.set_text_content(Some(text));
+            let _ = div.append_child(&p);
+        }
+        if let Some(b) = make("button") {
+            b.set_text_content(Some(t(lang, Text::Reload)));
+            b.set_attribute("onclick", "location.reload()").ok();
+            b.set_id("reload");
+            let _ = div.append_child(&b);
+        }
+        let _ = body.append_child(&div);
+    }
+}

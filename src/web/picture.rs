@@ -1,0 +1,112 @@
+//! The cluster picture: nodes on a ring, links with their cut directions, and every message
+//! in flight moving along its link at the speed of simulated time.
+//!
+//! Contract: drawn only from a `ClusterView`; clicking sends a message to the app (select a
+//! node, cut or restore one direction of a link, inspect a message). Role is shown by colour
+//! and by a text label; a dead node is grey, dashed and labelled.
+
+use yew::prelude::*;
+
+use crate::engine::{ClusterView, NodeId, Role};
+use crate::ui::i18n::{t, Text};
+use crate::ui::layout::{along, arc_path, node_xy, VIEW};
+
+use super::app::{role_style, App, Msg};
+
+const NODE_R: f64 = 62.0;
+
+pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> Html {
+    let lang = app.lang;
+    let ids: Vec<NodeId> = view.nodes.iter().map(|n| n.id).collect();
+    let n = ids.len();
+    let pos = |id: NodeId| ids.iter().position(|x| *x == id).map(|i| node_xy(i, n));
+
+    // Links: one line per unordered pair, each half clickable for its own direction.
+    let mut links = Vec::new();
+    for (i, a) in ids.iter().enumerate() {
+        for b in &ids[i + 1..] {
+            let (Some(pa), Some(pb)) = (pos(*a), pos(*b)) else { continue };
+            for (from, to, p0, p1) in [(*a, *b, pa, pb), (*b, *a, pb, pa)] {
+                let cut = view.links.iter().any(|l| l.from == from && l.to == to && l.cut);
+                let s = along(p0, p1, 0.0, 6.0);
+                let e = along(p0, p1, 1.0, 6.0);
+                let class = if cut { "link cut" } else { "link" };
+                let line = format!(
+                    "{} n{from} → n{to}",
+                    if cut { t(lang, Text::RestoreLink) } else { t(lang, Text::CutLink) }
+                );
+                let cmd = if cut { format!("restore n{from}->n{to}") } else { format!("cut n{from}->n{to}") };
+                links.push(html! {
+                    <line class={class} x1={fmt(s.0)} y1={fmt(s.1)} x2={fmt(e.0)} y2={fmt(e.1)}
+                          data-from={from.to_string()} data-to={to.to_string()} data-cut={cut.to_string()}
+                          onclick={link.callback(move |_| Msg::Line(cmd.clone()))}>
+                        <title>{ line }</title>
+                    </line>
+                });
+            }
+        }
+    }
+
+    let now = view.now_ms;
+    let messages = view.in_flight.iter().filter_map(|m| {
+        let (p0, p1) = (pos(m.from)?, pos(m.to)?);
+        let span = m.deliver_at_ms.saturating_sub(m.sent_at_ms).max(1) as f64;
+        let frac = if app.reduced_motion { 0.5 } else { (now.saturating_sub(m.sent_at_ms)) as f64 / span };
+        // Start and end at the nodes' rims, not their centres.
+        let rim = NODE_R / (((p1.0 - p0.0).powi(2) + (p1.1 - p0.1).powi(2)).sqrt().max(1.0));
+        let (x, y) = along(p0, p1, rim + frac * (1.0 - 2.0 * rim), 6.0);
+        let short = m.msg.msg_type.trim_start_matches("Msg").to_string();
+        let reject = m.msg.reject;
+        let id = m.id;
+        let class = classes!("msg", reject.then_some("reject"), (app.inspect == Some(id)).then_some("picked"));
+        Some(html! {
+            <g class={class} data-id={id.to_string()} data-type={m.msg.msg_type.clone()}
+               onclick={link.callback(move |_| Msg::Inspect(Some(id)))}>
+                <rect x={fmt(x - 4.0)} y={fmt(y - 14.0)} width={fmt(8.0 + 9.0 * short.len() as f64)} height="24" rx="6" />
+                <text x={fmt(x + 2.0)} y={fmt(y + 3.0)}>{ if reject { format!("✗ {short}") } else { short } }</text>
+                <title>{ format!("{} n{} → n{}, term {}{}", m.msg.msg_type, m.from, m.to, m.msg.term, if reject { ", reject" } else { "" }) }</title>
+            </g>
+        })
+    });
+
+    let nodes = view.nodes.iter().enumerate().map(|(i, nv)| {
+        let (x, y) = node_xy(i, n);
+        let (role_class, role_word) = role_style(lang, if nv.alive { nv.role } else { Role::Dead });
+        let id = nv.id;
+        let selected = app.selected == Some(id);
+        let timer = if nv.alive && nv.role != Role::Leader && nv.election_timeout > 0 {
+            let frac = nv.election_elapsed as f64 / nv.election_timeout as f64;
+            html! { <path class="timer" d={arc_path(x, y, NODE_R + 9.0, frac)} /> }
+        } else {
+            html! {}
+        };
+        let vote = if nv.vote > 0 { format!("n{}", nv.vote) } else { "—".into() };
+        html! {
+            <g class={classes!("node", role_class, selected.then_some("selected"), (!nv.alive).then_some("dead"))}
+               data-node={id.to_string()} data-role={format!("{:?}", nv.role)} data-alive={nv.alive.to_string()}
+               data-term={nv.term.to_string()} data-committed={nv.committed.to_string()} tabindex="0" role="button"
+               aria-label={format!("n{id}: {role_word}, {} {}", t(lang, Text::Term), nv.term)}
+               onclick={link.callback(move |_| Msg::Select(Some(id)))}>
+                { timer }
+                <circle cx={fmt(x)} cy={fmt(y)} r={fmt(NODE_R)} />
+                <text class="name" x={fmt(x)} y={fmt(y - 24.0)}>{ format!("n{id}") }</text>
+                <text class="role" x={fmt(x)} y={fmt(y - 4.0)}>{ role_word }</text>
+                <text class="small" x={fmt(x)} y={fmt(y + 16.0)}>{ format!("{} {} · {} {vote}", t(lang, Text::Term), nv.term, t(lang, Text::Vote)) }</text>
+                <text class="small" x={fmt(x)} y={fmt(y + 34.0)}>{ format!("p{} c{} a{}", nv.persisted, nv.committed, nv.applied) }</text>
+            </g>
+        }
+    });
+
+    html! {
+        <svg id="cluster" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {VIEW} {VIEW}")}
+             role="img" aria-label={t(lang, Text::Title)}>
+            <g class="links">{ for links }</g>
+            <g class="nodes">{ for nodes }</g>
+            <g class="messages">{ for messages }</g>
+        </svg>
+    }
+}
+
+fn fmt(v: f64) -> String {
+    format!("{v:.1}")
+}

@@ -1,0 +1,188 @@
+// Browser tests: the real built dist/ (served from a sub-path, as a course would host it)
+// in headless Chromium through playwright-core. Each test saves a screenshot under
+// target/screenshots/. Run by `make browser-test` (part of `make test`).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
+import { mkdirSync } from 'node:fs';
+
+const SHOTS = new URL('../../target/screenshots/', import.meta.url).pathname;
+mkdirSync(SHOTS, { recursive: true });
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run'];
+
+let browser, server, base;
+before(async () => {
+  server = await serve();
+  base = `${server.url}/lab/`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(hash = '#speed=1.5', options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(base + hash);
+  await page.waitForSelector('#cluster');
+  return { page, context, errors };
+}
+
+const lab = (page) => page.locator('.lab');
+const leaderOf = (page) => lab(page).getAttribute('data-leader');
+
+async function waitLeader(page, not = null) {
+  await page.waitForFunction((not) => {
+    const l = document.querySelector('.lab')?.dataset.leader;
+    return l && l !== '—' && l !== not;
+  }, not, { timeout: 30_000 });
+  return leaderOf(page);
+}
+
+async function pause(page) {
+  if ((await lab(page).getAttribute('data-playing')) === 'true') await page.click('#play');
+  await page.waitForFunction(() => document.querySelector('.lab').dataset.playing === 'false');
+}
+
+async function consoleLine(page, line) {
+  await page.fill('#console-input', line);
+  await page.press('#console-input', 'Enter');
+}
+
+test('the page loads with 5 nodes and elects a leader', async () => {
+  const { page, context, errors } = await open();
+  assert.equal(await page.locator('g.node').count(), 5);
+  const leader = await waitLeader(page);
+  assert.match(leader, /^n[1-5]$/);
+  const role = await page.locator(`g.node[data-node="${leader.slice(1)}"]`).getAttribute('data-role');
+  assert.equal(role, 'Leader');
+  await page.screenshot({ path: SHOTS + 'loads-and-elects.png' });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('killing the leader from its menu elects another leader', async () => {
+  const { page, context } = await open();
+  const old = await waitLeader(page);
+  await page.click(`g.node[data-node="${old.slice(1)}"]`);
+  await page.click('#kill');
+  assert.equal(await page.locator(`g.node[data-node="${old.slice(1)}"]`).getAttribute('data-alive'), 'false');
+  const now = await waitLeader(page, old);
+  assert.notEqual(now, old);
+  await page.screenshot({ path: SHOTS + 'kill-leader.png' });
+  await context.close();
+});
+
+test('put x 1 in the console shows x = 1 in every live store', async () => {
+  const { page, context } = await open();
+  await waitLeader(page);
+  await consoleLine(page, 'put x 1');
+  await page.waitForFunction(() => document.querySelector('#transcript').innerText.includes('OK'));
+  await page.waitForFunction(() => [...document.querySelectorAll('.store')].every((s) =>
+    s.querySelector('td.key')?.textContent === 'x' && s.querySelector('td.value')?.textContent === '1'),
+  null, { timeout: 20_000 });
+  assert.equal(await page.locator('.store td.key').count(), 5);
+  await page.screenshot({ path: SHOTS + 'put-x-1.png' });
+  await context.close();
+});
+
+test('a 2|3 partition keeps the minority from committing; healing converges', async () => {
+  const { page, context } = await open();
+  await waitLeader(page);
+  await consoleLine(page, 'partition n1,n2 n3,n4,n5');
+  await consoleLine(page, '--endpoints=n1 put minority 1');
+  await page.waitForFunction(() => document.querySelector('#transcript').innerText.includes('context deadline exceeded'),
+    null, { timeout: 20_000 });
+  const leader = await waitLeader(page);
+  assert.ok(['n3', 'n4', 'n5'].includes(leader), `the majority side leads, not ${leader}`);
+  await consoleLine(page, '--endpoints=n3 put majority 1');
+  await page.waitForFunction(() => document.querySelector('#transcript').innerText.split('OK').length > 1);
+  await page.screenshot({ path: SHOTS + 'partition.png' });
+  await consoleLine(page, 'heal');
+  await page.waitForFunction(() => {
+    const c = [...document.querySelectorAll('g.node')].map((n) => n.dataset.committed);
+    return c.every((x) => x === c[0]) && [...document.querySelectorAll('.store')].every((s) =>
+      [...s.querySelectorAll('td.key')].map((k) => k.textContent).join(',') === 'majority');
+  }, null, { timeout: 30_000 });
+  await page.screenshot({ path: SHOTS + 'healed.png' });
+  await context.close();
+});
+
+test('step back, then step forward, gives the same picture', async () => {
+  const { page, context } = await open();
+  await waitLeader(page);
+  await pause(page);
+  const before = await page.locator('#cluster').innerHTML();
+  const hash = await lab(page).getAttribute('data-hash');
+  const now = Number(await lab(page).getAttribute('data-now'));
+  await page.click('#step-back');
+  await page.click('#step-back');
+  assert.equal(Number(await lab(page).getAttribute('data-now')), now - 200);
+  for (let i = 0; i < 4; i++) await page.click('#step-event');
+  assert.equal(Number(await lab(page).getAttribute('data-now')), now);
+  assert.equal(await lab(page).getAttribute('data-hash'), hash);
+  assert.equal(await page.locator('#cluster').innerHTML(), before);
+  await page.screenshot({ path: SHOTS + 'step-back-forward.png' });
+  await context.close();
+});
+
+test('a share URL opened in a fresh page reproduces the same trace hash', async () => {
+  const { page, context } = await open();
+  const leader = await waitLeader(page);
+  await consoleLine(page, `kill ${leader}`);
+  await consoleLine(page, 'put shared yes');
+  await pause(page);
+  const hash = await lab(page).getAttribute('data-hash');
+  const url = page.url();
+  assert.match(url, /#run=/);
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(url);
+  await other.waitForSelector('#cluster');
+  assert.equal(await other.locator('.lab').getAttribute('data-hash'), hash);
+  assert.equal(await other.locator('.lab').getAttribute('data-playing'), 'false');
+  await other.screenshot({ path: SHOTS + 'share-url.png' });
+  await fresh.close();
+  await context.close();
+});
+
+test('kill and restart work from the keyboard alone', async () => {
+  const { page, context } = await open();
+  const leader = await waitLeader(page);
+  const id = leader.slice(1);
+  await page.keyboard.press(id);
+  await page.keyboard.press('k');
+  const node = page.locator(`g.node[data-node="${id}"]`);
+  assert.equal(await node.getAttribute('data-alive'), 'false');
+  await page.keyboard.press('k');
+  assert.equal(await node.getAttribute('data-alive'), 'true');
+  await page.keyboard.press('?');
+  assert.equal(await page.locator('#help').count(), 1);
+  await page.screenshot({ path: SHOTS + 'keyboard.png' });
+  await context.close();
+});
+
+test('the zh-CN UI renders', async () => {
+  const { page, context } = await open('#speed=1.5', { locale: 'zh-CN' });
+  await waitLeader(page);
+  assert.equal(await page.locator('header h1').textContent(), 'Raft 实验室');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+  await page.waitForFunction(() => document.querySelector('#cluster').textContent.includes('领导者'));
+  await page.screenshot({ path: SHOTS + 'zh-cn.png' });
+  await context.close();
+});
+
+test('a damaged share link says what is wrong and still opens a lab', async () => {
+  const { page, context, errors } = await open('#run=AQ');
+  await page.waitForSelector('#notice');
+  assert.match(await page.locator('#notice').textContent(), /^the link's run is damaged/);
+  assert.equal(await page.locator('g.node').count(), 5);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
