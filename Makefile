@@ -5,10 +5,10 @@ CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test deps unit wasm-check fmt-check clippy bench console
+.PHONY: test deps unit wasm-check fmt-check clippy bench console site-deps dist serve browser-test
 
 # The unit tests run last so that their summary is the last line CI prints.
-test: deps wasm-check wasm-determinism fmt-check clippy unit
+test: deps wasm-check wasm-determinism fmt-check clippy browser-test unit
 
 ## Toolchain pieces the build needs: protoc (raft-proto), the wasm32 target.
 deps:
@@ -20,7 +20,7 @@ deps:
 unit: deps
 	@mkdir -p target
 	$(CARGO) test --all-targets 2>&1 | tee target/test-output.txt
-	@awk '/^test result:/ { p += $$4; f += $$6 } END { printf "tests: %d passed, %d failed\n", p, f }' target/test-output.txt
+	@awk '/^test result:/ { p += $$4; f += $$6 } /^ℹ pass / { p += $$3 } /^ℹ fail / { f += $$3 } END { printf "tests: %d passed, %d failed\n", p, f }' target/test-output.txt $$( [ -f target/browser-test-output.txt ] && echo target/browser-test-output.txt )
 
 ## The engine library must build for the browser too.
 wasm-check: deps
@@ -44,7 +44,7 @@ fmt-check: deps
 
 clippy: deps
 	$(CARGO) clippy --all-targets -- -D warnings
-	$(CARGO) clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	$(CARGO) clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 ## Engine vs a bare raft-rs loop (prints ops/s, messages/s and the ratio).
 bench: deps
@@ -53,3 +53,34 @@ bench: deps
 ## An etcdctl-compatible console on a simulated 3-node cluster.
 console: deps
 	$(CARGO) run --release --bin raftlab -- console
+
+## The site's tools: trunk 0.21.14 (0.22 needs a newer rustc), wasm-bindgen-cli at exactly
+## the version in Cargo.lock, and Node packages (playwright-core, binaryen's wasm-opt).
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
+NODE_BIN := $(CURDIR)/tests/browser/node_modules/.bin
+export PATH := $(HOME)/.cargo/bin:$(NODE_BIN):$(PATH)
+
+site-deps: deps
+	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; }
+	@trunk --version 2>/dev/null | grep -q '0.21.14' || $(CARGO) install trunk --version 0.21.14 --locked
+	@# Its lock file can pin a crate the registry has since yanked; then resolve afresh.
+	@wasm-bindgen --version 2>/dev/null | grep -q '$(WASM_BINDGEN_VERSION)' || $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked \
+	  || $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[ -x $(NODE_BIN)/wasm-opt ] && [ -d tests/browser/node_modules/playwright-core ] || (cd tests/browser && npm ci --no-audit --no-fund)
+
+## The release site in dist/ (wasm-opt -Oz through trunk, then gzip copies for static hosts).
+dist: site-deps
+	trunk build --release
+	@for f in dist/*.wasm dist/*.js dist/*.css; do gzip -9 -k -f "$$f"; done
+	@echo "dist: $$(du -cb dist/*.gz | tail -1 | cut -f1) bytes gzip"
+
+## Build and serve the site on http://127.0.0.1:8080.
+serve: site-deps
+	trunk serve --release --address 127.0.0.1 --port 8080
+
+## The browser tests: the built dist/ in headless Chromium (playwright-core).
+browser-test: dist
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
+	@mkdir -p target/screenshots
+	cd tests/browser && node --test --test-reporter=spec lab.test.mjs 2>&1 | tee ../../target/browser-test-output.txt

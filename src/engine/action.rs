@@ -57,7 +57,9 @@ pub enum Action {
         req_id: u64,
         endpoint: NodeId,
         op: ClientOp,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        // Always written: the share link's postcard encoding has no field names, so a
+        // skipped field would shift every field after it. Old JSON without it still reads.
+        #[serde(default)]
         timeout_ms: Option<u64>,
     },
     /// Run the clock until the request is answered (it always is, at the latest when its

@@ -255,3 +255,25 @@ mod tests {
         assert_eq!(other.session().cluster().trace_hash(), lab.session().cluster().trace_hash());
     }
 }
+
+#[cfg(test)]
+mod share_console_tests {
+    use super::*;
+
+    #[test]
+    fn console_lines_replay_from_a_share_link() {
+        let cfg = ClusterConfig { nodes: 5, seed: 1, latency_ms: 30, jitter_ms: 20, ..ClusterConfig::default() };
+        let mut lab = Lab::new(cfg).unwrap();
+        for i in 0..40 {
+            lab.play(1581 + (i % 2));
+        }
+        let leader = lab.session().cluster().leader().unwrap();
+        lab.console(&format!("kill n{leader}"));
+        lab.console("put shared yes");
+        lab.play(1581);
+        let link = crate::ui::share::encode(&lab.run());
+        let run = crate::ui::share::decode(&link).unwrap().unwrap();
+        let other = Lab::from_run(&run).unwrap();
+        assert_eq!(other.session().cluster().trace_hash(), lab.session().cluster().trace_hash());
+    }
+}

@@ -6,7 +6,7 @@
 /// The picture's coordinate space.
 pub const VIEW: f64 = 1000.0;
 const CENTER: f64 = VIEW / 2.0;
-const RADIUS: f64 = 340.0;
+const RADIUS: f64 = 360.0;
 
 /// Where node `i` (0-based) of `n` sits: the first at the top, then clockwise.
 pub fn node_xy(i: usize, n: usize) -> (f64, f64) {
@@ -41,13 +41,13 @@ mod tests {
     #[test]
     fn nodes_sit_on_the_ring_first_at_the_top() {
         let (x, y) = node_xy(0, 5);
-        assert!((x - 500.0).abs() < 1e-9 && (y - 160.0).abs() < 1e-9);
+        assert!((x - 500.0).abs() < 1e-9 && (y - 140.0).abs() < 1e-9);
         for i in 0..9 {
             let (x, y) = node_xy(i, 9);
-            assert!((((x - 500.0).powi(2) + (y - 500.0).powi(2)).sqrt() - 340.0).abs() < 1e-9);
+            assert!((((x - 500.0).powi(2) + (y - 500.0).powi(2)).sqrt() - 360.0).abs() < 1e-9);
         }
         // Clockwise: the second of four is on the right.
-        assert!((node_xy(1, 4).0 - 840.0).abs() < 1e-9);
+        assert!((node_xy(1, 4).0 - 860.0).abs() < 1e-9);
     }
 
     #[test]

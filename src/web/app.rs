@@ -106,6 +106,10 @@ impl App {
             if tag == "input" || tag == "textarea" || tag == "select" {
                 return false;
             }
+            // Space and Enter on a focused button press that button, nothing else.
+            if tag == "button" && (e.key() == " " || e.key() == "Enter") {
+                return false;
+            }
         }
         if e.ctrl_key() || e.meta_key() || e.alt_key() {
             return false;
@@ -234,6 +238,10 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame => {
+                // A frame queued just before a pause must not move the paused picture.
+                if !self.playing {
+                    return false;
+                }
                 self.carry_ms += FRAME_MS as f64 * self.speed();
                 let whole = self.carry_ms.floor();
                 if whole < 1.0 {

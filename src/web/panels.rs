@@ -135,12 +135,14 @@ pub fn inspector(app: &App, link: &Scope<App>, view: &ClusterView) -> Html {
 
 pub fn console(app: &App, link: &Scope<App>, view: &ClusterView) -> Html {
     let lang = app.lang;
-    let lines = app.lab.transcript.iter().rev().take(60).rev().map(|(line, out)| {
+    // Newest first in the DOM; the column is reversed, so the newest shows at the bottom and
+    // the view stays scrolled to it.
+    let lines = app.lab.transcript.iter().rev().take(60).map(|(line, out)| {
         html! {
-            <>
+            <div class="item">
                 if !line.is_empty() { <div class="cmd">{ format!("$ {line}") }</div> }
                 <pre class="out">{ out }</pre>
-            </>
+            </div>
         }
     });
     let options = view.nodes.iter().map(|n| {

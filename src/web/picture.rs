@@ -13,7 +13,7 @@ use crate::ui::layout::{along, arc_path, node_xy, VIEW};
 
 use super::app::{role_style, App, Msg};
 
-const NODE_R: f64 = 62.0;
+const NODE_R: f64 = 86.0;
 
 pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> Html {
     let lang = app.lang;
@@ -62,7 +62,7 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
         Some(html! {
             <g class={class} data-id={id.to_string()} data-type={m.msg.msg_type.clone()}
                onclick={link.callback(move |_| Msg::Inspect(Some(id)))}>
-                <rect x={fmt(x - 4.0)} y={fmt(y - 14.0)} width={fmt(8.0 + 9.0 * short.len() as f64)} height="24" rx="6" />
+                <rect x={fmt(x - 4.0)} y={fmt(y - 17.0)} width={fmt(10.0 + 10.5 * short.len() as f64)} height="28" rx="6" />
                 <text x={fmt(x + 2.0)} y={fmt(y + 3.0)}>{ if reject { format!("✗ {short}") } else { short } }</text>
                 <title>{ format!("{} n{} → n{}, term {}{}", m.msg.msg_type, m.from, m.to, m.msg.term, if reject { ", reject" } else { "" }) }</title>
             </g>
@@ -89,10 +89,10 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
                onclick={link.callback(move |_| Msg::Select(Some(id)))}>
                 { timer }
                 <circle cx={fmt(x)} cy={fmt(y)} r={fmt(NODE_R)} />
-                <text class="name" x={fmt(x)} y={fmt(y - 24.0)}>{ format!("n{id}") }</text>
-                <text class="role" x={fmt(x)} y={fmt(y - 4.0)}>{ role_word }</text>
-                <text class="small" x={fmt(x)} y={fmt(y + 16.0)}>{ format!("{} {} · {} {vote}", t(lang, Text::Term), nv.term, t(lang, Text::Vote)) }</text>
-                <text class="small" x={fmt(x)} y={fmt(y + 34.0)}>{ format!("p{} c{} a{}", nv.persisted, nv.committed, nv.applied) }</text>
+                <text class="name" x={fmt(x)} y={fmt(y - 34.0)}>{ format!("n{id}") }</text>
+                <text class="role" x={fmt(x)} y={fmt(y - 8.0)}>{ role_word }</text>
+                <text class="small" x={fmt(x)} y={fmt(y + 18.0)}>{ format!("{} {} · {} {vote}", t(lang, Text::Term), nv.term, t(lang, Text::Vote)) }</text>
+                <text class="small" x={fmt(x)} y={fmt(y + 42.0)}>{ format!("p{} c{} a{}", nv.persisted, nv.committed, nv.applied) }</text>
             </g>
         }
     });
