@@ -58,7 +58,8 @@ console: deps
 ## the version in Cargo.lock, and Node packages (playwright-core, binaryen's wasm-opt).
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
 NODE_BIN := $(CURDIR)/tests/browser/node_modules/.bin
-export PATH := $(HOME)/.cargo/bin:$(NODE_BIN):$(PATH)
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+export PATH := $(CARGO_BIN):$(NODE_BIN):$(PATH)
 
 site-deps: deps
 	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
