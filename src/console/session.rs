@@ -143,6 +143,49 @@ impl Session {
         out
     }
 
+    /// Starts a line without waiting for its reply, as the browser console does so that
+    /// a request can be seen pending while time plays: a put, get, del or compaction is
+    /// sent, and `Started::Pending` says how to print its reply once it arrives (see
+    /// `finish_pending`). Every other line runs at once, exactly as `run_line` would.
+    pub fn start_line(&mut self, line: &str) -> Started {
+        if self.txn.is_none() {
+            if let Ok(parsed) = parse_line(line) {
+                let g = parsed.globals;
+                let fmt = g.write_out;
+                let single = match parsed.command {
+                    Command::Put(p) => Some((ClientOp::Put(p), Render::Put(fmt))),
+                    Command::Get { range, print_value_only } => {
+                        Some((ClientOp::Range(range), Render::Get(fmt, print_value_only)))
+                    }
+                    Command::Del(d) => Some((ClientOp::DeleteRange(d), Render::Del(fmt))),
+                    Command::Compact { revision, physical } => {
+                        Some((ClientOp::Compact { revision, physical }, Render::Compact))
+                    }
+                    _ => None,
+                };
+                if let Some((op, render)) = single {
+                    return match self.endpoint_of(&g) {
+                        Err(e) => Started::Done(format::error(&e)),
+                        Ok(eps) => {
+                            let req_id = self.cluster.fresh_req_id();
+                            let a = Action::Client { req_id, endpoint: eps[0], op, timeout_ms: g.command_timeout_ms };
+                            match self.cluster.apply(a) {
+                                Ok(()) => Started::Pending { req_id, render },
+                                Err(e) => Started::Done(format::error(&e.0)),
+                            }
+                        }
+                    };
+                }
+            }
+        }
+        Started::Done(self.run_line(line))
+    }
+
+    /// The printed reply of a started request, once the cluster has answered it.
+    pub fn finish_pending(&self, req_id: u64, render: Render) -> Option<Output> {
+        self.cluster.reply(req_id).map(|r| render.render(r))
+    }
+
     // ---- etcd commands ----
 
     fn endpoint_of(&self, g: &Globals) -> Result<Vec<NodeId>, String> {
@@ -210,29 +253,11 @@ impl Session {
         let ep = endpoints[0];
         let single = |s: &mut Self, op: ClientOp| s.call(ep, op, g);
         let out = match cmd {
-            Command::Put(p) => {
-                let r = single(self, ClientOp::Put(p))?;
-                reply_or_error(&r, |h, res| match res {
-                    ClientResult::Put(p) => Some(format::put(fmt, h, p)),
-                    _ => None,
-                })
-            }
+            Command::Put(p) => Render::Put(fmt).render(&single(self, ClientOp::Put(p))?),
             Command::Get { range, print_value_only } => {
-                let r = single(self, ClientOp::Range(range))?;
-                reply_or_error(&r, |h, res| match res {
-                    ClientResult::Range(resp) => {
-                        Some(format::get(fmt, h, resp, format::GetOptions { print_value_only }))
-                    }
-                    _ => None,
-                })
+                Render::Get(fmt, print_value_only).render(&single(self, ClientOp::Range(range))?)
             }
-            Command::Del(d) => {
-                let r = single(self, ClientOp::DeleteRange(d))?;
-                reply_or_error(&r, |h, res| match res {
-                    ClientResult::DeleteRange(resp) => Some(format::del(fmt, h, resp)),
-                    _ => None,
-                })
-            }
+            Command::Del(d) => Render::Del(fmt).render(&single(self, ClientOp::DeleteRange(d))?),
             Command::Txn(t) => return Ok(self.txn_request(g, t)),
             Command::Watch { key, range_end, start_revision, prev_kv } => {
                 let r = single(self, ClientOp::Watch { key, range_end, start_revision, prev_kv })?;
@@ -245,11 +270,7 @@ impl Session {
                 }
             }
             Command::Compact { revision, physical } => {
-                let r = single(self, ClientOp::Compact { revision, physical })?;
-                reply_or_error(&r, |_, res| match res {
-                    ClientResult::Compacted { revision } => Some(format::compact(*revision)),
-                    _ => None,
-                })
+                Render::Compact.render(&single(self, ClientOp::Compact { revision, physical })?)
             }
             Command::Defrag { cluster, .. } => {
                 let eps = if cluster { self.cluster_endpoints(g)? } else { endpoints.clone() };
@@ -472,6 +493,37 @@ impl Session {
     pub fn put(&mut self, endpoint: NodeId, key: &str, value: &str) -> Result<ClientReply, String> {
         let op = ClientOp::Put(PutRequest { key: key.into(), value: value.into(), ..Default::default() });
         self.call(endpoint, op, &Globals::default())
+    }
+}
+
+/// What `start_line` did with a line.
+pub enum Started {
+    /// It ran to the end; this is what it printed.
+    Done(Output),
+    /// Its request is in flight; print the reply with `finish_pending(req_id, render)`.
+    Pending { req_id: u64, render: Render },
+}
+
+/// How a single-call command prints its reply (`-w` captured when the line was read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Render {
+    Put(OutputFormat),
+    Get(OutputFormat, bool),
+    Del(OutputFormat),
+    Compact,
+}
+
+impl Render {
+    pub fn render(self, r: &ClientReply) -> Output {
+        reply_or_error(r, |h, res| match (self, res) {
+            (Render::Put(fmt), ClientResult::Put(p)) => Some(format::put(fmt, h, p)),
+            (Render::Get(fmt, print_value_only), ClientResult::Range(resp)) => {
+                Some(format::get(fmt, h, resp, format::GetOptions { print_value_only }))
+            }
+            (Render::Del(fmt), ClientResult::DeleteRange(resp)) => Some(format::del(fmt, h, resp)),
+            (Render::Compact, ClientResult::Compacted { revision }) => Some(format::compact(*revision)),
+            _ => None,
+        })
     }
 }
 

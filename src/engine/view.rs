@@ -137,6 +137,22 @@ impl Cluster {
         core.entries[(from - first) as usize..=(to - first) as usize].iter().map(EntryView::from).collect()
     }
 
+    /// Every lease on `id`'s store with its remaining and granted TTL (seconds) and its
+    /// keys, as that member's lessor counts them (the leader's is the one that expires).
+    pub fn lease_infos(&self, id: NodeId) -> Vec<(i64, i64, i64, Vec<String>)> {
+        let Some(n) = self.node(id).filter(|n| n.is_alive()) else { return Vec::new() };
+        let store = n.store();
+        store
+            .leases()
+            .into_iter()
+            .filter_map(|lease| store.lease_info(lease, self.now_ms))
+            .map(|i| {
+                let keys = i.keys.iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect();
+                (i.id, i.ttl, i.granted_ttl, keys)
+            })
+            .collect()
+    }
+
     pub fn in_flight(&self) -> Vec<InFlightView> {
         self.network
             .in_flight()

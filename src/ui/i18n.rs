@@ -94,6 +94,8 @@ pub enum Text {
     Promote,
     Remove,
     Hidden,
+    Pending,
+    Leases,
 }
 
 pub fn t(lang: Lang, text: Text) -> &'static str {
@@ -163,6 +165,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             Promote => "Promote",
             Remove => "Remove member",
             Hidden => "Paused while the tab is hidden",
+            Pending => "pending: waiting for the cluster",
+            Leases => "Leases (time to live)",
         },
         Lang::ZhCn => match text {
             Title => "Raft 实验室",
@@ -228,6 +232,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             Promote => "提升",
             Remove => "移除成员",
             Hidden => "标签页隐藏时已暂停",
+            Pending => "等待中：集群尚未应答",
+            Leases => "租约（剩余时间）",
         },
     }
 }

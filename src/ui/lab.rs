@@ -6,7 +6,7 @@
 //! and keeps the later actions aside; the next action forks the future and drops them.
 //! Going forward again without acting replays those kept actions, giving the same picture.
 
-use crate::console::session::Session;
+use crate::console::session::{Render, Session, Started};
 use crate::engine::{Action, ClusterConfig, Run, TraceEvent, TraceMode};
 
 /// Play advances simulated time in equal slices, so a share link packs well.
@@ -18,8 +18,17 @@ pub struct Lab {
     future: Option<Run>,
     /// Set when an action dropped a kept future, until the next step.
     pub forked: bool,
-    /// The console transcript: (line, output) pairs, newest last.
-    pub transcript: Vec<(String, String)>,
+    /// The console transcript, newest last.
+    pub transcript: Vec<Said>,
+}
+
+/// One console line and what it printed; a request still in flight has `pending` set and
+/// prints when its reply arrives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Said {
+    pub line: String,
+    pub out: String,
+    pub pending: Option<(u64, Render)>,
 }
 
 /// Kinds of "next" the step buttons stop at.
@@ -66,15 +75,42 @@ impl Lab {
         self.session.apply(action)
     }
 
-    /// Runs one console line and records it in the transcript.
+    /// Starts one console line and records it in the transcript. A put, get, del or
+    /// compaction stays pending while time plays, until its reply (or its timeout) comes;
+    /// the returned text is empty until then.
     pub fn console(&mut self, line: &str) -> String {
         self.fork();
-        let out = self.session.run_line(line);
-        let mut text = out.stdout.clone();
-        text.push_str(&out.stderr);
-        text.push_str(&self.session.take_watch_output());
-        self.transcript.push((line.to_string(), text.clone()));
+        let said = match self.session.start_line(line) {
+            Started::Done(out) => Said { line: line.to_string(), out: out.combined(), pending: None },
+            Started::Pending { req_id, render } => {
+                Said { line: line.to_string(), out: String::new(), pending: Some((req_id, render)) }
+            }
+        };
+        let text = said.out.clone();
+        self.transcript.push(said);
+        self.after_time();
         text
+    }
+
+    /// Lines still waiting for a reply.
+    pub fn pending(&self) -> usize {
+        self.transcript.iter().filter(|s| s.pending.is_some()).count()
+    }
+
+    /// Prints replies that arrived and stream output (watches, keep-alives).
+    fn after_time(&mut self) {
+        for said in self.transcript.iter_mut() {
+            if let Some((req_id, render)) = said.pending {
+                if let Some(out) = self.session.finish_pending(req_id, render) {
+                    said.out = out.combined();
+                    said.pending = None;
+                }
+            }
+        }
+        let watch = self.session.take_watch_output();
+        if !watch.is_empty() {
+            self.transcript.push(Said { line: String::new(), out: watch, pending: None });
+        }
     }
 
     /// Plays one slice of simulated time (`ms`), replaying a kept future if there is one.
@@ -85,10 +121,7 @@ impl Lab {
             return;
         }
         let _ = self.session.apply(Action::Advance(ms));
-        let watch = self.session.take_watch_output();
-        if !watch.is_empty() {
-            self.transcript.push((String::new(), watch));
-        }
+        self.after_time();
     }
 
     /// Steps forward to the next stop of the given kind.
@@ -107,21 +140,27 @@ impl Lab {
                 let _ = self.session.apply(Action::Tick(1));
             }
             StepKind::Interesting => {
-                let from = self.session.cluster().trace().len();
-                // At most ten simulated seconds, one event at a time.
-                for _ in 0..10_000 {
-                    let before = self.now_ms();
-                    let _ = self.session.apply(Action::Step);
-                    let hit = self.session.cluster().trace().since(from).iter().any(|r| {
-                        matches!(
-                            r.event,
-                            TraceEvent::RoleChanged { .. } | TraceEvent::Committed { .. } | TraceEvent::Crashed { .. }
-                        )
-                    });
-                    if hit || self.now_ms() > before + 10_000 {
-                        break;
-                    }
-                }
+                self.step_to_interesting();
+            }
+        }
+        self.after_time();
+    }
+
+    /// One event at a time until a role change, a commit or a crash (at most ten simulated
+    /// seconds).
+    fn step_to_interesting(&mut self) {
+        let from = self.session.cluster().trace().len();
+        let start = self.now_ms();
+        for _ in 0..10_000 {
+            let _ = self.session.apply(Action::Step);
+            let hit = self.session.cluster().trace().since(from).iter().any(|r| {
+                matches!(
+                    r.event,
+                    TraceEvent::RoleChanged { .. } | TraceEvent::Committed { .. } | TraceEvent::Crashed { .. }
+                )
+            });
+            if hit || self.now_ms() > start + 10_000 {
+                break;
             }
         }
     }
@@ -195,8 +234,11 @@ mod tests {
     fn playing_elects_a_leader_and_a_put_reaches_every_store() {
         let mut lab = lab();
         let leader = lab.session().cluster().leader().expect("a leader after 3 s");
-        assert_eq!(lab.console("put x 1"), "OK\n");
+        assert_eq!(lab.console("put x 1"), "", "a put is pending until it commits");
+        assert_eq!(lab.pending(), 1);
         lab.play(PLAY_SLICE_MS * 4);
+        assert_eq!(lab.pending(), 0);
+        assert_eq!(lab.transcript.last().map(|s| s.out.as_str()), Some("OK\n"));
         for id in 1..=5 {
             let v = lab.session().cluster().node_view(id).unwrap();
             assert_eq!(v.kvs.len(), 1, "n{id} has x (leader n{leader})");

@@ -412,6 +412,7 @@ impl Component for App {
                 <section class="lower">
                     { panels::logs(self, &view) }
                     { panels::stores(self, &view) }
+                    { panels::leases(self, &view) }
                     { panels::raft_lines(self) }
                     { panels::settings(self, link) }
                 </section>

@@ -137,11 +137,16 @@ pub fn console(app: &App, link: &Scope<App>, view: &ClusterView) -> Html {
     let lang = app.lang;
     // Newest first in the DOM; the column is reversed, so the newest shows at the bottom and
     // the view stays scrolled to it.
-    let lines = app.lab.transcript.iter().rev().take(60).map(|(line, out)| {
+    let lines = app.lab.transcript.iter().rev().take(60).map(|said| {
+        let pending = said.pending.is_some();
         html! {
-            <div class="item">
-                if !line.is_empty() { <div class="cmd">{ format!("$ {line}") }</div> }
-                <pre class="out">{ out }</pre>
+            <div class={classes!("item", pending.then_some("pending"))}>
+                if !said.line.is_empty() { <div class="cmd">{ format!("$ {}", said.line) }</div> }
+                if pending {
+                    <div class="wait" role="status">{ format!("… {}", t(lang, Text::Pending)) }</div>
+                } else {
+                    <pre class="out">{ said.out.clone() }</pre>
+                }
             </div>
         }
     });
@@ -239,6 +244,26 @@ pub fn stores(app: &App, view: &ClusterView) -> Html {
         <div class="stores panel" id="stores">
             <h2>{ t(lang, Text::Store) }</h2>
             <div class="grid">{ for per_node }</div>
+        </div>
+    }
+}
+
+/// Leases as the leader's lessor sees them, counting down with simulated time.
+pub fn leases(app: &App, view: &ClusterView) -> Html {
+    let lang = app.lang;
+    let cluster = app.lab.session().cluster();
+    let Some(leader) = view.leader else { return html! {} };
+    let infos = cluster.lease_infos(leader);
+    if infos.is_empty() {
+        return html! {};
+    }
+    let rows = infos.iter().map(|(id, ttl, granted, keys)| {
+        html! { <tr><td>{ format!("{id:016x}") }</td><td class="ttl">{ format!("{ttl}s / {granted}s") }</td><td>{ keys.join(", ") }</td></tr> }
+    });
+    html! {
+        <div class="leases panel" id="leases">
+            <h2>{ format!("{} · n{leader}", t(lang, Text::Leases)) }</h2>
+            <table>{ for rows }</table>
         </div>
     }
 }

@@ -86,7 +86,8 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
                data-node={id.to_string()} data-role={format!("{:?}", nv.role)} data-alive={nv.alive.to_string()}
                data-term={nv.term.to_string()} data-committed={nv.committed.to_string()} tabindex="0" role="button"
                aria-label={format!("n{id}: {role_word}, {} {}", t(lang, Text::Term), nv.term)}
-               onclick={link.callback(move |_| Msg::Select(Some(id)))}>
+               onclick={link.callback(move |_| Msg::Select(Some(id)))}
+               onkeydown={link.batch_callback(move |e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::Select(Some(id))))}>
                 { timer }
                 <circle cx={fmt(x)} cy={fmt(y)} r={fmt(NODE_R)} />
                 <text class="name" x={fmt(x)} y={fmt(y - 34.0)}>{ format!("n{id}") }</text>

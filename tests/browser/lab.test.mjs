@@ -186,3 +186,40 @@ test('a damaged share link says what is wrong and still opens a lab', async () =
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a put shows as pending while time is paused, and answers when it plays', async () => {
+  const { page, context } = await open();
+  await waitLeader(page);
+  await pause(page);
+  await consoleLine(page, 'put later 1');
+  await page.waitForSelector('#transcript .item.pending');
+  assert.match(await page.locator('#transcript .item.pending .wait').textContent(), /pending/);
+  await page.click('#play');
+  await page.waitForFunction(() => !document.querySelector('#transcript .item.pending')
+    && document.querySelector('#transcript .item .out').textContent === 'OK\n');
+  await page.screenshot({ path: SHOTS + 'pending.png' });
+  await context.close();
+});
+
+test('leases count down in the leases panel', async () => {
+  const { page, context } = await open('#speed=0');
+  await waitLeader(page);
+  await consoleLine(page, 'lease grant 60');
+  await page.waitForSelector('#leases .ttl');
+  const first = parseInt(await page.locator('#leases .ttl').textContent(), 10);
+  await page.waitForFunction((first) => parseInt(document.querySelector('#leases .ttl').textContent, 10) < first - 2,
+    first, { timeout: 20_000 });
+  await page.screenshot({ path: SHOTS + 'leases.png' });
+  await context.close();
+});
+
+test('the lab fits an 800x580 iframe and a phone in portrait without sideways scrolling', async () => {
+  for (const viewport of [{ width: 800, height: 580 }, { width: 390, height: 844 }]) {
+    const { page, context } = await open('#speed=1.5', { viewport });
+    await waitLeader(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${viewport.width}px wide: ${overflow}px of sideways overflow`);
+    await page.screenshot({ path: SHOTS + `layout-${viewport.width}x${viewport.height}.png` });
+    await context.close();
+  }
+});
