@@ -5,7 +5,7 @@ CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test deps unit wasm-check fmt-check clippy bench console site-deps dist serve browser-test
+.PHONY: test deps unit wasm-check fmt-check clippy bench console site-deps dist serve browser-test site-bench
 
 # The unit tests run last so that their summary is the last line CI prints.
 test: deps wasm-check wasm-determinism fmt-check clippy browser-test unit
@@ -85,3 +85,7 @@ browser-test: dist
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 	@mkdir -p target/screenshots
 	cd tests/browser && node --test --test-reporter=spec lab.test.mjs 2>&1 | tee ../../target/browser-test-output.txt
+
+## Site figures: gzip transfer size, cold first render, frame times with 9 nodes at 1x.
+site-bench: dist
+	cd tests/browser && node bench.mjs

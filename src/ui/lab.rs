@@ -34,6 +34,8 @@ pub struct Said {
 /// Kinds of "next" the step buttons stop at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepKind {
+    /// Up to the next message delivered (or dropped on arrival).
+    Message,
     /// One event: a delivery, a tick or a timeout.
     Event,
     /// Up to the next tick of any node.
@@ -139,26 +141,23 @@ impl Lab {
             StepKind::Tick => {
                 let _ = self.session.apply(Action::Tick(1));
             }
-            StepKind::Interesting => {
-                self.step_to_interesting();
-            }
+            StepKind::Message => self
+                .step_until(|e| matches!(e, TraceEvent::MessageDelivered { .. } | TraceEvent::MessageDropped { .. })),
+            StepKind::Interesting => self.step_until(|e| {
+                matches!(e, TraceEvent::RoleChanged { .. } | TraceEvent::Committed { .. } | TraceEvent::Crashed { .. })
+            }),
         }
         self.after_time();
     }
 
-    /// One event at a time until a role change, a commit or a crash (at most ten simulated
-    /// seconds).
-    fn step_to_interesting(&mut self) {
+    /// One event at a time until one of them records an event `stop` picks (at most ten
+    /// simulated seconds).
+    fn step_until(&mut self, stop: impl Fn(&TraceEvent) -> bool) {
         let from = self.session.cluster().trace().len();
         let start = self.now_ms();
         for _ in 0..10_000 {
             let _ = self.session.apply(Action::Step);
-            let hit = self.session.cluster().trace().since(from).iter().any(|r| {
-                matches!(
-                    r.event,
-                    TraceEvent::RoleChanged { .. } | TraceEvent::Committed { .. } | TraceEvent::Crashed { .. }
-                )
-            });
+            let hit = self.session.cluster().trace().since(from).iter().any(|r| stop(&r.event));
             if hit || self.now_ms() > start + 10_000 {
                 break;
             }
@@ -272,6 +271,26 @@ mod tests {
         lab.seek(end.now_ms).unwrap();
         assert_eq!(lab.session().cluster().view(), end);
         assert!(!lab.can_step_forward_in_kept_future());
+    }
+
+    #[test]
+    fn next_message_stops_at_a_delivery_and_next_event_at_a_role_change() {
+        let mut lab = Lab::new(ClusterConfig { nodes: 3, seed: 3, ..ClusterConfig::default() }).unwrap();
+        let from = lab.session().cluster().trace().len();
+        lab.step(StepKind::Interesting);
+        let events: Vec<_> = lab.session().cluster().trace().since(from).iter().map(|r| r.event.clone()).collect();
+        assert!(events.iter().any(|e| matches!(e, TraceEvent::RoleChanged { .. })));
+        let from = lab.session().cluster().trace().len();
+        lab.step(StepKind::Message);
+        let delivered = lab
+            .session()
+            .cluster()
+            .trace()
+            .since(from)
+            .iter()
+            .filter(|r| matches!(r.event, TraceEvent::MessageDelivered { .. }))
+            .count();
+        assert_eq!(delivered, 1, "exactly one message delivered");
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub fn time_controls(app: &App, link: &Scope<App>, view: &ClusterView) -> Html {
                 { if app.playing { t(lang, Text::Pause) } else { t(lang, Text::Play) } }
             </button>
             <button id="step-back" onclick={link.callback(|_| Msg::StepBack)}>{ t(lang, Text::StepBack) }</button>
-            <button id="step-event" onclick={link.callback(|_| Msg::Step(StepKind::Event))}>{ t(lang, Text::StepMessage) }</button>
+            <button id="step-message" onclick={link.callback(|_| Msg::Step(StepKind::Message))}>{ t(lang, Text::StepMessage) }</button>
             <button id="step-tick" onclick={link.callback(|_| Msg::Step(StepKind::Tick))}>{ t(lang, Text::StepTick) }</button>
             <button id="step-next" onclick={link.callback(|_| Msg::Step(StepKind::Interesting))}>{ t(lang, Text::StepInteresting) }</button>
             <label>{ t(lang, Text::Speed) }
@@ -67,11 +67,45 @@ pub fn time_controls(app: &App, link: &Scope<App>, view: &ClusterView) -> Html {
                 <output>{ format!("{:.2}×", app.speed()) }</output>
             </label>
             <label class="scrub">{ t(lang, Text::Time) }
-                <input id="scrubber" type="range" min="0" max={end.to_string()} value={view.now_ms.to_string()}
-                       onchange={link.callback(|e: Event| Msg::Seek(target_value(&e).parse().unwrap_or(0)))} />
+                <span class="track">
+                    <input id="scrubber" type="range" min="0" max={end.to_string()} value={view.now_ms.to_string()}
+                           onchange={link.callback(|e: Event| Msg::Seek(target_value(&e).parse().unwrap_or(0)))} />
+                    { for markers(app, end) }
+                </span>
+            </label>
+            <label>{ t(lang, Text::Latency) }
+                <input id="latency" type="range" min="0" max="500" step="5" value={view.latency_ms.to_string()}
+                       onchange={link.callback(|e: Event| {
+                           let ms: u64 = target_value(&e).parse().unwrap_or(0);
+                           Msg::Line(format!("latency {ms}ms {}ms", ms / 2))
+                       })} />
+                <output>{ format!("{}+{} ms", view.latency_ms, view.jitter_ms) }</output>
             </label>
         </div>
     }
+}
+
+/// Marks on the timeline for the moments worth finding again: a new leader, a crash.
+fn markers(app: &App, end: u64) -> Vec<Html> {
+    if end == 0 {
+        return Vec::new();
+    }
+    let trace = app.lab.session().cluster().trace();
+    trace
+        .records()
+        .iter()
+        .filter_map(|r| {
+            let (class, title) = match &r.event {
+                TraceEvent::RoleChanged { node, role: Role::Leader, term, .. } => {
+                    ("mark leader", format!("n{node} leads, term {term}"))
+                }
+                TraceEvent::Crashed { node } => ("mark crash", format!("n{node} crashed")),
+                _ => return None,
+            };
+            let left = 100.0 * r.time_ms as f64 / end as f64;
+            Some(html! { <span class={class} style={format!("left:{left:.2}%")} title={title}></span> })
+        })
+        .collect()
 }
 
 pub fn node_menu(app: &App, link: &Scope<App>, view: &ClusterView) -> Html {
@@ -110,7 +144,32 @@ pub fn node_menu(app: &App, link: &Scope<App>, view: &ClusterView) -> Html {
             }
             <button onclick={line(format!("member remove {member}"))}>{ t(lang, Text::Remove) }</button>
             { heal }{ add }
+            { link_faults(app, link, view, id) }
         </div>
+    }
+}
+
+/// The selected node's outgoing links: drop rate and extra delay, one row per peer.
+fn link_faults(app: &App, link: &Scope<App>, view: &ClusterView, from: NodeId) -> Html {
+    let lang = app.lang;
+    let rows = view.links.iter().filter(|l| l.from == from).map(|l| {
+        let to = l.to;
+        let pct = l.drop_ppm as f64 / 10_000.0;
+        html! {
+            <tr>
+                <th>{ format!("n{from}→n{to}") }</th>
+                <td><input type="number" min="0" max="100" step="5" value={format!("{pct}")} aria-label={format!("{} n{from}→n{to}", t(lang, Text::DropRate))}
+                    onchange={link.callback(move |e: Event| Msg::Line(format!("drop n{from}->n{to} {}%", target_value(&e).parse::<f64>().unwrap_or(0.0).clamp(0.0, 100.0))))} /></td>
+                <td><input type="number" min="0" max="5000" step="10" value={l.extra_ms.to_string()} aria-label={format!("{} n{from}→n{to}", t(lang, Text::Latency))}
+                    onchange={link.callback(move |e: Event| Msg::Line(format!("delay n{from}->n{to} {}ms", target_value(&e).parse::<u64>().unwrap_or(0).min(5000))))} /></td>
+            </tr>
+        }
+    });
+    html! {
+        <table class="faults">
+            <tr><th></th><th>{ t(lang, Text::DropRate) }</th><th>{ "+ms" }</th></tr>
+            { for rows }
+        </table>
     }
 }
 
@@ -297,9 +356,16 @@ pub fn settings(app: &App, link: &Scope<App>) -> Html {
     let d = app.draft.clone();
     let num = |get: fn(&ClusterConfig) -> u64, set: fn(&mut ClusterConfig, u64), min: u64, max: u64| {
         let base = d.clone();
-        link.callback(move |e: Event| {
+        link.callback(move |e: InputEvent| {
             let mut c = base.clone();
-            set(&mut c, target_value(&e).parse::<u64>().unwrap_or(get(&base)).clamp(min, max));
+            set(
+                &mut c,
+                e.target_unchecked_into::<HtmlInputElement>()
+                    .value()
+                    .parse::<u64>()
+                    .unwrap_or(get(&base))
+                    .clamp(min, max),
+            );
             Msg::Draft(c)
         })
     };
@@ -315,17 +381,17 @@ pub fn settings(app: &App, link: &Scope<App>) -> Html {
         <div class="settings panel">
             <h2>{ t(lang, Text::Settings) }</h2>
             <label>{ t(lang, Text::Nodes) }<input id="set-nodes" type="number" min="1" max="9" value={d.nodes.to_string()}
-                onchange={num(|c| c.nodes, |c, v| c.nodes = v, 1, 9)} /></label>
+                oninput={num(|c| c.nodes, |c, v| c.nodes = v, 1, 9)} /></label>
             <label>{ "heartbeat ticks" }<input type="number" min="1" max="10" value={d.heartbeat_tick.to_string()}
-                onchange={num(|c| c.heartbeat_tick, |c, v| c.heartbeat_tick = v, 1, 10)} /></label>
+                oninput={num(|c| c.heartbeat_tick, |c, v| c.heartbeat_tick = v, 1, 10)} /></label>
             <label>{ "election ticks" }<input type="number" min="2" max="100" value={d.election_tick.to_string()}
-                onchange={num(|c| c.election_tick, |c, v| c.election_tick = v, 2, 100)} /></label>
+                oninput={num(|c| c.election_tick, |c, v| c.election_tick = v, 2, 100)} /></label>
             <label>{ t(lang, Text::SnapshotCount) }<input type="number" min="1" value={d.snapshot_count.to_string()}
-                onchange={num(|c| c.snapshot_count, |c, v| c.snapshot_count = v, 1, 1_000_000)} /></label>
+                oninput={num(|c| c.snapshot_count, |c, v| c.snapshot_count = v, 1, 1_000_000)} /></label>
             <label>{ t(lang, Text::Seed) }<input id="set-seed" type="number" min="0" value={d.seed.to_string()}
-                onchange={num(|c| c.seed, |c, v| c.seed = v, 0, u64::MAX)} /></label>
+                oninput={num(|c| c.seed, |c, v| c.seed = v, 0, u64::MAX)} /></label>
             <label>{ t(lang, Text::Latency) }<input type="number" min="0" max="1000" value={d.latency_ms.to_string()}
-                onchange={num(|c| c.latency_ms, |c, v| c.latency_ms = v, 0, 1000)} /></label>
+                oninput={num(|c| c.latency_ms, |c, v| c.latency_ms = v, 0, 1000)} /></label>
             <label><input type="checkbox" checked={d.pre_vote} onchange={flag(|c, v| c.pre_vote = v)} />{ t(lang, Text::PreVote) }</label>
             <label><input type="checkbox" checked={d.check_quorum} onchange={flag(|c, v| c.check_quorum = v)} />{ t(lang, Text::CheckQuorum) }</label>
             <button id="new-run" onclick={link.callback(|_| Msg::NewRun)}>{ t(lang, Text::NewRun) }</button>

@@ -124,7 +124,7 @@ test('step back, then step forward, gives the same picture', async () => {
   await page.click('#step-back');
   await page.click('#step-back');
   assert.equal(Number(await lab(page).getAttribute('data-now')), now - 200);
-  for (let i = 0; i < 4; i++) await page.click('#step-event');
+  for (let i = 0; i < 4; i++) await page.click('#step-message');
   assert.equal(Number(await lab(page).getAttribute('data-now')), now);
   assert.equal(await lab(page).getAttribute('data-hash'), hash);
   assert.equal(await page.locator('#cluster').innerHTML(), before);
