@@ -63,3 +63,109 @@ mod tests {
         assert!(arc_path(100.0, 100.0, 10.0, 0.75).contains(" 0 1 1 "));
     }
 }
+
+/// The groups a drag-and-drop asks for. `groups` are the current sides of the network
+/// (nodes joined by working links); dropping `node` on `target` moves it to the target's
+/// side (out of one undivided network it makes a new side of the two), and dropping it on
+/// empty space (`None`) puts it on its own. Returns `None` when nothing would change.
+pub fn regroup(groups: &[Vec<u64>], node: u64, target: Option<u64>) -> Option<Vec<Vec<u64>>> {
+    let mut out: Vec<Vec<u64>> = groups.to_vec();
+    let all: Vec<u64> = groups.iter().flatten().copied().collect();
+    match target {
+        Some(t) if t == node => return None,
+        Some(t) if out.len() == 1 => {
+            let rest: Vec<u64> = all.iter().copied().filter(|n| *n != node && *n != t).collect();
+            let mut pair = vec![node, t];
+            pair.sort_unstable();
+            out = vec![pair];
+            if !rest.is_empty() {
+                out.push(rest);
+            }
+        }
+        Some(t) => {
+            if out.iter().any(|g| g.contains(&node) && g.contains(&t)) {
+                return None;
+            }
+            for g in out.iter_mut() {
+                g.retain(|n| *n != node);
+            }
+            for g in out.iter_mut() {
+                if g.contains(&t) {
+                    g.push(node);
+                    g.sort_unstable();
+                }
+            }
+            out.retain(|g| !g.is_empty());
+        }
+        None => {
+            if out.iter().any(|g| g == &vec![node]) {
+                return None;
+            }
+            for g in out.iter_mut() {
+                g.retain(|n| *n != node);
+            }
+            out.retain(|g| !g.is_empty());
+            out.push(vec![node]);
+        }
+    }
+    Some(out)
+}
+
+/// Sides of the network: nodes joined by links that work in both directions.
+pub fn sides(nodes: &[u64], cut: impl Fn(u64, u64) -> bool) -> Vec<Vec<u64>> {
+    let mut seen: Vec<u64> = Vec::new();
+    let mut out = Vec::new();
+    for &start in nodes {
+        if seen.contains(&start) {
+            continue;
+        }
+        let mut group = vec![start];
+        seen.push(start);
+        let mut i = 0;
+        while i < group.len() {
+            let a = group[i];
+            for &b in nodes {
+                if !seen.contains(&b) && !cut(a, b) && !cut(b, a) {
+                    seen.push(b);
+                    group.push(b);
+                }
+            }
+            i += 1;
+        }
+        group.sort_unstable();
+        out.push(group);
+    }
+    out
+}
+
+#[cfg(test)]
+mod regroup_tests {
+    use super::*;
+
+    #[test]
+    fn dragging_in_a_whole_network_splits_off_a_pair() {
+        let whole = vec![vec![1, 2, 3, 4, 5]];
+        assert_eq!(regroup(&whole, 2, Some(1)), Some(vec![vec![1, 2], vec![3, 4, 5]]));
+        assert_eq!(regroup(&whole, 3, None), Some(vec![vec![1, 2, 4, 5], vec![3]]));
+        assert_eq!(regroup(&whole, 3, Some(3)), None);
+    }
+
+    #[test]
+    fn dragging_across_sides_moves_the_node() {
+        let split = vec![vec![1, 2], vec![3, 4, 5]];
+        assert_eq!(regroup(&split, 3, Some(1)), Some(vec![vec![1, 2, 3], vec![4, 5]]));
+        assert_eq!(regroup(&split, 4, Some(5)), None);
+        assert_eq!(regroup(&[vec![1], vec![2, 3]], 1, Some(2)), Some(vec![vec![1, 2, 3]]));
+    }
+
+    #[test]
+    fn sides_follow_links_that_work_both_ways() {
+        let cut = |a: u64, b: u64| (a <= 2) != (b <= 2);
+        assert_eq!(sides(&[1, 2, 3, 4, 5], cut), vec![vec![1, 2], vec![3, 4, 5]]);
+        // 1 -> 2 alone is cut, but 2 still reaches 1 through 3.
+        assert_eq!(sides(&[1, 2, 3], |a, b| a == 1 && b == 2), vec![vec![1, 2, 3]]);
+        // 2 can send to no one: it is a side of its own.
+        assert_eq!(sides(&[1, 2, 3], |a, _| a == 2), vec![vec![1, 3], vec![2]]);
+        assert_eq!(sides(&[1, 2, 3], |_, _| false), vec![vec![1, 2, 3]]);
+    }
+}

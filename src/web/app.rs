@@ -49,6 +49,11 @@ pub enum Msg {
     Draft(ClusterConfig),
     NewRun,
     Visibility,
+    /// A node picked up to drag it to another side of the network.
+    DragStart(NodeId),
+    /// The pointer, in the picture's coordinates.
+    DragMove(f64, f64),
+    DragEnd,
 }
 
 pub struct App {
@@ -68,6 +73,8 @@ pub struct App {
     pub draft: ClusterConfig,
     pub reduced_motion: bool,
     pub paused_hidden: bool,
+    pub drag: Option<NodeId>,
+    pub pointer: Option<(f64, f64)>,
     interval: Option<Interval>,
     _keys: Option<EventListener>,
     _visibility: Option<EventListener>,
@@ -220,6 +227,8 @@ impl Component for App {
             draft,
             reduced_motion: dom::prefers_reduced_motion(),
             paused_hidden: false,
+            drag: None,
+            pointer: None,
             interval: None,
             _keys: keys,
             _visibility: visibility,
@@ -361,6 +370,24 @@ impl Component for App {
                 }
                 Err(e) => self.notice = Some(e),
             },
+            Msg::DragStart(id) => {
+                self.drag = Some(id);
+                self.pointer = None;
+                return false;
+            }
+            Msg::DragMove(x, y) => {
+                if self.drag.is_none() {
+                    return false;
+                }
+                self.pointer = Some((x, y));
+            }
+            Msg::DragEnd => {
+                let (Some(node), Some(at)) = (self.drag.take(), self.pointer.take()) else { return true };
+                let view = self.lab.session().cluster().view();
+                for cmd in picture::drop_command(&view, node, at).unwrap_or_default() {
+                    self.line(&cmd);
+                }
+            }
             Msg::Visibility => {
                 if dom::tab_hidden() && self.playing {
                     self.set_playing(ctx, false);

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::engine::{ClusterView, NodeId, Role};
 use crate::ui::i18n::{t, Text};
-use crate::ui::layout::{along, arc_path, node_xy, VIEW};
+use crate::ui::layout::{along, arc_path, node_xy, regroup, sides, VIEW};
 
 use super::app::{role_style, App, Msg};
 
@@ -87,6 +87,7 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
                data-term={nv.term.to_string()} data-committed={nv.committed.to_string()} tabindex="0" role="button"
                aria-label={format!("n{id}: {role_word}, {} {}", t(lang, Text::Term), nv.term)}
                onclick={link.callback(move |_| Msg::Select(Some(id)))}
+               onpointerdown={link.callback(move |_: PointerEvent| Msg::DragStart(id))}
                onkeydown={link.batch_callback(move |e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::Select(Some(id))))}>
                 { timer }
                 <circle cx={fmt(x)} cy={fmt(y)} r={fmt(NODE_R)} />
@@ -98,14 +99,59 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
         }
     });
 
+    // While a node is dragged, a dashed line follows the pointer to where it will go.
+    let dragging = match (app.drag, app.pointer) {
+        (Some(id), Some((px, py))) => pos(id).map(|(x, y)| {
+            html! { <line class="dragline" x1={fmt(x)} y1={fmt(y)} x2={fmt(px)} y2={fmt(py)} /> }
+        }),
+        _ => None,
+    };
     html! {
         <svg id="cluster" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {VIEW} {VIEW}")}
-             role="img" aria-label={t(lang, Text::Title)}>
+             role="img" aria-label={t(lang, Text::Title)}
+             onpointermove={link.batch_callback(|e: PointerEvent| to_view(&e).map(|(x, y)| Msg::DragMove(x, y)))}
+             onpointerup={link.callback(|_: PointerEvent| Msg::DragEnd)}
+             onpointerleave={link.callback(|_: PointerEvent| Msg::DragEnd)}>
             <g class="links">{ for links }</g>
             <g class="nodes">{ for nodes }</g>
             <g class="messages">{ for messages }</g>
+            { for dragging }
         </svg>
     }
+}
+
+/// A pointer position in the picture's 1000×1000 coordinates (the SVG keeps its aspect
+/// ratio and centres the drawing, so the scale is the smaller side's).
+fn to_view(e: &PointerEvent) -> Option<(f64, f64)> {
+    // Yew delegates events to its root, so `current_target` is not the SVG: look it up.
+    let el = web_sys::window()?.document()?.get_element_by_id("cluster")?;
+    let r = el.get_bounding_client_rect();
+    let scale = (r.width().min(r.height()) / VIEW).max(1e-9);
+    let (ox, oy) = ((r.width() - VIEW * scale) / 2.0, (r.height() - VIEW * scale) / 2.0);
+    Some(((e.client_x() as f64 - r.left() - ox) / scale, (e.client_y() as f64 - r.top() - oy) / scale))
+}
+
+/// The console lines for dropping `node` at `at`: onto another node joins its side, onto
+/// empty space puts it on its own. `None` for a click (dropped on itself) or no change.
+pub fn drop_command(view: &ClusterView, node: NodeId, at: (f64, f64)) -> Option<Vec<String>> {
+    let ids: Vec<NodeId> = view.nodes.iter().filter(|n| !n.removed).map(|n| n.id).collect();
+    let n = view.nodes.len();
+    let hit = view.nodes.iter().enumerate().find_map(|(i, nv)| {
+        let (x, y) = node_xy(i, n);
+        (((x - at.0).powi(2) + (y - at.1).powi(2)).sqrt() <= NODE_R).then_some(nv.id)
+    });
+    if hit == Some(node) {
+        return None;
+    }
+    let current = sides(&ids, |a, b| view.links.iter().any(|l| l.from == a && l.to == b && l.cut));
+    let groups = regroup(&current, node, hit)?;
+    if groups.len() == 1 {
+        // Everyone on one side again: restore the cut links (link faults stay).
+        return Some(view.links.iter().filter(|l| l.cut).map(|l| format!("restore n{}->n{}", l.from, l.to)).collect());
+    }
+    let words: Vec<String> =
+        groups.iter().map(|g| g.iter().map(|id| format!("n{id}")).collect::<Vec<_>>().join(",")).collect();
+    Some(vec![format!("partition {}", words.join(" "))])
 }
 
 fn fmt(v: f64) -> String {

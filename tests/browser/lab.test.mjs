@@ -223,3 +223,26 @@ test('the lab fits an 800x580 iframe and a phone in portrait without sideways sc
     await context.close();
   }
 });
+
+test('dragging a node onto another splits them off from the rest', async () => {
+  const { page, context } = await open();
+  await waitLeader(page);
+  await pause(page);
+  const center = async (id) => {
+    const b = await page.locator(`g.node[data-node="${id}"] circle`).boundingBox();
+    return [b.x + b.width / 2, b.y + b.height / 2];
+  };
+  const [x1, y1] = await center(1);
+  const [x2, y2] = await center(2);
+  await page.mouse.move(x2, y2);
+  await page.mouse.down();
+  await page.mouse.move((x1 + x2) / 2, (y1 + y2) / 2, { steps: 4 });
+  await page.mouse.move(x1, y1, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.querySelector('#transcript').innerText.includes('partition n1,n2 n3,n4,n5'));
+  assert.match(await page.locator('#transcript').innerText(), /partitioned: n1,n2 \| n3,n4,n5/);
+  assert.equal(await page.locator('line.link[data-from="1"][data-to="3"]').getAttribute('data-cut'), 'true');
+  assert.equal(await page.locator('line.link[data-from="1"][data-to="2"]').getAttribute('data-cut'), 'false');
+  await page.screenshot({ path: SHOTS + 'drag-partition.png' });
+  await context.close();
+});
