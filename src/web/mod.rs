@@ -15,9 +15,18 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(start)]
 pub fn start() {
-    std::panic::set_hook(Box::new(|info| {
+    // Through Yew: its renderer would otherwise install its own console-only hook.
+    yew::set_custom_panic_hook(Box::new(|info| {
         let text = info.to_string();
+        web_sys::console::error_1(&text.as_str().into());
         dom::show_panic(&text);
     }));
     yew::Renderer::<app::App>::new().render();
+}
+
+/// Panics on purpose, so the browser tests can prove that a panic shows the panic page.
+/// Nothing in the UI calls it; only page script can (trunk exposes the bindings).
+#[wasm_bindgen]
+pub fn panic_for_test() {
+    panic!("panic_for_test: a deliberate panic from the browser tests");
 }

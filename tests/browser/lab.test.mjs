@@ -246,3 +246,16 @@ test('dragging a node onto another splits them off from the rest', async () => {
   await page.screenshot({ path: SHOTS + 'drag-partition.png' });
   await context.close();
 });
+
+test('a panic shows a readable message with a reload button, not a blank page', async () => {
+  const { page, context } = await open();
+  await waitLeader(page);
+  await page.evaluate(() => { try { window.wasmBindings.panic_for_test(); } catch (_) { /* the trap */ } });
+  await page.waitForSelector('#panic');
+  assert.equal(await page.locator('#panic h1').textContent(), 'The lab hit an internal error');
+  assert.match(await page.locator('#panic pre').textContent(), /a deliberate panic from the browser tests/);
+  await page.click('#reload');
+  await page.waitForSelector('g.node');
+  await page.screenshot({ path: SHOTS + 'after-panic-reload.png' });
+  await context.close();
+});
