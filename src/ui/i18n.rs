@@ -96,6 +96,8 @@ pub enum Text {
     Hidden,
     Pending,
     Leases,
+    Watch,
+    Watches,
 }
 
 pub fn t(lang: Lang, text: Text) -> &'static str {
@@ -167,6 +169,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             Hidden => "Paused while the tab is hidden",
             Pending => "pending: waiting for the cluster",
             Leases => "Leases (time to live)",
+            Watch => "watch",
+            Watches => "Watches",
         },
         Lang::ZhCn => match text {
             Title => "Raft 实验室",
@@ -234,6 +238,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             Hidden => "标签页隐藏时已暂停",
             Pending => "等待中：集群尚未应答",
             Leases => "租约（剩余时间）",
+            Watch => "监听",
+            Watches => "监听（watch）",
         },
     }
 }

@@ -54,6 +54,8 @@ pub enum Msg {
     /// The pointer, in the picture's coordinates.
     DragMove(f64, f64),
     DragEnd,
+    /// The same drop rate (percent) on every link.
+    DropAll(u32),
 }
 
 pub struct App {
@@ -388,6 +390,17 @@ impl Component for App {
                     self.line(&cmd);
                 }
             }
+            Msg::DropAll(pct) => {
+                let ids = self.lab.session().cluster().node_ids();
+                for &from in &ids {
+                    for &to in &ids {
+                        if from != to {
+                            let _ = self.lab.act(Action::LinkDropRate { from, to, ppm: pct * 10_000 });
+                        }
+                    }
+                }
+                self.save_fragment();
+            }
             Msg::Visibility => {
                 if dom::tab_hidden() && self.playing {
                     self.set_playing(ctx, false);
@@ -440,6 +453,7 @@ impl Component for App {
                     { panels::logs(self, &view) }
                     { panels::stores(self, &view) }
                     { panels::leases(self, &view) }
+                    { panels::watches(self) }
                     { panels::raft_lines(self) }
                     { panels::settings(self, link) }
                 </section>

@@ -81,7 +81,22 @@ pub fn time_controls(app: &App, link: &Scope<App>, view: &ClusterView) -> Html {
                        })} />
                 <output>{ format!("{}+{} ms", view.latency_ms, view.jitter_ms) }</output>
             </label>
+            <label>{ t(lang, Text::DropRate) }
+                <input id="drop-all" type="range" min="0" max="50" step="1" value={global_drop(view).to_string()}
+                       onchange={link.callback(|e: Event| Msg::DropAll(target_value(&e).parse::<u32>().unwrap_or(0).min(100)))} />
+                <output>{ format!("{}%", global_drop(view)) }</output>
+            </label>
         </div>
+    }
+}
+
+/// The drop rate every link shares, in whole percent (0 when links differ).
+fn global_drop(view: &ClusterView) -> u32 {
+    let first = view.links.first().map_or(0, |l| l.drop_ppm);
+    if view.links.iter().all(|l| l.drop_ppm == first) {
+        first / 10_000
+    } else {
+        0
     }
 }
 
@@ -305,6 +320,49 @@ pub fn stores(app: &App, view: &ClusterView) -> Html {
             <div class="grid">{ for per_node }</div>
         </div>
     }
+}
+
+/// One panel per watch stream: its events as they arrive (newest last), from the trace.
+pub fn watches(app: &App) -> Html {
+    use std::collections::BTreeMap;
+    let lang = app.lang;
+    let trace = app.lab.session().cluster().trace();
+    let mut streams: BTreeMap<u64, (NodeId, Vec<String>, bool)> = BTreeMap::new();
+    for r in trace.records() {
+        if let TraceEvent::Watch { node, batch } = &r.event {
+            let entry = streams.entry(batch.watch_id).or_insert((*node, Vec::new(), false));
+            for e in &batch.events {
+                let key = String::from_utf8_lossy(&e.kv.key).into_owned();
+                entry.1.push(match e.kind {
+                    crate::store::EventKind::Put => {
+                        format!(
+                            "{} ms  PUT {key} = {}  (rev {})",
+                            r.time_ms,
+                            String::from_utf8_lossy(&e.kv.value),
+                            e.kv.mod_revision
+                        )
+                    }
+                    crate::store::EventKind::Delete => {
+                        format!("{} ms  DELETE {key}  (rev {})", r.time_ms, e.kv.mod_revision)
+                    }
+                });
+            }
+            entry.2 |= batch.canceled;
+        }
+    }
+    if streams.is_empty() {
+        return html! {};
+    }
+    let panels = streams.iter().map(|(id, (node, lines, canceled))| {
+        let shown = lines.iter().rev().take(20).rev().map(|l| html! { <li>{ l.clone() }</li> });
+        html! {
+            <div class="watch" data-watch={id.to_string()}>
+                <h3>{ format!("{} {id} · n{node}{}", t(lang, Text::Watch), if *canceled { " · canceled" } else { "" }) }</h3>
+                <ol>{ for shown }</ol>
+            </div>
+        }
+    });
+    html! { <div class="watches panel" id="watches"><h2>{ t(lang, Text::Watches) }</h2>{ for panels }</div> }
 }
 
 /// Leases as the leader's lessor sees them, counting down with simulated time.

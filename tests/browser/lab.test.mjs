@@ -259,3 +259,33 @@ test('a panic shows a readable message with a reload button, not a blank page', 
   await page.screenshot({ path: SHOTS + 'after-panic-reload.png' });
   await context.close();
 });
+
+test('a watch streams its events into its own panel', async () => {
+  const { page, context } = await open();
+  await waitLeader(page);
+  await consoleLine(page, 'watch x');
+  await consoleLine(page, 'put x 1');
+  await consoleLine(page, 'put x 2');
+  await page.waitForFunction(() => {
+    const w = document.querySelector('#watches .watch');
+    return w && /PUT x = 1/.test(w.textContent) && /PUT x = 2/.test(w.textContent);
+  }, null, { timeout: 20_000 });
+  await page.screenshot({ path: SHOTS + 'watch.png' });
+  await context.close();
+});
+
+test('the global drop-rate slider sets every link', async () => {
+  const { page, context } = await open();
+  await waitLeader(page);
+  await pause(page);
+  await page.evaluate(() => {
+    const s = document.querySelector('#drop-all');
+    s.value = '20';
+    s.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await page.click('g.node[data-node="1"]');
+  const values = await page.locator('#node-menu .faults input[type=number]').evaluateAll((xs) =>
+    xs.filter((_, i) => i % 2 === 0).map((x) => x.value));
+  assert.deepEqual(values, ['20', '20', '20', '20']);
+  await context.close();
+});
