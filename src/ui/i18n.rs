@@ -98,6 +98,7 @@ pub enum Text {
     Leases,
     Watch,
     Watches,
+    SettingsNote,
 }
 
 pub fn t(lang: Lang, text: Text) -> &'static str {
@@ -171,6 +172,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             Leases => "Leases (time to live)",
             Watch => "watch",
             Watches => "Watches",
+            SettingsNote => "Changing a setting starts a new run.",
         },
         Lang::ZhCn => match text {
             Title => "Raft 实验室",
@@ -240,6 +242,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             Leases => "租约（剩余时间）",
             Watch => "监听",
             Watches => "监听（watch）",
+            SettingsNote => "修改任何设置都会开始一次新的运行。",
         },
     }
 }

@@ -46,7 +46,10 @@ pub enum Msg {
     CopyLink,
     ExportTrace,
     ExportSvg,
+    /// A setting being typed.
     Draft(ClusterConfig),
+    /// A changed setting: a new run starts with it.
+    Settings(ClusterConfig),
     NewRun,
     Visibility,
     /// A node picked up to drag it to another side of the network.
@@ -144,6 +147,17 @@ impl App {
                 let _ = self.lab.step_back(PLAY_SLICE_MS * 2);
             }
             "h" => self.line("heal"),
+            "a" | "A" => {
+                let next = self.lab.session().cluster().node_ids().into_iter().max().unwrap_or(0) + 1;
+                let learner = if key == "A" { " --learner" } else { "" };
+                self.line(&format!("member add n{next}{learner}"));
+            }
+            "m" | "x" => {
+                let Some(id) = node else { return false };
+                let Some(v) = self.lab.session().cluster().node_view(id) else { return false };
+                let verb = if key == "m" { "promote" } else { "remove" };
+                self.line(&format!("member {verb} {:x}", v.member_id));
+            }
             "k" | "r" | "i" | "c" | "l" => {
                 let Some(id) = node else { return false };
                 let alive = self.lab.session().cluster().is_alive(id);
@@ -363,6 +377,10 @@ impl Component for App {
                 }
             }
             Msg::Draft(cfg) => self.draft = cfg,
+            Msg::Settings(cfg) => {
+                self.draft = cfg;
+                return Component::update(self, ctx, Msg::NewRun);
+            }
             Msg::NewRun => match Lab::new(self.draft.clone()) {
                 Ok(lab) => {
                     self.lab = lab;

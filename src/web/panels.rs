@@ -106,6 +106,7 @@ fn markers(app: &App, end: u64) -> Vec<Html> {
         return Vec::new();
     }
     let trace = app.lab.session().cluster().trace();
+    let mut seen = std::collections::BTreeSet::new();
     trace
         .records()
         .iter()
@@ -115,10 +116,16 @@ fn markers(app: &App, end: u64) -> Vec<Html> {
                     ("mark leader", format!("n{node} leads, term {term}"))
                 }
                 TraceEvent::Crashed { node } => ("mark crash", format!("n{node} crashed")),
+                TraceEvent::Committed { node, index } => ("mark commit", format!("n{node} committed {index}")),
                 _ => return None,
             };
-            let left = 100.0 * r.time_ms as f64 / end as f64;
-            Some(html! { <span class={class} style={format!("left:{left:.2}%")} title={title}></span> })
+            Some((class, title, r.time_ms))
+        })
+        // One mark per kind per half percent of the timeline keeps long runs light.
+        .filter(|(class, _, t)| seen.insert((*class, (*t as f64 / end as f64 * 200.0) as u64)))
+        .map(|(class, title, t)| {
+            let left = 100.0 * t as f64 / end as f64;
+            html! { <span class={class} style={format!("left:{left:.2}%")} title={title}></span> }
         })
         .collect()
 }
@@ -412,19 +419,23 @@ pub fn raft_lines(app: &App) -> Html {
 pub fn settings(app: &App, link: &Scope<App>) -> Html {
     let lang = app.lang;
     let d = app.draft.clone();
+    // Typing updates the draft (the picture redraws every frame, and a field that did not
+    // follow the draft would snap back); leaving the field starts the new run.
     let num = |get: fn(&ClusterConfig) -> u64, set: fn(&mut ClusterConfig, u64), min: u64, max: u64| {
         let base = d.clone();
-        link.callback(move |e: InputEvent| {
+        link.callback(move |e: Event| {
             let mut c = base.clone();
-            set(
-                &mut c,
-                e.target_unchecked_into::<HtmlInputElement>()
-                    .value()
-                    .parse::<u64>()
-                    .unwrap_or(get(&base))
-                    .clamp(min, max),
-            );
-            Msg::Draft(c)
+            set(&mut c, target_value(&e).parse::<u64>().unwrap_or(get(&base)).clamp(min, max));
+            Msg::Settings(c)
+        })
+    };
+    let typing = |set: fn(&mut ClusterConfig, u64)| {
+        let base = d.clone();
+        link.batch_callback(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value().parse::<u64>().ok()?;
+            let mut c = base.clone();
+            set(&mut c, v);
+            Some(Msg::Draft(c))
         })
     };
     let flag = |set: fn(&mut ClusterConfig, bool)| {
@@ -432,27 +443,28 @@ pub fn settings(app: &App, link: &Scope<App>) -> Html {
         link.callback(move |e: Event| {
             let mut c = base.clone();
             set(&mut c, e.target_unchecked_into::<HtmlInputElement>().checked());
-            Msg::Draft(c)
+            Msg::Settings(c)
         })
     };
     html! {
         <div class="settings panel">
             <h2>{ t(lang, Text::Settings) }</h2>
             <label>{ t(lang, Text::Nodes) }<input id="set-nodes" type="number" min="1" max="9" value={d.nodes.to_string()}
-                oninput={num(|c| c.nodes, |c, v| c.nodes = v, 1, 9)} /></label>
+                oninput={typing(|c, v| c.nodes = v)} onchange={num(|c| c.nodes, |c, v| c.nodes = v, 1, 9)} /></label>
             <label>{ "heartbeat ticks" }<input type="number" min="1" max="10" value={d.heartbeat_tick.to_string()}
-                oninput={num(|c| c.heartbeat_tick, |c, v| c.heartbeat_tick = v, 1, 10)} /></label>
+                oninput={typing(|c, v| c.heartbeat_tick = v)} onchange={num(|c| c.heartbeat_tick, |c, v| c.heartbeat_tick = v, 1, 10)} /></label>
             <label>{ "election ticks" }<input type="number" min="2" max="100" value={d.election_tick.to_string()}
-                oninput={num(|c| c.election_tick, |c, v| c.election_tick = v, 2, 100)} /></label>
+                oninput={typing(|c, v| c.election_tick = v)} onchange={num(|c| c.election_tick, |c, v| c.election_tick = v, 2, 100)} /></label>
             <label>{ t(lang, Text::SnapshotCount) }<input type="number" min="1" value={d.snapshot_count.to_string()}
-                oninput={num(|c| c.snapshot_count, |c, v| c.snapshot_count = v, 1, 1_000_000)} /></label>
+                oninput={typing(|c, v| c.snapshot_count = v)} onchange={num(|c| c.snapshot_count, |c, v| c.snapshot_count = v, 1, 1_000_000)} /></label>
             <label>{ t(lang, Text::Seed) }<input id="set-seed" type="number" min="0" value={d.seed.to_string()}
-                oninput={num(|c| c.seed, |c, v| c.seed = v, 0, u64::MAX)} /></label>
+                oninput={typing(|c, v| c.seed = v)} onchange={num(|c| c.seed, |c, v| c.seed = v, 0, u64::MAX)} /></label>
             <label>{ t(lang, Text::Latency) }<input type="number" min="0" max="1000" value={d.latency_ms.to_string()}
-                oninput={num(|c| c.latency_ms, |c, v| c.latency_ms = v, 0, 1000)} /></label>
+                oninput={typing(|c, v| c.latency_ms = v)} onchange={num(|c| c.latency_ms, |c, v| c.latency_ms = v, 0, 1000)} /></label>
             <label><input type="checkbox" checked={d.pre_vote} onchange={flag(|c, v| c.pre_vote = v)} />{ t(lang, Text::PreVote) }</label>
             <label><input type="checkbox" checked={d.check_quorum} onchange={flag(|c, v| c.check_quorum = v)} />{ t(lang, Text::CheckQuorum) }</label>
             <button id="new-run" onclick={link.callback(|_| Msg::NewRun)}>{ t(lang, Text::NewRun) }</button>
+            <p class="muted">{ t(lang, Text::SettingsNote) }</p>
         </div>
     }
 }
@@ -475,6 +487,10 @@ pub fn help(app: &App, link: &Scope<App>) -> Html {
         ("c", "the selected node campaigns"),
         ("l", "transfer leadership to the selected node"),
         ("h", "heal the network"),
+        ("a / A", "add a member / add a learner"),
+        ("m", "promote the selected learner"),
+        ("x", "remove the selected member"),
+        ("Tab, Enter", "reach and press any control, node, link or message"),
         ("?", "this help"),
         ("Esc", "close"),
     ];

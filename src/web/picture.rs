@@ -39,6 +39,11 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
                 links.push(html! {
                     <line class={class} x1={fmt(s.0)} y1={fmt(s.1)} x2={fmt(e.0)} y2={fmt(e.1)}
                           data-from={from.to_string()} data-to={to.to_string()} data-cut={cut.to_string()}
+                          tabindex="0" role="button" aria-label={line.clone()}
+                          onkeydown={{
+                              let cmd = cmd.clone();
+                              link.batch_callback(move |e: KeyboardEvent| (e.key() == "Enter").then(|| Msg::Line(cmd.clone())))
+                          }}
                           onclick={link.callback(move |_| Msg::Line(cmd.clone()))}>
                         <title>{ line }</title>
                     </line>
@@ -55,14 +60,15 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
         // Start and end at the nodes' rims, not their centres.
         let rim = NODE_R / (((p1.0 - p0.0).powi(2) + (p1.1 - p0.1).powi(2)).sqrt().max(1.0));
         let (x, y) = along(p0, p1, rim + frac * (1.0 - 2.0 * rim), 6.0);
-        let short = m.msg.msg_type.trim_start_matches("Msg").to_string();
+        let short = m.msg.msg_type.clone();
         let reject = m.msg.reject;
         let id = m.id;
         let class = classes!("msg", reject.then_some("reject"), (app.inspect == Some(id)).then_some("picked"));
         Some(html! {
-            <g class={class} data-id={id.to_string()} data-type={m.msg.msg_type.clone()}
+            <g class={class} data-id={id.to_string()} data-type={m.msg.msg_type.clone()} tabindex="0" role="button"
+               onkeydown={link.batch_callback(move |e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::Inspect(Some(id))))}
                onclick={link.callback(move |_| Msg::Inspect(Some(id)))}>
-                <rect x={fmt(x - 4.0)} y={fmt(y - 17.0)} width={fmt(10.0 + 10.5 * short.len() as f64)} height="28" rx="6" />
+                <rect x={fmt(x - 4.0)} y={fmt(y - 17.0)} width={fmt(10.0 + 10.2 * short.chars().count() as f64)} height="28" rx="6" />
                 <text x={fmt(x + 2.0)} y={fmt(y + 3.0)}>{ if reject { format!("✗ {short}") } else { short } }</text>
                 <title>{ format!("{} n{} → n{}, term {}{}", m.msg.msg_type, m.from, m.to, m.msg.term, if reject { ", reject" } else { "" }) }</title>
             </g>

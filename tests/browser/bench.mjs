@@ -36,8 +36,8 @@ try {
   await page.goto(`${server.url}/lab/#speed=0`);
   await page.waitForSelector('#set-nodes');
   await page.fill('#set-nodes', '9');
+  await page.press('#set-nodes', 'Tab');
   await page.dispatchEvent('#set-nodes', 'change');
-  await page.click('#new-run');
   await page.waitForFunction(() => document.querySelectorAll('g.node').length === 9);
   await page.waitForTimeout(2000);
   const frames = await page.evaluate(() => new Promise((done) => {
