@@ -144,8 +144,8 @@ impl Session {
     }
 
     /// Starts a line without waiting for its reply, as the browser console does so that
-    /// a request can be seen pending while time plays: a put, get, del or compaction is
-    /// sent, and `Started::Pending` says how to print its reply once it arrives (see
+    /// a request can be seen pending while time plays: a put, get, del, txn, compaction,
+    /// lease grant or lease revoke is sent, and `Started::Pending` says how to print its reply once it arrives (see
     /// `finish_pending`). Every other line runs at once, exactly as `run_line` would.
     pub fn start_line(&mut self, line: &str) -> Started {
         if self.txn.is_none() {
@@ -161,6 +161,11 @@ impl Session {
                     Command::Compact { revision, physical } => {
                         Some((ClientOp::Compact { revision, physical }, Render::Compact))
                     }
+                    Command::Txn(t) => Some((ClientOp::Txn(t), Render::Txn(fmt))),
+                    Command::LeaseGrant { ttl_secs } => {
+                        Some((ClientOp::LeaseGrant { ttl_secs }, Render::LeaseGrant(fmt)))
+                    }
+                    Command::LeaseRevoke { id } => Some((ClientOp::LeaseRevoke { id }, Render::LeaseRevoke(fmt, id))),
                     _ => None,
                 };
                 if let Some((op, render)) = single {
@@ -288,18 +293,10 @@ impl Session {
                 o
             }
             Command::LeaseGrant { ttl_secs } => {
-                let r = single(self, ClientOp::LeaseGrant { ttl_secs })?;
-                reply_or_error(&r, |h, res| match res {
-                    ClientResult::LeaseGranted { id, ttl_secs } => Some(format::lease_grant(fmt, h, *id, *ttl_secs)),
-                    _ => None,
-                })
+                Render::LeaseGrant(fmt).render(&single(self, ClientOp::LeaseGrant { ttl_secs })?)
             }
             Command::LeaseRevoke { id } => {
-                let r = single(self, ClientOp::LeaseRevoke { id })?;
-                match &r.result {
-                    Err(e) => format::error(&format!("failed to revoke lease ({e})")),
-                    Ok(_) => format::lease_revoke(fmt, &header(&r.header), id),
-                }
+                Render::LeaseRevoke(fmt, id).render(&single(self, ClientOp::LeaseRevoke { id })?)
             }
             Command::LeaseKeepAlive { id, once: false } => {
                 let r = single(self, ClientOp::LeaseKeepAliveStream { id })?;
@@ -481,10 +478,7 @@ impl Session {
             Err(e) => return format::error(&e),
         };
         match self.call(ep, ClientOp::Txn(t), g) {
-            Ok(r) => reply_or_error(&r, |h, res| match res {
-                ClientResult::Txn(resp) => Some(format::txn(g.write_out, h, resp)),
-                _ => None,
-            }),
+            Ok(r) => Render::Txn(g.write_out).render(&r),
             Err(e) => format::error(&e),
         }
     }
@@ -511,10 +505,20 @@ pub enum Render {
     Get(OutputFormat, bool),
     Del(OutputFormat),
     Compact,
+    Txn(OutputFormat),
+    LeaseGrant(OutputFormat),
+    /// The lease id, which etcdctl prints back.
+    LeaseRevoke(OutputFormat, i64),
 }
 
 impl Render {
     pub fn render(self, r: &ClientReply) -> Output {
+        if let Render::LeaseRevoke(fmt, id) = self {
+            return match &r.result {
+                Err(e) => format::error(&format!("failed to revoke lease ({e})")),
+                Ok(_) => format::lease_revoke(fmt, &header(&r.header), id),
+            };
+        }
         reply_or_error(r, |h, res| match (self, res) {
             (Render::Put(fmt), ClientResult::Put(p)) => Some(format::put(fmt, h, p)),
             (Render::Get(fmt, print_value_only), ClientResult::Range(resp)) => {
@@ -522,6 +526,10 @@ impl Render {
             }
             (Render::Del(fmt), ClientResult::DeleteRange(resp)) => Some(format::del(fmt, h, resp)),
             (Render::Compact, ClientResult::Compacted { revision }) => Some(format::compact(*revision)),
+            (Render::Txn(fmt), ClientResult::Txn(resp)) => Some(format::txn(fmt, h, resp)),
+            (Render::LeaseGrant(fmt), ClientResult::LeaseGranted { id, ttl_secs }) => {
+                Some(format::lease_grant(fmt, h, *id, *ttl_secs))
+            }
             _ => None,
         })
     }

@@ -321,6 +321,39 @@ mod tests {
 mod share_console_tests {
     use super::*;
 
+    /// A request started without waiting prints, once answered, what the blocking console
+    /// prints for the same line.
+    #[test]
+    fn pending_requests_print_what_the_blocking_console_prints() {
+        let cfg = ClusterConfig { nodes: 3, seed: 5, ..ClusterConfig::default() };
+        let lines = [
+            "put x 1",
+            "get x",
+            r#"txn 'value("x") = "1"' then 'put x 2' else 'put x 0'"#,
+            "get x -w json",
+            "del x",
+            "compaction 3",
+            "lease revoke 1234",
+        ];
+        let mut blocking = Session::new(cfg.clone()).unwrap();
+        blocking.apply(Action::Advance(3_000)).unwrap();
+        let mut lab = Lab::new(cfg).unwrap();
+        lab.play(3_000);
+        for line in lines {
+            let want = blocking.run_line(line).combined();
+            lab.console(line);
+            for _ in 0..200 {
+                if lab.pending() == 0 {
+                    break;
+                }
+                lab.play(PLAY_SLICE_MS);
+            }
+            let got = lab.transcript.last().map(|s| s.out.clone()).unwrap_or_default();
+            assert_eq!(got, want, "{line}");
+        }
+        assert!(lab.transcript.iter().any(|s| s.out.contains("SUCCESS")), "the txn ran");
+    }
+
     #[test]
     fn console_lines_replay_from_a_share_link() {
         let cfg = ClusterConfig { nodes: 5, seed: 1, latency_ms: 30, jitter_ms: 20, ..ClusterConfig::default() };

@@ -80,6 +80,10 @@ pub struct App {
     pub paused_hidden: bool,
     pub drag: Option<NodeId>,
     pub pointer: Option<(f64, f64)>,
+    /// When the current frame's work began (ms, `performance.now()`), and how long recent
+    /// frames took from update to painted DOM: the site benchmark reads their p95.
+    frame_start: Option<f64>,
+    frame_ms: std::collections::VecDeque<f64>,
     interval: Option<Interval>,
     _keys: Option<EventListener>,
     _visibility: Option<EventListener>,
@@ -182,6 +186,15 @@ impl App {
     }
 }
 
+impl App {
+    /// The 95th percentile of recent frames' work (update, view and DOM patch), in ms.
+    fn frame_p95(&self) -> f64 {
+        let mut v: Vec<f64> = self.frame_ms.iter().copied().collect();
+        v.sort_by(f64::total_cmp);
+        v.get((v.len() * 95 / 100).min(v.len().saturating_sub(1))).copied().unwrap_or(0.0)
+    }
+}
+
 impl Component for App {
     type Message = Msg;
     type Properties = ();
@@ -245,6 +258,8 @@ impl Component for App {
             paused_hidden: false,
             drag: None,
             pointer: None,
+            frame_start: None,
+            frame_ms: std::collections::VecDeque::new(),
             interval: None,
             _keys: keys,
             _visibility: visibility,
@@ -252,6 +267,12 @@ impl Component for App {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
+        if let (Some(start), Some(now)) = (self.frame_start.take(), dom::now_ms()) {
+            if self.frame_ms.len() == 600 {
+                self.frame_ms.pop_front();
+            }
+            self.frame_ms.push_back(now - start);
+        }
         if first {
             // A fresh lab plays at once; a shared link opens paused, where it was left.
             if !dom::fragment().contains("run=") {
@@ -267,6 +288,7 @@ impl Component for App {
                 if !self.playing {
                     return false;
                 }
+                self.frame_start = dom::now_ms();
                 self.carry_ms += FRAME_MS as f64 * self.speed();
                 let whole = self.carry_ms.floor();
                 if whole < 1.0 {
@@ -441,6 +463,7 @@ impl Component for App {
         let hidden = self.paused_hidden.then(|| html! { <p class="notice">{ t(lang, Text::Hidden) }</p> });
         html! {
             <div class="lab" data-leader={leader.clone()} data-now={view.now_ms.to_string()}
+                 data-frame-p95={format!("{:.2}", self.frame_p95())} data-frames={self.frame_ms.len().to_string()}
                  data-hash={format!("{:016x}", view.trace_hash)} data-playing={self.playing.to_string()}>
                 <header>
                     <h1>{ t(lang, Text::Title) }</h1>

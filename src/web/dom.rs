@@ -10,6 +10,11 @@ pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
 
+/// The page's monotonic clock, for measuring frame work (never read by the engine).
+pub fn now_ms() -> Option<f64> {
+    window().and_then(|w| w.performance()).map(|p| p.now())
+}
+
 pub fn saved_lang() -> Lang {
     let stored =
         window().and_then(|w| w.local_storage().ok().flatten()).and_then(|s| s.get_item("raftlab.lang").ok().flatten());

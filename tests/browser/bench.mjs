@@ -52,7 +52,10 @@ try {
     requestAnimationFrame(tick);
   }));
   const msgs = await page.locator('g.msg').count();
-  console.log(`frames while 9 nodes play at 1x (5 s, ${frames.length} frames, ${msgs} messages drawn at the end): p50 ${median(frames).toFixed(1)} ms, p95 ${pct(frames, 0.95).toFixed(1)} ms (target p95 <= 16 ms)`);
+  const work = await page.locator('.lab').getAttribute('data-frame-p95');
+  const n = await page.locator('.lab').getAttribute('data-frames');
+  console.log(`frame work (update + view + DOM patch) with 9 nodes at 1x, p95 of the last ${n} frames: ${work} ms (target <= 16 ms)`);
+  console.log(`display frames while 9 nodes play at 1x (5 s, ${frames.length} frames, ${msgs} messages drawn at the end): p50 ${median(frames).toFixed(1)} ms, p95 ${pct(frames, 0.95).toFixed(1)} ms (60 Hz is 16.7 ms)`);
   await context.close();
 } finally {
   await browser.close();
