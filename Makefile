@@ -88,4 +88,6 @@ browser-test: dist
 
 ## Site figures: gzip transfer size, cold first render, frame times with 9 nodes at 1x.
 site-bench: dist
-	cd tests/browser && node bench.mjs
+	$(CARGO) build --release --example share_link
+	./target/release/examples/share_link 10000 > target/big-link.txt
+	cd tests/browser && BIG_LINK_FILE=../../target/big-link.txt node bench.mjs

@@ -37,9 +37,11 @@ pub struct NodeView {
     pub committed: u64,
     pub applied: u64,
     pub snapshot_index: u64,
-    /// The store revision and contents (empty while dead: the store lives in memory).
+    /// The store revision and contents (empty while dead). `kvs` holds at most the view's
+    /// key limit, in key order; `key_count` is how many live keys there are.
     pub revision: i64,
     pub kvs: Vec<KeyValue>,
+    pub key_count: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +80,12 @@ pub struct ClusterView {
 
 impl Cluster {
     pub fn node_view(&self, id: NodeId) -> Option<NodeView> {
+        self.node_view_limited(id, usize::MAX)
+    }
+
+    /// A node's view with at most `max_kvs` of its keys (the first in key order): a UI that
+    /// redraws every frame need not copy a store of 10,000 keys each time.
+    pub fn node_view_limited(&self, id: NodeId, max_kvs: usize) -> Option<NodeView> {
         let n = self.node(id)?;
         let core = n.disk.core();
         let hs = core.hard_state.clone();
@@ -104,6 +112,7 @@ impl Cluster {
             snapshot_index,
             revision: 0,
             kvs: Vec::new(),
+            key_count: 0,
         };
         if let Some(live) = n.live.as_ref() {
             let r = &live.raw.raft;
@@ -119,7 +128,9 @@ impl Cluster {
             v.snapshot_index = live.last_snapshot.max(snapshot_index);
             let store = n.store();
             v.revision = store.revision();
-            v.kvs = store.kvs();
+            let (kvs, count) = store.kvs_limited(max_kvs);
+            v.kvs = kvs;
+            v.key_count = count;
         }
         Some(v)
     }
@@ -190,12 +201,17 @@ impl Cluster {
     }
 
     pub fn view(&self) -> ClusterView {
+        self.view_limited(usize::MAX)
+    }
+
+    /// The cluster's view with at most `max_kvs` keys per node (see `node_view_limited`).
+    pub fn view_limited(&self, max_kvs: usize) -> ClusterView {
         ClusterView {
             now_ms: self.now_ms,
             cluster_id: self.cluster_id,
             config: self.cfg.clone(),
             leader: self.leader(),
-            nodes: self.node_ids().into_iter().filter_map(|id| self.node_view(id)).collect(),
+            nodes: self.node_ids().into_iter().filter_map(|id| self.node_view_limited(id, max_kvs)).collect(),
             in_flight: self.in_flight(),
             links: self.links(),
             latency_ms: self.network.base_ms,

@@ -334,6 +334,11 @@ impl Store {
         self.kv.live_kvs().cloned().collect()
     }
 
+    /// The first `max` live keys in key order, and how many live keys there are.
+    pub fn kvs_limited(&self, max: usize) -> (Vec<KeyValue>, u64) {
+        (self.kv.live_kvs().take(max).cloned().collect(), self.kv.live_count())
+    }
+
     /// FNV-1a 64 of the replicated state (like etcd's HashKV): equal on members that
     /// applied the same log, whatever their lease deadlines or defrags.
     pub fn hash(&self) -> u64 {

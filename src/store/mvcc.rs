@@ -36,6 +36,9 @@ pub(crate) struct Mvcc {
     /// Sum of `version_cost` over every retained version, kept incrementally because the
     /// size model is consulted on every apply.
     bytes: u64,
+    /// Keys whose newest version is a put, kept incrementally so that a UI can show the
+    /// count every frame without walking the index.
+    live: u64,
 }
 
 /// The keys a (key, range_end) pair selects, with etcd's conventions: empty end = just
@@ -62,7 +65,8 @@ impl Mvcc {
     /// Rebuilds the index from a snapshot's per-key versions (already validated).
     pub fn from_parts(keys: BTreeMap<Vec<u8>, Vec<Version>>) -> Mvcc {
         let bytes = keys.iter().map(|(k, vs)| vs.iter().map(|v| v.cost(k)).sum::<u64>()).sum();
-        Mvcc { keys, bytes }
+        let live = keys.values().filter(|vs| vs.last().is_some_and(|v| v.kv.is_some())).count() as u64;
+        Mvcc { keys, bytes, live }
     }
 
     pub fn parts(&self) -> &BTreeMap<Vec<u8>, Vec<Version>> {
@@ -71,6 +75,10 @@ impl Mvcc {
 
     pub fn bytes(&self) -> u64 {
         self.bytes
+    }
+
+    pub fn live_count(&self) -> u64 {
+        self.live
     }
 
     fn span<'a>(&'a self, key: &'a [u8], end: &'a [u8]) -> impl Iterator<Item = (&'a Vec<u8>, &'a Vec<Version>)> + 'a {
@@ -201,6 +209,9 @@ impl<'a> Writer<'a> {
             lease,
         };
         let returned = if want_prev { prev.clone() } else { None };
+        if prev.is_none() {
+            self.kv.live += 1;
+        }
         let v = Version { rev, kv: Some(kv) };
         let event = event_for(key, &v, prev);
         self.kv.bytes = self.kv.bytes.saturating_add(v.cost(key));
@@ -213,6 +224,7 @@ impl<'a> Writer<'a> {
     pub fn delete_range(&mut self, key: &[u8], end: &[u8]) -> Vec<KeyValue> {
         let doomed: Vec<KeyValue> = self.kv.range_at(key, end, self.main).cloned().collect();
         for prev in &doomed {
+            self.kv.live = self.kv.live.saturating_sub(1);
             let rev = self.next_rev();
             self.record(&prev.key, Version { rev, kv: None }, Some(prev.clone()));
         }

@@ -1005,6 +1005,8 @@ mod props {
                 let b = mirror.apply(req, *now);
                 prop_assert_eq!(&a, &b);
                 check_invariants(&s);
+                // The live-key count kept on the side matches a walk of the index.
+                prop_assert_eq!(s.kvs_limited(0).1, s.kvs().len() as u64);
                 let _ = s.renew_lease(1, *now);
                 let _ = s.expired_leases(*now);
             }

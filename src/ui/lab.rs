@@ -14,6 +14,9 @@ pub const PLAY_SLICE_MS: u64 = 50;
 
 pub struct Lab {
     session: Session,
+    /// What the timeline and the watch panels show, gathered from the trace as it grows
+    /// (so a frame never rescans a long trace).
+    pub notes: Notes,
     /// The run as it stood before the last step back, if any: stepping forward replays it.
     future: Option<Run>,
     /// Set when an action dropped a kept future, until the next step.
@@ -31,6 +34,59 @@ pub struct Said {
     pub pending: Option<(u64, Render)>,
 }
 
+/// Moments worth marking on the timeline, and each watch stream's events, in words.
+#[derive(Clone, Debug, Default)]
+pub struct Notes {
+    /// Absolute trace index read up to.
+    cursor: u64,
+    /// (kind, time, words): kind is "leader", "crash" or "commit". Commits are kept at
+    /// most once per node per simulated second.
+    pub marks: Vec<(&'static str, u64, String)>,
+    last_commit_mark: std::collections::BTreeMap<u64, u64>,
+    /// Watch id -> (endpoint, event lines, canceled).
+    pub watches: std::collections::BTreeMap<u64, (u64, Vec<String>, bool)>,
+}
+
+impl Notes {
+    /// Reads the trace records not read yet.
+    fn read(&mut self, trace: &crate::engine::Trace) {
+        for r in trace.since(self.cursor) {
+            match &r.event {
+                TraceEvent::RoleChanged { node, role: crate::engine::Role::Leader, term, .. } => {
+                    self.marks.push(("leader", r.time_ms, format!("n{node} leads, term {term}")));
+                }
+                TraceEvent::Crashed { node } => self.marks.push(("crash", r.time_ms, format!("n{node} crashed"))),
+                TraceEvent::Committed { node, index } => {
+                    let second = r.time_ms / 1000;
+                    if self.last_commit_mark.insert(*node, second) != Some(second) {
+                        self.marks.push(("commit", r.time_ms, format!("n{node} committed {index}")));
+                    }
+                }
+                TraceEvent::Watch { node, batch } => {
+                    let entry = self.watches.entry(batch.watch_id).or_insert((*node, Vec::new(), false));
+                    for e in &batch.events {
+                        let key = String::from_utf8_lossy(&e.kv.key).into_owned();
+                        entry.1.push(match e.kind {
+                            crate::store::EventKind::Put => format!(
+                                "{} ms  PUT {key} = {}  (rev {})",
+                                r.time_ms,
+                                String::from_utf8_lossy(&e.kv.value),
+                                e.kv.mod_revision
+                            ),
+                            crate::store::EventKind::Delete => {
+                                format!("{} ms  DELETE {key}  (rev {})", r.time_ms, e.kv.mod_revision)
+                            }
+                        });
+                    }
+                    entry.2 |= batch.canceled;
+                }
+                _ => {}
+            }
+        }
+        self.cursor = trace.len();
+    }
+}
+
 /// Kinds of "next" the step buttons stop at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepKind {
@@ -46,13 +102,29 @@ pub enum StepKind {
 
 impl Lab {
     pub fn new(cfg: ClusterConfig) -> Result<Lab, String> {
-        Ok(Lab { session: Session::new(cfg)?, future: None, forked: false, transcript: Vec::new() })
+        let mut lab = Lab {
+            session: Session::new(cfg)?,
+            notes: Notes::default(),
+            future: None,
+            forked: false,
+            transcript: Vec::new(),
+        };
+        lab.notes.read(lab.session.cluster().trace());
+        Ok(lab)
     }
 
     /// The lab at the end of a shared run; a bad action in the link is an error, not a panic.
     pub fn from_run(run: &Run) -> Result<Lab, String> {
         let cluster = run.replay(TraceMode::Full).map_err(|e| e.0)?;
-        Ok(Lab { session: Session::from_cluster(cluster), future: None, forked: false, transcript: Vec::new() })
+        let mut lab = Lab {
+            session: Session::from_cluster(cluster),
+            notes: Notes::default(),
+            future: None,
+            forked: false,
+            transcript: Vec::new(),
+        };
+        lab.notes.read(lab.session.cluster().trace());
+        Ok(lab)
     }
 
     pub fn session(&self) -> &Session {
@@ -74,7 +146,9 @@ impl Lab {
     /// Applies a UI action. An action after a step back forks the future.
     pub fn act(&mut self, action: Action) -> Result<(), String> {
         self.fork();
-        self.session.apply(action)
+        let done = self.session.apply(action);
+        self.after_time();
+        done
     }
 
     /// Starts one console line and records it in the transcript. A put, get, del or
@@ -113,6 +187,7 @@ impl Lab {
         if !watch.is_empty() {
             self.transcript.push(Said { line: String::new(), out: watch, pending: None });
         }
+        self.notes.read(self.session.cluster().trace());
     }
 
     /// Plays one slice of simulated time (`ms`), replaying a kept future if there is one.
@@ -169,7 +244,7 @@ impl Lab {
         let full = self.future.clone().unwrap_or_else(|| self.run());
         let target = self.now_ms().saturating_sub(ms);
         let cluster = full.replay_to(target, TraceMode::Full).map_err(|e| e.0)?;
-        self.session = Session::from_cluster(cluster);
+        self.set_session(Session::from_cluster(cluster));
         self.future = Some(full);
         Ok(())
     }
@@ -199,15 +274,22 @@ impl Lab {
         let end = full.replay(TraceMode::HashOnly).map(|c| c.now_ms()).unwrap_or(0);
         let target = t_ms.min(end);
         if let Ok(cluster) = full.replay_to(target, TraceMode::Full) {
-            self.session = Session::from_cluster(cluster);
+            self.set_session(Session::from_cluster(cluster));
         }
         if target >= end {
             // Back at the end: the kept run is the present again.
             if let Ok(cluster) = full.replay(TraceMode::Full) {
-                self.session = Session::from_cluster(cluster);
+                self.set_session(Session::from_cluster(cluster));
             }
             self.future = None;
         }
+    }
+
+    /// A rebuilt session (a rewind): the notes are read again from its trace.
+    fn set_session(&mut self, session: Session) {
+        self.session = session;
+        self.notes = Notes::default();
+        self.notes.read(self.session.cluster().trace());
     }
 
     fn fork(&mut self) {

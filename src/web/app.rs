@@ -456,7 +456,7 @@ impl Component for App {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let lang = self.lang;
-        let view = self.lab.session().cluster().view();
+        let view = self.lab.session().cluster().view_limited(panels::STORE_ROWS);
         let leader = view.leader.map(|l| format!("n{l}")).unwrap_or_else(|| "—".into());
         let forked = self.lab.forked.then(|| html! { <p class="notice" role="status">{ t(lang, Text::Forked) }</p> });
         let notice = self.notice.as_ref().map(|n| html! { <p class="notice" role="status" id="notice">{ n }</p> });

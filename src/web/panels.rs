@@ -18,7 +18,10 @@ use super::app::{role_style, App, Msg};
 
 /// How many indexes the log panel shows, ending at the newest entry (a window, so a run
 /// with 10,000 entries draws as fast as one with ten).
-const LOG_WINDOW: u64 = 40;
+const LOG_WINDOW: u64 = 30;
+
+/// Keys shown per node (the first in key order); the rest are counted, not drawn.
+pub const STORE_ROWS: usize = 12;
 
 pub fn names_endpoint(line: &str) -> bool {
     line.contains("--endpoints")
@@ -100,32 +103,21 @@ fn global_drop(view: &ClusterView) -> u32 {
     }
 }
 
-/// Marks on the timeline for the moments worth finding again: a new leader, a crash.
+/// Marks on the timeline for the moments worth finding again: a new leader, a crash, a
+/// commit. One mark per kind per half percent of the timeline keeps long runs light.
 fn markers(app: &App, end: u64) -> Vec<Html> {
     if end == 0 {
         return Vec::new();
     }
-    let trace = app.lab.session().cluster().trace();
     let mut seen = std::collections::BTreeSet::new();
-    trace
-        .records()
+    app.lab
+        .notes
+        .marks
         .iter()
-        .filter_map(|r| {
-            let (class, title) = match &r.event {
-                TraceEvent::RoleChanged { node, role: Role::Leader, term, .. } => {
-                    ("mark leader", format!("n{node} leads, term {term}"))
-                }
-                TraceEvent::Crashed { node } => ("mark crash", format!("n{node} crashed")),
-                TraceEvent::Committed { node, index } => ("mark commit", format!("n{node} committed {index}")),
-                _ => return None,
-            };
-            Some((class, title, r.time_ms))
-        })
-        // One mark per kind per half percent of the timeline keeps long runs light.
-        .filter(|(class, _, t)| seen.insert((*class, (*t as f64 / end as f64 * 200.0) as u64)))
-        .map(|(class, title, t)| {
-            let left = 100.0 * t as f64 / end as f64;
-            html! { <span class={class} style={format!("left:{left:.2}%")} title={title}></span> }
+        .filter(|(kind, t, _)| *t <= end && seen.insert((*kind, t * 200 / end)))
+        .map(|(kind, t, title)| {
+            let left = 100.0 * *t as f64 / end as f64;
+            html! { <span class={classes!("mark", *kind)} style={format!("left:{left:.2}%")} title={title.clone()}></span> }
         })
         .collect()
 }
@@ -317,6 +309,9 @@ pub fn stores(app: &App, view: &ClusterView) -> Html {
                 else {
                     <table><thead><tr><th>{ "key" }</th><th>{ "value" }</th><th>{ "create" }</th><th>{ "mod" }</th><th>{ "ver" }</th></tr></thead>
                     <tbody>{ for rows }</tbody></table>
+                    if n.key_count > n.kvs.len() as u64 {
+                        <p class="muted">{ format!("… {} more", n.key_count - n.kvs.len() as u64) }</p>
+                    }
                 }
             </div>
         }
@@ -329,34 +324,10 @@ pub fn stores(app: &App, view: &ClusterView) -> Html {
     }
 }
 
-/// One panel per watch stream: its events as they arrive (newest last), from the trace.
+/// One panel per watch stream: its events as they arrive (newest last).
 pub fn watches(app: &App) -> Html {
-    use std::collections::BTreeMap;
     let lang = app.lang;
-    let trace = app.lab.session().cluster().trace();
-    let mut streams: BTreeMap<u64, (NodeId, Vec<String>, bool)> = BTreeMap::new();
-    for r in trace.records() {
-        if let TraceEvent::Watch { node, batch } = &r.event {
-            let entry = streams.entry(batch.watch_id).or_insert((*node, Vec::new(), false));
-            for e in &batch.events {
-                let key = String::from_utf8_lossy(&e.kv.key).into_owned();
-                entry.1.push(match e.kind {
-                    crate::store::EventKind::Put => {
-                        format!(
-                            "{} ms  PUT {key} = {}  (rev {})",
-                            r.time_ms,
-                            String::from_utf8_lossy(&e.kv.value),
-                            e.kv.mod_revision
-                        )
-                    }
-                    crate::store::EventKind::Delete => {
-                        format!("{} ms  DELETE {key}  (rev {})", r.time_ms, e.kv.mod_revision)
-                    }
-                });
-            }
-            entry.2 |= batch.canceled;
-        }
-    }
+    let streams = &app.lab.notes.watches;
     if streams.is_empty() {
         return html! {};
     }

@@ -293,9 +293,10 @@ test('the global drop-rate slider sets every link', async () => {
 test('changing a setting starts a new run with it', async () => {
   const { page, context } = await open();
   await waitLeader(page);
+  await pause(page);
   await page.fill('#set-nodes', '3');
   await page.press('#set-nodes', 'Tab');
   await page.waitForFunction(() => document.querySelectorAll('g.node').length === 3);
-  assert.equal(Number(await lab(page).getAttribute('data-now')) < 3000, true, 'the new run starts from the beginning');
+  assert.equal(await lab(page).getAttribute('data-now'), '0', 'the new run starts from the beginning');
   await context.close();
 });

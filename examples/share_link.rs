@@ -1,0 +1,31 @@
+//! Prints a share-link fragment for a run with many puts, for the site benchmark's
+//! "fluid with 10,000 entries" figure: `cargo run --release --example share_link -- 10000`.
+//! The puts go in batches of 100 (send, then wait for the last), as a busy client would.
+
+use raftlab::engine::{Action, ClientOp, Cluster, ClusterConfig, Run};
+use raftlab::store::PutRequest;
+
+fn main() {
+    let puts: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let cfg = ClusterConfig { nodes: 5, seed: 1, latency_ms: 30, jitter_ms: 20, ..ClusterConfig::default() };
+    let mut c = Cluster::new(cfg).expect("default config is valid");
+    c.apply(Action::Advance(3_000)).expect("advance");
+    let leader = c.leader().expect("a leader after 3 s");
+    let mut i = 0;
+    while i < puts {
+        let mut last = 0;
+        for _ in 0..100.min(puts - i) {
+            let req_id = c.fresh_req_id();
+            let op = ClientOp::Put(PutRequest {
+                key: format!("k{i}").into_bytes(),
+                value: b"v".to_vec(),
+                ..PutRequest::default()
+            });
+            c.apply(Action::Client { req_id, endpoint: leader, op, timeout_ms: None }).expect("put");
+            last = req_id;
+            i += 1;
+        }
+        c.apply(Action::AwaitReply { req_id: last, stop_at_ms: None }).expect("await");
+    }
+    println!("{}", raftlab::ui::share::encode(&Run::of(&c)));
+}
