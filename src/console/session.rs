@@ -166,6 +166,15 @@ impl Session {
                         Some((ClientOp::LeaseGrant { ttl_secs }, Render::LeaseGrant(fmt)))
                     }
                     Command::LeaseRevoke { id } => Some((ClientOp::LeaseRevoke { id }, Render::LeaseRevoke(fmt, id))),
+                    Command::MemberAdd { name, learner, .. } => {
+                        Some((ClientOp::MemberAdd { name: name.clone(), learner }, Render::MemberAdd(fmt, name)))
+                    }
+                    Command::MemberPromote { id } => {
+                        Some((ClientOp::MemberPromote { member_id: id }, Render::MemberPromote(fmt)))
+                    }
+                    Command::MemberRemove { id } => {
+                        Some((ClientOp::MemberRemove { member_id: id }, Render::MemberRemove(fmt)))
+                    }
                     _ => None,
                 };
                 if let Some((op, render)) = single {
@@ -175,7 +184,7 @@ impl Session {
                             let req_id = self.cluster.fresh_req_id();
                             let a = Action::Client { req_id, endpoint: eps[0], op, timeout_ms: g.command_timeout_ms };
                             match self.cluster.apply(a) {
-                                Ok(()) => Started::Pending { req_id, render },
+                                Ok(()) => Started::Pending { req_id, endpoint: eps[0], render },
                                 Err(e) => Started::Done(format::error(&e.0)),
                             }
                         }
@@ -186,9 +195,33 @@ impl Session {
         Started::Done(self.run_line(line))
     }
 
-    /// The printed reply of a started request, once the cluster has answered it.
-    pub fn finish_pending(&self, req_id: u64, render: Render) -> Option<Output> {
-        self.cluster.reply(req_id).map(|r| render.render(r))
+    /// The printed reply of a started request, once the cluster has answered it. After a
+    /// promote or a remove, etcdctl lists the members again; so does this, from the
+    /// endpoint's view as the reply is printed.
+    pub fn finish_pending(&self, req_id: u64, endpoint: NodeId, render: &Render) -> Option<Output> {
+        let r = self.cluster.reply(req_id)?;
+        let members = || members_of(&self.cluster.member_list(endpoint));
+        Some(match render {
+            Render::MemberAdd(fmt, name) => reply_or_error(r, |h, res| match res {
+                ClientResult::MemberAdded { member, members, .. } => {
+                    Some(format::member_add(*fmt, h, name, &member_of(member), &members_of(members)))
+                }
+                _ => None,
+            }),
+            Render::MemberPromote(fmt) => reply_or_error(r, |h, res| match res {
+                ClientResult::MemberPromoted { member_id, .. } => {
+                    Some(format::member_promote(*fmt, h, *member_id, &members()))
+                }
+                _ => None,
+            }),
+            Render::MemberRemove(fmt) => reply_or_error(r, |h, res| match res {
+                ClientResult::MemberRemoved { member_id, .. } => {
+                    Some(format::member_remove(*fmt, h, *member_id, &members()))
+                }
+                _ => None,
+            }),
+            other => other.clone().render(r),
+        })
     }
 
     // ---- etcd commands ----
@@ -494,12 +527,12 @@ impl Session {
 pub enum Started {
     /// It ran to the end; this is what it printed.
     Done(Output),
-    /// Its request is in flight; print the reply with `finish_pending(req_id, render)`.
-    Pending { req_id: u64, render: Render },
+    /// Its request is in flight; print the reply with `finish_pending`.
+    Pending { req_id: u64, endpoint: NodeId, render: Render },
 }
 
 /// How a single-call command prints its reply (`-w` captured when the line was read).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Render {
     Put(OutputFormat),
     Get(OutputFormat, bool),
@@ -509,6 +542,10 @@ pub enum Render {
     LeaseGrant(OutputFormat),
     /// The lease id, which etcdctl prints back.
     LeaseRevoke(OutputFormat, i64),
+    /// The new member's name, which etcdctl prints back.
+    MemberAdd(OutputFormat, String),
+    MemberPromote(OutputFormat),
+    MemberRemove(OutputFormat),
 }
 
 impl Render {

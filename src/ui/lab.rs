@@ -31,7 +31,8 @@ pub struct Lab {
 pub struct Said {
     pub line: String,
     pub out: String,
-    pub pending: Option<(u64, Render)>,
+    /// (request id, endpoint, how to print the reply).
+    pub pending: Option<(u64, u64, Render)>,
 }
 
 /// Moments worth marking on the timeline, and each watch stream's events, in words.
@@ -158,8 +159,8 @@ impl Lab {
         self.fork();
         let said = match self.session.start_line(line) {
             Started::Done(out) => Said { line: line.to_string(), out: out.combined(), pending: None },
-            Started::Pending { req_id, render } => {
-                Said { line: line.to_string(), out: String::new(), pending: Some((req_id, render)) }
+            Started::Pending { req_id, endpoint, render } => {
+                Said { line: line.to_string(), out: String::new(), pending: Some((req_id, endpoint, render)) }
             }
         };
         let text = said.out.clone();
@@ -176,8 +177,8 @@ impl Lab {
     /// Prints replies that arrived and stream output (watches, keep-alives).
     fn after_time(&mut self) {
         for said in self.transcript.iter_mut() {
-            if let Some((req_id, render)) = said.pending {
-                if let Some(out) = self.session.finish_pending(req_id, render) {
+            if let Some((req_id, endpoint, render)) = &said.pending {
+                if let Some(out) = self.session.finish_pending(*req_id, *endpoint, render) {
                     said.out = out.combined();
                     said.pending = None;
                 }
@@ -416,6 +417,7 @@ mod share_console_tests {
             "del x",
             "compaction 3",
             "lease revoke 1234",
+            "member add n4 --learner",
         ];
         let mut blocking = Session::new(cfg.clone()).unwrap();
         blocking.apply(Action::Advance(3_000)).unwrap();
@@ -434,6 +436,36 @@ mod share_console_tests {
             assert_eq!(got, want, "{line}");
         }
         assert!(lab.transcript.iter().any(|s| s.out.contains("SUCCESS")), "the txn ran");
+        // (That first add met "unhealthy cluster" both ways: the leader was too new.) Once
+        // the cluster is settled, add a learner, let it catch up, promote it, remove it.
+        blocking.apply(Action::Advance(3_000)).unwrap();
+        lab.play(3_000);
+        let mut lines = vec!["member add n4 --learner".to_string()];
+        for i in 0..3 {
+            if i == 1 {
+                blocking.apply(Action::Advance(3_000)).unwrap();
+                lab.play(3_000);
+                let id = blocking.cluster().node_view(4).expect("n4 was added").member_id;
+                assert_eq!(lab.session().cluster().node_view(4).unwrap().member_id, id);
+                lines.push(format!("member promote {id:x}"));
+                lines.push(format!("member remove {id:x} -w json"));
+            }
+            let Some(line) = lines.get(i).cloned() else { break };
+            let want = blocking.run_line(&line).combined();
+            lab.console(&line);
+            for _ in 0..200 {
+                if lab.pending() == 0 {
+                    break;
+                }
+                lab.play(PLAY_SLICE_MS);
+            }
+            let got = lab.transcript.last().map(|s| s.out.clone()).unwrap_or_default();
+            assert_eq!(got, want, "{line}");
+        }
+        let outs: Vec<&str> = lab.transcript.iter().rev().take(3).map(|s| s.out.as_str()).collect();
+        assert!(outs[2].starts_with("Member ") && outs[2].contains(" added to cluster "), "{}", outs[2]);
+        assert!(outs[1].contains(" promoted in cluster "), "{}", outs[1]);
+        assert!(outs[0].starts_with("{\"header\""), "{}", outs[0]);
     }
 
     #[test]
