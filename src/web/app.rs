@@ -13,7 +13,7 @@ use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::lab::{Lab, StepKind, PLAY_SLICE_MS};
 use crate::ui::share;
 
-use super::{dom, panels, picture};
+use super::{console_panel, controls, dom, panels, picture};
 
 /// Real milliseconds between frames while playing.
 const FRAME_MS: u32 = 50;
@@ -94,7 +94,7 @@ impl App {
         10f64.powf(self.speed_log)
     }
 
-    fn set_playing(&mut self, ctx: &Context<Self>, on: bool) {
+    pub(super) fn set_playing(&mut self, ctx: &Context<Self>, on: bool) {
         self.playing = on;
         if on {
             let link = ctx.link().clone();
@@ -110,79 +110,9 @@ impl App {
         dom::set_fragment(&format!("{}&speed={speed}", share::encode(&self.lab.run())));
     }
 
-    fn line(&mut self, line: &str) {
+    pub(super) fn line(&mut self, line: &str) {
         let _ = self.lab.console(line);
         self.save_fragment();
-    }
-
-    fn key(&mut self, ctx: &Context<Self>, e: &KeyboardEvent) -> bool {
-        // Typing in a field is not a shortcut.
-        if let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let tag = t.tag_name().to_ascii_lowercase();
-            if tag == "input" || tag == "textarea" || tag == "select" {
-                return false;
-            }
-            // Space and Enter on a focused button press that button, nothing else.
-            if tag == "button" && (e.key() == " " || e.key() == "Enter") {
-                return false;
-            }
-        }
-        if e.ctrl_key() || e.meta_key() || e.alt_key() {
-            return false;
-        }
-        let key = e.key();
-        let node = self.selected;
-        match key.as_str() {
-            "?" => self.help = !self.help,
-            "Escape" => {
-                self.help = false;
-                self.inspect = None;
-                self.selected = None;
-            }
-            " " | "p" => {
-                e.prevent_default();
-                let on = !self.playing;
-                self.set_playing(ctx, on);
-            }
-            "." => self.lab.step(StepKind::Event),
-            "t" => self.lab.step(StepKind::Tick),
-            "n" => self.lab.step(StepKind::Interesting),
-            "," => {
-                let _ = self.lab.step_back(PLAY_SLICE_MS * 2);
-            }
-            "h" => self.line("heal"),
-            "a" | "A" => {
-                let next = self.lab.session().cluster().node_ids().into_iter().max().unwrap_or(0) + 1;
-                let learner = if key == "A" { " --learner" } else { "" };
-                self.line(&format!("member add n{next}{learner}"));
-            }
-            "m" | "x" => {
-                let Some(id) = node else { return false };
-                let Some(v) = self.lab.session().cluster().node_view(id) else { return false };
-                let verb = if key == "m" { "promote" } else { "remove" };
-                self.line(&format!("member {verb} {:x}", v.member_id));
-            }
-            "k" | "r" | "i" | "c" | "l" => {
-                let Some(id) = node else { return false };
-                let alive = self.lab.session().cluster().is_alive(id);
-                match key.as_str() {
-                    "k" if alive => self.line(&format!("kill n{id}")),
-                    "r" | "k" if !alive => self.line(&format!("restart n{id}")),
-                    "i" => self.line(&format!("isolate n{id}")),
-                    "c" => self.line(&format!("campaign n{id}")),
-                    "l" => self.line(&format!("transfer n{id}")),
-                    _ => return false,
-                }
-            }
-            d if d.len() == 1 && d.chars().all(|c| ('1'..='9').contains(&c)) => {
-                let id: NodeId = d.parse().unwrap_or(0);
-                if self.lab.session().cluster().node_ids().contains(&id) {
-                    self.selected = Some(id);
-                }
-            }
-            _ => return false,
-        }
-        true
     }
 }
 
@@ -332,10 +262,10 @@ impl Component for App {
                 "Enter" => {
                     e.prevent_default();
                     let line = std::mem::take(&mut self.input);
-                    let with_endpoint = if line.trim().is_empty() || panels::names_endpoint(&line) {
+                    let with_endpoint = if line.trim().is_empty() || console_panel::names_endpoint(&line) {
                         line.clone()
                     } else {
-                        panels::with_endpoint(&line, self.endpoint)
+                        console_panel::with_endpoint(&line, self.endpoint)
                     };
                     if !line.trim().is_empty() {
                         self.history.push(line.clone());
@@ -367,7 +297,7 @@ impl Component for App {
                 }
                 "Tab" => {
                     e.prevent_default();
-                    if let Some(done) = panels::complete(&self.input) {
+                    if let Some(done) = console_panel::complete(&self.input) {
                         self.input = done;
                     }
                 }
@@ -467,7 +397,7 @@ impl Component for App {
                  data-hash={format!("{:016x}", view.trace_hash)} data-playing={self.playing.to_string()}>
                 <header>
                     <h1>{ t(lang, Text::Title) }</h1>
-                    { panels::time_controls(self, link, &view) }
+                    { controls::time_controls(self, link, &view) }
                     <div class="tools">
                         <button id="lang" onclick={link.callback(|_| Msg::ToggleLang)}>{ t(lang, Text::Language) }</button>
                         <button id="copy-link" onclick={link.callback(|_| Msg::CopyLink)}>{ t(lang, Text::CopyLink) }</button>
@@ -485,20 +415,20 @@ impl Component for App {
                         </p>
                     </section>
                     <section class="side">
-                        { panels::node_menu(self, link, &view) }
-                        { panels::inspector(self, link, &view) }
-                        { panels::console(self, link, &view) }
+                        { controls::node_menu(self, link, &view) }
+                        { controls::inspector(self, link, &view) }
+                        { console_panel::console(self, link, &view) }
                     </section>
                 </main>
                 <section class="lower">
                     { panels::logs(self, &view) }
                     { panels::stores(self, &view) }
-                    { panels::leases(self, &view) }
-                    { panels::watches(self) }
+                    { console_panel::leases(self, &view) }
+                    { console_panel::watches(self) }
                     { panels::raft_lines(self) }
-                    { panels::settings(self, link) }
+                    { controls::settings(self, link) }
                 </section>
-                { panels::help(self, link) }
+                { controls::help(self, link) }
             </div>
         }
     }

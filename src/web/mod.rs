@@ -3,11 +3,15 @@
 //!
 //! Contract: `start` installs a panic hook that replaces the page with a readable message
 //! and a reload button (never a blank page), then mounts the app on `<body>`. Layout:
-//! `app` (state and messages), `picture` (the SVG cluster), `panels` (logs, stores,
-//! console, inspector, settings), `dom` (small browser helpers).
+//! `app` (state and messages), `picture` (the SVG cluster), `controls` (time, node menu,
+//! inspector, settings, help), `console_panel` (console, watches, leases), `panels` (logs,
+//! stores, raft-rs lines), `keys` (shortcuts), `dom` (small browser helpers).
 
 mod app;
+mod console_panel;
+mod controls;
 mod dom;
+mod keys;
 mod panels;
 mod picture;
 
