@@ -9,5 +9,3 @@ pub mod console;
 pub mod engine;
 pub mod store;
 pub mod ui;
-#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
-pub mod web;

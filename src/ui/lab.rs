@@ -404,12 +404,31 @@ mod tests {
 mod share_console_tests {
     use super::*;
 
+    /// Runs `line` in the blocking console and in the lab (playing until it is answered),
+    /// and checks both print the same.
+    fn same_both_ways(blocking: &mut Session, lab: &mut Lab, line: &str) {
+        let want = blocking.run_line(line).combined();
+        lab.console(line);
+        for _ in 0..200 {
+            if lab.pending() == 0 {
+                break;
+            }
+            lab.play(PLAY_SLICE_MS);
+        }
+        let got = lab.transcript.last().map(|s| s.out.clone()).unwrap_or_default();
+        assert_eq!(got, want, "{line}");
+    }
+
     /// A request started without waiting prints, once answered, what the blocking console
     /// prints for the same line.
     #[test]
     fn pending_requests_print_what_the_blocking_console_prints() {
         let cfg = ClusterConfig { nodes: 3, seed: 5, ..ClusterConfig::default() };
-        let lines = [
+        let mut blocking = Session::new(cfg.clone()).unwrap();
+        blocking.apply(Action::Advance(3_000)).unwrap();
+        let mut lab = Lab::new(cfg).unwrap();
+        lab.play(3_000);
+        for line in [
             "put x 1",
             "get x",
             r#"txn 'value("x") = "1"' then 'put x 2' else 'put x 0'"#,
@@ -417,51 +436,22 @@ mod share_console_tests {
             "del x",
             "compaction 3",
             "lease revoke 1234",
+            // The leader is too new for a member change: "unhealthy cluster", both ways.
             "member add n4 --learner",
-        ];
-        let mut blocking = Session::new(cfg.clone()).unwrap();
-        blocking.apply(Action::Advance(3_000)).unwrap();
-        let mut lab = Lab::new(cfg).unwrap();
-        lab.play(3_000);
-        for line in lines {
-            let want = blocking.run_line(line).combined();
-            lab.console(line);
-            for _ in 0..200 {
-                if lab.pending() == 0 {
-                    break;
-                }
-                lab.play(PLAY_SLICE_MS);
-            }
-            let got = lab.transcript.last().map(|s| s.out.clone()).unwrap_or_default();
-            assert_eq!(got, want, "{line}");
+        ] {
+            same_both_ways(&mut blocking, &mut lab, line);
         }
         assert!(lab.transcript.iter().any(|s| s.out.contains("SUCCESS")), "the txn ran");
-        // (That first add met "unhealthy cluster" both ways: the leader was too new.) Once
-        // the cluster is settled, add a learner, let it catch up, promote it, remove it.
+        // Once the cluster is settled: add a learner, let it catch up, promote it, remove it.
         blocking.apply(Action::Advance(3_000)).unwrap();
         lab.play(3_000);
-        let mut lines = vec!["member add n4 --learner".to_string()];
-        for i in 0..3 {
-            if i == 1 {
-                blocking.apply(Action::Advance(3_000)).unwrap();
-                lab.play(3_000);
-                let id = blocking.cluster().node_view(4).expect("n4 was added").member_id;
-                assert_eq!(lab.session().cluster().node_view(4).unwrap().member_id, id);
-                lines.push(format!("member promote {id:x}"));
-                lines.push(format!("member remove {id:x} -w json"));
-            }
-            let Some(line) = lines.get(i).cloned() else { break };
-            let want = blocking.run_line(&line).combined();
-            lab.console(&line);
-            for _ in 0..200 {
-                if lab.pending() == 0 {
-                    break;
-                }
-                lab.play(PLAY_SLICE_MS);
-            }
-            let got = lab.transcript.last().map(|s| s.out.clone()).unwrap_or_default();
-            assert_eq!(got, want, "{line}");
-        }
+        same_both_ways(&mut blocking, &mut lab, "member add n4 --learner");
+        blocking.apply(Action::Advance(3_000)).unwrap();
+        lab.play(3_000);
+        let id = blocking.cluster().node_view(4).expect("n4 was added").member_id;
+        assert_eq!(lab.session().cluster().node_view(4).unwrap().member_id, id);
+        same_both_ways(&mut blocking, &mut lab, &format!("member promote {id:x}"));
+        same_both_ways(&mut blocking, &mut lab, &format!("member remove {id:x} -w json"));
         let outs: Vec<&str> = lab.transcript.iter().rev().take(3).map(|s| s.out.as_str()).collect();
         assert!(outs[2].starts_with("Member ") && outs[2].contains(" added to cluster "), "{}", outs[2]);
         assert!(outs[1].contains(" promoted in cluster "), "{}", outs[1]);

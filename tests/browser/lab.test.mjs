@@ -70,9 +70,11 @@ test('the page loads with 5 nodes and elects a leader', async () => {
 test('killing the leader from its menu elects another leader', async () => {
   const { page, context } = await open();
   const old = await waitLeader(page);
+  await pause(page);
   await page.click(`g.node[data-node="${old.slice(1)}"]`);
   await page.click('#kill');
   assert.equal(await page.locator(`g.node[data-node="${old.slice(1)}"]`).getAttribute('data-alive'), 'false');
+  await page.click('#play');
   const now = await waitLeader(page, old);
   assert.notEqual(now, old);
   await page.screenshot({ path: SHOTS + 'kill-leader.png' });

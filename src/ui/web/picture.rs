@@ -119,8 +119,9 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
              onpointerup={link.callback(|_: PointerEvent| Msg::DragEnd)}
              onpointerleave={link.callback(|_: PointerEvent| Msg::DragEnd)}>
             <g class="links">{ for links }</g>
-            <g class="nodes">{ for nodes }</g>
+            // Messages under the nodes: a label passing a node never takes its click.
             <g class="messages">{ for messages }</g>
+            <g class="nodes">{ for nodes }</g>
             { for dragging }
         </svg>
     }
