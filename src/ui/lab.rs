@@ -103,29 +103,19 @@ pub enum StepKind {
 
 impl Lab {
     pub fn new(cfg: ClusterConfig) -> Result<Lab, String> {
-        let mut lab = Lab {
-            session: Session::new(cfg)?,
-            notes: Notes::default(),
-            future: None,
-            forked: false,
-            transcript: Vec::new(),
-        };
-        lab.notes.read(lab.session.cluster().trace());
-        Ok(lab)
+        Ok(Lab::over(Session::new(cfg)?))
     }
 
     /// The lab at the end of a shared run; a bad action in the link is an error, not a panic.
     pub fn from_run(run: &Run) -> Result<Lab, String> {
         let cluster = run.replay(TraceMode::Full).map_err(|e| e.0)?;
-        let mut lab = Lab {
-            session: Session::from_cluster(cluster),
-            notes: Notes::default(),
-            future: None,
-            forked: false,
-            transcript: Vec::new(),
-        };
+        Ok(Lab::over(Session::from_cluster(cluster)))
+    }
+
+    fn over(session: Session) -> Lab {
+        let mut lab = Lab { session, notes: Notes::default(), future: None, forked: false, transcript: Vec::new() };
         lab.notes.read(lab.session.cluster().trace());
-        Ok(lab)
+        lab
     }
 
     pub fn session(&self) -> &Session {
