@@ -7,5 +7,6 @@
 
 pub mod console;
 pub mod engine;
+pub mod lesson;
 pub mod store;
 pub mod ui;

@@ -23,7 +23,7 @@ const HEALTH_INTERVAL_MS: u64 = 5_000;
 const LEARNER_READY_PERCENT: u64 = 90;
 
 impl Cluster {
-    fn conf_of(&self, endpoint: NodeId) -> Option<(Vec<u64>, Vec<u64>)> {
+    pub(crate) fn conf_of(&self, endpoint: NodeId) -> Option<(Vec<u64>, Vec<u64>)> {
         let live = self.nodes.get(&endpoint)?.live.as_ref()?;
         let conf = live.raw.raft.prs().conf().to_conf_state();
         let mut voters: Vec<u64> = conf.voters.clone();

@@ -220,3 +220,29 @@ impl Cluster {
         }
     }
 }
+
+impl Cluster {
+    /// Voters and learners as the leader (or, with no leader, the lowest live node) sees
+    /// them; `None` when every node is down.
+    pub fn membership(&self) -> Option<(Vec<NodeId>, Vec<NodeId>)> {
+        let from = self.leader().or_else(|| self.node_ids().into_iter().find(|id| self.is_alive(*id)))?;
+        self.conf_of(from)
+    }
+
+    /// The value of `key` in a live node's applied store (a local, serializable read);
+    /// `None` when the node is down or absent, `Some(None)` when the key is not there.
+    pub fn local_value(&self, id: NodeId, key: &[u8]) -> Option<Option<Vec<u8>>> {
+        if !self.is_alive(id) {
+            return None;
+        }
+        let store = self.store_of(id)?;
+        let req = crate::store::RangeRequest { key: key.to_vec(), serializable: true, ..Default::default() };
+        let value = store.range(&req).ok().and_then(|(r, _)| r.kvs.into_iter().next()).map(|kv| kv.value);
+        Some(value)
+    }
+
+    /// When the next event (delivery, tick or deadline) is due.
+    pub fn next_event_at(&self) -> Option<u64> {
+        self.next_event_ms()
+    }
+}

@@ -192,6 +192,24 @@ impl Lab {
         self.after_time();
     }
 
+    /// Processes exactly one engine event, forking any kept future (a lesson's waits move
+    /// event by event so they stop at the same instant natively and in the browser).
+    pub fn advance_event(&mut self) {
+        self.fork();
+        let _ = self.session.apply(Action::Step);
+        self.after_time();
+    }
+
+    /// Moves the clock to `t_ms` (no-op if it is not later), forking any kept future.
+    pub fn advance_to(&mut self, t_ms: u64) {
+        self.fork();
+        let now = self.now_ms();
+        if t_ms > now {
+            let _ = self.session.apply(Action::Advance(t_ms - now));
+            self.after_time();
+        }
+    }
+
     /// Steps forward to the next stop of the given kind.
     pub fn step(&mut self, kind: StepKind) {
         if self.future.is_some() {

@@ -2,6 +2,7 @@
 //! cluster, and the engine benchmark.
 
 mod bench;
+mod lessons;
 
 // glibc malloc fragments badly under the engine's many short-lived messages; both the engine
 // and the bare loop in `bench` run on this allocator.
@@ -36,6 +37,11 @@ enum Cmd {
         #[arg(long)]
         config: Option<std::path::PathBuf>,
     },
+    /// Lesson files: validate them, or play them headless.
+    Lesson {
+        #[command(subcommand)]
+        command: LessonCmd,
+    },
     /// Engine vs a bare raft-rs Ready loop on the same workload.
     Bench {
         #[arg(long, default_value_t = 5)]
@@ -57,9 +63,26 @@ enum Cmd {
     },
 }
 
+#[derive(Subcommand)]
+enum LessonCmd {
+    /// Checks lesson files (or directories of them); prints file:line:col for each error.
+    Check {
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+    },
+    /// Plays each lesson from its seed, performing the your-turn solutions, and prints
+    /// each step's result; exits non-zero if any check fails.
+    Run {
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+    },
+}
+
 fn main() {
     let cli = Cli::parse();
     match cli.command {
+        Cmd::Lesson { command: LessonCmd::Check { paths } } => std::process::exit(lessons::check(&paths)),
+        Cmd::Lesson { command: LessonCmd::Run { paths } } => std::process::exit(lessons::run(&paths)),
         Cmd::Console { nodes, seed, config } => std::process::exit(repl::run(nodes, seed, config)),
         Cmd::Bench { nodes, single, batched, batch, latency, jitter, runs } => bench::report(
             &bench::Workload {

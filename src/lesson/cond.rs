@@ -1,0 +1,687 @@
+//! Conditions: the small language of `expect`, `wait until` and `goal:` lines.
+//!
+//! Contract: `parse` either returns a condition whose every comparison is well typed (a
+//! role is compared with a role word, a count with a number, a node with a node) or an
+//! error naming the 1-based column of the offending word and what was expected there.
+//! `eval` never panics: a name that cannot resolve right now (no leader, a dead node's
+//! store) makes the condition false and says why, so a check goes red rather than crashing.
+//!
+//! Grammar (see lessons/README.md):
+//! ```text
+//! cond   := clause ("and" clause)*
+//! clause := expr op expr | expr "contains" expr
+//! op     := == | != | < | <= | > | >=
+//! expr   := number | "string" | word | node "get" key | func "(" node ")"
+//!         | leader | reply | output | now | voters | learners
+//! node   := n1…n9 | leader | a follower | the old leader | none
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Cluster, NodeId, NodeView, Role};
+
+use super::model::NodeName;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cond {
+    /// The text as written, shown next to the check.
+    pub text: String,
+    pub clauses: Vec<Clause>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clause {
+    pub lhs: Expr,
+    pub op: Op,
+    pub rhs: Expr,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Contains,
+}
+
+impl Op {
+    fn text(self) -> &'static str {
+        match self {
+            Op::Eq => "==",
+            Op::Ne => "!=",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Contains => "contains",
+        }
+    }
+}
+
+/// Functions of one node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Func {
+    Term,
+    Vote,
+    Committed,
+    Applied,
+    Persisted,
+    LastIndex,
+    SnapshotIndex,
+    Revision,
+    Keys,
+    Role,
+    Alive,
+    /// The leader this node believes in.
+    LeaderOf,
+}
+
+const FUNCS: &[(&str, Func)] = &[
+    ("term", Func::Term),
+    ("vote", Func::Vote),
+    ("committed", Func::Committed),
+    ("applied", Func::Applied),
+    ("persisted", Func::Persisted),
+    ("last-index", Func::LastIndex),
+    ("snapshot-index", Func::SnapshotIndex),
+    ("revision", Func::Revision),
+    ("keys", Func::Keys),
+    ("role", Func::Role),
+    ("alive", Func::Alive),
+    ("leader-of", Func::LeaderOf),
+];
+
+impl Func {
+    fn ty(self) -> Ty {
+        match self {
+            Func::Vote | Func::LeaderOf => Ty::Node,
+            Func::Role => Ty::Role,
+            Func::Alive => Ty::Bool,
+            _ => Ty::Int,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        FUNCS.iter().find(|(_, f)| *f == self).map(|(n, _)| *n).unwrap_or("?")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Expr {
+    Int(i64),
+    Str(String),
+    Node(NodeName),
+    Role(Role),
+    Bool(bool),
+    Call(Func, NodeName),
+    /// `n3 get x`: the value in that node's applied store (a local read, no quorum).
+    Get(NodeName, String),
+    Reply,
+    Output,
+    Now,
+    Voters,
+    Learners,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ty {
+    Int,
+    Str,
+    Node,
+    Role,
+    Bool,
+}
+
+impl Ty {
+    fn name(self) -> &'static str {
+        match self {
+            Ty::Int => "a number",
+            Ty::Str => "text",
+            Ty::Node => "a node",
+            Ty::Role => "a role",
+            Ty::Bool => "true or false",
+        }
+    }
+}
+
+/// A condition that failed to parse: the message and the 1-based column within the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CondError {
+    pub message: String,
+    pub col: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Tok {
+    Word(String),
+    Int(i64),
+    Str(String),
+    Sym(&'static str),
+}
+
+fn tokenize(s: &str) -> Result<Vec<(Tok, usize)>, CondError> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let col = i + 1;
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '"' {
+            let mut text = String::new();
+            i += 1;
+            loop {
+                match chars.get(i) {
+                    None => return Err(CondError { message: "unterminated string: add the closing \"".into(), col }),
+                    Some('"') => break,
+                    Some('\\') if matches!(chars.get(i + 1), Some('"' | '\\')) => {
+                        text.push(chars[i + 1]);
+                        i += 2;
+                    }
+                    Some('\\') if chars.get(i + 1) == Some(&'n') => {
+                        text.push('\n');
+                        i += 2;
+                    }
+                    Some(ch) => {
+                        text.push(*ch);
+                        i += 1;
+                    }
+                }
+            }
+            i += 1;
+            out.push((Tok::Str(text), col));
+        } else if let Some(sym) = ["==", "!=", "<=", ">=", "<", ">", "(", ")"]
+            .into_iter()
+            .find(|sym| chars[i..].iter().take(sym.len()).copied().eq(sym.chars()))
+        {
+            i += sym.len();
+            out.push((Tok::Sym(sym), col));
+        } else if c == '=' {
+            return Err(CondError { message: "use == to compare, not =".into(), col });
+        } else {
+            let start = i;
+            while i < chars.len() && !chars[i].is_whitespace() && !"()<>=!\"".contains(chars[i]) {
+                i += 1;
+            }
+            if start == i {
+                return Err(CondError { message: format!("unexpected '{c}'"), col });
+            }
+            let word: String = chars[start..i].iter().collect();
+            let is_int = word.strip_prefix('-').unwrap_or(&word).chars().all(|d| d.is_ascii_digit());
+            match word.parse::<i64>() {
+                Ok(n) if is_int => out.push((Tok::Int(n), col)),
+                _ if is_int => return Err(CondError { message: format!("number {word} is too large"), col }),
+                _ => out.push((Tok::Word(word), col)),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A side of a comparison before bare words are given a type by the other side.
+enum Side {
+    Typed(Expr, Ty),
+    /// A bare word: a node name, a role or a boolean, decided by the other side.
+    Word(String, usize),
+}
+
+struct Parser {
+    toks: Vec<(Tok, usize)>,
+    at: usize,
+    end_col: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.at).map(|(t, _)| t)
+    }
+
+    fn col(&self) -> usize {
+        self.toks.get(self.at).map(|(_, c)| *c).unwrap_or(self.end_col)
+    }
+
+    fn err<T>(&self, message: impl Into<String>) -> Result<T, CondError> {
+        Err(CondError { message: message.into(), col: self.col() })
+    }
+
+    fn word_is(&self, offset: usize, w: &str) -> bool {
+        matches!(self.toks.get(self.at + offset), Some((Tok::Word(x), _)) if x == w)
+    }
+
+    /// `n3`, `leader`, `a follower`, `the old leader`, `none`.
+    fn node(&mut self) -> Result<NodeName, CondError> {
+        if self.word_is(0, "a") && self.word_is(1, "follower") {
+            self.at += 2;
+            return Ok(NodeName::AFollower);
+        }
+        if self.word_is(0, "the") && self.word_is(1, "old") && self.word_is(2, "leader") {
+            self.at += 3;
+            return Ok(NodeName::OldLeader);
+        }
+        match self.peek() {
+            Some(Tok::Word(w)) => match node_word(w) {
+                Some(n) => {
+                    self.at += 1;
+                    Ok(n)
+                }
+                None => self.err(format!(
+                    "expected a node (n1…n9, leader, a follower, the old leader or none), found \"{w}\""
+                )),
+            },
+            _ => self.err("expected a node (n1…n9, leader, a follower, the old leader or none)"),
+        }
+    }
+
+    fn side(&mut self) -> Result<Side, CondError> {
+        let col = self.col();
+        let tok = match self.peek() {
+            Some(t) => t.clone(),
+            None => return self.err("expected a value to compare"),
+        };
+        match tok {
+            Tok::Int(n) => {
+                self.at += 1;
+                Ok(Side::Typed(Expr::Int(n), Ty::Int))
+            }
+            Tok::Str(s) => {
+                self.at += 1;
+                Ok(Side::Typed(Expr::Str(s), Ty::Str))
+            }
+            Tok::Sym(s) => self.err(format!("expected a value to compare, found \"{s}\"")),
+            Tok::Word(w) => {
+                if let Some((_, f)) = FUNCS.iter().find(|(n, _)| *n == w) {
+                    self.at += 1;
+                    if self.peek() != Some(&Tok::Sym("(")) {
+                        return self.err(format!("{w} takes a node in parentheses, e.g. {w}(n1)"));
+                    }
+                    self.at += 1;
+                    let node = self.node()?;
+                    if self.peek() != Some(&Tok::Sym(")")) {
+                        return self.err(format!("expected ) to close {w}("));
+                    }
+                    self.at += 1;
+                    return Ok(Side::Typed(Expr::Call(*f, node), f.ty()));
+                }
+                let simple = match w.as_str() {
+                    "reply" => Some((Expr::Reply, Ty::Str)),
+                    "output" => Some((Expr::Output, Ty::Str)),
+                    "now" => Some((Expr::Now, Ty::Int)),
+                    "voters" => Some((Expr::Voters, Ty::Int)),
+                    "learners" => Some((Expr::Learners, Ty::Int)),
+                    _ => None,
+                };
+                if let Some((e, t)) = simple {
+                    self.at += 1;
+                    return Ok(Side::Typed(e, t));
+                }
+                // `<node> get <key>`: a node first, then the word get.
+                let save = self.at;
+                if let Ok(node) = self.node() {
+                    if self.word_is(0, "get") {
+                        self.at += 1;
+                        let key = match self.peek() {
+                            Some(Tok::Word(k)) | Some(Tok::Str(k)) => k.clone(),
+                            Some(Tok::Int(n)) => n.to_string(),
+                            _ => return self.err("expected a key after get, e.g. n3 get x"),
+                        };
+                        self.at += 1;
+                        return Ok(Side::Typed(Expr::Get(node, key), Ty::Str));
+                    }
+                    if !matches!(node, NodeName::Id(_) | NodeName::None | NodeName::Leader) {
+                        return Ok(Side::Typed(Expr::Node(node), Ty::Node));
+                    }
+                }
+                self.at = save + 1;
+                Ok(Side::Word(w, col))
+            }
+        }
+    }
+
+    fn op(&mut self) -> Result<Op, CondError> {
+        let op = match self.peek() {
+            Some(Tok::Sym("==")) => Op::Eq,
+            Some(Tok::Sym("!=")) => Op::Ne,
+            Some(Tok::Sym("<")) => Op::Lt,
+            Some(Tok::Sym("<=")) => Op::Le,
+            Some(Tok::Sym(">")) => Op::Gt,
+            Some(Tok::Sym(">=")) => Op::Ge,
+            Some(Tok::Word(w)) if w == "contains" => Op::Contains,
+            _ => return self.err("expected a comparison: ==, !=, <, <=, >, >= or contains"),
+        };
+        self.at += 1;
+        Ok(op)
+    }
+}
+
+fn node_word(w: &str) -> Option<NodeName> {
+    match w {
+        "leader" => Some(NodeName::Leader),
+        "none" => Some(NodeName::None),
+        _ => {
+            let d = w.strip_prefix('n')?;
+            match d.parse::<u64>() {
+                Ok(id @ 1..=9) if !d.starts_with(['0', '+']) => Some(NodeName::Id(id)),
+                _ => None,
+            }
+        }
+    }
+}
+
+fn role_word(w: &str) -> Option<Role> {
+    match w {
+        "follower" => Some(Role::Follower),
+        "pre-candidate" => Some(Role::PreCandidate),
+        "candidate" => Some(Role::Candidate),
+        "leader" => Some(Role::Leader),
+        "learner" => Some(Role::Learner),
+        "dead" => Some(Role::Dead),
+        _ => None,
+    }
+}
+
+/// Gives a bare word the type the other side needs.
+fn settle(word: &str, col: usize, want: Ty) -> Result<Expr, CondError> {
+    let fail = |what: &str| Err(CondError { message: format!("expected {what}, found \"{word}\""), col });
+    match want {
+        Ty::Node => match node_word(word) {
+            Some(n) => Ok(Expr::Node(n)),
+            None => fail("a node (n1…n9, leader, a follower, the old leader or none)"),
+        },
+        Ty::Role => match role_word(word) {
+            Some(r) => Ok(Expr::Role(r)),
+            None => fail("a role (follower, pre-candidate, candidate, leader, learner or dead)"),
+        },
+        Ty::Bool => match word {
+            "true" => Ok(Expr::Bool(true)),
+            "false" => Ok(Expr::Bool(false)),
+            _ => fail("true or false"),
+        },
+        // `n3 get x == none` asks that the key is absent; any other word is its text.
+        Ty::Str if word == "none" => Ok(Expr::Node(NodeName::None)),
+        Ty::Str => Ok(Expr::Str(word.to_string())),
+        Ty::Int => fail("a number"),
+    }
+}
+
+pub fn parse(text: &str) -> Result<Cond, CondError> {
+    let toks = tokenize(text)?;
+    let mut p = Parser { toks, at: 0, end_col: text.chars().count() + 1 };
+    let mut clauses = Vec::new();
+    loop {
+        let lhs = p.side()?;
+        let op_col = p.col();
+        let op = p.op()?;
+        let rhs_col = p.col();
+        let rhs = p.side()?;
+        clauses.push(typed(lhs, op, op_col, rhs, rhs_col)?);
+        match p.peek() {
+            None => break,
+            Some(Tok::Word(w)) if w == "and" => p.at += 1,
+            Some(_) => return p.err("expected \"and\" or the end of the condition"),
+        }
+    }
+    Ok(Cond { text: text.trim().to_string(), clauses })
+}
+
+fn typed(lhs: Side, op: Op, op_col: usize, rhs: Side, rhs_col: usize) -> Result<Clause, CondError> {
+    let (lhs, rhs, ty) = match (lhs, rhs) {
+        (Side::Typed(l, lt), Side::Typed(r, rt)) => {
+            // A number literal against text compares as text (`n3 get x == 1`).
+            let r = match (lt, r) {
+                (Ty::Str, Expr::Int(n)) => Expr::Str(n.to_string()),
+                (_, r) => r,
+            };
+            let rt = if lt == Ty::Str && rt == Ty::Int { Ty::Str } else { rt };
+            if lt != rt {
+                return Err(CondError {
+                    message: format!("cannot compare {} with {}", lt.name(), rt.name()),
+                    col: rhs_col,
+                });
+            }
+            (l, r, lt)
+        }
+        (Side::Typed(l, lt), Side::Word(w, c)) => (l, settle(&w, c, lt)?, lt),
+        (Side::Word(w, c), Side::Typed(r, rt)) => (settle(&w, c, rt)?, r, rt),
+        (Side::Word(a, ac), Side::Word(b, bc)) => (settle(&a, ac, Ty::Node)?, settle(&b, bc, Ty::Node)?, Ty::Node),
+    };
+    let ordered = matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge);
+    if ordered && ty != Ty::Int {
+        return Err(CondError { message: format!("{} compares numbers, not {}", op.text(), ty.name()), col: op_col });
+    }
+    if op == Op::Contains && ty != Ty::Str {
+        return Err(CondError { message: format!("contains compares text, not {}", ty.name()), col: op_col });
+    }
+    Ok(Clause { lhs, op, rhs })
+}
+
+/// What a condition can see while a lesson runs.
+pub trait Scope {
+    fn cluster(&self) -> &Cluster;
+    /// `Ok(None)` for `none`; an error when the name cannot resolve now (no leader yet).
+    fn resolve(&self, name: NodeName) -> Result<Option<NodeId>, String>;
+    /// The last finished console line's output.
+    fn reply(&self) -> &str;
+    /// Everything the console printed during this step, stream lines included.
+    fn output(&self) -> &str;
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Val {
+    Int(i64),
+    Str(Option<String>),
+    Node(Option<NodeId>),
+    Role(Role),
+    Bool(bool),
+}
+
+fn show(v: &Val) -> String {
+    match v {
+        Val::Int(n) => n.to_string(),
+        Val::Str(Some(s)) => format!("{s:?}"),
+        Val::Str(None) | Val::Node(None) => "none".into(),
+        Val::Node(Some(id)) => format!("n{id}"),
+        Val::Role(r) => role_name(*r).into(),
+        Val::Bool(b) => b.to_string(),
+    }
+}
+
+pub fn role_name(r: Role) -> &'static str {
+    match r {
+        Role::Follower => "follower",
+        Role::PreCandidate => "pre-candidate",
+        Role::Candidate => "candidate",
+        Role::Leader => "leader",
+        Role::Learner => "learner",
+        Role::Dead => "dead",
+    }
+}
+
+fn describe(e: &Expr) -> String {
+    match e {
+        Expr::Call(f, n) => format!("{}({n})", f.name()),
+        Expr::Get(n, k) => format!("{n} get {k}"),
+        Expr::Node(n) => n.to_string(),
+        Expr::Reply => "reply".into(),
+        Expr::Output => "output".into(),
+        Expr::Now => "now".into(),
+        Expr::Voters => "voters".into(),
+        Expr::Learners => "learners".into(),
+        Expr::Int(_) | Expr::Str(_) | Expr::Role(_) | Expr::Bool(_) => String::new(),
+    }
+}
+
+fn view_of(scope: &dyn Scope, name: NodeName) -> Result<NodeView, String> {
+    let id = scope.resolve(name)?.ok_or_else(|| format!("{name} names no node"))?;
+    scope.cluster().node_view_limited(id, 0).ok_or_else(|| format!("n{id} is not a member"))
+}
+
+fn value(scope: &dyn Scope, e: &Expr) -> Result<Val, String> {
+    Ok(match e {
+        Expr::Int(n) => Val::Int(*n),
+        Expr::Str(s) => Val::Str(Some(s.clone())),
+        Expr::Node(NodeName::None) => Val::Node(None),
+        Expr::Node(n) => Val::Node(scope.resolve(*n)?),
+        Expr::Role(r) => Val::Role(*r),
+        Expr::Bool(b) => Val::Bool(*b),
+        Expr::Reply => Val::Str(Some(scope.reply().trim_end().to_string())),
+        Expr::Output => Val::Str(Some(scope.output().to_string())),
+        Expr::Now => Val::Int(scope.cluster().now_ms() as i64),
+        Expr::Voters | Expr::Learners => {
+            let (voters, learners) = scope.cluster().membership().ok_or("every node is down")?;
+            let n = if matches!(e, Expr::Learners) { learners.len() } else { voters.len() };
+            Val::Int(n as i64)
+        }
+        Expr::Get(n, key) => {
+            let v = view_of(scope, *n)?;
+            if !v.alive {
+                return Err(format!("n{} is dead, so its store cannot be read", v.id));
+            }
+            let value = scope.cluster().local_value(v.id, key.as_bytes()).ok_or_else(|| format!("n{} has no store", v.id))?;
+            Val::Str(value.map(|b| String::from_utf8_lossy(&b).into_owned()))
+        }
+        Expr::Call(f, n) => {
+            let v = view_of(scope, *n)?;
+            let int = |x: u64| Val::Int(x as i64);
+            match f {
+                Func::Alive => Val::Bool(v.alive),
+                Func::Role => Val::Role(v.role),
+                Func::Term => int(v.term),
+                Func::Vote => Val::Node((v.vote != 0).then_some(v.vote)),
+                Func::LeaderOf => Val::Node((v.leader != 0).then_some(v.leader)),
+                Func::Committed => int(v.committed),
+                Func::Applied => int(v.applied),
+                Func::Persisted => int(v.persisted),
+                Func::LastIndex => int(v.last_index),
+                Func::SnapshotIndex => int(v.snapshot_index),
+                Func::Revision if !v.alive => return Err(format!("n{} is dead, so its store cannot be read", v.id)),
+                Func::Revision => Val::Int(v.revision),
+                Func::Keys if !v.alive => return Err(format!("n{} is dead, so its store cannot be read", v.id)),
+                Func::Keys => int(v.key_count),
+            }
+        }
+    })
+}
+
+/// The outcome of evaluating a condition: whether it holds, and the values it saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub holds: bool,
+    /// `leader = n2, term(n2) = 3`, or why it could not be evaluated.
+    pub detail: String,
+}
+
+pub fn eval(cond: &Cond, scope: &dyn Scope) -> Outcome {
+    let mut seen = Vec::new();
+    let mut holds = true;
+    for c in &cond.clauses {
+        let (l, r) = match (value(scope, &c.lhs), value(scope, &c.rhs)) {
+            (Ok(l), Ok(r)) => (l, r),
+            (Err(e), _) | (_, Err(e)) => return Outcome { holds: false, detail: e },
+        };
+        for (e, v) in [(&c.lhs, &l), (&c.rhs, &r)] {
+            let name = describe(e);
+            if !name.is_empty() && name != show(v) {
+                seen.push(format!("{name} = {}", show(v)));
+            }
+        }
+        holds &= compare(&l, c.op, &r);
+    }
+    Outcome { holds, detail: seen.join(", ") }
+}
+
+fn compare(l: &Val, op: Op, r: &Val) -> bool {
+    // `none` on the text side means "absent".
+    let (l, r) = match (l, r) {
+        (Val::Str(s), Val::Node(None)) => (Val::Str(s.clone()), Val::Str(None)),
+        (Val::Node(None), Val::Str(s)) => (Val::Str(None), Val::Str(s.clone())),
+        _ => (l.clone(), r.clone()),
+    };
+    match op {
+        Op::Eq => l == r,
+        Op::Ne => l != r,
+        Op::Contains => match (&l, &r) {
+            (Val::Str(Some(a)), Val::Str(Some(b))) => a.contains(b.as_str()),
+            _ => false,
+        },
+        Op::Lt | Op::Le | Op::Gt | Op::Ge => match (&l, &r) {
+            (Val::Int(a), Val::Int(b)) => match op {
+                Op::Lt => a < b,
+                Op::Le => a <= b,
+                Op::Gt => a > b,
+                _ => a >= b,
+            },
+            _ => false,
+        },
+    }
+}
+
+/// The node names a condition mentions, for the checker's reachability test.
+pub fn nodes_named(cond: &Cond) -> Vec<u64> {
+    let mut out = Vec::new();
+    for c in &cond.clauses {
+        for e in [&c.lhs, &c.rhs] {
+            if let Expr::Node(NodeName::Id(id)) | Expr::Call(_, NodeName::Id(id)) | Expr::Get(NodeName::Id(id), _) = e {
+                out.push(*id);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(s: &str) -> (String, usize) {
+        let e = parse(s).unwrap_err();
+        (e.message, e.col)
+    }
+
+    #[test]
+    fn parses_the_issue_examples() {
+        for s in [
+            "leader != n1",
+            "n3 get x == 1",
+            "term(n2) > 3",
+            "committed(n4) == committed(leader)",
+            "role(n5) == learner",
+            "reply == \"Error: etcdserver: request timed out\"",
+            "leader == the old leader",
+            "alive(a follower) == true and term(n1) >= 2",
+            "output contains \"PUT\"",
+            "n1 get svc/a == none",
+        ] {
+            assert!(parse(s).is_ok(), "{s}: {:?}", parse(s));
+        }
+        let c = parse("role(n5) == learner").unwrap();
+        assert_eq!(c.clauses[0].rhs, Expr::Role(Role::Learner));
+        let c = parse("leader != n1").unwrap();
+        assert_eq!(c.clauses[0].lhs, Expr::Node(NodeName::Leader));
+        assert_eq!(c.clauses[0].rhs, Expr::Node(NodeName::Id(1)));
+        let c = parse("n3 get x == 1").unwrap();
+        assert_eq!(c.clauses[0].rhs, Expr::Str("1".into()));
+    }
+
+    #[test]
+    fn errors_name_the_column_and_what_was_expected() {
+        assert_eq!(
+            err("role(n5) == boss"),
+            (
+                "expected a role (follower, pre-candidate, candidate, leader, learner or dead), found \"boss\"".into(),
+                13
+            )
+        );
+        assert_eq!(err("term(n2) = 3"), ("use == to compare, not =".into(), 10));
+        assert_eq!(err("term(n2) > n1"), ("expected a number, found \"n1\"".into(), 12));
+        assert_eq!(err("leader < n2"), ("< compares numbers, not a node".into(), 8));
+        assert_eq!(err("term n2 > 1"), ("term takes a node in parentheses, e.g. term(n1)".into(), 6));
+        assert_eq!(err("term(n12) > 1"), ("expected a node (n1…n9, leader, a follower, the old leader or none), found \"n12\"".into(), 6));
+        assert_eq!(err("leader"), ("expected a comparison: ==, !=, <, <=, >, >= or contains".into(), 7));
+        assert_eq!(err("reply == \"oops"), ("unterminated string: add the closing \"".into(), 10));
+        assert_eq!(err("leader != n1 or leader == n2"), ("expected \"and\" or the end of the condition".into(), 14));
+    }
+}

@@ -1,0 +1,24 @@
+//! Lessons: Markdown files whose `lab` blocks script the cluster, with checks that keep
+//! the narration honest.
+//!
+//! Contract: `parse` turns a file into a `Lesson` or into every error it holds, each with
+//! `file:line:col`; a `Lesson` that parsed has no unknown command, bad condition or
+//! unreachable node name left to find at run time. `Player` plays a lesson against a
+//! `ui::Lab`, the same way headless (`run`) and in the browser. `markdown::to_html` renders
+//! narration with any HTML the file holds made inert.
+//!
+//! Layout: `model` (the parsed form), `cond` (the condition language), `parse` (front
+//! matter, steps and lab blocks), `player` (running a step), `run` (headless reports),
+//! `markdown` (safe HTML), `index` (the lesson list the site builds).
+
+pub mod cond;
+pub mod index;
+pub mod markdown;
+pub mod model;
+pub mod parse;
+pub mod player;
+pub mod run;
+
+pub use model::{Item, Lesson, NodeName, Pos, Step};
+pub use parse::{parse, LessonError};
+pub use player::{Mark, Mode, Player, Status};
