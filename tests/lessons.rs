@@ -91,8 +91,10 @@ fn errors_give_file_line_col_and_what_was_expected() {
     );
     assert_eq!(
         errors(&with_line("put x 1", "kill n4")),
-        vec!["bad.md:22:6: n4 does not exist here: the cluster has n1 to n3 at this point (add members with member add)"
-            .to_string()]
+        vec![
+            "bad.md:22:6: n4 does not exist here: the cluster has n1 to n3 at this point (add members with member add)"
+                .to_string()
+        ]
     );
     assert_eq!(
         errors(&with_line("expect term(leader) == 2", "expect term(n5) == 2")),
@@ -100,7 +102,10 @@ fn errors_give_file_line_col_and_what_was_expected() {
             .to_string()]
     );
     // After a member add, n4 exists.
-    assert_eq!(errors(&with_line("put x 1", "member add n4 --learner\nexpect role(n4) == learner")), Vec::<String>::new());
+    assert_eq!(
+        errors(&with_line("put x 1", "member add n4 --learner\nexpect role(n4) == learner")),
+        Vec::<String>::new()
+    );
     assert_eq!(
         errors(&with_line("wait until leader != none within 5s", "wait until leader != none")),
         vec!["bad.md:20:12: wait until needs a limit: wait until <condition> within <duration>".to_string()]
@@ -147,19 +152,19 @@ fn front_matter_errors_point_into_the_front_matter() {
         errors(&with_line("seed = 7", "seed = 7\nspeed = 2")),
         vec!["bad.md:13:1: front matter: unknown field `speed`, expected one of `nodes`, `seed`, `tick-ms`, `heartbeat-tick`, `election-tick`, `latency-ms`, `jitter-ms`, `pre-vote`, `check-quorum`, `snapshot-count`, `snapshot-catchup-entries`, `quota-bytes`, `command-timeout-ms`".to_string()]
     );
-    assert_eq!(errors("# no front matter\n"), vec!["bad.md:1:1: expected front matter: the file must start with a line \"+++\"".to_string()]);
+    assert_eq!(
+        errors("# no front matter\n"),
+        vec!["bad.md:1:1: expected front matter: the file must start with a line \"+++\"".to_string()]
+    );
 }
 
 #[test]
 fn a_lesson_must_ask_something_of_the_learner() {
-    let passive = SMALL
-        .split("## Kill")
-        .next()
-        .unwrap()
-        .to_string();
+    let passive = SMALL.split("## Kill").next().unwrap().to_string();
     assert_eq!(
         errors(&passive),
-        vec!["bad.md:17:1: a lesson needs at least one predict: or your-turn: step, so the learner does something".to_string()]
+        vec!["bad.md:17:1: a lesson needs at least one predict: or your-turn: step, so the learner does something"
+            .to_string()]
     );
 }
 
@@ -305,4 +310,21 @@ fn every_lesson_in_lessons_checks_and_runs_green() {
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
     assert!(count >= 1, "lessons/ holds lessons");
+}
+
+/// A reply that comes with no time passing (a serializable read, a learner's refusal) is
+/// still the `reply` a check sees; and `leader == none` holds while there is no leader.
+#[test]
+fn immediate_replies_and_no_leader_are_visible_to_checks() {
+    let text = SMALL.replace(
+        "put x 1\nexpect reply == \"OK\"",
+        "put x 1\nexpect reply == \"OK\"\non a follower: get x --consistency=s\nexpect reply == \"x\\n1\"\nkill leader\nexpect leader == none\nexpect reply == \"\"",
+    );
+    assert_ne!(text, SMALL);
+    let l = lesson::parse("immediate.md", &text).unwrap();
+    let r = run::run(&l).unwrap();
+    let step1: Vec<_> = r.steps[0].items.iter().map(|(_, what, mark)| (what.as_str(), mark.clone())).collect();
+    assert_eq!(step1[5], ("expect reply == \"x\\n1\"", Mark::Pass("reply = \"x\\n1\"".into())));
+    assert_eq!(step1[7].1, Mark::Pass("leader = none".into()), "no leader right after the kill");
+    assert!(matches!(&step1[8].1, Mark::Fail(d) if d.starts_with("reply = ")), "{:?}", step1[8]);
 }

@@ -268,9 +268,8 @@ impl Parser {
                     self.at += 1;
                     Ok(n)
                 }
-                None => self.err(format!(
-                    "expected a node (n1…n9, leader, a follower, the old leader or none), found \"{w}\""
-                )),
+                None => self
+                    .err(format!("expected a node (n1…n9, leader, a follower, the old leader or none), found \"{w}\"")),
             },
             _ => self.err("expected a node (n1…n9, leader, a follower, the old leader or none)"),
         }
@@ -524,6 +523,8 @@ fn value(scope: &dyn Scope, e: &Expr) -> Result<Val, String> {
         Expr::Int(n) => Val::Int(*n),
         Expr::Str(s) => Val::Str(Some(s.clone())),
         Expr::Node(NodeName::None) => Val::Node(None),
+        // `leader == none` asks that there is no leader: not an error.
+        Expr::Node(NodeName::Leader) => Val::Node(scope.cluster().leader()),
         Expr::Node(n) => Val::Node(scope.resolve(*n)?),
         Expr::Role(r) => Val::Role(*r),
         Expr::Bool(b) => Val::Bool(*b),
@@ -540,7 +541,8 @@ fn value(scope: &dyn Scope, e: &Expr) -> Result<Val, String> {
             if !v.alive {
                 return Err(format!("n{} is dead, so its store cannot be read", v.id));
             }
-            let value = scope.cluster().local_value(v.id, key.as_bytes()).ok_or_else(|| format!("n{} has no store", v.id))?;
+            let value =
+                scope.cluster().local_value(v.id, key.as_bytes()).ok_or_else(|| format!("n{} has no store", v.id))?;
             Val::Str(value.map(|b| String::from_utf8_lossy(&b).into_owned()))
         }
         Expr::Call(f, n) => {
@@ -679,7 +681,10 @@ mod tests {
         assert_eq!(err("term(n2) > n1"), ("expected a number, found \"n1\"".into(), 12));
         assert_eq!(err("leader < n2"), ("< compares numbers, not a node".into(), 8));
         assert_eq!(err("term n2 > 1"), ("term takes a node in parentheses, e.g. term(n1)".into(), 6));
-        assert_eq!(err("term(n12) > 1"), ("expected a node (n1…n9, leader, a follower, the old leader or none), found \"n12\"".into(), 6));
+        assert_eq!(
+            err("term(n12) > 1"),
+            ("expected a node (n1…n9, leader, a follower, the old leader or none), found \"n12\"".into(), 6)
+        );
         assert_eq!(err("leader"), ("expected a comparison: ==, !=, <, <=, >, >= or contains".into(), 7));
         assert_eq!(err("reply == \"oops"), ("unterminated string: add the closing \"".into(), 10));
         assert_eq!(err("leader != n1 or leader == n2"), ("expected \"and\" or the end of the condition".into(), 14));

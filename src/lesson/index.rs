@@ -4,7 +4,7 @@
 //! path order. `index` parses them all and lists those that parse, ordered by course number
 //! then language; `find` picks a lesson by id, preferring the asked language.
 
-use super::model::{Level, Lesson};
+use super::model::{Lesson, Level};
 use super::parse::{parse, LessonError};
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));

@@ -8,7 +8,8 @@
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
 
 fn safe_url(url: &str) -> bool {
-    let u: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+    let u: String =
+        url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
     match u.find(':') {
         // No scheme: relative or a fragment, unless a ':' hides one before any '/', '?' or '#'.
         None => true,
@@ -45,7 +46,10 @@ mod tests {
 
     #[test]
     fn markdown_renders() {
-        assert_eq!(to_html("A **leader** and `put x 1`."), "<p>A <strong>leader</strong> and <code>put x 1</code>.</p>\n");
+        assert_eq!(
+            to_html("A **leader** and `put x 1`."),
+            "<p>A <strong>leader</strong> and <code>put x 1</code>.</p>\n"
+        );
     }
 
     #[test]

@@ -97,7 +97,12 @@ struct Ctx {
 
 impl Ctx {
     fn err(&mut self, pos: Pos, message: impl Into<String>) {
-        self.errors.push(LessonError { file: self.file.clone(), line: pos.line, col: pos.col, message: message.into() });
+        self.errors.push(LessonError {
+            file: self.file.clone(),
+            line: pos.line,
+            col: pos.col,
+            message: message.into(),
+        });
     }
 }
 
@@ -124,10 +129,7 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, Vec<LessonError>> {
     }
     let interactive = steps.iter().flat_map(|s| &s.items).any(|i| matches!(i, Item::Predict(_) | Item::YourTurn(_)));
     if let (Some(first), false) = (steps.first(), interactive) {
-        ctx.err(
-            first.pos,
-            "a lesson needs at least one predict: or your-turn: step, so the learner does something",
-        );
+        ctx.err(first.pos, "a lesson needs at least one predict: or your-turn: step, so the learner does something");
     }
     if ctx.errors.is_empty() {
         Ok(Lesson { file: file.to_string(), meta, cluster, intro, steps })
@@ -312,7 +314,10 @@ fn lab_block(ctx: &mut Ctx, block: &[(usize, &str)]) -> Vec<Item> {
             ("option", Group::Predict(p)) => p.options.push(rest.to_string()),
             ("answer", Group::Predict(p)) => match rest.parse::<usize>() {
                 Ok(n) if n >= 1 => p.answer = n - 1,
-                _ => ctx.err(rest_pos, format!("answer: expected the number of the right option (1, 2, …), found {rest:?}")),
+                _ => ctx.err(
+                    rest_pos,
+                    format!("answer: expected the number of the right option (1, 2, …), found {rest:?}"),
+                ),
             },
             ("explain", Group::Predict(p)) => {
                 if !p.explain.is_empty() {
@@ -400,7 +405,10 @@ fn finish(ctx: &mut Ctx, group: &mut Group, items: &mut Vec<Item>) {
             } else if p.answer == usize::MAX {
                 ctx.err(p.pos, "predict: needs an answer: line giving the number of the right option");
             } else if p.answer >= p.options.len() {
-                ctx.err(p.pos, format!("predict: answer {} but there are only {} options", p.answer + 1, p.options.len()));
+                ctx.err(
+                    p.pos,
+                    format!("predict: answer {} but there are only {} options", p.answer + 1, p.options.len()),
+                );
             } else {
                 items.push(Item::Predict(p));
             }
@@ -420,7 +428,9 @@ fn finish(ctx: &mut Ctx, group: &mut Group, items: &mut Vec<Item>) {
 /// `<cond> within <duration>` → (cond, Some(duration)).
 fn split_within(s: &str) -> (&str, Option<&str>) {
     match s.rfind(" within ") {
-        Some(i) if !s[i + 8..].trim().contains(' ') && !s[i..].contains('"') => (s[..i].trim(), Some(s[i + 8..].trim())),
+        Some(i) if !s[i + 8..].trim().contains(' ') && !s[i..].contains('"') => {
+            (s[..i].trim(), Some(s[i + 8..].trim()))
+        }
         _ => (s, None),
     }
 }
@@ -469,7 +479,10 @@ fn plain_item(ctx: &mut Ctx, text: &str, pos: Pos) -> Option<Item> {
         return match duration_ms(rest.trim()) {
             Ok(ms) => Some(Item::Pause { ms, pos }),
             Err(e) => {
-                ctx.err(Pos { line: pos.line, col: pos.col + 5 }, format!("{e} (or: wait until <condition> within <duration>)"));
+                ctx.err(
+                    Pos { line: pos.line, col: pos.col + 5 },
+                    format!("{e} (or: wait until <condition> within <duration>)"),
+                );
                 None
             }
         };
@@ -489,7 +502,9 @@ fn plain_item(ctx: &mut Ctx, text: &str, pos: Pos) -> Option<Item> {
                 None => {
                     ctx.err(
                         Pos { line: pos.line, col: pos.col + 3 },
-                        format!("on: expected a node (n1…n9, leader, a follower or the old leader), found {node_text:?}"),
+                        format!(
+                            "on: expected a node (n1…n9, leader, a follower or the old leader), found {node_text:?}"
+                        ),
                     );
                     return None;
                 }
@@ -521,7 +536,10 @@ fn plain_item(ctx: &mut Ctx, text: &str, pos: Pos) -> Option<Item> {
     match &parsed.command {
         Command::Nothing => return None,
         Command::TxnStdin { .. } => {
-            ctx.err(pos, "a lesson cannot type into txn's prompts: use the one-line form, txn <compares> then <ops> else <ops>");
+            ctx.err(
+                pos,
+                "a lesson cannot type into txn's prompts: use the one-line form, txn <compares> then <ops> else <ops>",
+            );
             return None;
         }
         Command::Lab(cmd) => {
@@ -566,9 +584,9 @@ pub fn expand(line: &str, mut value: impl FnMut(Var) -> Result<String, String>) 
         let col = line[..at].chars().count();
         let tail = &rest[i..];
         let word_end = |n: usize| !tail[n..].starts_with(|c: char| c.is_alphanumeric() || c == '_');
-        if tail.starts_with("$$") {
+        if let Some(after) = tail.strip_prefix("$$") {
             out.push('$');
-            rest = &tail[2..];
+            rest = after;
             continue;
         }
         let (var, len) = if tail.starts_with("$lease") && word_end(6) {

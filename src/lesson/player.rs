@@ -50,7 +50,10 @@ pub enum Mark {
     Pass(String),
     Fail(String),
     /// A predict question: the option chosen (0-based) and whether it was right.
-    Answered { chosen: usize, right: bool },
+    Answered {
+        chosen: usize,
+        right: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -254,10 +257,7 @@ impl Player {
     fn queue_solution(&mut self, item: usize) {
         if let Some(Item::YourTurn(y)) = self.lesson.steps[self.step].items.get(item) {
             let mut extra: Vec<(usize, Item)> = y.solution.iter().map(|s| (item, s.clone())).collect();
-            extra.push((
-                item,
-                Item::WaitUntil { cond: y.goal.clone(), within_ms: y.within_ms, pos: y.pos },
-            ));
+            extra.push((item, Item::WaitUntil { cond: y.goal.clone(), within_ms: y.within_ms, pos: y.pos }));
             for e in extra.into_iter().rev() {
                 self.queue.push_front(e);
             }
@@ -290,7 +290,8 @@ impl Player {
 
     fn check(&mut self, lab: &Lab, cond: &super::cond::Cond) -> super::cond::Outcome {
         self.refresh_output(lab);
-        let view = View { cluster: lab.session().cluster(), leaders: self.leaders, reply: &self.reply, output: &self.output };
+        let view =
+            View { cluster: lab.session().cluster(), leaders: self.leaders, reply: &self.reply, output: &self.output };
         eval(cond, &view)
     }
 
@@ -506,15 +507,16 @@ impl Player {
                 return;
             }
         }
+        let said = lab.transcript.len();
         let text = lab.console(&line);
-        let said = lab.transcript.len() - 1;
         if lab.transcript[said].pending.is_some() {
             self.running = Some(Running::Reply { item: idx, said, since_ms: lab.now_ms() });
             return;
         }
         self.reply = text.clone();
         let lab_error = is_lab_word(first) && text.starts_with("Error");
-        let mark = if lab_error { Mark::Fail(text.trim_end().to_string()) } else { Mark::Pass(text.trim_end().to_string()) };
+        let mark =
+            if lab_error { Mark::Fail(text.trim_end().to_string()) } else { Mark::Pass(text.trim_end().to_string()) };
         self.finish(idx, mark);
     }
 }

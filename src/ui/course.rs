@@ -75,10 +75,7 @@ impl Params {
             match k {
                 "embed" => p.embed = v == "1" || v == "true",
                 "origins" => {
-                    p.origins = percent_decode(v)
-                        .split(',')
-                        .filter_map(|o| normalize_origin(o.trim()))
-                        .collect();
+                    p.origins = percent_decode(v).split(',').filter_map(|o| normalize_origin(o.trim())).collect();
                 }
                 _ => {}
             }
@@ -115,14 +112,14 @@ pub fn normalize_origin(s: &str) -> Option<String> {
 
 /// Whether a message from `origin` may be obeyed.
 pub fn message_allowed(origin: &str, allowlist: &[String]) -> bool {
-    normalize_origin(origin).is_some_and(|o| allowlist.iter().any(|a| *a == o))
+    normalize_origin(origin).is_some_and(|o| allowlist.contains(&o))
 }
 
 /// Whether a lesson at `url` (already resolved to an absolute URL) may be loaded by a page
 /// at `own_origin`.
 pub fn lesson_url_allowed(url: &str, own_origin: &str, allowlist: &[String]) -> bool {
     let Some(o) = normalize_origin(url) else { return false };
-    normalize_origin(own_origin).is_some_and(|own| own == o) || allowlist.iter().any(|a| *a == o)
+    normalize_origin(own_origin).is_some_and(|own| own == o) || allowlist.contains(&o)
 }
 
 /// A command from the embedding page.
@@ -132,7 +129,10 @@ pub enum Command {
     GotoStep(usize),
     Reset,
     /// A built-in lesson by id, or a lesson file by URL.
-    LoadLesson { id: Option<String>, url: Option<String> },
+    LoadLesson {
+        id: Option<String>,
+        url: Option<String>,
+    },
 }
 
 #[derive(Deserialize)]
@@ -242,7 +242,10 @@ mod tests {
             Command::parse(r#"{"type":"raftlab","command":"explode"}"#),
             Err("unknown command \"explode\": expected goto-step, reset or load-lesson".into())
         );
-        assert_eq!(Command::parse(r#"{"type":"other","command":"reset"}"#), Err("not a raftlab command: type is \"other\"".into()));
+        assert_eq!(
+            Command::parse(r#"{"type":"other","command":"reset"}"#),
+            Err("not a raftlab command: type is \"other\"".into())
+        );
         assert!(Command::parse("not json").unwrap_err().starts_with("not a raftlab command: "));
     }
 

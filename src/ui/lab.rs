@@ -153,10 +153,12 @@ impl Lab {
                 Said { line: line.to_string(), out: String::new(), pending: Some((req_id, endpoint, render)) }
             }
         };
-        let text = said.out.clone();
+        let at = self.transcript.len();
         self.transcript.push(said);
+        // A reply can come with no time passing (a serializable read, a refusal at the
+        // endpoint): `after_time` prints it, so read the line's text after it.
         self.after_time();
-        text
+        self.transcript[at].out.clone()
     }
 
     /// Lines still waiting for a reply.

@@ -9,11 +9,13 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use crate::engine::{Action, ClusterConfig, NodeId, Role};
+use crate::ui::course::{self, Params};
 use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::lab::{Lab, StepKind, PLAY_SLICE_MS};
 use crate::ui::share;
 
-use super::{console_panel, controls, dom, panels, picture};
+use super::lesson_flow::{self, LessonRun};
+use super::{console_panel, controls, dom, embed, lesson_panel, lessons_page, panels, picture};
 
 /// Real milliseconds between frames while playing.
 const FRAME_MS: u32 = 50;
@@ -59,6 +61,22 @@ pub enum Msg {
     DragEnd,
     /// The same drop rate (percent) on every link.
     DropAll(u32),
+    OpenLessons,
+    /// A built-in lesson: id, language, 0-based step.
+    OpenLesson(String, String, usize),
+    /// Back to the free lab.
+    CloseLesson,
+    LessonNext,
+    LessonBack,
+    LessonRestart,
+    Answer(usize),
+    ShowMe,
+    FilterLang(String),
+    FilterLevel(String),
+    /// A message from the embedding page (already origin-checked), as JSON.
+    Course(String),
+    /// A lesson file fetched from a URL: the URL, its text or why not, the step to open.
+    LessonFetched(String, Result<String, String>, usize),
 }
 
 pub struct App {
@@ -80,6 +98,15 @@ pub struct App {
     pub paused_hidden: bool,
     pub drag: Option<NodeId>,
     pub pointer: Option<(f64, f64)>,
+    /// The lesson being played, if any.
+    pub lesson: Option<LessonRun>,
+    /// Errors of a lesson file that failed to load (file:line:col lines).
+    pub lesson_errors: Option<Vec<String>>,
+    pub page_lessons: bool,
+    pub filter_lang: Option<String>,
+    pub filter_level: Option<String>,
+    /// `?embed=1`, the origin allowlist, and the lesson the URL asked for.
+    pub course: Params,
     /// When the current frame's work began (ms, `performance.now()`), and how long recent
     /// frames took from update to painted DOM: the site benchmark reads their p95.
     frame_start: Option<f64>,
@@ -87,6 +114,7 @@ pub struct App {
     interval: Option<Interval>,
     _keys: Option<EventListener>,
     _visibility: Option<EventListener>,
+    _messages: Option<EventListener>,
 }
 
 impl App {
@@ -105,14 +133,54 @@ impl App {
         }
     }
 
-    fn save_fragment(&self) {
+    pub(super) fn save_fragment(&self) {
+        if let Some(frag) = self.lesson_fragment() {
+            dom::set_fragment(&frag);
+            return;
+        }
+        if self.page_lessons {
+            dom::set_fragment("lessons");
+            return;
+        }
         let speed = format!("{:.2}", self.speed_log);
         dom::set_fragment(&format!("{}&speed={speed}", share::encode(&self.lab.run())));
     }
 
-    pub(super) fn line(&mut self, line: &str) {
+    pub(super) fn line(&mut self, ctx: &Context<Self>, line: &str) {
         let _ = self.lab.console(line);
+        self.lesson_nudge(ctx);
         self.save_fragment();
+    }
+
+    /// What the URL asked for when the page opened: a lesson, a lesson file, the lessons
+    /// page, or (nothing) the free lab.
+    fn open_from_url(&mut self, ctx: &Context<Self>) {
+        let course = self.course.clone();
+        if let Some(id) = &course.lesson {
+            let lang = self.lesson_lang();
+            self.open_lesson(ctx, id, lang, course.step);
+        } else if let Some(url) = &course.lesson_url {
+            self.fetch_lesson(ctx, url, course.step);
+        } else if course.lessons_page && !course.embed {
+            self.page_lessons = true;
+        } else if !dom::fragment().contains("run=") {
+            // A fresh lab plays at once; a shared link opens paused, where it was left.
+            self.set_playing(ctx, true);
+        }
+    }
+
+    fn course_command(&mut self, ctx: &Context<Self>, json: &str) {
+        match course::Command::parse(json) {
+            Ok(course::Command::GotoStep(k)) => self.goto_step(ctx, k),
+            Ok(course::Command::Reset) => self.lesson_restart(ctx),
+            Ok(course::Command::LoadLesson { id: Some(id), .. }) => {
+                let lang = self.lesson_lang();
+                self.open_lesson(ctx, &id, lang, 0);
+            }
+            Ok(course::Command::LoadLesson { url: Some(url), .. }) => self.fetch_lesson(ctx, &url, 0),
+            Ok(course::Command::LoadLesson { .. }) => {}
+            Err(e) => self.notice = Some(e),
+        }
     }
 }
 
@@ -169,6 +237,16 @@ impl Component for App {
                 let _ = el.set_attribute("lang", lang.tag());
             }
         }
+        let course = Params::read(&dom::search(), &frag);
+        let messages = (!course.origins.is_empty()).then(dom::window).flatten().map(|w| {
+            let link = ctx.link().clone();
+            let origins = course.origins.clone();
+            EventListener::new(&w, "message", move |e| {
+                if let Some(json) = e.dyn_ref::<web_sys::MessageEvent>().and_then(|m| embed::accept(m, &origins)) {
+                    link.send_message(Msg::Course(json));
+                }
+            })
+        });
         App {
             lab,
             lang,
@@ -188,11 +266,18 @@ impl Component for App {
             paused_hidden: false,
             drag: None,
             pointer: None,
+            lesson: None,
+            lesson_errors: None,
+            page_lessons: false,
+            filter_lang: None,
+            filter_level: None,
+            course,
             frame_start: None,
             frame_ms: std::collections::VecDeque::new(),
             interval: None,
             _keys: keys,
             _visibility: visibility,
+            _messages: messages,
         }
     }
 
@@ -204,10 +289,8 @@ impl Component for App {
             self.frame_ms.push_back(now - start);
         }
         if first {
-            // A fresh lab plays at once; a shared link opens paused, where it was left.
-            if !dom::fragment().contains("run=") {
-                self.set_playing(ctx, true);
-            }
+            self.open_from_url(ctx);
+            self.post(course::Event::new("ready", "", 0, 0));
         }
     }
 
@@ -225,7 +308,11 @@ impl Component for App {
                     return false;
                 }
                 self.carry_ms -= whole;
-                self.lab.play(whole as u64);
+                if self.lesson.is_some() {
+                    self.lesson_frame(ctx, whole as u64);
+                } else {
+                    self.lab.play(whole as u64);
+                }
             }
             Msg::TogglePlay => {
                 let on = !self.playing;
@@ -249,11 +336,12 @@ impl Component for App {
                 }
             }
             Msg::Select(id) => self.selected = id,
-            Msg::Line(line) => self.line(&line),
+            Msg::Line(line) => self.line(ctx, &line),
             Msg::Act(action) => {
                 if let Err(e) = self.lab.act(action) {
                     self.notice = Some(e);
                 }
+                self.lesson_nudge(ctx);
                 self.save_fragment();
             }
             Msg::Inspect(id) => self.inspect = id,
@@ -271,7 +359,7 @@ impl Component for App {
                         self.history.push(line.clone());
                     }
                     self.history_pos = None;
-                    self.line(&with_endpoint);
+                    self.line(ctx, &with_endpoint);
                 }
                 "ArrowUp" if !self.history.is_empty() => {
                     e.prevent_default();
@@ -336,6 +424,7 @@ impl Component for App {
             Msg::NewRun => match Lab::new(self.draft.clone()) {
                 Ok(lab) => {
                     self.lab = lab;
+                    self.lesson = None;
                     self.selected = None;
                     self.inspect = None;
                     self.save_fragment();
@@ -357,7 +446,7 @@ impl Component for App {
                 let (Some(node), Some(at)) = (self.drag.take(), self.pointer.take()) else { return true };
                 let view = self.lab.session().cluster().view();
                 for cmd in picture::drop_command(&view, node, at).unwrap_or_default() {
-                    self.line(&cmd);
+                    self.line(ctx, &cmd);
                 }
             }
             Msg::DropAll(pct) => {
@@ -370,6 +459,34 @@ impl Component for App {
                     }
                 }
                 self.save_fragment();
+            }
+            Msg::OpenLessons => {
+                self.page_lessons = true;
+                let lang = self.lesson_lang().to_string();
+                self.filter_lang.get_or_insert(lang);
+                self.save_fragment();
+            }
+            Msg::OpenLesson(id, language, step) => self.open_lesson(ctx, &id, &language, step),
+            Msg::CloseLesson => {
+                self.lesson = None;
+                self.lesson_errors = None;
+                self.page_lessons = false;
+                self.save_fragment();
+            }
+            Msg::LessonNext => self.lesson_next(ctx),
+            Msg::LessonBack => self.lesson_back(ctx),
+            Msg::LessonRestart => self.lesson_restart(ctx),
+            Msg::Answer(k) => self.lesson_answer(ctx, k),
+            Msg::ShowMe => self.lesson_show_me(ctx),
+            Msg::FilterLang(l) => self.filter_lang = Some(l).filter(|l| !l.is_empty()),
+            Msg::FilterLevel(l) => self.filter_level = Some(l).filter(|l| !l.is_empty()),
+            Msg::Course(json) => self.course_command(ctx, &json),
+            Msg::LessonFetched(url, got, step) => {
+                self.notice = None;
+                match got {
+                    Ok(text) => self.start_lesson_text(ctx, &url, &text, step),
+                    Err(e) => self.lesson_errors = Some(vec![e]),
+                }
             }
             Msg::Visibility => {
                 if dom::tab_hidden() && self.playing {
@@ -391,22 +508,28 @@ impl Component for App {
         let forked = self.lab.forked.then(|| html! { <p class="notice" role="status">{ t(lang, Text::Forked) }</p> });
         let notice = self.notice.as_ref().map(|n| html! { <p class="notice" role="status" id="notice">{ n }</p> });
         let hidden = self.paused_hidden.then(|| html! { <p class="notice">{ t(lang, Text::Hidden) }</p> });
-        html! {
-            <div class="lab" data-leader={leader.clone()} data-now={view.now_ms.to_string()}
-                 data-frame-p95={format!("{:.2}", self.frame_p95())} data-frames={self.frame_ms.len().to_string()}
-                 data-hash={format!("{:016x}", view.trace_hash)} data-playing={self.playing.to_string()}>
-                <header>
-                    <h1>{ t(lang, Text::Title) }</h1>
-                    { controls::time_controls(self, link, &view) }
-                    <div class="tools">
-                        <button id="lang" onclick={link.callback(|_| Msg::ToggleLang)}>{ t(lang, Text::Language) }</button>
-                        <button id="copy-link" onclick={link.callback(|_| Msg::CopyLink)}>{ t(lang, Text::CopyLink) }</button>
-                        <button onclick={link.callback(|_| Msg::ExportTrace)}>{ t(lang, Text::ExportTrace) }</button>
-                        <button onclick={link.callback(|_| Msg::ExportSvg)}>{ t(lang, Text::ExportSvg) }</button>
-                        <button aria-label={t(lang, Text::Shortcuts)} onclick={link.callback(|_| Msg::ToggleHelp)}>{ "?" }</button>
-                    </div>
-                </header>
-                { for forked }{ for notice }{ for hidden }
+        let errors = self.lesson_errors.as_ref().map(|errs| {
+            html! {
+                <div class="lesson-errors" id="lesson-errors" role="alert">
+                    <p>{ t(lang, Text::LessonErrors) }</p>
+                    <pre>{ errs.join("\n") }</pre>
+                </div>
+            }
+        });
+        let embed = self.course.embed;
+        let lesson = self.lesson.as_ref().map(|run| lesson_panel::panel(self, link, run));
+        let console_wanted =
+            !embed || self.lesson.as_ref().is_some_and(|r| lesson_flow::needs_console(&r.player.lesson));
+        let attrs = (
+            leader.clone(),
+            view.now_ms.to_string(),
+            format!("{:.2}", self.frame_p95()),
+            self.frame_ms.len().to_string(),
+        );
+        let main = if self.page_lessons && !embed {
+            lessons_page::page(self, link)
+        } else {
+            html! {
                 <main>
                     <section class="picture">
                         { picture::cluster(self, link, &view) }
@@ -415,19 +538,45 @@ impl Component for App {
                         </p>
                     </section>
                     <section class="side">
+                        { for lesson }
                         { controls::node_menu(self, link, &view) }
-                        { controls::inspector(self, link, &view) }
-                        { console_panel::console(self, link, &view) }
+                        if !embed { { controls::inspector(self, link, &view) } }
+                        if console_wanted { { console_panel::console(self, link, &view) } }
                     </section>
                 </main>
-                <section class="lower">
-                    { panels::logs(self, &view) }
-                    { panels::stores(self, &view) }
-                    { console_panel::leases(self, &view) }
-                    { console_panel::watches(self) }
-                    { panels::raft_lines(self) }
-                    { controls::settings(self, link) }
-                </section>
+            }
+        };
+        html! {
+            <div class={classes!("lab", embed.then_some("embed"), self.lesson.is_some().then_some("with-lesson"))}
+                 data-leader={attrs.0} data-now={attrs.1}
+                 data-frame-p95={attrs.2} data-frames={attrs.3}
+                 data-hash={format!("{:016x}", view.trace_hash)} data-playing={self.playing.to_string()}>
+                <header>
+                    if !embed { <h1>{ t(lang, Text::Title) }</h1> }
+                    { controls::time_controls(self, link, &view) }
+                    if !embed {
+                        <div class="tools">
+                            <button id="lessons" onclick={link.callback(|_| Msg::OpenLessons)}>{ t(lang, Text::Lessons) }</button>
+                            <button id="lang" onclick={link.callback(|_| Msg::ToggleLang)}>{ t(lang, Text::Language) }</button>
+                            <button id="copy-link" onclick={link.callback(|_| Msg::CopyLink)}>{ t(lang, Text::CopyLink) }</button>
+                            <button onclick={link.callback(|_| Msg::ExportTrace)}>{ t(lang, Text::ExportTrace) }</button>
+                            <button onclick={link.callback(|_| Msg::ExportSvg)}>{ t(lang, Text::ExportSvg) }</button>
+                            <button aria-label={t(lang, Text::Shortcuts)} onclick={link.callback(|_| Msg::ToggleHelp)}>{ "?" }</button>
+                        </div>
+                    }
+                </header>
+                { for forked }{ for notice }{ for hidden }{ for errors }
+                { main }
+                if !embed && !self.page_lessons {
+                    <section class="lower">
+                        { panels::logs(self, &view) }
+                        { panels::stores(self, &view) }
+                        { console_panel::leases(self, &view) }
+                        { console_panel::watches(self) }
+                        { panels::raft_lines(self) }
+                        { controls::settings(self, link) }
+                    </section>
+                }
                 { controls::help(self, link) }
             </div>
         }

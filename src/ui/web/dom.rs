@@ -42,6 +42,31 @@ pub fn set_fragment(frag: &str) {
     }
 }
 
+/// The query string (`?embed=1&origins=…`).
+pub fn search() -> String {
+    window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+}
+
+/// Lessons finished on this browser, as `id:language` entries.
+pub fn completed_lessons() -> Vec<String> {
+    window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item("raftlab.completed").ok().flatten())
+        .map(|v| v.split(',').filter(|e| !e.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+pub fn mark_completed(entry: &str) {
+    let mut done = completed_lessons();
+    if done.iter().any(|e| e == entry) {
+        return;
+    }
+    done.push(entry.to_string());
+    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item("raftlab.completed", &done.join(","));
+    }
+}
+
 pub fn href() -> String {
     window().and_then(|w| w.location().href().ok()).unwrap_or_default()
 }

@@ -50,27 +50,27 @@ impl App {
             "," => {
                 let _ = self.lab.step_back(PLAY_SLICE_MS * 2);
             }
-            "h" => self.line("heal"),
+            "h" => self.line(ctx, "heal"),
             "a" | "A" => {
                 let next = self.lab.session().cluster().node_ids().into_iter().max().unwrap_or(0) + 1;
                 let learner = if key == "A" { " --learner" } else { "" };
-                self.line(&format!("member add n{next}{learner}"));
+                self.line(ctx, &format!("member add n{next}{learner}"));
             }
             "m" | "x" => {
                 let Some(id) = node else { return false };
                 let Some(v) = self.lab.session().cluster().node_view(id) else { return false };
                 let verb = if key == "m" { "promote" } else { "remove" };
-                self.line(&format!("member {verb} {:x}", v.member_id));
+                self.line(ctx, &format!("member {verb} {:x}", v.member_id));
             }
             "k" | "r" | "i" | "c" | "l" => {
                 let Some(id) = node else { return false };
                 let alive = self.lab.session().cluster().is_alive(id);
                 match key.as_str() {
-                    "k" if alive => self.line(&format!("kill n{id}")),
-                    "r" | "k" if !alive => self.line(&format!("restart n{id}")),
-                    "i" => self.line(&format!("isolate n{id}")),
-                    "c" => self.line(&format!("campaign n{id}")),
-                    "l" => self.line(&format!("transfer n{id}")),
+                    "k" if alive => self.line(ctx, &format!("kill n{id}")),
+                    "r" | "k" if !alive => self.line(ctx, &format!("restart n{id}")),
+                    "i" => self.line(ctx, &format!("isolate n{id}")),
+                    "c" => self.line(ctx, &format!("campaign n{id}")),
+                    "l" => self.line(ctx, &format!("transfer n{id}")),
                     _ => return false,
                 }
             }

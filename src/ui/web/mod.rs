@@ -5,13 +5,19 @@
 //! and a reload button (never a blank page), then mounts the app on `<body>`. Layout:
 //! `app` (state and messages), `picture` (the SVG cluster), `controls` (time, node menu,
 //! inspector, settings, help), `console_panel` (console, watches, leases), `panels` (logs,
-//! stores, raft-rs lines), `keys` (shortcuts), `dom` (small browser helpers).
+//! stores, raft-rs lines), `keys` (shortcuts), `dom` (small browser helpers),
+//! `lesson_flow` (a lesson's player in the frame loop), `lesson_panel` (the step panel),
+//! `lessons_page` (the lesson index), `embed` (postMessage and lesson fetching).
 
 mod app;
 mod console_panel;
 mod controls;
 mod dom;
+mod embed;
 mod keys;
+mod lesson_flow;
+mod lesson_panel;
+mod lessons_page;
 mod panels;
 mod picture;
 
