@@ -50,7 +50,7 @@ impl Default for ClusterConfig {
             election_tick: 10,
             pre_vote: false,
             check_quorum: false,
-            snapshot_count: 10_000,
+            snapshot_count: 100_000,
             snapshot_catchup_entries: 5_000,
             quota_backend_bytes: 2 * 1024 * 1024 * 1024,
             latency_ms: 2,
