@@ -5,10 +5,10 @@ CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test deps unit wasm-check fmt-check clippy bench console site-deps dist serve browser-test site-bench
+.PHONY: test deps unit lessons wasm-check fmt-check clippy bench console site-deps dist serve browser-test site-bench
 
 # The unit tests run last so that their summary is the last line CI prints.
-test: deps wasm-check wasm-determinism fmt-check clippy browser-test unit
+test: deps wasm-check wasm-determinism fmt-check clippy lessons browser-test unit
 
 ## Toolchain pieces the build needs: protoc (raft-proto), the wasm32 target.
 deps:
@@ -21,6 +21,13 @@ unit: deps
 	@mkdir -p target
 	$(CARGO) test --all-targets 2>&1 | tee target/test-output.txt
 	@awk '/^test result:/ { p += $$4; f += $$6 } /^ℹ pass / { p += $$3 } /^ℹ fail / { f += $$3 } END { printf "tests: %d passed, %d failed\n", p, f }' target/test-output.txt $$( [ -f target/browser-test-output.txt ] && echo target/browser-test-output.txt )
+
+## Every lesson file is checked, then played headless from its seed: a lesson whose claim
+## is false fails here (and in the unit tests, which play them too).
+lessons: deps
+	@mkdir -p target
+	$(CARGO) run -q --bin raftlab -- lesson check lessons/
+	$(CARGO) run -q --bin raftlab -- lesson run lessons/ | tee target/lessons-output.txt | grep -v '^  step'
 
 ## The engine library must build for the browser too.
 wasm-check: deps
@@ -84,7 +91,7 @@ serve: site-deps
 browser-test: dist
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 	@mkdir -p target/screenshots
-	cd tests/browser && node --test --test-reporter=spec lab.test.mjs 2>&1 | tee ../../target/browser-test-output.txt
+	cd tests/browser && node --test --test-reporter=spec --test-concurrency=1 lab.test.mjs lessons.test.mjs 2>&1 | tee ../../target/browser-test-output.txt
 
 ## Site figures: gzip transfer size, cold first render, frame times with 9 nodes at 1x.
 site-bench: dist

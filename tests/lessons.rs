@@ -328,3 +328,43 @@ fn immediate_replies_and_no_leader_are_visible_to_checks() {
     assert_eq!(step1[7].1, Mark::Pass("leader = none".into()), "no leader right after the kill");
     assert!(matches!(&step1[8].1, Mark::Fail(d) if d.starts_with("reply = ")), "{:?}", step1[8]);
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+        /// Any text at all: an error list or a lesson, never a panic.
+        #[test]
+        fn on_arbitrary_text(text in "\\PC{0,400}") {
+            let _ = lesson::parse("any.md", &text);
+            let _ = lesson::markdown::to_html(&text);
+            let _ = lesson::cond::parse(&text);
+        }
+
+        /// The small lesson with lines dropped, duplicated or cut short: still no panic,
+        /// and what parses also plays.
+        #[test]
+        fn on_damaged_lessons(ops in proptest::collection::vec((0u32..60, 0u8..3, 0u32..80), 1..6)) {
+            let mut lines: Vec<String> = SMALL.lines().map(str::to_string).collect();
+            for (at, op, cut) in ops {
+                let i = at as usize % lines.len();
+                match op {
+                    0 => { lines.remove(i); }
+                    1 => { let l = lines[i].clone(); lines.insert(i, l); }
+                    _ => {
+                        let l = &lines[i];
+                        let n = (cut as usize).min(l.chars().count());
+                        lines[i] = l.chars().take(n).collect();
+                    }
+                }
+                if lines.is_empty() { break; }
+            }
+            if let Ok(l) = lesson::parse("damaged.md", &lines.join("\n")) {
+                let _ = run::run(&l);
+            }
+        }
+    }
+}

@@ -194,6 +194,11 @@ impl Player {
         self.step
     }
 
+    /// Simulated time at which the current step began.
+    pub fn step_start_ms(&self) -> u64 {
+        self.starts.last().map_or(0, |s| s.time_ms)
+    }
+
     pub fn is_last_step(&self) -> bool {
         self.step + 1 >= self.lesson.steps.len()
     }

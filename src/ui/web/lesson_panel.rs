@@ -66,6 +66,7 @@ pub fn panel(app: &App, link: &Scope<App>, run: &LessonRun) -> Html {
     let progress = format!("{}%", (k + 1) * 100 / n.max(1));
     html! {
         <aside class="lesson" id="lesson-panel" data-step={(k + 1).to_string()} data-steps={n.to_string()}
+               data-lesson={lesson.meta.id.clone()} data-step-start={p.step_start_ms().to_string()}
                data-status={format!("{:?}", run.status)} aria-live="polite">
             <p class="lesson-title">{ &lesson.meta.title }</p>
             <div class="progress" role="progressbar" aria-valuemin="1" aria-valuemax={n.to_string()} aria-valuenow={(k + 1).to_string()}>
