@@ -121,6 +121,8 @@ pub struct Player {
     reply: String,
     /// The id of the last lease granted, for `$lease`.
     lease: Option<String>,
+    /// Transcript entries read for `reply` and `$lease` so far.
+    read_upto: usize,
     /// Transcript index where this step's output starts.
     output_from: usize,
     output: String,
@@ -183,6 +185,7 @@ impl Player {
             leaders: Leaders::default(),
             reply: String::new(),
             lease: None,
+            read_upto: 0,
             output_from: 0,
             output: String::new(),
         };
@@ -284,7 +287,29 @@ impl Player {
         }
     }
 
+    /// `reply` is the last finished console line's output, and `$lease` the last lease
+    /// granted, whoever typed the line: the lesson, or the learner in a your-turn.
+    fn absorb(&mut self, lab: &Lab) {
+        // Lines after one still waiting for its reply are read now and again later, so a
+        // slow learner's put cannot hide the lesson's own reply.
+        let mut first_pending = None;
+        for (i, s) in lab.transcript.iter().enumerate().skip(self.read_upto) {
+            if s.pending.is_some() {
+                first_pending.get_or_insert(i);
+                continue;
+            }
+            if !s.line.is_empty() {
+                self.reply = s.out.clone();
+                if let Some((id, _)) = s.out.strip_prefix("lease ").and_then(|r| r.split_once(" granted with TTL")) {
+                    self.lease = Some(id.to_string());
+                }
+            }
+        }
+        self.read_upto = first_pending.unwrap_or(lab.transcript.len());
+    }
+
     fn refresh_output(&mut self, lab: &Lab) {
+        self.absorb(lab);
         self.output.clear();
         for s in lab.transcript.iter().skip(self.output_from) {
             if s.pending.is_none() {
@@ -320,7 +345,7 @@ impl Player {
                 Running::Reply { item, said, since_ms } => {
                     let s = &lab.transcript[said];
                     if s.pending.is_none() {
-                        self.reply = s.out.clone();
+                        self.absorb(lab);
                         self.finish(item, Mark::Pass(s.out.trim_end().to_string()));
                         continue;
                     }
@@ -428,9 +453,6 @@ impl Player {
     }
 
     fn finish(&mut self, item: usize, mark: Mark) {
-        if let Some(id) = self.reply.strip_prefix("lease ").and_then(|r| r.split_once(" granted with TTL")) {
-            self.lease = Some(id.0.to_string());
-        }
         // A solution's lines must not turn its your-turn green before the goal does.
         let solving = matches!(self.item(item), Some(Item::YourTurn(_)));
         let is_goal_wait = matches!(self.running, Some(Running::Until { .. } | Running::Turn { .. }));
@@ -518,7 +540,7 @@ impl Player {
             self.running = Some(Running::Reply { item: idx, said, since_ms: lab.now_ms() });
             return;
         }
-        self.reply = text.clone();
+        self.absorb(lab);
         let lab_error = is_lab_word(first) && text.starts_with("Error");
         let mark =
             if lab_error { Mark::Fail(text.trim_end().to_string()) } else { Mark::Pass(text.trim_end().to_string()) };

@@ -66,7 +66,7 @@ seed = 7
 
 \`\`\`lab
 frobnicate n1
-expect role(n7) == boss
+expect role(n7) == learner
 \`\`\`
 `;
 
@@ -189,7 +189,10 @@ test('a whole lesson played with Show me completes and is marked on the lessons 
       await page.waitForFunction((s) => document.querySelector('#lesson-panel').dataset.status !== s, s);
     }
     assert.equal(await page.locator('#lesson-panel li.check[data-state="fail"]').count(), 0, `step ${step} checks pass`);
-    if (step < 3) await page.click('#lesson-next');
+    if (step < 3) {
+      await page.click('#lesson-next');
+      await page.waitForFunction((n) => document.querySelector('#lesson-panel').dataset.step === String(n), step + 1);
+    }
   }
   await page.waitForSelector('#lesson-done');
   await page.click('#lessons');
@@ -274,8 +277,8 @@ test('a lesson loaded by URL: allowlisted origin only, errors shown with file:li
   ({ page, context } = await open(`?origins=${enc(courseOrigin)}#lesson-url=${enc(courseOrigin + '/broken.md')}`));
   await page.waitForSelector('#lesson-errors');
   const text = await page.locator('#lesson-errors').innerText();
-  assert.match(text, /broken\.md:17:1: unknown or bad command: Error: unknown command "frobnicate" for "etcdctl"/);
-  assert.match(text, /broken\.md:18:13: n7 does not exist here/);
+  assert.match(text, /broken\.md:18:1: unknown or bad command: Error: unknown command "frobnicate" for "etcdctl"/);
+  assert.match(text, /broken\.md:19:13: n7 does not exist here/);
   await page.screenshot({ path: SHOTS + 'lesson-errors.png' });
   await context.close();
 });

@@ -163,6 +163,7 @@ impl App {
             self.fetch_lesson(ctx, url, course.step);
         } else if course.lessons_page && !course.embed {
             self.page_lessons = true;
+            self.filter_lang = Some(self.lesson_lang().to_string());
         } else if !dom::fragment().contains("run=") {
             // A fresh lab plays at once; a shared link opens paused, where it was left.
             self.set_playing(ctx, true);
@@ -289,8 +290,8 @@ impl Component for App {
             self.frame_ms.push_back(now - start);
         }
         if first {
-            self.open_from_url(ctx);
             self.post(course::Event::new("ready", "", 0, 0));
+            self.open_from_url(ctx);
         }
     }
 
