@@ -138,7 +138,7 @@ fn errors_give_file_line_col_and_what_was_expected() {
 fn front_matter_errors_point_into_the_front_matter() {
     assert_eq!(
         errors(&with_line("minutes = 5", "minutes = \"five\"")),
-        vec!["bad.md:7:11: front matter: invalid type: string \"five\", expected u32".to_string()]
+        vec!["bad.md:7:11: front matter: invalid type: string \"five\", expected u32 for key `minutes`".to_string()]
     );
     assert_eq!(
         errors(&with_line("level = \"beginner\"", "level = \"expert\"")),
@@ -150,7 +150,7 @@ fn front_matter_errors_point_into_the_front_matter() {
     );
     assert_eq!(
         errors(&with_line("seed = 7", "seed = 7\nspeed = 2")),
-        vec!["bad.md:13:1: front matter: unknown field `speed`, expected one of `nodes`, `seed`, `tick-ms`, `heartbeat-tick`, `election-tick`, `latency-ms`, `jitter-ms`, `pre-vote`, `check-quorum`, `snapshot-count`, `snapshot-catchup-entries`, `quota-bytes`, `command-timeout-ms`".to_string()]
+        vec!["bad.md:13:1: front matter: unknown field `speed`, expected one of `nodes`, `seed`, `tick-ms`, `heartbeat-tick`, `election-tick`, `latency-ms`, `jitter-ms`, `pre-vote`, `check-quorum`, `snapshot-count`, `snapshot-catchup-entries`, `quota-bytes`, `command-timeout-ms` for key `cluster`".to_string()]
     );
     assert_eq!(
         errors("# no front matter\n"),
@@ -309,7 +309,39 @@ fn every_lesson_in_lessons_checks_and_runs_green() {
         }
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
-    assert!(count >= 1, "lessons/ holds lessons");
+    assert_eq!(count, 36, "18 lessons in English and 18 in Chinese");
+}
+
+/// The site's lesson index is read from the files' front matter at build time, without the
+/// parser: it must say what the parser says, for every file.
+#[test]
+fn the_build_time_index_agrees_with_the_parser() {
+    assert_eq!(index::INDEX.len(), index::BUILTIN.len());
+    for e in index::INDEX {
+        let l = lesson::parse(e.path, index::text(e.path).unwrap()).unwrap();
+        let m = &l.meta;
+        assert_eq!(
+            (e.id, e.number, e.language, e.title, e.summary, e.minutes, e.level, e.steps),
+            (
+                m.id.as_str(),
+                m.number,
+                m.language.as_str(),
+                m.title.as_str(),
+                m.summary.as_str(),
+                m.minutes,
+                m.level.as_str(),
+                l.steps.len()
+            ),
+            "{}",
+            e.path
+        );
+    }
+    for id in ["cluster-born", "partition", "prevote-checkquorum"] {
+        assert_eq!(index::find(id, "zh").unwrap().language, "zh");
+        assert_eq!(index::find(id, "en").unwrap().language, "en");
+    }
+    let ids: std::collections::BTreeSet<_> = index::INDEX.iter().map(|e| e.id).collect();
+    assert_eq!(ids.len(), 18);
 }
 
 /// A reply that comes with no time passing (a serializable read, a learner's refusal) is

@@ -1,62 +1,41 @@
-//! The lessons built into the site, and the index the lessons page shows.
+//! The lessons built into the site: their index (every build) and their texts (native
+//! builds, for the CLI and the tests).
 //!
-//! Contract: `BUILTIN` holds every `lessons/{en,zh}/*.md` file as it was at build time, in
-//! path order. `index` parses them all and lists those that parse, ordered by course number
-//! then language; `find` picks a lesson by id, preferring the asked language.
-
-use super::model::{Lesson, Level};
-use super::parse::{parse, LessonError};
+//! Contract: `INDEX` lists every `lessons/{en,zh}/*.md` file as it was at build time, in
+//! path order, with what its front matter says; a test proves it agrees with `parse` for
+//! every file. The site fetches a lesson's text from `Entry::path` when it is opened, so
+//! the wasm does not carry 36 files. `find` picks an entry by id, preferring a language.
 
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    pub id: String,
+    /// Relative to the site's root (and to the repository's).
+    pub path: &'static str,
+    pub id: &'static str,
     pub number: u32,
-    pub language: String,
-    pub title: String,
-    pub summary: String,
+    pub language: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
     pub minutes: u32,
-    pub level: Level,
+    /// `beginner`, `intermediate` or `advanced`.
+    pub level: &'static str,
     pub steps: usize,
 }
 
-/// Every built-in lesson, parsed.
-pub fn all() -> Vec<Result<Lesson, Vec<LessonError>>> {
-    BUILTIN.iter().map(|(path, text)| parse(path, text)).collect()
-}
-
-pub fn index() -> Vec<Entry> {
-    let mut out: Vec<Entry> = all()
-        .into_iter()
-        .flatten()
-        .map(|l| Entry {
-            id: l.meta.id.clone(),
-            number: l.meta.number,
-            language: l.meta.language.clone(),
-            title: l.meta.title.clone(),
-            summary: l.meta.summary.clone(),
-            minutes: l.meta.minutes,
-            level: l.meta.level.clone(),
-            steps: l.steps.len(),
-        })
-        .collect();
-    out.sort_by(|a, b| (a.number, &a.language).cmp(&(b.number, &b.language)));
+/// The index in course order (number, then language).
+pub fn index() -> Vec<&'static Entry> {
+    let mut out: Vec<&Entry> = INDEX.iter().collect();
+    out.sort_by_key(|e| (e.number, e.language));
     out
 }
 
 /// The lesson `id` in `language`, or in any language if that one is missing.
-pub fn find(id: &str, language: &str) -> Option<Lesson> {
-    let mut fallback = None;
-    for (path, text) in BUILTIN {
-        if let Ok(l) = parse(path, text) {
-            if l.meta.id == id {
-                if l.meta.language == language {
-                    return Some(l);
-                }
-                fallback.get_or_insert(l);
-            }
-        }
-    }
-    fallback
+pub fn find(id: &str, language: &str) -> Option<&'static Entry> {
+    INDEX.iter().find(|e| e.id == id && e.language == language).or_else(|| INDEX.iter().find(|e| e.id == id))
+}
+
+/// A built-in lesson's text (native builds).
+pub fn text(path: &str) -> Option<&'static str> {
+    BUILTIN.iter().find(|(p, _)| *p == path).map(|(_, t)| *t)
 }

@@ -139,17 +139,23 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, Vec<LessonError>> {
 }
 
 fn front(ctx: &mut Ctx, text: &str, first_line: usize) -> Option<(Meta, ClusterConfig)> {
-    let at_offset = |offset: usize| {
-        let before = &text[..offset.min(text.len())];
-        let line = first_line + before.matches('\n').count();
-        let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
-        Pos { line, col }
-    };
-    let f: Front = match toml::from_str(text) {
+    let f: Front = match basic_toml::from_str(text) {
         Ok(f) => f,
         Err(e) => {
-            let pos = e.span().map(|s| at_offset(s.start)).unwrap_or(Pos { line: first_line, col: 1 });
-            ctx.err(pos, format!("front matter: {}", e.message().trim_end()));
+            // basic-toml's positions are 0-based; its message may end with " at line …".
+            let pos = e
+                .line_col()
+                .map(|(l, c)| Pos { line: first_line + l, col: c + 1 })
+                .unwrap_or(Pos { line: first_line, col: 1 });
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            // serde names an unknown field but basic-toml places it at its table: find its line.
+            let field = msg.strip_prefix("unknown field `").and_then(|r| r.split('`').next());
+            let pos = field
+                .and_then(|f| text.lines().position(|l| l.trim_start().split(['=', ' ']).next() == Some(f)))
+                .map(|i| Pos { line: first_line + i, col: 1 })
+                .unwrap_or(pos);
+            ctx.err(pos, format!("front matter: {msg}"));
             return None;
         }
     };

@@ -63,7 +63,7 @@ fn load(paths: &[PathBuf]) -> (Vec<Lesson>, usize) {
         }
     }
     let mut seen: BTreeMap<(String, String), String> = BTreeMap::new();
-    let mut ids: BTreeSet<String> = lesson::index::index().into_iter().map(|e| e.id).collect();
+    let mut ids: BTreeSet<String> = lesson::index::index().into_iter().map(|e| e.id.to_string()).collect();
     ids.extend(lessons.iter().map(|l| l.meta.id.clone()));
     for l in &lessons {
         let key = (l.meta.id.clone(), l.meta.language.clone());

@@ -75,8 +75,9 @@ pub enum Msg {
     FilterLevel(String),
     /// A message from the embedding page (already origin-checked), as JSON.
     Course(String),
-    /// A lesson file fetched from a URL: the URL, its text or why not, the step to open.
-    LessonFetched(String, Result<String, String>, usize),
+    /// A lesson file fetched: its path or URL, its text or why not, the step to open, and
+    /// whether it is one of the site's own lessons.
+    LessonFetched(String, Result<String, String>, usize, bool),
 }
 
 pub struct App {
@@ -482,10 +483,10 @@ impl Component for App {
             Msg::FilterLang(l) => self.filter_lang = Some(l).filter(|l| !l.is_empty()),
             Msg::FilterLevel(l) => self.filter_level = Some(l).filter(|l| !l.is_empty()),
             Msg::Course(json) => self.course_command(ctx, &json),
-            Msg::LessonFetched(url, got, step) => {
+            Msg::LessonFetched(url, got, step, builtin) => {
                 self.notice = None;
                 match got {
-                    Ok(text) => self.start_lesson_text(ctx, &url, &text, step),
+                    Ok(text) => self.start_lesson_text(ctx, &url, &text, step, builtin),
                     Err(e) => self.lesson_errors = Some(vec![e]),
                 }
             }

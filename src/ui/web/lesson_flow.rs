@@ -71,10 +71,10 @@ impl App {
         self.set_playing(ctx, true);
     }
 
-    /// Parses a lesson file's text (from a URL); its errors are shown, never run.
-    pub fn start_lesson_text(&mut self, ctx: &Context<Self>, url: &str, text: &str, step: usize) {
+    /// Parses a lesson file's text (built in, or from a URL); its errors are shown, never run.
+    pub fn start_lesson_text(&mut self, ctx: &Context<Self>, url: &str, text: &str, step: usize, builtin: bool) {
         match lesson::parse(url, text) {
-            Ok(l) => self.start_lesson(ctx, l, step, Some(url.to_string())),
+            Ok(l) => self.start_lesson(ctx, l, step, (!builtin).then(|| url.to_string())),
             Err(errs) => {
                 self.lesson_errors = Some(errs.into_iter().map(|e| e.to_string()).collect());
                 self.post(Event::new("load-failed", url, 0, 0));
@@ -236,10 +236,19 @@ impl App {
         }
     }
 
-    /// Opens a built-in lesson by id, in the UI's language if it has one.
+    /// Opens a built-in lesson by id, in the UI's language if it has one: its file comes
+    /// from the site's `lessons/`.
     pub fn open_lesson(&mut self, ctx: &Context<Self>, id: &str, language: &str, step: usize) {
         match lesson::index::find(id, language) {
-            Some(l) => self.start_lesson(ctx, l, step, None),
+            Some(e) => {
+                let link = ctx.link().clone();
+                let path = e.path;
+                self.notice = Some(crate::ui::i18n::t(self.lang, crate::ui::i18n::Text::Loading).to_string());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let got = super::embed::fetch_text(path).await;
+                    link.send_message(Msg::LessonFetched(path.to_string(), got, step, true));
+                });
+            }
             None => self.notice = Some(format!("no lesson with id {id:?}")),
         }
     }
@@ -260,7 +269,7 @@ impl App {
                 let link = ctx.link().clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let got = super::embed::fetch_text(&abs).await;
-                    link.send_message(Msg::LessonFetched(abs, got, step));
+                    link.send_message(Msg::LessonFetched(abs, got, step, false));
                 });
             }
             Err(e) => self.lesson_errors = Some(vec![e]),

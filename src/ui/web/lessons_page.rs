@@ -9,7 +9,6 @@ use yew::html::Scope;
 use yew::prelude::*;
 
 use crate::lesson::index;
-use crate::lesson::model::Level;
 use crate::ui::i18n::{t, Text};
 
 use super::app::{App, Msg};
@@ -19,11 +18,11 @@ fn select_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlSelectElement>().value()
 }
 
-fn level_word(app: &App, level: &Level) -> &'static str {
+fn level_word(app: &App, level: &str) -> &'static str {
     match level {
-        Level::Beginner => t(app.lang, Text::Beginner),
-        Level::Intermediate => t(app.lang, Text::Intermediate),
-        Level::Advanced => t(app.lang, Text::Advanced),
+        "beginner" => t(app.lang, Text::Beginner),
+        "intermediate" => t(app.lang, Text::Intermediate),
+        _ => t(app.lang, Text::Advanced),
     }
 }
 
@@ -34,20 +33,20 @@ pub fn page(app: &App, link: &Scope<App>) -> Html {
     let rows = entries
         .iter()
         .filter(|e| app.filter_lang.as_deref().is_none_or(|l| l == e.language))
-        .filter(|e| app.filter_level.as_deref().is_none_or(|l| l == e.level.as_str()))
+        .filter(|e| app.filter_level.as_deref().is_none_or(|l| l == e.level))
         .map(|e| {
-            let id = e.id.clone();
-            let language = e.language.clone();
+            let id = e.id.to_string();
+            let language = e.language.to_string();
             let finished = done.contains(&format!("{}:{}", e.id, e.language));
             html! {
-                <li class={classes!("lesson-entry", finished.then_some("completed"))} data-id={e.id.clone()} data-lang={e.language.clone()}>
+                <li class={classes!("lesson-entry", finished.then_some("completed"))} data-id={e.id} data-lang={e.language}>
                     <button class="open-lesson" onclick={link.callback(move |_| Msg::OpenLesson(id.clone(), language.clone(), 0))}>
                         <span class="number">{ e.number }</span>
-                        <span class="title">{ &e.title }</span>
+                        <span class="title">{ e.title }</span>
                     </button>
-                    <span class="meta">{ format!("{} · {} · {} {} · {} {}", e.language, level_word(app, &e.level), e.minutes, t(lang, Text::Minutes), e.steps, t(lang, Text::Steps)) }</span>
+                    <span class="meta">{ format!("{} · {} · {} {} · {} {}", e.language, level_word(app, e.level), e.minutes, t(lang, Text::Minutes), e.steps, t(lang, Text::Steps)) }</span>
                     if finished { <span class="done-mark">{ format!("✓ {}", t(lang, Text::Completed)) }</span> }
-                    <p class="summary">{ &e.summary }</p>
+                    <p class="summary">{ e.summary }</p>
                 </li>
             }
         });
