@@ -115,7 +115,7 @@ async function open(path) {
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
   await page.goto(labBase + path);
-  await page.waitForSelector('#cluster');
+  await page.waitForSelector('.lab');
   return { page, context, errors, dialogs };
 }
 
@@ -296,7 +296,7 @@ test('HTML and script in a lesson or in the URL stay inert text', async () => {
   assert.equal(await panel(page).locator('a[href="#"]').count(), 1, 'the javascript: link points nowhere');
   await panel(page).locator('a[href="#"]').click();
   await page.locator('#lesson-panel button.option').first().click();
-  await page.waitForSelector('#predict-0 .explain');
+  await page.waitForSelector('#predict-1 .explain');
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   assert.deepEqual(dialogs, []);
   assert.deepEqual(errors, []);

@@ -61,6 +61,8 @@ pub enum Msg {
     DragEnd,
     /// The same drop rate (percent) on every link.
     DropAll(u32),
+    /// What the URL asked for at start: a lesson, a lesson file, or the lessons page.
+    OpenFromUrl,
     OpenLessons,
     /// A built-in lesson: id, language, 0-based step.
     OpenLesson(String, String, usize),
@@ -292,7 +294,8 @@ impl Component for App {
         }
         if first {
             self.post(course::Event::new("ready", "", 0, 0));
-            self.open_from_url(ctx);
+            // Through a message, so what it changes is drawn.
+            ctx.link().send_message(Msg::OpenFromUrl);
         }
     }
 
@@ -462,6 +465,7 @@ impl Component for App {
                 }
                 self.save_fragment();
             }
+            Msg::OpenFromUrl => self.open_from_url(ctx),
             Msg::OpenLessons => {
                 self.page_lessons = true;
                 let lang = self.lesson_lang().to_string();
