@@ -70,6 +70,35 @@ expect role(n7) == learner
 \`\`\`
 `;
 
+// One step whose second check is false: the embedding page must hear check-passed,
+// check-failed and lesson-completed.
+const FAILS = `+++
+id = "fails"
+number = 92
+title = "Fails"
+language = "en"
+summary = "one false claim"
+minutes = 1
+level = "beginner"
+
+[cluster]
+nodes = 3
+seed = 7
++++
+
+## Only
+
+\`\`\`lab
+wait until leader != none within 5s
+predict: Which term?
+option: 2
+option: 99
+answer: 1
+explain: The first election makes term 2.
+expect term(leader) == 99
+\`\`\`
+`;
+
 let browser, lab, course, labBase, courseOrigin;
 
 function host(labUrl, { script = '' } = {}) {
@@ -91,6 +120,7 @@ before(async () => {
     const url = new URL(req.url, 'http://x');
     const cors = { 'access-control-allow-origin': '*' };
     if (url.pathname === '/evil.md') return res.writeHead(200, { 'content-type': 'text/markdown', ...cors }).end(EVIL);
+    if (url.pathname === '/fails.md') return res.writeHead(200, { 'content-type': 'text/markdown', ...cors }).end(FAILS);
     if (url.pathname === '/broken.md') return res.writeHead(200, { 'content-type': 'text/markdown', ...cors }).end(BROKEN);
     if (url.pathname === '/host.html') {
       return res.writeHead(200, { 'content-type': 'text/html' }).end(host(url.searchParams.get('lab')));
@@ -258,6 +288,30 @@ test('embedded, the lab talks to an allowlisted course and ignores other origins
   assert.equal(await f2.locator('#lesson-panel').getAttribute('data-step'), '1');
   assert.deepEqual(await bad.evaluate(() => window.events), []);
   await other.close();
+});
+
+test('an embedding page hears check-failed and lesson-completed, and can reset', async () => {
+  const labUrl = `${labBase}?embed=1&origins=${encodeURIComponent(courseOrigin)}#lesson-url=${encodeURIComponent(courseOrigin + '/fails.md')}`;
+  const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+  const page = await context.newPage();
+  await page.goto(`${courseOrigin}/host.html?lab=${encodeURIComponent(labUrl)}`);
+  const frame = page.frameLocator('#lab');
+  await frame.locator('#lesson-panel[data-lesson="fails"]').waitFor();
+  await frame.locator('#lesson-panel button.option').first().click();
+  await page.waitForFunction(() => window.events.some((e) => e.event === 'lesson-completed'), null, { timeout: 60_000 });
+  const events = await page.evaluate(() => window.events.map((e) => [e.event, e.check ?? '', e.detail ?? '']));
+  assert.deepEqual(events.filter(([e]) => e.startsWith('check')), [
+    ['check-passed', 'leader != none', 'leader = n2'],
+    ['check-failed', 'term(leader) == 99', 'term(leader) = 2'],
+  ]);
+  assert.equal(events.at(-1)[0], 'lesson-completed');
+  assert.equal(await frame.locator('#lesson-panel li.check[data-state="fail"]').count(), 1);
+  const stepsChanged = events.filter(([e]) => e === 'step-changed').length;
+  await page.evaluate(() => window.send({ command: 'reset' }));
+  await page.waitForFunction((n) => window.events.filter((e) => e.event === 'step-changed').length > n, stepsChanged);
+  await frame.locator('#lesson-panel[data-status^="Ask"]').waitFor();
+  assert.equal(await frame.locator('#lesson-panel li.check[data-state="fail"]').count(), 0, 'a fresh run');
+  await context.close();
 });
 
 test('a lesson loaded by URL: allowlisted origin only, errors shown with file:line:col', async () => {
