@@ -66,7 +66,7 @@ fn a_false_claim_makes_run_fail_and_names_the_line() {
     let (code, out, _) = raftlab(&["lesson", "run", path]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("  step 1: One ... FAILED\n"), "{out}");
-    assert!(out.contains(&format!("    {path}:28: expect term(leader) == 3: term(leader) = 2\n")), "{out}");
+    assert!(out.contains(&format!("    {path}:24: expect term(leader) == 3: term(leader) = 2\n")), "{out}");
     assert!(out.ends_with("0 passed, 1 failed\n"), "{out}");
 }
 
@@ -84,10 +84,10 @@ fn check_prints_every_error_with_its_place() {
     assert_eq!(
         err,
         format!(
-            "{path}:20:12: wait until needs a limit: wait until <condition> within <duration>\n\
-             {path}:28:13: n4 {note}\n\
-             {path}:29:6: n9 {note}\n\
-             {path}:30:1: unknown or bad command: Error: unknown command \"frobnicate\" for \"etcdctl\"\n"
+            "{path}:18:12: wait until needs a limit: wait until <condition> within <duration>\n\
+             {path}:24:13: n4 {note}\n\
+             {path}:25:6: n9 {note}\n\
+             {path}:26:1: unknown or bad command: Error: unknown command \"frobnicate\" for \"etcdctl\"\n"
         )
     );
 }

@@ -116,3 +116,18 @@ fn one_message_can_be_dropped_delayed_or_duplicated_by_hand() {
         assert_eq!(s.cluster().node_view(id).unwrap().kvs.len(), 1, "n{id} has x despite the drop");
     }
 }
+
+/// etcdctl 3.4 prints "is unhealthy: failed to commit proposal: <error>" once: the error
+/// field holds the bare error (as `-w json` shows it).
+#[test]
+fn endpoint_health_names_a_dead_member_unhealthy_once() {
+    let mut s = session();
+    run(&mut s, "kill n3");
+    let out = run(&mut s, "endpoint health --cluster");
+    assert!(
+        out.contains("http://n3:2379 is unhealthy: failed to commit proposal: context deadline exceeded\n"),
+        "{out}"
+    );
+    assert!(!out.contains("failed to commit proposal: failed"), "{out}");
+    assert!(out.ends_with("Error: unhealthy cluster\n"), "{out}");
+}

@@ -462,7 +462,7 @@ impl Session {
                             endpoint: endpoint_name(r.endpoint, cluster),
                             health: false,
                             took: format::go_duration(0),
-                            error: Some(format!("failed to commit proposal: {e}")),
+                            error: Some(e.to_string()),
                         },
                         Ok(_) => format::EndpointHealth::default(),
                     })
