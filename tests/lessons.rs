@@ -400,3 +400,16 @@ mod never_panics {
         }
     }
 }
+
+/// Text after a lab block is a note, shown once the items before it are done, so the
+/// comment on an answer never shows before the question.
+#[test]
+fn text_after_a_lab_block_waits_for_the_items_before_it() {
+    let text = SMALL.replace("## Back\n", "The new leader won a higher term.\n\n## Back\n");
+    let l = lesson::parse("notes.md", &text).unwrap();
+    let kill = &l.steps[1];
+    assert_eq!(kill.narration, "");
+    assert_eq!(kill.notes, vec![(kill.items.len(), "The new leader won a higher term.".to_string())]);
+    assert_eq!(l.steps[0].narration, "");
+    assert!(l.steps[0].notes.is_empty());
+}

@@ -74,8 +74,11 @@ pub struct Lesson {
 pub struct Step {
     pub title: String,
     pub pos: Pos,
-    /// The step's Markdown with its `lab` blocks removed.
+    /// The step's Markdown before its first `lab` block.
     pub narration: String,
+    /// Markdown after a `lab` block: (n, text) is shown once the step's first n items are
+    /// done, so the comment on an answer never shows before the question.
+    pub notes: Vec<(usize, String)>,
     pub items: Vec<Item>,
 }
 

@@ -208,7 +208,7 @@ fn front(ctx: &mut Ctx, text: &str, first_line: usize) -> Option<(Meta, ClusterC
 /// The Markdown after the front matter: intro, then steps.
 fn body(ctx: &mut Ctx, lines: &[&str], start: usize) -> (String, Vec<Step>) {
     let mut intro = String::new();
-    let mut steps: Vec<Step> = Vec::new();
+    let mut steps: Vec<Draft> = Vec::new();
     let mut i = start;
     while i < lines.len() {
         let line = lines[i];
@@ -227,7 +227,8 @@ fn body(ctx: &mut Ctx, lines: &[&str], start: usize) -> (String, Vec<Step>) {
                     Some(step) => {
                         let block: Vec<(usize, &str)> = (i + 1..close).map(|k| (k + 1, lines[k])).collect();
                         let items = lab_block(ctx, &block);
-                        step.items.extend(items);
+                        step.step.items.extend(items);
+                        step.lab_seen = true;
                     }
                     None => ctx.err(
                         Pos { line: lineno, col: 1 },
@@ -237,7 +238,7 @@ fn body(ctx: &mut Ctx, lines: &[&str], start: usize) -> (String, Vec<Step>) {
             } else {
                 let text = lines[i..=close].join("\n");
                 match steps.last_mut() {
-                    Some(step) => push_line(&mut step.narration, &text),
+                    Some(step) => step.push(&text),
                     None => push_line(&mut intro, &text),
                 }
             }
@@ -245,23 +246,60 @@ fn body(ctx: &mut Ctx, lines: &[&str], start: usize) -> (String, Vec<Step>) {
             continue;
         }
         if let Some(title) = line.strip_prefix("## ") {
-            steps.push(Step {
-                title: title.trim().to_string(),
-                pos: Pos { line: lineno, col: 1 },
-                narration: String::new(),
-                items: Vec::new(),
+            steps.push(Draft {
+                step: Step {
+                    title: title.trim().to_string(),
+                    pos: Pos { line: lineno, col: 1 },
+                    narration: String::new(),
+                    notes: Vec::new(),
+                    items: Vec::new(),
+                },
+                lab_seen: false,
             });
         } else if let Some(step) = steps.last_mut() {
-            push_line(&mut step.narration, line);
+            step.push(line);
         } else if !line.starts_with("# ") {
             push_line(&mut intro, line);
         }
         i += 1;
     }
-    for s in &mut steps {
-        s.narration = s.narration.trim().to_string();
-    }
+    let steps = steps
+        .into_iter()
+        .map(|d| {
+            let mut s = d.step;
+            s.narration = s.narration.trim().to_string();
+            s.notes.retain_mut(|(_, t)| {
+                *t = t.trim().to_string();
+                !t.is_empty()
+            });
+            s
+        })
+        .collect();
     (intro.trim().to_string(), steps)
+}
+
+/// A step being read: Markdown goes to its narration until its first `lab` block, then
+/// to a note shown after the items read so far.
+struct Draft {
+    step: Step,
+    lab_seen: bool,
+}
+
+impl Draft {
+    fn push(&mut self, line: &str) {
+        if !self.lab_seen {
+            return push_line(&mut self.step.narration, line);
+        }
+        let at = self.step.items.len();
+        match self.step.notes.last_mut() {
+            Some((n, text)) if *n == at => push_line(text, line),
+            _ => {
+                let mut text = String::new();
+                push_line(&mut text, line);
+                self.step.notes.push((at, text));
+            }
+        }
+    }
 }
 
 fn push_line(buf: &mut String, line: &str) {

@@ -46,8 +46,19 @@ pub fn panel(app: &App, link: &Scope<App>, run: &LessonRun) -> Html {
     let k = p.step();
     let n = lesson.steps.len();
     let Some(step) = lesson.steps.get(k) else { return html! {} };
-    let items =
-        step.items.iter().zip(&p.marks).enumerate().map(|(i, (item, mark))| item_view(app, link, run, i, item, mark));
+    // Items appear as they start, and a note once the items before it are done: neither
+    // may give away a predict question's answer before it is asked.
+    let done = |n: usize| p.marks.iter().take(n).all(|m| !matches!(m, Mark::NotYet | Mark::Running));
+    let note = |n: usize| {
+        step.notes.iter().filter(move |(at, _)| *at == n && done(n)).map(|(_, text)| {
+            html! { <li class="note narration">{ Html::from_html_unchecked(markdown::to_html(text).into()) }</li> }
+        })
+    };
+    let items = step.items.iter().zip(&p.marks).enumerate().map(|(i, (item, mark))| {
+        let shown = (*mark != Mark::NotYet).then(|| item_view(app, link, run, i, item, mark));
+        html! { <>{ for note(i) }{ for shown }</> }
+    });
+    let trailing = note(step.items.len());
     let intro = (k == 0 && !lesson.intro.is_empty()).then(|| {
         html! { <div class="narration intro">{ Html::from_html_unchecked(markdown::to_html(&lesson.intro).into()) }</div> }
     });
@@ -75,7 +86,7 @@ pub fn panel(app: &App, link: &Scope<App>, run: &LessonRun) -> Html {
             <h2>{ format!("{} {}/{n} · {}", t(lang, Text::StepOf), k + 1, step.title) }</h2>
             { for intro }
             <div class="narration">{ Html::from_html_unchecked(markdown::to_html(&step.narration).into()) }</div>
-            <ol class="items">{ for items }</ol>
+            <ol class="items">{ for items }{ for trailing }</ol>
             { status }
             <nav class="lesson-nav">
                 <button id="lesson-back" onclick={link.callback(|_| Msg::LessonBack)}>{ t(lang, Text::BackStep) }</button>
