@@ -97,6 +97,8 @@ answer: 1
 explain: The first election makes term 2.
 expect term(leader) == 99
 \`\`\`
+
+SPOILER: the first election makes term 2.
 `;
 
 let browser, lab, course, labBase, courseOrigin;
@@ -296,7 +298,9 @@ test('an embedding page hears check-failed and lesson-completed, and can reset',
   const page = await context.newPage();
   await page.goto(`${courseOrigin}/host.html?lab=${encodeURIComponent(labUrl)}`);
   const frame = page.frameLocator('#lab');
-  await frame.locator('#lesson-panel[data-lesson="fails"]').waitFor();
+  await frame.locator('#lesson-panel[data-status^="Ask"]').waitFor();
+  assert.doesNotMatch(await frame.locator('#lesson-panel').innerText(), /SPOILER|term\(leader\) == 99/,
+    'neither the comment after the block nor the lines after the question show before the answer');
   await frame.locator('#lesson-panel button.option').first().click();
   await page.waitForFunction(() => window.events.some((e) => e.event === 'lesson-completed'), null, { timeout: 60_000 });
   const events = await page.evaluate(() => window.events.map((e) => [e.event, e.check ?? '', e.detail ?? '']));
@@ -306,6 +310,7 @@ test('an embedding page hears check-failed and lesson-completed, and can reset',
   ]);
   assert.equal(events.at(-1)[0], 'lesson-completed');
   assert.equal(await frame.locator('#lesson-panel li.check[data-state="fail"]').count(), 1);
+  assert.match(await frame.locator('#lesson-panel').innerText(), /SPOILER: the first election makes term 2\./);
   const stepsChanged = events.filter(([e]) => e === 'step-changed').length;
   await page.evaluate(() => window.send({ command: 'reset' }));
   await page.waitForFunction((n) => window.events.filter((e) => e.event === 'step-changed').length > n, stepsChanged);
