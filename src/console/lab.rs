@@ -180,7 +180,7 @@ impl Session {
         let mut rows = vec![["NODE", "ROLE", "TERM", "VOTE", "COMMIT", "APPLIED", "LEADER"].map(String::from).to_vec()];
         for id in self.cluster.node_ids() {
             let Some(v) = self.cluster.node_view(id) else { continue };
-            let role = if v.removed { "removed".to_string() } else { role_word(v.role).to_string() };
+            let role = if v.removed { "removed".to_string() } else { v.role.word().to_string() };
             let who = |n: u64| if n == 0 { "-".to_string() } else { format!("n{n}") };
             rows.push(vec![
                 format!("n{id}"),
@@ -200,17 +200,6 @@ impl Session {
             out.push('\n');
         }
         out
-    }
-}
-
-fn role_word(r: Role) -> &'static str {
-    match r {
-        Role::Follower => "follower",
-        Role::PreCandidate => "pre-candidate",
-        Role::Candidate => "candidate",
-        Role::Leader => "leader",
-        Role::Learner => "learner",
-        Role::Dead => "dead",
     }
 }
 

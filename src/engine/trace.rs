@@ -26,6 +26,20 @@ pub enum Role {
     Dead,
 }
 
+impl Role {
+    /// The role as the console, `status` and lesson conditions write it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Role::Follower => "follower",
+            Role::PreCandidate => "pre-candidate",
+            Role::Candidate => "candidate",
+            Role::Leader => "leader",
+            Role::Learner => "learner",
+            Role::Dead => "dead",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DropReason {
     LinkCut,

@@ -356,30 +356,15 @@ impl Parser {
     }
 }
 
+/// A one-word node name (`n3`, `leader`, `none`); the two-word ones are read by `node`.
 fn node_word(w: &str) -> Option<NodeName> {
-    match w {
-        "leader" => Some(NodeName::Leader),
-        "none" => Some(NodeName::None),
-        _ => {
-            let d = w.strip_prefix('n')?;
-            match d.parse::<u64>() {
-                Ok(id @ 1..=9) if !d.starts_with(['0', '+']) => Some(NodeName::Id(id)),
-                _ => None,
-            }
-        }
-    }
+    NodeName::parse(w).filter(|n| !matches!(n, NodeName::AFollower | NodeName::OldLeader))
 }
 
 fn role_word(w: &str) -> Option<Role> {
-    match w {
-        "follower" => Some(Role::Follower),
-        "pre-candidate" => Some(Role::PreCandidate),
-        "candidate" => Some(Role::Candidate),
-        "leader" => Some(Role::Leader),
-        "learner" => Some(Role::Learner),
-        "dead" => Some(Role::Dead),
-        _ => None,
-    }
+    [Role::Follower, Role::PreCandidate, Role::Candidate, Role::Leader, Role::Learner, Role::Dead]
+        .into_iter()
+        .find(|r| r.word() == w)
 }
 
 /// Gives a bare word the type the other side needs.
@@ -483,19 +468,8 @@ fn show(v: &Val) -> String {
         Val::Str(Some(s)) => format!("{s:?}"),
         Val::Str(None) | Val::Node(None) => "none".into(),
         Val::Node(Some(id)) => format!("n{id}"),
-        Val::Role(r) => role_name(*r).into(),
+        Val::Role(r) => r.word().into(),
         Val::Bool(b) => b.to_string(),
-    }
-}
-
-pub fn role_name(r: Role) -> &'static str {
-    match r {
-        Role::Follower => "follower",
-        Role::PreCandidate => "pre-candidate",
-        Role::Candidate => "candidate",
-        Role::Leader => "leader",
-        Role::Learner => "learner",
-        Role::Dead => "dead",
     }
 }
 

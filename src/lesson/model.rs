@@ -147,6 +147,25 @@ pub enum NodeName {
     None,
 }
 
+impl NodeName {
+    /// `n1`…`n9`, `leader`, `a follower`, `the old leader` or `none`.
+    pub fn parse(s: &str) -> Option<NodeName> {
+        match s {
+            "leader" => Some(NodeName::Leader),
+            "a follower" => Some(NodeName::AFollower),
+            "the old leader" => Some(NodeName::OldLeader),
+            "none" => Some(NodeName::None),
+            _ => {
+                let d = s.strip_prefix('n')?;
+                match d.parse::<u64>() {
+                    Ok(id @ 1..=9) if !d.starts_with(['0', '+']) => Some(NodeName::Id(id)),
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for NodeName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -660,19 +660,9 @@ fn on_prefix(text: &str) -> Option<(&str, &str)> {
     Some((node.trim(), line.trim()))
 }
 
+/// A node an action line may name (`none` names no node, so it is not one).
 pub fn node_name(s: &str) -> Option<NodeName> {
-    match s {
-        "leader" => Some(NodeName::Leader),
-        "a follower" => Some(NodeName::AFollower),
-        "the old leader" => Some(NodeName::OldLeader),
-        _ => {
-            let d = s.strip_prefix('n')?;
-            match d.parse::<u64>() {
-                Ok(id @ 1..=9) if !d.starts_with(['0', '+']) => Some(NodeName::Id(id)),
-                _ => None,
-            }
-        }
-    }
+    NodeName::parse(s).filter(|n| *n != NodeName::None)
 }
 
 /// Lab commands may name `a follower` or `the old leader`; the console knows only `n1`…

@@ -171,6 +171,22 @@ fn resolve(c: &Cluster, leaders: Leaders, name: NodeName) -> Result<Option<NodeI
     }
 }
 
+/// One event if the next one is due by `limit` and `until_ms`; else the clock moves to
+/// whichever comes first. False when the frame's budget (`until_ms`) ran out first.
+fn step_toward(lab: &mut Lab, limit: u64, until_ms: u64, events: &mut u32) -> bool {
+    match lab.session().cluster().next_event_at() {
+        Some(t) if t <= limit && t <= until_ms => {
+            lab.advance_event();
+            *events += 1;
+            true
+        }
+        _ => {
+            lab.advance_to(limit.min(until_ms));
+            until_ms >= limit
+        }
+    }
+}
+
 impl Player {
     /// A player at the first step of `lesson`; the lab should be a fresh `Lab` over
     /// `lesson.cluster`.
@@ -385,17 +401,8 @@ impl Player {
                         self.finish(item, Mark::Fail(format!("still not true after the time allowed{why}")));
                         continue;
                     }
-                    match lab.session().cluster().next_event_at() {
-                        Some(t) if t <= deadline && t <= until_ms => {
-                            lab.advance_event();
-                            events += 1;
-                        }
-                        _ => {
-                            lab.advance_to(deadline.min(until_ms));
-                            if until_ms < deadline {
-                                return Status::Busy;
-                            }
-                        }
+                    if !step_toward(lab, deadline, until_ms, &mut events) {
+                        return Status::Busy;
                     }
                 }
                 Running::Pause { end } => {
@@ -403,17 +410,8 @@ impl Player {
                         self.running = None;
                         continue;
                     }
-                    match lab.session().cluster().next_event_at() {
-                        Some(t) if t <= end && t <= until_ms => {
-                            lab.advance_event();
-                            events += 1;
-                        }
-                        _ => {
-                            lab.advance_to(end.min(until_ms));
-                            if until_ms < end {
-                                return Status::Busy;
-                            }
-                        }
+                    if !step_toward(lab, end, until_ms, &mut events) {
+                        return Status::Busy;
                     }
                 }
                 Running::Ask { item } => {
