@@ -1,5 +1,5 @@
 //! Lesson 15, snapshots and log compaction with `snapshot_count = 10` and
-//! `snapshot_catchup_entries = 2`: members snapshot every 10 applied entries and drop their
+//! `snapshot_catchup_entries = 2`: members snapshot once more than 10 entries were applied since the last snapshot and drop their
 //! log behind it; a follower that was down while the leader compacted past its log receives
 //! a raft snapshot (`MsgSnapshot`, then `SnapshotApplied`) and ends with the leader's data;
 //! a restarted member resumes from its own durable backend, as etcd reopens its bbolt file
@@ -38,7 +38,13 @@ fn a_lagging_follower_receives_a_snapshot_and_catches_up() {
         put(&mut c, leader, &format!("k{i:02}"), &format!("v{i}"));
     }
     let lv = c.node_view(leader).unwrap();
-    assert!(lv.snapshot_index >= 50, "the leader snapshotted (at {})", lv.snapshot_index);
+    // etcd 3.4 snapshots once more than snapshot_count entries were applied since the last.
+    assert!(
+        lv.snapshot_index >= 40 && lv.applied - lv.snapshot_index <= 10,
+        "the leader snapshotted (at {}, applied {})",
+        lv.snapshot_index,
+        lv.applied
+    );
     assert!(lv.first_index > dead.last_index + 1, "the follower's next entry is gone from the leader's log");
 
     c.apply(Action::Restart(f)).unwrap();
@@ -137,4 +143,27 @@ fn the_log_keeps_exactly_snapshot_catchup_entries_behind_a_snapshot() {
             v.snapshot_index
         );
     }
+}
+
+/// etcd 3.4's trigger (`if appliedi-snapi <= SnapshotCount { return }`): with a count of 10,
+/// the first snapshot is at index 11, the next at 22.
+#[test]
+fn a_member_snapshots_once_more_than_snapshot_count_entries_are_applied() {
+    let mut c = cluster(9);
+    let leader = c.leader().unwrap();
+    let from = c.trace().len();
+    for i in 0..25 {
+        put(&mut c, leader, &format!("k{i:02}"), "v");
+    }
+    let mut at: Vec<u64> = c
+        .trace()
+        .since(from)
+        .iter()
+        .filter_map(|r| match r.event {
+            TraceEvent::SnapshotCreated { node, index, .. } if node == leader => Some(index),
+            _ => None,
+        })
+        .collect();
+    at.dedup();
+    assert_eq!(at, vec![11, 22]);
 }

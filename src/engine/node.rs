@@ -270,7 +270,8 @@ impl Node {
         self.max_commit_seen = self.max_commit_seen.max(commit);
     }
 
-    /// etcd's snapshot trigger: every `snapshot_count` applied entries, record a raft
+    /// etcd's snapshot trigger: once more than `snapshot_count` entries were applied since
+    /// the last snapshot, record a raft
     /// snapshot at the applied index and compact the log, keeping
     /// `snapshot_catchup_entries` behind it. As in etcd, the store itself is not copied: the
     /// backend is already durable.
@@ -279,7 +280,8 @@ impl Node {
         let Some(live) = self.live.as_mut() else { return };
         let (index, conf_state) = {
             let b = self.disk.backend();
-            if b.applied <= live.last_snapshot || b.applied - live.last_snapshot < cfg.snapshot_count {
+            // etcd 3.4 triggers when applied - snapshot index exceeds the count (`<=` returns).
+            if b.applied <= live.last_snapshot || b.applied - live.last_snapshot <= cfg.snapshot_count {
                 return;
             }
             (b.applied, b.conf_state.clone())
