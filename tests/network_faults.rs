@@ -131,3 +131,17 @@ fn endpoint_health_names_a_dead_member_unhealthy_once() {
     assert!(!out.contains("failed to commit proposal: failed"), "{out}");
     assert!(out.ends_with("Error: unhealthy cluster\n"), "{out}");
 }
+
+/// A dead member is drawn from what survives on its disk, and its backend's consistent
+/// index is durable: it still shows how far it applied.
+#[test]
+fn a_dead_member_still_shows_how_far_it_applied() {
+    let mut s = session();
+    run(&mut s, "put x 1");
+    run(&mut s, "run 1s");
+    let before = s.cluster().node_view(3).unwrap().applied;
+    assert!(before > 0);
+    run(&mut s, "kill n3");
+    let v = s.cluster().node_view(3).unwrap();
+    assert_eq!((v.alive, v.applied), (false, before));
+}

@@ -108,7 +108,9 @@ impl Cluster {
             last_index,
             persisted: last_index,
             committed: hs.commit,
-            applied: 0,
+            // The backend is durable with its consistent index (etcd's bbolt file), so a
+            // dead member still knows how far it applied.
+            applied: n.applied(),
             snapshot_index,
             revision: 0,
             kvs: Vec::new(),
