@@ -7,12 +7,16 @@
 //! `ui::Lab`, the same way headless (`run`) and in the browser. `markdown::to_html` renders
 //! narration with any HTML the file holds made inert.
 //!
-//! Layout: `model` (the parsed form), `cond` (the condition language), `parse` (front
-//! matter, steps and lab blocks), `player` (running a step), `run` (headless reports),
-//! `markdown` (safe HTML), `index` (the lesson list the site builds).
+//! Layout: `model` (the parsed form), `cond` (the condition language) and `eval` (its
+//! values in a running cluster), `parse` (a file into steps), `front` (its front matter),
+//! `lab_lines` (the lines of its `lab` blocks), `player` (running a step), `run` (headless
+//! reports), `markdown` (safe HTML), `index` (the lesson list the site builds).
 
 pub mod cond;
+mod eval;
+mod front;
 pub mod index;
+mod lab_lines;
 pub mod markdown;
 pub mod model;
 pub mod parse;
