@@ -271,9 +271,8 @@ impl Node {
     }
 
     /// etcd's snapshot trigger: once more than `snapshot_count` entries were applied since
-    /// the last snapshot, record a raft
-    /// snapshot at the applied index and compact the log, keeping
-    /// `snapshot_catchup_entries` behind it. As in etcd, the store itself is not copied: the
+    /// the last snapshot, record a raft snapshot at the applied index and compact the log,
+    /// keeping `snapshot_catchup_entries` behind it. As in etcd, the store itself is not copied: the
     /// backend is already durable.
     fn maybe_snapshot(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) {
         let id = self.id;
