@@ -1,0 +1,94 @@
+//! Reading a client history from a cluster's trace.
+//!
+//! Contract: every single-key put, get, delete and compare-and-swap txn the trace holds a
+//! request for becomes an `Op`, invoked when the request was recorded and returned when its
+//! reply was. A put, delete or txn that timed out (or whose server stopped) is `Unknown`: it
+//! may have taken effect. An operation that failed for certain (a refusal, a NOSPACE, a
+//! failed read) had no effect and is left out. Serializable reads are not linearizable by
+//! design, so they are left out unless asked for. Range reads, multi-key txns, leases and
+//! admin calls are outside the model and left out.
+
+use std::collections::BTreeMap;
+
+use crate::engine::{ClientError, ClientOp, ClientResult, Trace, TraceEvent};
+use crate::store::{CompareResult, CompareTarget, RequestOp, TxnRequest};
+
+use super::{History, Input, Op, Output};
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The model's view of a request, or `None` if it is outside the model.
+fn input_of(op: &ClientOp, serializable: bool) -> Option<Input> {
+    match op {
+        ClientOp::Put(p) if !p.ignore_value => Some(Input::Put { key: text(&p.key), value: text(&p.value) }),
+        ClientOp::Range(r) if r.range_end.is_empty() && r.revision == 0 && (serializable || !r.serializable) => {
+            Some(Input::Get { key: text(&r.key) })
+        }
+        ClientOp::DeleteRange(d) if d.range_end.is_empty() => Some(Input::Delete { key: text(&d.key) }),
+        ClientOp::Txn(t) => cas_of(t),
+        _ => None,
+    }
+}
+
+/// `txn 'value("k") = "v"' then 'put k new'` (or `create("k") = "0"` / `version("k") =
+/// "0"` for "absent"), with nothing else.
+fn cas_of(t: &TxnRequest) -> Option<Input> {
+    let [c] = t.compare.as_slice() else { return None };
+    let [RequestOp::Put(p)] = t.success.as_slice() else { return None };
+    if !t.failure.is_empty() || c.result != CompareResult::Equal || !c.range_end.is_empty() || p.key != c.key {
+        return None;
+    }
+    let expect = match &c.target {
+        CompareTarget::Value(v) => Some(text(v)),
+        CompareTarget::Create(0) | CompareTarget::Version(0) => None,
+        _ => return None,
+    };
+    Some(Input::Cas { key: text(&c.key), expect, new: text(&p.value) })
+}
+
+/// The reply's meaning, `None` when the op certainly had no effect and told nothing.
+fn output_of(input: &Input, result: &Result<ClientResult, ClientError>) -> Option<Output> {
+    match (input, result) {
+        (Input::Put { .. }, Ok(ClientResult::Put(_))) => Some(Output::Ok),
+        (Input::Get { .. }, Ok(ClientResult::Range(r))) => Some(Output::Value(r.kvs.first().map(|kv| text(&kv.value)))),
+        (Input::Delete { .. }, Ok(ClientResult::DeleteRange(d))) => Some(Output::Deleted(d.deleted)),
+        (Input::Cas { .. }, Ok(ClientResult::Txn(t))) => Some(Output::Swapped(t.succeeded)),
+        (Input::Get { .. }, Err(_)) => None,
+        (_, Err(ClientError::DeadlineExceeded | ClientError::Stopped | ClientError::Other(_))) => Some(Output::Unknown),
+        _ => None,
+    }
+}
+
+/// The history of the trace's records. `serializable`: include serializable reads too.
+pub fn of(trace: &Trace, serializable: bool) -> History {
+    let mut open: BTreeMap<u64, (u64, u64, Input, String)> = BTreeMap::new();
+    let mut ops = Vec::new();
+    for r in trace.records() {
+        match &r.event {
+            TraceEvent::ClientRequest { req_id, endpoint, op } => {
+                if let Some(input) = input_of(op, serializable) {
+                    let label = format!("{input:?}");
+                    open.insert(*req_id, (r.time_ms, *endpoint, input, label));
+                }
+            }
+            TraceEvent::ClientReply(reply) => {
+                if let Some((call_ms, client, input, label)) = open.remove(&reply.req_id) {
+                    if let Some(output) = output_of(&input, &reply.result) {
+                        let return_ms = (output != Output::Unknown).then_some(r.time_ms);
+                        ops.push(Op { client, call_ms, return_ms, input, output, label });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // Requests still waiting may yet take effect (reads among them told nothing).
+    for (_, (call_ms, client, input, label)) in open {
+        if !matches!(input, Input::Get { .. }) {
+            ops.push(Op { client, call_ms, return_ms: None, input, output: Output::Unknown, label });
+        }
+    }
+    History { ops }
+}
