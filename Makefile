@@ -5,10 +5,10 @@ CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test deps unit lessons wasm-check fmt-check clippy bench console site-deps dist serve browser-test site-bench
+.PHONY: test deps unit lessons fuzz wasm-check fmt-check clippy bench console site-deps dist serve browser-test site-bench
 
 # The unit tests run last so that their summary is the last line CI prints.
-test: deps wasm-check wasm-determinism fmt-check clippy lessons browser-test unit
+test: deps wasm-check wasm-determinism fmt-check clippy lessons fuzz browser-test unit
 
 ## Toolchain pieces the build needs: protoc (raft-proto), the wasm32 target.
 deps:
@@ -28,6 +28,11 @@ lessons: deps
 	@mkdir -p target
 	$(CARGO) run -q --bin raftlab -- lesson check lessons/
 	$(CARGO) run -q --bin raftlab -- lesson run lessons/ | tee target/lessons-output.txt | grep -v '^  step'
+
+## The fault-injection soak: 200 seeds x 2000 steps, every invariant after every step and
+## the client history checked for linearizability (a long soak: see the README).
+fuzz: deps
+	$(CARGO) run -q --release --bin raftlab -- fuzz --seeds 200 --steps 2000
 
 ## The engine library must build for the browser too.
 wasm-check: deps

@@ -7,6 +7,7 @@
 
 pub mod console;
 pub mod engine;
+pub mod fuzz;
 pub mod history;
 pub mod lesson;
 pub mod store;

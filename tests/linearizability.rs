@@ -77,6 +77,12 @@ fn a_run_with_crashes_and_concurrent_clients_is_linearizable() {
     let h = record::of(s.cluster().trace(), false);
     assert!(h.ops.len() > 60, "{} ops recorded", h.ops.len());
     assert!(h.ops.iter().any(|o| o.output == Output::Unknown), "some requests timed out around the crash");
-    let orders = check::linearizable(&h).unwrap();
-    assert_eq!(orders.iter().map(|(_, o)| o.len()).sum::<usize>(), h.ops.len());
+    let checked = check::linearizable(&h).unwrap();
+    assert!(checked.gave_up.is_empty());
+    // Every op is placed, except unanswered puts that no read saw (pruned: they may have
+    // never happened, and nothing depends on them).
+    let placed: usize = checked.orders.iter().map(|(_, o)| o.len()).sum();
+    let unknown = h.ops.iter().filter(|o| o.output == Output::Unknown).count();
+    assert!(h.ops.len() - placed <= unknown, "{placed} of {} placed, {unknown} unanswered", h.ops.len());
+    assert!(placed >= 40, "{placed} placed");
 }

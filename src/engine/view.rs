@@ -243,6 +243,15 @@ impl Cluster {
         Some(value)
     }
 
+    /// A digest of a live member's replicated store (etcd's HashKV): equal on members that
+    /// applied the same log.
+    pub fn store_digest(&self, id: NodeId) -> Option<u64> {
+        if !self.is_alive(id) {
+            return None;
+        }
+        self.store_of(id).map(|s| s.hash())
+    }
+
     /// When the next event (delivery, tick or deadline) is due.
     pub fn next_event_at(&self) -> Option<u64> {
         self.next_event_ms()

@@ -6,11 +6,12 @@
 //! may have taken effect. An operation that failed for certain (a refusal, a NOSPACE, a
 //! failed read) had no effect and is left out. Serializable reads are not linearizable by
 //! design, so they are left out unless asked for. Range reads, multi-key txns, leases and
-//! admin calls are outside the model and left out.
+//! admin calls are outside the model and left out, as are puts with a lease (an expiry
+//! deletes the key behind the clients' backs).
 
 use std::collections::BTreeMap;
 
-use crate::engine::{ClientError, ClientOp, ClientResult, Trace, TraceEvent};
+use crate::engine::{ClientError, ClientOp, ClientResult, Trace, TraceEvent, TraceRecord};
 use crate::store::{CompareResult, CompareTarget, RequestOp, TxnRequest};
 
 use super::{History, Input, Op, Output};
@@ -22,7 +23,10 @@ fn text(b: &[u8]) -> String {
 /// The model's view of a request, or `None` if it is outside the model.
 fn input_of(op: &ClientOp, serializable: bool) -> Option<Input> {
     match op {
-        ClientOp::Put(p) if !p.ignore_value => Some(Input::Put { key: text(&p.key), value: text(&p.value) }),
+        // A leased key can vanish when its lease expires, which no client asked for.
+        ClientOp::Put(p) if !p.ignore_value && p.lease == 0 => {
+            Some(Input::Put { key: text(&p.key), value: text(&p.value) })
+        }
         ClientOp::Range(r) if r.range_end.is_empty() && r.revision == 0 && (serializable || !r.serializable) => {
             Some(Input::Get { key: text(&r.key) })
         }
@@ -61,34 +65,67 @@ fn output_of(input: &Input, result: &Result<ClientResult, ClientError>) -> Optio
     }
 }
 
-/// The history of the trace's records. `serializable`: include serializable reads too.
-pub fn of(trace: &Trace, serializable: bool) -> History {
-    let mut open: BTreeMap<u64, (u64, u64, Input, String)> = BTreeMap::new();
-    let mut ops = Vec::new();
-    for r in trace.records() {
-        match &r.event {
-            TraceEvent::ClientRequest { req_id, endpoint, op } => {
-                if let Some(input) = input_of(op, serializable) {
-                    let label = format!("{input:?}");
-                    open.insert(*req_id, (r.time_ms, *endpoint, input, label));
-                }
-            }
-            TraceEvent::ClientReply(reply) => {
-                if let Some((call_ms, client, input, label)) = open.remove(&reply.req_id) {
-                    if let Some(output) = output_of(&input, &reply.result) {
-                        let return_ms = (output != Output::Unknown).then_some(r.time_ms);
-                        ops.push(Op { client, call_ms, return_ms, input, output, label });
+/// Builds a history from trace records fed in order, as they are recorded (a long run's
+/// trace keeps only a window, so a soak feeds each step's new records).
+#[derive(Default)]
+pub struct Recorder {
+    /// Include serializable reads.
+    pub serializable: bool,
+    open: BTreeMap<u64, (u64, u64, Input, String)>,
+    ops: Vec<Op>,
+}
+
+impl Recorder {
+    pub fn new(serializable: bool) -> Recorder {
+        Recorder { serializable, ..Recorder::default() }
+    }
+
+    pub fn feed(&mut self, records: &[TraceRecord]) {
+        for r in records {
+            match &r.event {
+                TraceEvent::ClientRequest { req_id, endpoint, op } => {
+                    if let Some(input) = input_of(op, self.serializable) {
+                        let label = format!("{input:?}");
+                        self.open.insert(*req_id, (r.time_ms, *endpoint, input, label));
                     }
                 }
+                TraceEvent::ClientReply(reply) => {
+                    if let Some((call_ms, client, input, label)) = self.open.remove(&reply.req_id) {
+                        if let Some(output) = output_of(&input, &reply.result) {
+                            let return_ms = (output != Output::Unknown).then_some(r.time_ms);
+                            self.ops.push(Op { client, call_ms, return_ms, input, output, label });
+                        }
+                    }
+                }
+                _ => {}
             }
-            _ => {}
         }
     }
-    // Requests still waiting may yet take effect (reads among them told nothing).
-    for (_, (call_ms, client, input, label)) in open {
-        if !matches!(input, Input::Get { .. }) {
-            ops.push(Op { client, call_ms, return_ms: None, input, output: Output::Unknown, label });
+
+    /// The history so far; requests still waiting may yet take effect (reads among them
+    /// told nothing, so they are left out).
+    pub fn history(&self) -> History {
+        let mut ops = self.ops.clone();
+        for (call_ms, client, input, label) in self.open.values() {
+            if !matches!(input, Input::Get { .. }) {
+                let (input, label) = (input.clone(), label.clone());
+                ops.push(Op {
+                    client: *client,
+                    call_ms: *call_ms,
+                    return_ms: None,
+                    input,
+                    output: Output::Unknown,
+                    label,
+                });
+            }
         }
+        History { ops }
     }
-    History { ops }
+}
+
+/// The history of the trace's records. `serializable`: include serializable reads too.
+pub fn of(trace: &Trace, serializable: bool) -> History {
+    let mut r = Recorder::new(serializable);
+    r.feed(trace.records());
+    r.history()
 }

@@ -2,6 +2,7 @@
 //! cluster, and the engine benchmark.
 
 mod bench;
+mod fuzz;
 mod lessons;
 
 // glibc malloc fragments badly under the engine's many short-lived messages; both the engine
@@ -41,6 +42,22 @@ enum Cmd {
     Lesson {
         #[command(subcommand)]
         command: LessonCmd,
+    },
+    /// The fault-injection soak: random schedules, every invariant after every step.
+    Fuzz {
+        #[arg(long, default_value_t = 200)]
+        seeds: u64,
+        #[arg(long, default_value_t = 2000)]
+        steps: u64,
+        /// The largest cluster drawn (seeds use 3 to this many members).
+        #[arg(long, default_value_t = 5)]
+        nodes: u64,
+        #[arg(long, default_value_t = 0)]
+        start_seed: u64,
+        /// Also hold serializable reads to linearizability. They are not linearizable, so
+        /// this finds violations: a way to see the checker and the shrinker work.
+        #[arg(long)]
+        serializable_reads: bool,
     },
     /// Engine vs a bare raft-rs Ready loop on the same workload.
     Bench {
@@ -83,6 +100,9 @@ fn main() {
     match cli.command {
         Cmd::Lesson { command: LessonCmd::Check { paths } } => std::process::exit(lessons::check(&paths)),
         Cmd::Lesson { command: LessonCmd::Run { paths } } => std::process::exit(lessons::run(&paths)),
+        Cmd::Fuzz { seeds, steps, nodes, start_seed, serializable_reads } => {
+            std::process::exit(fuzz::run(seeds, steps, nodes.clamp(3, 9), start_seed, serializable_reads))
+        }
         Cmd::Console { nodes, seed, config } => std::process::exit(repl::run(nodes, seed, config)),
         Cmd::Bench { nodes, single, batched, batch, latency, jitter, runs } => bench::report(
             &bench::Workload {
