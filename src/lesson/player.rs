@@ -383,13 +383,9 @@ impl Player {
                     }
                 }
                 Running::Until { item, deadline } => {
-                    let cond = match self.item(item) {
-                        Some(Item::WaitUntil { cond, .. }) => cond.clone(),
-                        Some(Item::YourTurn(y)) => y.goal.clone(),
-                        _ => {
-                            self.running = None;
-                            continue;
-                        }
+                    let Some(cond) = self.awaited(item) else {
+                        self.running = None;
+                        continue;
                     };
                     let out = self.check(lab, &cond);
                     if out.holds {
@@ -425,12 +421,9 @@ impl Player {
                     self.answer(right);
                 }
                 Running::Turn { item } => {
-                    let goal = match self.item(item) {
-                        Some(Item::YourTurn(y)) => y.goal.clone(),
-                        _ => {
-                            self.running = None;
-                            continue;
-                        }
+                    let Some(goal) = self.awaited(item) else {
+                        self.running = None;
+                        continue;
                     };
                     let out = self.check(lab, &goal);
                     if out.holds {
@@ -443,6 +436,15 @@ impl Player {
                     self.solve();
                 }
             }
+        }
+    }
+
+    /// The condition a wait or a your-turn (its goal) waits for.
+    fn awaited(&self, idx: usize) -> Option<super::cond::Cond> {
+        match self.item(idx)? {
+            Item::WaitUntil { cond, .. } => Some(cond.clone()),
+            Item::YourTurn(y) => Some(y.goal.clone()),
+            _ => None,
         }
     }
 
