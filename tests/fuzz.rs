@@ -41,3 +41,16 @@ fn a_seed_replays_the_same() {
     let b = fuzz::run_seed(7, 300, 5);
     assert_eq!((a.steps, a.ops), (b.steps, b.ops));
 }
+
+/// The input fuzzers' promises on a smaller sample (make test runs a million each).
+#[test]
+fn random_inputs_are_refused_with_a_message_and_change_nothing() {
+    use raftlab::fuzz::inputs;
+    let console = inputs::console(5, 20_000).unwrap();
+    let lessons = inputs::lessons(5, 20_000).unwrap();
+    let urls = inputs::urls(5, 20_000).unwrap();
+    // Each stream mixes valid and invalid input.
+    for (what, n) in [("console", console), ("lessons", lessons), ("urls", urls)] {
+        assert!(n > 1_000 && n < 20_000, "{what}: {n} of 20000 rejected");
+    }
+}

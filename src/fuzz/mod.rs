@@ -16,6 +16,7 @@
 //!
 //! Layout: `schedule` (drawing actions), this file (running and checking), `shrink`.
 
+pub mod inputs;
 pub mod schedule;
 pub mod shrink;
 

@@ -67,3 +67,30 @@ fn words(a: &Action) -> String {
         other => format!("{other:?}"),
     }
 }
+
+/// One input fuzzer: (seed, cases) to the number rejected, or the broken promise.
+type InputFuzzer = fn(u64, u64) -> Result<u64, String>;
+
+/// `raftlab fuzz-inputs`: the three parsers, `cases` random inputs each.
+pub fn inputs(cases: u64, seed: u64) -> i32 {
+    let runs: [(&str, InputFuzzer); 3] = [
+        ("console lines", fuzz::inputs::console),
+        ("lesson files", fuzz::inputs::lessons),
+        ("URL fragments", fuzz::inputs::urls),
+    ];
+    let mut failed = false;
+    for (what, run) in runs {
+        let t = Instant::now();
+        match run(seed, cases) {
+            Ok(rejected) => println!(
+                "{what}: {cases} cases in {:.1} s, {rejected} rejected with a message, no panic",
+                t.elapsed().as_secs_f64()
+            ),
+            Err(e) => {
+                println!("{what}: FAILED: {e}");
+                failed = true;
+            }
+        }
+    }
+    i32::from(failed)
+}

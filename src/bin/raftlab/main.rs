@@ -59,6 +59,14 @@ enum Cmd {
         #[arg(long)]
         serializable_reads: bool,
     },
+    /// Random input for the console parser, the lesson parser and the URL decoders: no
+    /// panic, a message for every rejection, and a refused console line changes nothing.
+    FuzzInputs {
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Engine vs a bare raft-rs Ready loop on the same workload.
     Bench {
         #[arg(long, default_value_t = 5)]
@@ -103,6 +111,7 @@ fn main() {
         Cmd::Fuzz { seeds, steps, nodes, start_seed, serializable_reads } => {
             std::process::exit(fuzz::run(seeds, steps, nodes.clamp(3, 9), start_seed, serializable_reads))
         }
+        Cmd::FuzzInputs { cases, seed } => std::process::exit(fuzz::inputs(cases, seed)),
         Cmd::Console { nodes, seed, config } => std::process::exit(repl::run(nodes, seed, config)),
         Cmd::Bench { nodes, single, batched, batch, latency, jitter, runs } => bench::report(
             &bench::Workload {
