@@ -15,7 +15,9 @@ use crate::engine::{ClusterConfig, SimRng};
 use crate::lesson;
 use crate::ui::{course, share};
 
-const WORDS: &[&str] = &[
+/// Console words, flags and awkward characters: random lines are drawn from these, so many
+/// of them are valid commands and many almost are.
+pub const WORDS: &[&str] = &[
     "put",
     "get",
     "del",
