@@ -60,9 +60,22 @@ clippy: deps
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
-## Engine vs a bare raft-rs loop (prints ops/s, messages/s and the ratio).
-bench: deps
-	$(CARGO) run --release --bin raftlab -- bench
+## The benchmark table, bench/RESULTS.md: `raftlab bench` natively, then the site and the
+## same suite as WASM in headless Chromium (each figure the median of 5 runs).
+bench: dist
+	@rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1 || rustup target add wasm32-wasip1
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
+	@mkdir -p target/bench
+	$(CARGO) build --release --bin raftlab --example share_link
+	$(CARGO) build --release --example bench_wasi --target wasm32-wasip1
+	./target/release/raftlab bench --json target/bench/native.json | tee target/bench/native.txt
+	./target/release/examples/share_link 10000 > target/big-link.txt
+	./target/release/examples/share_link --steady 600 > target/bench/steady-link.txt
+	cd tests/browser && BIG_LINK_FILE=../../target/big-link.txt STEADY_LINK_FILE=../../target/bench/steady-link.txt \
+	  BENCH_WASI=../../target/wasm32-wasip1/release/examples/bench_wasi.wasm BENCH_JSON=../../target/bench/chromium.json \
+	  node bench.mjs | tee ../../target/bench/chromium.txt
+	node bench/table.mjs target/bench/native.json target/bench/chromium.json > bench/RESULTS.md
+	@cat bench/RESULTS.md
 
 ## An etcdctl-compatible console on a simulated 3-node cluster.
 console: deps

@@ -5,6 +5,7 @@
 //! Data flows one way: `console` turns a line into an `engine::Action`; the `engine`
 //! applies it and records a trace; `views` describe the result; front ends only draw.
 
+pub mod bench;
 pub mod console;
 pub mod engine;
 pub mod fuzz;

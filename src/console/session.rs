@@ -46,6 +46,12 @@ impl Session {
         Session { cluster, default_endpoint: 1, txn: None, watch_formats: BTreeMap::new(), stream_cursor }
     }
 
+    /// Takes the cluster's trace, leaving it an empty hash-only one: for a rewind, whose
+    /// replay adopts the records it shares with this session's past.
+    pub fn take_trace(&mut self) -> crate::engine::Trace {
+        std::mem::replace(&mut self.cluster.trace, crate::engine::Trace::new(crate::engine::TraceMode::HashOnly))
+    }
+
     /// An action from outside the console (the UI's buttons), through the same engine.
     pub fn apply(&mut self, action: Action) -> Result<(), String> {
         self.cluster.apply(action).map_err(|e| e.0)

@@ -185,6 +185,16 @@ impl Cluster {
         self.trace.hash()
     }
 
+    /// Gives a replay (often hash-only) the records of a later run of the same actions:
+    /// this cluster's past is that run's prefix, so it takes `later`'s records up to its
+    /// own length and keeps its own hash, then records in full from here on.
+    pub fn adopt_trace(&mut self, later: Trace) {
+        let (len, hash) = (self.trace.len(), self.trace.hash());
+        let mut t = later.rewound(len, hash);
+        t.set_mode(TraceMode::Full);
+        self.trace = t;
+    }
+
     pub fn cluster_id(&self) -> u64 {
         self.cluster_id
     }

@@ -173,6 +173,7 @@ impl Cluster {
     pub(crate) fn on_applied(&mut self, id: NodeId, note: ApplyNote) {
         match note {
             ApplyNote::Empty => {}
+            ApplyNote::Snapshot => self.resync_watchers(id),
             ApplyNote::Request { proposal, applied } => self.on_request_applied(id, proposal, applied),
             ApplyNote::ConfChange { changes, context } => self.on_conf_change_applied(id, changes, context),
         }

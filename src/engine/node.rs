@@ -49,6 +49,9 @@ pub enum ApplyNote {
     },
     /// A leader's empty entry at the start of its term.
     Empty,
+    /// The backend was replaced by a snapshot from the leader: watches on this member
+    /// must catch up from its history, as etcd's watchable store does on restore.
+    Snapshot,
 }
 
 pub struct Node {
@@ -208,6 +211,7 @@ impl Node {
             self.disk.apply_snapshot(snap, store);
             live.last_snapshot = meta.index;
             trace.push(now_ms, TraceEvent::SnapshotApplied { node: id, index: meta.index, term: meta.term });
+            out.notes.push(ApplyNote::Snapshot);
         }
 
         // 3. Apply what is committed.

@@ -2,8 +2,10 @@
 //!
 //! Contract: `Run::replay_to(t)` rebuilds the cluster as it was at time `t` by applying the
 //! recorded actions from the start, cutting the one that crosses `t` short. raft-rs's
-//! `RawNode` cannot be cloned, so there are no checkpoints; replay is the only way back,
-//! and it produces exactly the same state because the run is deterministic. Acting after a
+//! `RawNode` cannot be cloned, so replay is the only way back, and it produces exactly the
+//! same state because the run is deterministic. A `Replayer` is a replay that can stop
+//! between actions and go on later: the lab keeps one trailing the present, so a step back
+//! replays seconds instead of the whole run. Acting after a
 //! rewind starts a new future: the actions after `t` are simply not part of it.
 
 use serde::{Deserialize, Serialize};
@@ -41,14 +43,63 @@ impl Run {
     /// The cluster as it was at `t_ms`: actions that started before `t_ms` are replayed, a
     /// time-advancing action that crosses `t_ms` is cut at `t_ms`, and later ones dropped.
     pub fn replay_to(&self, t_ms: u64, mode: TraceMode) -> Result<Cluster, ActionError> {
-        let mut c = Cluster::with_mode(self.config.clone(), mode)?;
-        for a in &self.actions {
+        Replayer::new(self.config.clone(), mode)?.finish_to(&self.actions, t_ms)
+    }
+}
+
+/// A replay in progress: the cluster after the run's first `next` actions, each applied
+/// whole, exactly as the run applied them (so it hashes like the run did at that point).
+/// A rewind finishes one of these instead of replaying from the start.
+pub struct Replayer {
+    pub cluster: Cluster,
+    next: usize,
+}
+
+impl Replayer {
+    pub fn new(config: ClusterConfig, mode: TraceMode) -> Result<Replayer, ActionError> {
+        Ok(Replayer { cluster: Cluster::with_mode(config, mode)?, next: 0 })
+    }
+
+    /// How many of the run's actions are applied.
+    pub fn position(&self) -> usize {
+        self.next
+    }
+
+    /// Applies whole actions of `log` (a run's actions with the time each started, as
+    /// `Cluster::actions` gives them) while the following action starts at or before
+    /// `limit_ms`, at most `budget` of them. Returns whether it has caught up with the
+    /// limit (false: the budget ran out first).
+    pub fn advance(&mut self, log: &[(u64, Action)], limit_ms: u64, budget: usize) -> Result<bool, ActionError> {
+        for _ in 0..budget {
+            let (Some((_, action)), Some(&(end, _))) = (log.get(self.next), log.get(self.next + 1)) else {
+                return Ok(true);
+            };
+            if end > limit_ms {
+                return Ok(true);
+            }
+            self.cluster.apply(action.clone())?;
+            self.next += 1;
+        }
+        Ok(false)
+    }
+
+    /// The cluster at `t_ms`, going on from where this replay is (see `Run::replay_to`).
+    /// Finishing a replay that is already past `t_ms` gives a cluster past `t_ms`: callers
+    /// check `position`/`now_ms` first.
+    pub fn finish_to<'a>(
+        mut self,
+        actions: impl IntoIterator<Item = &'a Action>,
+        t_ms: u64,
+    ) -> Result<Cluster, ActionError> {
+        let tick_ms = self.cluster.config().tick_ms;
+        let c = &mut self.cluster;
+        for a in actions.into_iter().skip(self.next) {
             let now = c.now_ms();
             if now > t_ms || (now == t_ms && advances_time(a)) {
                 break;
             }
             let end = match a {
-                Action::Tick(n) => Some(now + n * self.config.tick_ms),
+                Action::Tick(n) => Some(now + n * tick_ms),
                 Action::Advance(ms) => Some(now + ms),
                 _ => None,
             };
@@ -67,7 +118,7 @@ impl Run {
                 _ => c.apply(a.clone())?,
             }
         }
-        Ok(c)
+        Ok(self.cluster)
     }
 }
 

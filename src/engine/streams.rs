@@ -1,7 +1,9 @@
 //! Streams: watches and lease keep-alives, which answer more than once.
 //!
 //! Contract: a watch lives on its endpoint and sees events as that member applies them, from
-//! its start revision (history first, or a cancel if that revision was compacted). A
+//! its start revision (history first, or a cancel if that revision was compacted), each
+//! once; when a snapshot replaces the member's store, it catches up from the new store's
+//! history (or is canceled if that was compacted). A
 //! keep-alive renews through the endpoint's leader every TTL/3 and ends when the lease is
 //! gone. Both die with their endpoint, and each answer is a trace event.
 
@@ -152,6 +154,50 @@ impl Cluster {
             let prev_kv = w.prev_kv;
             if !evs.is_empty() {
                 self.emit_watch(watch_id, id, header.clone(), evs, prev_kv);
+            }
+        }
+    }
+
+    /// After a snapshot replaced `id`'s store: each watch there is sent the events it has
+    /// not seen from the new store's history (etcd moves its synced watchers to unsynced on
+    /// restore and syncs them from the backend), or is canceled with the compact revision
+    /// if that history is gone.
+    pub(crate) fn resync_watchers(&mut self, id: NodeId) {
+        let ids: Vec<u64> = self.watchers.iter().filter(|(_, w)| w.node == id).map(|(k, _)| *k).collect();
+        for watch_id in ids {
+            let Some(w) = self.watchers.get(&watch_id) else { continue };
+            let (key, range_end, next_rev, prev_kv) = (w.key.clone(), w.range_end.clone(), w.next_rev, w.prev_kv);
+            let Some(store) = self.store_of(id) else { return };
+            let current = store.revision();
+            if next_rev > current {
+                continue;
+            }
+            let history = store.history(&key, &range_end, next_rev);
+            let compact = store.compact_revision();
+            drop(store);
+            let header = self.header(id);
+            match history {
+                Ok(events) => {
+                    let mut groups: Vec<(i64, Vec<Event>)> = Vec::new();
+                    for (rev, ev) in events {
+                        match groups.last_mut() {
+                            Some((r, evs)) if *r == rev.main => evs.push(ev),
+                            _ => groups.push((rev.main, vec![ev])),
+                        }
+                    }
+                    for (_, evs) in groups {
+                        self.emit_watch(watch_id, id, header.clone(), evs, prev_kv);
+                    }
+                    if let Some(w) = self.watchers.get_mut(&watch_id) {
+                        w.next_rev = current + 1;
+                    }
+                }
+                Err(_) => {
+                    self.watchers.remove(&watch_id);
+                    let batch =
+                        WatchBatch { watch_id, header, events: Vec::new(), compact_revision: compact, canceled: true };
+                    self.trace.push(self.now_ms, TraceEvent::Watch { node: id, batch: Box::new(batch) });
+                }
             }
         }
     }

@@ -174,6 +174,9 @@ pub struct Trace {
     /// Records dropped from the front (window or `trim_before`); indexes stay stable.
     offset: u64,
     hash: u64,
+    /// Records pushed ever, kept or not (a hash-only trace counts them too, so a replay
+    /// in that mode can be matched with a full trace's prefix).
+    pushed: u64,
     mode: TraceMode,
     scratch: Vec<u8>,
     /// At most this many records are held; older ones are forgotten (the hash keeps them).
@@ -182,7 +185,7 @@ pub struct Trace {
 
 /// Records held by default: a long run's memory stays bounded while the UI still sees
 /// minutes of history.
-pub const DEFAULT_TRACE_WINDOW: usize = 100_000;
+pub const DEFAULT_TRACE_WINDOW: usize = 50_000;
 
 /// One 64-bit word into the running hash: a multiply-xorshift step (wyhash-style), the
 /// same on every platform because it only uses `u64` arithmetic.
@@ -253,6 +256,7 @@ impl Trace {
             records: Vec::new(),
             offset: 0,
             hash: FNV_OFFSET,
+            pushed: 0,
             mode,
             scratch: Vec::new(),
             window: DEFAULT_TRACE_WINDOW,
@@ -287,6 +291,7 @@ impl Trace {
             }
         }
         self.hash = h;
+        self.pushed += 1;
         if self.mode == TraceMode::Full {
             if self.records.len() >= self.window.saturating_mul(2) {
                 // Drop the older half at once: amortized O(1) per push.
@@ -312,7 +317,22 @@ impl Trace {
     }
 
     pub fn set_mode(&mut self, mode: TraceMode) {
+        if mode == TraceMode::Full && self.mode == TraceMode::HashOnly {
+            self.offset = self.pushed;
+        }
         self.mode = mode;
+    }
+
+    /// This trace as it was when `len` records had been pushed and its hash was `hash`: a
+    /// rewind keeps the records before and drops the rest. The caller vouches for `hash`
+    /// (a replay of the same run to that point computed it).
+    pub fn rewound(mut self, len: u64, hash: u64) -> Trace {
+        let keep = len.saturating_sub(self.offset).min(self.records.len() as u64) as usize;
+        self.records.truncate(keep);
+        self.offset = self.offset.min(len);
+        self.pushed = len;
+        self.hash = hash;
+        self
     }
 
     /// Records still held, oldest first.
@@ -325,9 +345,9 @@ impl Trace {
         self.offset
     }
 
-    /// Total records ever pushed (in `Full` mode).
+    /// Total records ever pushed (kept or not).
     pub fn len(&self) -> u64 {
-        self.offset + self.records.len() as u64
+        self.pushed
     }
 
     pub fn is_empty(&self) -> bool {

@@ -252,6 +252,16 @@ impl Cluster {
         self.store_of(id).map(|s| s.hash())
     }
 
+    /// The revisions at which `key` changed in a live member's store, from `start_rev`
+    /// on; `None` when the member is down or that part of the history was compacted.
+    pub fn key_revisions(&self, id: NodeId, key: &[u8], start_rev: i64) -> Option<Vec<i64>> {
+        if !self.is_alive(id) {
+            return None;
+        }
+        let history = self.store_of(id)?.history(key, &[], start_rev).ok()?;
+        Some(history.iter().map(|(rev, _)| rev.main).collect())
+    }
+
     /// When the next event (delivery, tick or deadline) is due.
     pub fn next_event_at(&self) -> Option<u64> {
         self.next_event_ms()

@@ -6,7 +6,8 @@
 //! - Raft's invariants (`engine::invariants`: election safety, leader completeness, log
 //!   matching, state-machine safety, monotonic commit);
 //! - that every live member that applied up to index i has the same store digest at i;
-//! - that every watch delivers its events once each, in revision order;
+//! - that every watch delivers its events once each, in revision order, skipping none
+//!   (between two events in a row, the member's own key history has no other change);
 //! - that no key outlives its lease (an expired or revoked lease leaves no keys);
 //!
 //! and, at the end, that the client history (linearizable reads, puts, deletes and
@@ -97,7 +98,25 @@ impl Watch {
                             ),
                         );
                     }
-                    *last = e.kv.mod_revision;
+                    // Exactly once: no change of the key between two events delivered
+                    // in a row was skipped (the member's own history says which there were).
+                    let rev = e.kv.mod_revision;
+                    let skipped = (*last > 0)
+                        .then(|| c.key_revisions(*node, &e.kv.key, *last + 1))
+                        .flatten()
+                        .and_then(|revs| revs.into_iter().find(|&r| r < rev));
+                    if let Some(missed) = skipped {
+                        return fail(
+                            "watch completeness",
+                            format!(
+                                "watch {} on n{node} delivered revisions {} and {rev} of {:?} but not {missed} between them",
+                                batch.watch_id,
+                                *last,
+                                String::from_utf8_lossy(&e.kv.key)
+                            ),
+                        );
+                    }
+                    *last = rev;
                 }
             }
         }

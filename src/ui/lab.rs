@@ -5,12 +5,38 @@
 //! Contract: stepping back replays the run to an earlier time (raft-rs cannot be cloned)
 //! and keeps the later actions aside; the next action forks the future and drops them.
 //! Going forward again without acting replays those kept actions, giving the same picture.
+//! A checkpoint (a hash-only replay) trails the present by `CHECKPOINT_LAG_MS`, advanced
+//! by `idle` between frames, so a step back replays seconds rather than the whole run; the
+//! rewound cluster takes its trace records from the present's, which it shares a past with.
 
 use crate::console::session::{Render, Session, Started};
-use crate::engine::{Action, ClusterConfig, Run, TraceEvent, TraceMode};
+use crate::engine::{Action, ClusterConfig, Replayer, Run, TraceEvent, TraceMode};
 
 /// Play advances simulated time in equal slices, so a share link packs well.
 pub const PLAY_SLICE_MS: u64 = 50;
+
+/// How far the checkpoint trails the present: a step back of up to this much (and a
+/// scrub within it) replays from the checkpoint instead of from the start.
+pub const CHECKPOINT_LAG_MS: u64 = 10_000;
+
+/// Actions the checkpoint replays per `idle` call in the browser (play applies one per
+/// frame, so this catches up quickly without costing a frame).
+pub const IDLE_BUDGET: usize = 50;
+
+/// The run kept aside by a step back: its config, its actions with their start times, and
+/// where it ends.
+#[derive(Clone)]
+struct Kept {
+    config: ClusterConfig,
+    log: Vec<(u64, Action)>,
+    end_ms: u64,
+}
+
+impl Kept {
+    fn run(&self) -> Run {
+        Run { config: self.config.clone(), actions: self.log.iter().map(|(_, a)| a.clone()).collect() }
+    }
+}
 
 pub struct Lab {
     session: Session,
@@ -18,7 +44,9 @@ pub struct Lab {
     /// (so a frame never rescans a long trace).
     pub notes: Notes,
     /// The run as it stood before the last step back, if any: stepping forward replays it.
-    future: Option<Run>,
+    future: Option<Kept>,
+    /// A hash-only replay of the run (the kept one, else the present) trailing the present.
+    checkpoint: Option<Replayer>,
     /// Set when an action dropped a kept future, until the next step.
     pub forked: bool,
     /// The console transcript, newest last.
@@ -113,7 +141,14 @@ impl Lab {
     }
 
     fn over(session: Session) -> Lab {
-        let mut lab = Lab { session, notes: Notes::default(), future: None, forked: false, transcript: Vec::new() };
+        let mut lab = Lab {
+            session,
+            notes: Notes::default(),
+            future: None,
+            checkpoint: None,
+            forked: false,
+            transcript: Vec::new(),
+        };
         lab.notes.read(lab.session.cluster().trace());
         lab
     }
@@ -250,20 +285,70 @@ impl Lab {
         }
     }
 
-    /// Goes back `ms` of simulated time by replaying the run up to there.
+    /// Moves the checkpoint towards `CHECKPOINT_LAG_MS` behind the present, applying at
+    /// most `budget` actions. Returns whether it has caught up. The browser calls this
+    /// between frames; nothing visible changes.
+    pub fn idle(&mut self, budget: usize) -> bool {
+        let limit = self.now_ms().saturating_sub(CHECKPOINT_LAG_MS);
+        let (config, log) = match &self.future {
+            Some(kept) => (&kept.config, kept.log.as_slice()),
+            None => (self.session.cluster().config(), self.session.cluster().actions()),
+        };
+        if self.checkpoint.is_none() {
+            match Replayer::new(config.clone(), TraceMode::HashOnly) {
+                Ok(r) => self.checkpoint = Some(r),
+                Err(_) => return true,
+            }
+        }
+        let Some(cp) = self.checkpoint.as_mut() else { return true };
+        match cp.advance(log, limit, budget) {
+            Ok(done) => done,
+            Err(_) => {
+                // A run that replayed once replays again; if not, go without a checkpoint.
+                self.checkpoint = None;
+                true
+            }
+        }
+    }
+
+    /// Brings the checkpoint up to date at once (tests and benchmarks; the browser spreads
+    /// this over frames with `idle`).
+    pub fn settle(&mut self) {
+        while !self.idle(usize::MAX) {}
+    }
+
+    /// Goes back `ms` of simulated time by replaying the run up to there: from the
+    /// checkpoint when it is not past that time, else from the start.
     pub fn step_back(&mut self, ms: u64) -> Result<(), String> {
-        let full = self.future.clone().unwrap_or_else(|| self.run());
         let target = self.now_ms().saturating_sub(ms);
-        let cluster = full.replay_to(target, TraceMode::Full).map_err(|e| e.0)?;
+        let kept = match self.future.take() {
+            Some(kept) => kept,
+            None => {
+                let c = self.session.cluster();
+                Kept { config: c.config().clone(), log: c.actions().to_vec(), end_ms: c.now_ms() }
+            }
+        };
+        let replay = match self.checkpoint.take() {
+            Some(cp) if cp.cluster.now_ms() <= target => cp,
+            _ => Replayer::new(kept.config.clone(), TraceMode::HashOnly).map_err(|e| e.0)?,
+        };
+        let mut cluster = match replay.finish_to(kept.log.iter().map(|(_, a)| a), target) {
+            Ok(c) => c,
+            Err(e) => {
+                self.future = Some(kept);
+                return Err(e.0);
+            }
+        };
+        cluster.adopt_trace(self.session.take_trace());
         self.set_session(Session::from_cluster(cluster));
-        self.future = Some(full);
+        self.future = Some(kept);
         Ok(())
     }
 
     /// The end of the run: the present, or the end of the kept future after a step back.
     pub fn end_ms(&self) -> u64 {
         match &self.future {
-            Some(full) => full.replay(TraceMode::HashOnly).map(|c| c.now_ms()).unwrap_or(0),
+            Some(kept) => kept.end_ms,
             None => self.now_ms(),
         }
     }
@@ -281,24 +366,26 @@ impl Lab {
 
     /// Forward through the kept future to `t_ms` (or its end, which drops it).
     fn replay_kept_to(&mut self, t_ms: u64) {
-        let Some(full) = self.future.clone() else { return };
-        let end = full.replay(TraceMode::HashOnly).map(|c| c.now_ms()).unwrap_or(0);
-        let target = t_ms.min(end);
-        if let Ok(cluster) = full.replay_to(target, TraceMode::Full) {
+        let Some(kept) = self.future.take() else { return };
+        let target = t_ms.min(kept.end_ms);
+        let run = kept.run();
+        let rebuilt =
+            if target >= kept.end_ms { run.replay(TraceMode::Full) } else { run.replay_to(target, TraceMode::Full) };
+        if let Ok(cluster) = rebuilt {
             self.set_session(Session::from_cluster(cluster));
         }
-        if target >= end {
-            // Back at the end: the kept run is the present again.
-            if let Ok(cluster) = full.replay(TraceMode::Full) {
-                self.set_session(Session::from_cluster(cluster));
-            }
-            self.future = None;
+        // Back at the end, the kept run is the present again.
+        if target < kept.end_ms {
+            self.future = Some(kept);
         }
     }
 
     /// A rebuilt session (a rewind): the notes are read again from its trace.
     fn set_session(&mut self, session: Session) {
         self.session = session;
+        if self.checkpoint.as_ref().is_some_and(|cp| cp.cluster.now_ms() > self.session.cluster().now_ms()) {
+            self.checkpoint = None;
+        }
         self.notes = Notes::default();
         self.notes.read(self.session.cluster().trace());
     }
@@ -306,6 +393,8 @@ impl Lab {
     fn fork(&mut self) {
         if self.future.take().is_some() {
             self.forked = true;
+            // It was replaying the dropped future; the present's own run starts anew.
+            self.checkpoint = None;
         }
     }
 }
@@ -396,6 +485,78 @@ mod tests {
         assert!(!lab.can_step_forward_in_kept_future());
         assert_eq!(lab.now_ms(), end - 1_000);
         assert!(!lab.session().cluster().is_alive(1));
+    }
+
+    /// A lab 40 s into a run with writes, its checkpoint caught up (30 s in).
+    fn busy_lab() -> Lab {
+        let mut lab = lab();
+        for i in 0..370 {
+            if i % 10 == 0 {
+                lab.console(&format!("put k{} v{i}", i % 7));
+            }
+            lab.play(PLAY_SLICE_MS * 2);
+        }
+        lab.settle();
+        lab
+    }
+
+    #[test]
+    fn the_checkpoint_trails_the_present_by_the_lag() {
+        let lab = busy_lab();
+        let cp = lab.checkpoint.as_ref().expect("settle builds the checkpoint");
+        assert_eq!(lab.now_ms(), 40_000);
+        // Play slices are 100 ms here, so the last whole action before the lag ends at 30 s.
+        assert_eq!(cp.cluster.now_ms(), 40_000 - CHECKPOINT_LAG_MS);
+        assert_eq!(cp.cluster.trace().mode(), TraceMode::HashOnly, "the checkpoint keeps no records");
+    }
+
+    #[test]
+    fn a_step_back_from_the_checkpoint_equals_a_replay_from_the_start() {
+        let mut lab = busy_lab();
+        let run = lab.run();
+        let present_hash = lab.session().cluster().trace_hash();
+        lab.step_back(150).unwrap();
+        let replayed = run.replay_to(40_000 - 150, TraceMode::Full).unwrap();
+        let back = lab.session().cluster();
+        assert_eq!(back.now_ms(), 39_850);
+        assert_eq!(back.trace_hash(), replayed.trace_hash());
+        assert_eq!(back.view(), replayed.view());
+        // The adopted records are the replay's own, up to the last one.
+        assert_eq!(back.trace().len(), replayed.trace().len());
+        assert_eq!(back.trace().records().last(), replayed.trace().records().last());
+        // A second step back has no checkpoint at hand (it was used): from the start, same.
+        assert!(lab.checkpoint.is_none());
+        lab.step_back(5_000).unwrap();
+        assert_eq!(lab.session().cluster().view(), run.replay_to(34_850, TraceMode::Full).unwrap().view());
+        // Forward to the end again: the very run we left.
+        lab.seek(40_000).unwrap();
+        assert_eq!(lab.session().cluster().trace_hash(), present_hash);
+        assert!(!lab.can_step_forward_in_kept_future());
+    }
+
+    #[test]
+    fn a_step_back_past_the_checkpoint_replays_from_the_start() {
+        let mut lab = busy_lab();
+        let run = lab.run();
+        lab.step_back(20_000).unwrap();
+        assert_eq!(lab.session().cluster().view(), run.replay_to(20_000, TraceMode::Full).unwrap().view());
+        assert_eq!(lab.session().cluster().trace_hash(), run.replay_to(20_000, TraceMode::Full).unwrap().trace_hash());
+    }
+
+    #[test]
+    fn after_a_fork_the_checkpoint_follows_the_new_present() {
+        let mut lab = busy_lab();
+        lab.step_back(1_000).unwrap();
+        lab.act(Action::Kill(3)).unwrap();
+        for _ in 0..100 {
+            lab.play(PLAY_SLICE_MS);
+        }
+        lab.settle();
+        let run = lab.run();
+        let t = lab.now_ms() - 300;
+        lab.step_back(300).unwrap();
+        assert_eq!(lab.session().cluster().trace_hash(), run.replay_to(t, TraceMode::Full).unwrap().trace_hash());
+        assert!(!lab.session().cluster().is_alive(3));
     }
 
     #[test]

@@ -6,12 +6,15 @@ mod fuzz;
 mod lessons;
 
 // glibc malloc fragments badly under the engine's many short-lived messages; both the engine
-// and the bare loop in `bench` run on this allocator.
+// and the bare loop in `bench` run on this allocator. The counting wrapper gives the
+// benchmark its heap figures (two relaxed atomic adds per allocation).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: raftlab::bench::alloc::Counting<mimalloc::MiMalloc> =
+    raftlab::bench::alloc::Counting::new(mimalloc::MiMalloc);
 mod repl;
 
 use clap::{Parser, Subcommand};
+use raftlab::bench::suite::Options;
 
 #[derive(Parser)]
 #[command(
@@ -67,24 +70,17 @@ enum Cmd {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Engine vs a bare raft-rs Ready loop on the same workload.
+    /// The benchmark suite: engine vs a bare raft-rs Ready loop, an hour of steady load
+    /// (time and heap), and step-back latency; each figure the median of `--runs` runs.
     Bench {
         #[arg(long, default_value_t = 5)]
-        nodes: u64,
-        #[arg(long, default_value_t = 20_000)]
-        single: u64,
-        #[arg(long, default_value_t = 100_000)]
-        batched: u64,
-        #[arg(long, default_value_t = 100)]
-        batch: u64,
-        /// Link latency in the engine, ms (the bare loop delivers instantly).
-        #[arg(long, default_value_t = 0)]
-        latency: u64,
-        #[arg(long, default_value_t = 0)]
-        jitter: u64,
-        /// Runs of each way; the median is reported.
-        #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// Tiny workloads: checks the suite runs, the figures mean nothing.
+        #[arg(long)]
+        quick: bool,
+        /// Also write the figures as JSON (for `bench/table.mjs`).
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
     },
 }
 
@@ -113,16 +109,9 @@ fn main() {
         }
         Cmd::FuzzInputs { cases, seed } => std::process::exit(fuzz::inputs(cases, seed)),
         Cmd::Console { nodes, seed, config } => std::process::exit(repl::run(nodes, seed, config)),
-        Cmd::Bench { nodes, single, batched, batch, latency, jitter, runs } => bench::report(
-            &bench::Workload {
-                nodes,
-                single_puts: single,
-                batched_puts: batched,
-                batch: batch.max(1),
-                latency_ms: latency,
-                jitter_ms: jitter,
-            },
-            runs,
-        ),
+        Cmd::Bench { runs, quick, json } => {
+            let opts = if quick { Options::quick() } else { Options { runs: runs.max(1), ..Options::default() } };
+            std::process::exit(bench::run(&opts, json.as_deref()))
+        }
     }
 }

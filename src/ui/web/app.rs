@@ -3,7 +3,7 @@
 //! only reads.
 
 use gloo_events::EventListener;
-use gloo_timers::callback::Interval;
+use gloo_timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::engine::{Action, ClusterConfig, NodeId, Role};
 use crate::ui::course::{self, Params};
 use crate::ui::i18n::{t, Lang, Text};
-use crate::ui::lab::{Lab, StepKind, PLAY_SLICE_MS};
+use crate::ui::lab::{Lab, StepKind, IDLE_BUDGET, PLAY_SLICE_MS};
 use crate::ui::share;
 
 use super::lesson_flow::{self, LessonRun};
@@ -26,8 +26,14 @@ pub fn default_config() -> ClusterConfig {
     ClusterConfig { nodes: 5, seed: 1, latency_ms: 30, jitter_ms: 20, ..ClusterConfig::default() }
 }
 
+/// Background work gets this much of each turn, and waits this long between turns.
+const IDLE_SLICE_MS: f64 = 6.0;
+const IDLE_GAP_MS: u32 = 20;
+
 pub enum Msg {
     Frame,
+    /// Background work between frames: the rewind checkpoint catches up.
+    Idle,
     TogglePlay,
     /// log10 of the speed, -2 (0.01×) to 2 (100×).
     Speed(f64),
@@ -115,6 +121,8 @@ pub struct App {
     frame_start: Option<f64>,
     frame_ms: std::collections::VecDeque<f64>,
     interval: Option<Interval>,
+    /// The pending `Msg::Idle`, if one is queued.
+    idle: Option<Timeout>,
     _keys: Option<EventListener>,
     _visibility: Option<EventListener>,
     _messages: Option<EventListener>,
@@ -133,6 +141,13 @@ impl App {
         } else {
             self.interval = None;
             self.save_fragment();
+        }
+    }
+
+    fn queue_idle(&mut self, ctx: &Context<Self>) {
+        if self.idle.is_none() {
+            let link = ctx.link().clone();
+            self.idle = Some(Timeout::new(IDLE_GAP_MS, move || link.send_message(Msg::Idle)));
         }
     }
 
@@ -279,6 +294,7 @@ impl Component for App {
             frame_start: None,
             frame_ms: std::collections::VecDeque::new(),
             interval: None,
+            idle: None,
             _keys: keys,
             _visibility: visibility,
             _messages: messages,
@@ -286,6 +302,7 @@ impl Component for App {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
+        self.queue_idle(ctx);
         if let (Some(start), Some(now)) = (self.frame_start.take(), dom::now_ms()) {
             if self.frame_ms.len() == 600 {
                 self.frame_ms.pop_front();
@@ -318,6 +335,20 @@ impl Component for App {
                 } else {
                     self.lab.play(whole as u64);
                 }
+            }
+            Msg::Idle => {
+                self.idle = None;
+                // A few milliseconds a turn keeps the page responsive while a long run's
+                // checkpoint catches up; nothing on screen changes.
+                let start = dom::now_ms().unwrap_or(0.0);
+                let mut done = false;
+                while !done && dom::now_ms().unwrap_or(f64::MAX) - start < IDLE_SLICE_MS {
+                    done = self.lab.idle(IDLE_BUDGET);
+                }
+                if !done {
+                    self.queue_idle(ctx);
+                }
+                return false;
             }
             Msg::TogglePlay => {
                 let on = !self.playing;
