@@ -26,7 +26,8 @@ lab commands:
   latency <base> [jitter]
   tick [N]   run <duration>   step [N]
   campaign <node>   transfer <node>
-  status   leader   trace-hash
+  status   leader   trace-hash   history (the clients' operations: linearizable or not)
+  (a lab command may start with \"lab\", e.g. \"lab history\")
 ";
 
 pub fn help(topic: Option<&str>) -> String {

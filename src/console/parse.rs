@@ -24,9 +24,10 @@ mod tests;
 
 pub use txn::{parse_txn_body, TxnBuilder};
 
-/// Whether `word` starts a lab command (`kill`, `partition`, …) rather than an etcdctl one.
+/// Whether `word` starts a lab command (`kill`, `partition`, …, or the optional `lab`
+/// before one) rather than an etcdctl one.
 pub fn is_lab_word(word: &str) -> bool {
-    lab::is_lab_command(word)
+    word == "lab" || lab::is_lab_command(word)
 }
 
 use crate::console::command::{Command, Globals, Line, OutputFormat};
@@ -162,6 +163,13 @@ pub fn parse_line(line: &str) -> Result<Line, ParseError> {
     }
     let mut tokens = tokenize(line)?;
     if tokens.first().is_some_and(|t| t.text == "etcdctl" && !t.quoted) {
+        tokens.remove(0);
+    }
+    // `lab history` reads as `history`: the prefix tells lab commands from etcdctl's in
+    // lessons and docs, and is optional.
+    if tokens.first().is_some_and(|t| t.text == "lab" && !t.quoted)
+        && tokens.get(1).is_some_and(|t| lab::is_lab_command(&t.text) && !t.quoted)
+    {
         tokens.remove(0);
     }
 

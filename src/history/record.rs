@@ -52,6 +52,27 @@ fn cas_of(t: &TxnRequest) -> Option<Input> {
     Some(Input::Cas { key: text(&c.key), expect, new: text(&p.value) })
 }
 
+/// The op in etcdctl's words (`put x 2`, `get x --consistency=s`, `del x`, `txn x`), as
+/// the learner typed it or would have.
+fn label_of(input: &Input, op: &ClientOp) -> String {
+    let word = |s: &str| {
+        if s.is_empty() || s.contains(char::is_whitespace) || s.contains('"') {
+            format!("{s:?}")
+        } else {
+            s.to_string()
+        }
+    };
+    match input {
+        Input::Put { key, value } => format!("put {} {}", word(key), word(value)),
+        Input::Get { key } => {
+            let serializable = matches!(op, ClientOp::Range(r) if r.serializable);
+            format!("get {}{}", word(key), if serializable { " --consistency=s" } else { "" })
+        }
+        Input::Delete { key } => format!("del {}", word(key)),
+        Input::Cas { key, .. } => format!("txn {}", word(key)),
+    }
+}
+
 /// The reply's meaning, `None` when the op certainly had no effect and told nothing.
 fn output_of(input: &Input, result: &Result<ClientResult, ClientError>) -> Option<Output> {
     match (input, result) {
@@ -85,7 +106,7 @@ impl Recorder {
             match &r.event {
                 TraceEvent::ClientRequest { req_id, endpoint, op } => {
                     if let Some(input) = input_of(op, self.serializable) {
-                        let label = format!("{input:?}");
+                        let label = label_of(&input, op);
                         self.open.insert(*req_id, (r.time_ms, *endpoint, input, label));
                     }
                 }
