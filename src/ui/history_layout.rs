@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::Trace;
 use crate::history::check::{self, Checked, Violation};
-use crate::history::{record, report, History, Output};
+use crate::history::{record, report, History};
 
 /// Operations drawn at most; older ones are counted in `Layout::hidden`.
 pub const MAX_OPS: usize = 200;
@@ -178,8 +178,15 @@ pub fn tick_step_ms(span_ms: u64) -> u64 {
     }
 }
 
+/// Per op: its place and linearization time; per key: the order to join with a line.
+struct Places {
+    place: Vec<Place>,
+    at_ms: Vec<Option<u64>>,
+    orders: Vec<(String, Vec<usize>)>,
+}
+
 /// Each op's place and linearization time, from the judged keys.
-fn places(h: &History, judged: &Judged) -> (Vec<Place>, Vec<Option<u64>>, Vec<(String, Vec<usize>)>) {
+fn places(h: &History, judged: &Judged) -> Places {
     let mut place = vec![Place::Unplaced; h.ops.len()];
     let mut at_ms = vec![None; h.ops.len()];
     let mut chains = Vec::new();
@@ -208,12 +215,12 @@ fn places(h: &History, judged: &Judged) -> (Vec<Place>, Vec<Option<u64>>, Vec<(S
         }
         chains.push((key.clone(), order.clone()));
     }
-    (place, at_ms, chains)
+    Places { place, at_ms, orders: chains }
 }
 
 /// Lays out the newest `MAX_OPS` operations up to `now_ms`.
 pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
-    let (place, at_ms, orders) = places(h, judged);
+    let Places { place, at_ms, orders } = places(h, judged);
     let mut shown: Vec<usize> = (0..h.ops.len()).collect();
     shown.sort_by_key(|&i| (h.ops[i].call_ms, i));
     let hidden = shown.len().saturating_sub(MAX_OPS);
