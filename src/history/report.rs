@@ -66,7 +66,10 @@ pub fn verdict(h: &History, checked: &Result<Checked, Violation>) -> String {
     let size = format!("{} on {}", count(h.ops.len(), "operation", "operations"), count(keys, "key", "keys"));
     match checked {
         Ok(c) if c.gave_up.is_empty() => format!("linearizable: {size}"),
-        Ok(c) => format!("undecided: {size}; the search gave up on key {} (too many unanswered operations)", c.gave_up.join(", ")),
+        Ok(c) => format!(
+            "undecided: {size}; the search gave up on key {} (too many unanswered operations)",
+            c.gave_up.join(", ")
+        ),
         Err(v) => {
             let Some(op) = h.ops.get(v.op) else { return format!("NOT linearizable: key {}", v.key) };
             let what = match op.input {

@@ -290,10 +290,8 @@ pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
     let chains = orders
         .into_iter()
         .map(|(key, order)| {
-            let points = order
-                .iter()
-                .filter_map(|&i| Some((x_of(at_ms[i]?), bar_y.get(i).copied().flatten()? + 2.0)))
-                .collect();
+            let points =
+                order.iter().filter_map(|&i| Some((x_of(at_ms[i]?), bar_y.get(i).copied().flatten()? + 2.0))).collect();
             Chain { key, points }
         })
         .filter(|c: &Chain| c.points.len() > 1)
@@ -367,7 +365,7 @@ impl HistoryCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::{Input, Op};
+    use crate::history::{Input, Op, Output};
 
     fn op(client: u64, call: u64, ret: Option<u64>, label: &str, input: Input, output: Output) -> Op {
         Op { client, call_ms: call, return_ms: ret, input, output, label: label.into() }
