@@ -9,8 +9,6 @@
 //! admin calls are outside the model and left out, as are puts with a lease (an expiry
 //! deletes the key behind the clients' backs).
 
-use std::collections::BTreeMap;
-
 use crate::engine::{ClientError, ClientOp, ClientResult, Trace, TraceEvent, TraceRecord};
 use crate::store::{CompareResult, CompareTarget, RequestOp, TxnRequest};
 
@@ -92,7 +90,10 @@ fn output_of(input: &Input, result: &Result<ClientResult, ClientError>) -> Optio
 pub struct Recorder {
     /// Include serializable reads.
     pub serializable: bool,
-    open: BTreeMap<u64, (u64, u64, Input, String)>,
+    /// Requests waiting for a reply, oldest first: (request id, call time, client, input,
+    /// label). A few at a time, so a list (a map of this type costs the site's wasm
+    /// kilobytes of code).
+    open: Vec<(u64, u64, u64, Input, String)>,
     ops: Vec<Op>,
 }
 
@@ -107,11 +108,13 @@ impl Recorder {
                 TraceEvent::ClientRequest { req_id, endpoint, op } => {
                     if let Some(input) = input_of(op, self.serializable) {
                         let label = label_of(&input, op);
-                        self.open.insert(*req_id, (r.time_ms, *endpoint, input, label));
+                        self.open.retain(|o| o.0 != *req_id);
+                        self.open.push((*req_id, r.time_ms, *endpoint, input, label));
                     }
                 }
                 TraceEvent::ClientReply(reply) => {
-                    if let Some((call_ms, client, input, label)) = self.open.remove(&reply.req_id) {
+                    let waiting = self.open.iter().position(|o| o.0 == reply.req_id);
+                    if let Some((_, call_ms, client, input, label)) = waiting.map(|k| self.open.remove(k)) {
                         if let Some(output) = output_of(&input, &reply.result) {
                             let return_ms = (output != Output::Unknown).then_some(r.time_ms);
                             self.ops.push(Op { client, call_ms, return_ms, input, output, label });
@@ -127,7 +130,7 @@ impl Recorder {
     /// told nothing, so they are left out).
     pub fn history(&self) -> History {
         let mut ops = self.ops.clone();
-        for (call_ms, client, input, label) in self.open.values() {
+        for (_, call_ms, client, input, label) in &self.open {
             if !matches!(input, Input::Get { .. }) {
                 let (input, label) = (input.clone(), label.clone());
                 ops.push(Op {

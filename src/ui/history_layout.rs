@@ -10,8 +10,6 @@
 //! newest `MAX_OPS` operations are drawn (all are checked). `HistoryCache` recomputes the
 //! history only when the trace changed, and re-runs the search only when the history did.
 
-use std::collections::BTreeMap;
-
 use crate::engine::Trace;
 use crate::history::check::{self, Checked, Violation};
 use crate::history::{record, report, History};
@@ -221,8 +219,17 @@ fn places(h: &History, judged: &Judged) -> Places {
 /// Lays out the newest `MAX_OPS` operations up to `now_ms`.
 pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
     let Places { place, at_ms, orders } = places(h, judged);
-    let mut shown: Vec<usize> = (0..h.ops.len()).collect();
-    shown.sort_by_key(|&i| (h.ops[i].call_ms, i));
+    // By call time, then index, through one u64 key: the wasm already holds a u64 sort,
+    // and a sort of anything else costs it kilobytes. Beyond the key's range (16M ops, 35
+    // years of simulated time) the history's own order is drawn instead.
+    let fits = h.ops.len() < 1 << 24 && h.ops.iter().all(|o| o.call_ms < 1 << 40);
+    let shown: Vec<usize> = if fits {
+        let mut keys: Vec<u64> = h.ops.iter().enumerate().map(|(i, o)| o.call_ms << 24 | i as u64).collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|k| (k & 0xff_ffff) as usize).collect()
+    } else {
+        (0..h.ops.len()).collect()
+    };
     let hidden = shown.len().saturating_sub(MAX_OPS);
     let shown = &shown[hidden..];
 
@@ -240,7 +247,8 @@ pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
         c.dedup();
         c
     };
-    let mut lanes: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
+    let row_of = |client: u64| clients.binary_search(&client).unwrap_or(0);
+    let mut lanes: Vec<Vec<f64>> = vec![Vec::new(); clients.len()];
     let mut placed: Vec<(usize, usize, f64, f64, bool, String)> = Vec::new();
     for &i in shown {
         let op = &h.ops[i];
@@ -249,7 +257,7 @@ pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
         let x1 = if open { WIDTH - RIGHT } else { x_of(op.return_ms.unwrap_or(op.call_ms)).max(x0 + MIN_BAR_W) };
         let words = report::op_words(op);
         let text_w = (label_chars(&words, &place[i]) as f64) * CHAR_W;
-        let row_lanes = lanes.entry(op.client).or_default();
+        let Some(row_lanes) = lanes.get_mut(row_of(op.client)) else { continue };
         let end = x1.max(x0 + text_w) + 6.0;
         let lane = match row_lanes.iter().position(|&e| e <= x0) {
             Some(l) => {
@@ -265,10 +273,8 @@ pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
     }
     let mut rows = Vec::new();
     let mut y = AXIS_H;
-    let mut row_top: BTreeMap<u64, (usize, f64)> = BTreeMap::new();
     for (r, &c) in clients.iter().enumerate() {
-        let height = lanes.get(&c).map_or(1, Vec::len) as f64 * LANE_H;
-        row_top.insert(c, (r, y));
+        let height = lanes.get(r).map_or(1, Vec::len).max(1) as f64 * LANE_H;
         rows.push(Row { client: c, label: format!("client → n{c}"), y, height });
         y += height;
     }
@@ -277,7 +283,8 @@ pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
         .into_iter()
         .map(|(i, lane, x0, x1, open, words)| {
             let op = &h.ops[i];
-            let (row, top) = row_top.get(&op.client).copied().unwrap_or((0, AXIS_H));
+            let row = row_of(op.client);
+            let top = rows.get(row).map_or(AXIS_H, |r: &Row| r.y);
             let by = top + lane as f64 * LANE_H + BAR_DY;
             bar_y[i] = Some(by);
             let title = match op.return_ms {
@@ -328,6 +335,103 @@ fn label_chars(words: &str, place: &Place) -> usize {
 /// `✗ cannot be placed: stale read`.
 pub fn violation_note(why: &str) -> String {
     format!("✗ cannot be placed: {why}")
+}
+
+/// Text for SVG markup: the words carry user-typed keys and values, which must stay text.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The drawing as SVG markup (the panel inserts it whole: a string is far smaller in the
+/// wasm than the same tree built element by element). Rows are `g.client-row`, bars are
+/// `g.op` with `placed`, `unplaced` or `violation` (and `unknown` when unanswered).
+pub fn svg(l: &Layout) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg id="history-svg" viewBox="0 0 {WIDTH:.1} {:.1}" role="img" aria-label="{}">"#,
+        l.height,
+        esc(&l.verdict)
+    );
+    for (i, r) in l.rows.iter().enumerate() {
+        let _ = write!(
+            s,
+            r#"<g class="client-row{}" data-client="{}"><rect class="band" x="0" y="{:.1}" width="{WIDTH:.1}" height="{:.1}"/><text class="row-label" x="4" y="{:.1}">{}</text></g>"#,
+            if i % 2 == 1 { " alt" } else { "" },
+            r.client,
+            r.y,
+            r.height,
+            r.y + 18.0,
+            esc(&r.label)
+        );
+    }
+    let axis = AXIS_H - 4.0;
+    let _ = write!(s, r#"<line class="axis" x1="{LEFT:.1}" y1="{axis:.1}" x2="{WIDTH:.1}" y2="{axis:.1}"/>"#);
+    for t in &l.ticks {
+        let _ = write!(
+            s,
+            r#"<g class="tick"><line x1="{x:.1}" y1="{axis:.1}" x2="{x:.1}" y2="{:.1}"/><text x="{x:.1}" y="12">{}</text></g>"#,
+            l.height,
+            t.label,
+            x = t.x
+        );
+    }
+    for c in &l.chains {
+        let _ = write!(s, r#"<polyline class="lin-order" data-key="{}" points=""#, esc(&c.key));
+        for (x, y) in &c.points {
+            let _ = write!(s, "{x:.1},{y:.1} ");
+        }
+        s.push_str(r#""/>"#);
+    }
+    for b in &l.bars {
+        let kind = match b.place {
+            Place::At(_) => "placed",
+            Place::Unplaced => "unplaced",
+            Place::Violation(_) => "violation",
+        };
+        let _ = write!(
+            s,
+            r#"<g class="op {kind}{}" data-op="{}" data-row="{}"><title>{}</title><rect x="{:.1}" y="{:.1}" width="{:.1}" height="6" rx="2"/>"#,
+            if b.open { " unknown" } else { "" },
+            b.op,
+            b.row,
+            esc(&b.title),
+            b.x0,
+            b.y,
+            (b.x1 - b.x0).max(0.0)
+        );
+        let mid = b.y + 3.0;
+        if b.open {
+            // An arrowhead at the right edge: the op may still take effect.
+            let _ = write!(s, r#"<path class="arrow" d="M{:.1} {mid:.1} l-6 -5 v10 z"/>"#, b.x1);
+        }
+        if let Some(x) = b.point {
+            let _ = write!(s, r#"<circle class="point" cx="{x:.1}" cy="{mid:.1}" r="3"/>"#);
+        }
+        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}">"#, b.x0, b.y + 18.0);
+        if let Place::At(n) = b.place {
+            let _ = write!(s, r#"<tspan class="order">{n} </tspan>"#);
+        }
+        s.push_str(&esc(&b.words));
+        if let Place::Violation(why) = b.place {
+            let _ = write!(s, r#"<tspan class="why"> {}</tspan>"#, esc(&violation_note(why)));
+        }
+        s.push_str("</text></g>");
+    }
+    s.push_str("</svg>");
+    s
 }
 
 /// The layout of a trace's history, kept between frames: the trace is rescanned only when
@@ -485,6 +589,26 @@ mod tests {
         assert_eq!(labels, ["1s", "1.5s", "2s", "2.5s", "3s", "3.5s", "4s"]);
         assert_eq!(l.ticks[0].x, LEFT);
         assert_eq!(l.ticks[6].x, WIDTH - RIGHT);
+    }
+
+    #[test]
+    fn the_svg_marks_the_violation_and_keeps_typed_text_as_text() {
+        let mut h = stale();
+        h.ops[4].label = "put <b>y</b> 5".into();
+        let s = svg(&layout(&h, &judge(&h), 4000));
+        assert!(s.starts_with(
+            r#"<svg id="history-svg" viewBox="0 0 760.0 146.0" role="img" aria-label="NOT linearizable: key x, "#
+        ));
+        assert_eq!(s.matches(r#"<g class="client-row"#).count(), 3);
+        assert_eq!(s.matches(r#"<g class="op "#).count(), 5);
+        assert!(s.contains(
+            r#"<text x="528.0" y="48.0">get x --consistency=s → 1<tspan class="why"> ✗ cannot be placed: stale read</tspan></text>"#
+        ), "{s}");
+        assert!(s.contains(r#"<g class="op violation" data-op="2" data-row="0">"#));
+        assert!(s.contains(r#"<g class="op unplaced unknown" data-op="3" data-row="1">"#));
+        assert!(s.contains(r#"<tspan class="order">1 </tspan>put &lt;b&gt;y&lt;/b&gt; 5 → OK"#));
+        assert!(!s.contains("<b>"));
+        assert_eq!(esc(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
     }
 
     #[test]
