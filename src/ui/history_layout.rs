@@ -27,8 +27,9 @@ pub const AXIS_H: f64 = 22.0;
 pub const LANE_H: f64 = 30.0;
 /// The bar's offset within its lane.
 pub const BAR_DY: f64 = 8.0;
-/// A generous width per character of the 11px labels, so labels in one lane never collide.
-const CHAR_W: f64 = 6.4;
+/// A generous width per character of the 11px monospace labels (0.6em), so labels in one
+/// lane never collide.
+const CHAR_W: f64 = 6.8;
 /// A bar is never drawn thinner than this, however short the operation.
 const MIN_BAR_W: f64 = 3.0;
 
@@ -107,6 +108,9 @@ pub struct Bar {
     pub open: bool,
     /// `get x → 1`.
     pub words: String,
+    /// Where its words start: at the bar, or further left when they would run past the
+    /// right edge.
+    pub text_x: f64,
     pub place: Place,
     /// The x of its linearization point (the earliest instant consistent with the order).
     pub point: Option<f64>,
@@ -249,7 +253,7 @@ pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
     };
     let row_of = |client: u64| clients.binary_search(&client).unwrap_or(0);
     let mut lanes: Vec<Vec<f64>> = vec![Vec::new(); clients.len()];
-    let mut placed: Vec<(usize, usize, f64, f64, bool, String)> = Vec::new();
+    let mut placed: Vec<(usize, usize, f64, f64, f64, bool, String)> = Vec::new();
     for &i in shown {
         let op = &h.ops[i];
         let open = op.return_ms.is_none();
@@ -258,8 +262,9 @@ pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
         let words = report::op_words(op);
         let text_w = (label_chars(&words, &place[i]) as f64) * CHAR_W;
         let Some(row_lanes) = lanes.get_mut(row_of(op.client)) else { continue };
-        let end = x1.max(x0 + text_w) + 6.0;
-        let lane = match row_lanes.iter().position(|&e| e <= x0) {
+        let text_x = x0.min(WIDTH - RIGHT - text_w).max(LEFT);
+        let (start, end) = (x0.min(text_x), x1.max(text_x + text_w) + 6.0);
+        let lane = match row_lanes.iter().position(|&e| e <= start) {
             Some(l) => {
                 row_lanes[l] = end;
                 l
@@ -269,7 +274,7 @@ pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
                 row_lanes.len() - 1
             }
         };
-        placed.push((i, lane, x0, x1, open, words));
+        placed.push((i, lane, x0, x1, text_x, open, words));
     }
     let mut rows = Vec::new();
     let mut y = AXIS_H;
@@ -281,7 +286,7 @@ pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
     let mut bar_y = vec![None; h.ops.len()];
     let bars: Vec<Bar> = placed
         .into_iter()
-        .map(|(i, lane, x0, x1, open, words)| {
+        .map(|(i, lane, x0, x1, text_x, open, words)| {
             let op = &h.ops[i];
             let row = row_of(op.client);
             let top = rows.get(row).map_or(AXIS_H, |r: &Row| r.y);
@@ -291,7 +296,8 @@ pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
                 Some(r) => format!("n{} · {}–{} ms", op.client, op.call_ms, r),
                 None => format!("n{} · {} ms –, no answer", op.client, op.call_ms),
             };
-            Bar { op: i, row, y: by, x0, x1, open, words, place: place[i].clone(), point: at_ms[i].map(x_of), title }
+            let point = at_ms[i].map(x_of);
+            Bar { op: i, row, y: by, x0, x1, open, words, text_x, place: place[i].clone(), point, title }
         })
         .collect();
     let chains = orders
@@ -420,7 +426,7 @@ pub fn svg(l: &Layout) -> String {
         if let Some(x) = b.point {
             let _ = write!(s, r#"<circle class="point" cx="{x:.1}" cy="{mid:.1}" r="3"/>"#);
         }
-        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}">"#, b.x0, b.y + 18.0);
+        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}">"#, b.text_x, b.y + 18.0);
         if let Place::At(n) = b.place {
             let _ = write!(s, r#"<tspan class="order">{n} </tspan>"#);
         }
@@ -506,7 +512,7 @@ mod tests {
         let order: Vec<usize> = l.bars.iter().map(|b| b.op).collect();
         assert_eq!(order, [0, 3, 1, 4, 2], "by call time");
         let first = &l.bars[0];
-        assert_eq!((first.x0, first.row), (LEFT, 1));
+        assert_eq!((first.x0, first.text_x, first.row), (LEFT, LEFT, 1));
         let open = l.bars.iter().find(|b| b.op == 3).unwrap();
         assert!(open.open);
         assert_eq!(open.x1, WIDTH - RIGHT, "an unanswered op runs to the right edge");
@@ -602,9 +608,12 @@ mod tests {
         assert_eq!(s.matches(r#"<g class="client-row"#).count(), 3);
         assert_eq!(s.matches(r#"<g class="op "#).count(), 5);
         assert!(s.contains(
-            r#"<text x="528.0" y="48.0">get x --consistency=s → 1<tspan class="why"> ✗ cannot be placed: stale read</tspan></text>"#
+            r#"<text x="365.2" y="48.0">get x --consistency=s → 1<tspan class="why"> ✗ cannot be placed: stale read</tspan></text>"#
         ), "{s}");
         assert!(s.contains(r#"<g class="op violation" data-op="2" data-row="0">"#));
+        // Its bar is at 528.0; its 56 characters would run past the right edge there, so
+        // the words end at the edge instead: 760 - 14 - 56 * 6.8.
+        assert!(s.contains(r#"<rect x="528.0" y="30.0" width="3.0" height="6" rx="2"/>"#));
         assert!(s.contains(r#"<g class="op unplaced unknown" data-op="3" data-row="1">"#));
         assert!(s.contains(r#"<tspan class="order">1 </tspan>put &lt;b&gt;y&lt;/b&gt; 5 → OK"#));
         assert!(!s.contains("<b>"));
