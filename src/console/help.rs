@@ -26,8 +26,9 @@ lab commands:
   latency <base> [jitter]
   tick [N]   run <duration>   step [N]
   campaign <node>   transfer <node>
-  status   leader   trace-hash   history (the clients' operations: linearizable or not)
-  (a lab command may start with \"lab\", e.g. \"lab history\")
+  status   leader   trace-hash
+  history   the clients' operations so far, judged for linearizability
+  lab <command>   the same as <command>, e.g. \"lab history\"
 ";
 
 pub fn help(topic: Option<&str>) -> String {

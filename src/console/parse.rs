@@ -231,7 +231,12 @@ fn help_topic(args: &[Token]) -> Result<Command, ParseError> {
     }
     let words: Vec<&str> = args.iter().map(|t| t.text.as_str()).collect();
     let known = match words.as_slice() {
-        [one] => ETCD_COMMANDS.contains(one) || lab::is_lab_command(one) || GROUPS.iter().any(|(g, _)| g == one),
+        [one] => {
+            ETCD_COMMANDS.contains(one)
+                || lab::is_lab_command(one)
+                || *one == "lab"
+                || GROUPS.iter().any(|(g, _)| g == one)
+        }
         [group, sub, ..] => GROUPS.iter().any(|(g, subs)| g == group && subs.contains(sub)),
         [] => false,
     };

@@ -239,7 +239,7 @@ pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
 
     let t0 = shown.first().map_or(0, |&i| h.ops[i].call_ms);
     let last = shown.iter().map(|&i| h.ops[i].return_ms.unwrap_or(h.ops[i].call_ms)).max().unwrap_or(t0);
-    let t1 = now_ms.max(last).max(t0 + 100);
+    let t1 = now_ms.max(last).max(t0.saturating_add(100));
     let plot_w = WIDTH - LEFT - RIGHT;
     let x_of = |t: u64| LEFT + (t.saturating_sub(t0)) as f64 / (t1 - t0) as f64 * plot_w;
 
