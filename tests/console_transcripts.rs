@@ -269,7 +269,7 @@ macro_rules! transcripts {
     };
 }
 
-transcripts!(basics, mvcc, txn, leases_watch, lab);
+transcripts!(basics, mvcc, txn, leases_watch, lab, history);
 
 #[test]
 fn the_parser_reads_both_output_forms() {

@@ -21,13 +21,13 @@ fn a_stale_read_is_found_and_shrunk() {
     let r = fuzz::run_seed_with(seed, 1000, 5, true);
     let f = r.failure.expect("serializable reads are not linearizable");
     assert_eq!(f.invariant, "linearizability");
-    assert!(f.detail.contains("Get"), "{}", f.detail);
+    assert!(f.detail.contains("'s get k"), "a read: {}", f.detail);
     let cfg = fuzz::config(seed, 5);
     let small = shrink(&cfg, &f.actions, &f.invariant, true, 400);
     assert!(small.len() < 60, "{} actions left", small.len());
     let (invariant, detail) = fuzz::replay(&cfg, &small, true).expect("the shrunk schedule still fails");
     assert_eq!(invariant, "linearizability");
-    assert!(detail.contains("Get"), "{detail}");
+    assert!(detail.contains("'s get k"), "a read: {detail}");
     let serializable_gets =
         small.iter().filter(|a| matches!(a, Action::Client { op: ClientOp::Range(r), .. } if r.serializable)).count();
     assert!(serializable_gets >= 1, "the stale read itself survives shrinking");

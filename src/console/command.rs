@@ -230,6 +230,8 @@ pub enum LabCommand {
     Campaign(NodeRef),
     Transfer(NodeRef),
     Status,
+    /// `history`: the clients' operations so far, judged for linearizability.
+    History,
     Leader,
     TraceHash,
     /// Stop a streaming command (`watch`, `lease keep-alive`) as Ctrl-C would; `None` stops

@@ -27,6 +27,8 @@ lab commands:
   tick [N]   run <duration>   step [N]
   campaign <node>   transfer <node>
   status   leader   trace-hash
+  history   the clients' operations so far, judged for linearizability
+  lab <command>   the same as <command>, e.g. \"lab history\"
 ";
 
 pub fn help(topic: Option<&str>) -> String {

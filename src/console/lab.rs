@@ -146,6 +146,11 @@ impl Session {
                 done(format!("leadership transfer to n{id} requested"))
             }
             LabCommand::Status => Ok(self.status_table()),
+            LabCommand::History => {
+                // Serializable reads included: they are the ones a partition makes stale.
+                let h = crate::history::record::of(self.cluster.trace(), true);
+                Ok(crate::history::report::report(&h, &crate::history::check::linearizable(&h)))
+            }
             LabCommand::Leader => done(match self.cluster.leader() {
                 Some(id) => format!("n{id}"),
                 None => "none".into(),

@@ -24,9 +24,10 @@ mod tests;
 
 pub use txn::{parse_txn_body, TxnBuilder};
 
-/// Whether `word` starts a lab command (`kill`, `partition`, …) rather than an etcdctl one.
+/// Whether `word` starts a lab command (`kill`, `partition`, …, or the optional `lab`
+/// before one) rather than an etcdctl one.
 pub fn is_lab_word(word: &str) -> bool {
-    lab::is_lab_command(word)
+    word == "lab" || lab::is_lab_command(word)
 }
 
 use crate::console::command::{Command, Globals, Line, OutputFormat};
@@ -164,6 +165,13 @@ pub fn parse_line(line: &str) -> Result<Line, ParseError> {
     if tokens.first().is_some_and(|t| t.text == "etcdctl" && !t.quoted) {
         tokens.remove(0);
     }
+    // `lab history` reads as `history`: the prefix tells lab commands from etcdctl's in
+    // lessons and docs, and is optional.
+    if tokens.first().is_some_and(|t| t.text == "lab" && !t.quoted)
+        && tokens.get(1).is_some_and(|t| lab::is_lab_command(&t.text) && !t.quoted)
+    {
+        tokens.remove(0);
+    }
 
     let words = command_words(&tokens, 2);
     let Some(&first) = words.first() else {
@@ -223,7 +231,12 @@ fn help_topic(args: &[Token]) -> Result<Command, ParseError> {
     }
     let words: Vec<&str> = args.iter().map(|t| t.text.as_str()).collect();
     let known = match words.as_slice() {
-        [one] => ETCD_COMMANDS.contains(one) || lab::is_lab_command(one) || GROUPS.iter().any(|(g, _)| g == one),
+        [one] => {
+            ETCD_COMMANDS.contains(one)
+                || lab::is_lab_command(one)
+                || *one == "lab"
+                || GROUPS.iter().any(|(g, _)| g == one)
+        }
         [group, sub, ..] => GROUPS.iter().any(|(g, subs)| g == group && subs.contains(sub)),
         [] => false,
     };

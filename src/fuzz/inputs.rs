@@ -56,6 +56,8 @@ pub const WORDS: &[&str] = &[
     "campaign",
     "transfer",
     "leader",
+    "history",
+    "lab",
     "n1",
     "n2",
     "n9",

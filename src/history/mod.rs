@@ -5,13 +5,15 @@
 //! `check::linearizable` decides whether some order of the operations, each taking effect
 //! at one instant between its invocation and its response, explains every result under a
 //! key-value model; if not, it names the operation that cannot be placed. `record::of`
-//! reads a history from a cluster's trace.
+//! reads a history from a cluster's trace; `report` puts the outcome in words.
 //!
 //! Layout: this file (the types and the model), `check` (the search, Wing–Gong with
-//! Lowe's memoization, as Porcupine does it, partitioned per key), `record` (from a trace).
+//! Lowe's memoization, as Porcupine does it, partitioned per key), `record` (from a trace),
+//! `report` (the verdict and the console's `history` text).
 
 pub mod check;
 pub mod record;
+pub mod report;
 
 use std::collections::BTreeMap;
 

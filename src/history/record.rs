@@ -9,8 +9,6 @@
 //! admin calls are outside the model and left out, as are puts with a lease (an expiry
 //! deletes the key behind the clients' backs).
 
-use std::collections::BTreeMap;
-
 use crate::engine::{ClientError, ClientOp, ClientResult, Trace, TraceEvent, TraceRecord};
 use crate::store::{CompareResult, CompareTarget, RequestOp, TxnRequest};
 
@@ -52,6 +50,27 @@ fn cas_of(t: &TxnRequest) -> Option<Input> {
     Some(Input::Cas { key: text(&c.key), expect, new: text(&p.value) })
 }
 
+/// The op in etcdctl's words (`put x 2`, `get x --consistency=s`, `del x`, `txn x`), as
+/// the learner typed it or would have.
+fn label_of(input: &Input, op: &ClientOp) -> String {
+    let word = |s: &str| {
+        if s.is_empty() || s.contains(char::is_whitespace) || s.contains('"') {
+            format!("{s:?}")
+        } else {
+            s.to_string()
+        }
+    };
+    match input {
+        Input::Put { key, value } => format!("put {} {}", word(key), word(value)),
+        Input::Get { key } => {
+            let serializable = matches!(op, ClientOp::Range(r) if r.serializable);
+            format!("get {}{}", word(key), if serializable { " --consistency=s" } else { "" })
+        }
+        Input::Delete { key } => format!("del {}", word(key)),
+        Input::Cas { key, .. } => format!("txn {}", word(key)),
+    }
+}
+
 /// The reply's meaning, `None` when the op certainly had no effect and told nothing.
 fn output_of(input: &Input, result: &Result<ClientResult, ClientError>) -> Option<Output> {
     match (input, result) {
@@ -71,7 +90,10 @@ fn output_of(input: &Input, result: &Result<ClientResult, ClientError>) -> Optio
 pub struct Recorder {
     /// Include serializable reads.
     pub serializable: bool,
-    open: BTreeMap<u64, (u64, u64, Input, String)>,
+    /// Requests waiting for a reply, oldest first: (request id, call time, client, input,
+    /// label). A few at a time, so a list (a map of this type costs the site's wasm
+    /// kilobytes of code).
+    open: Vec<(u64, u64, u64, Input, String)>,
     ops: Vec<Op>,
 }
 
@@ -85,12 +107,14 @@ impl Recorder {
             match &r.event {
                 TraceEvent::ClientRequest { req_id, endpoint, op } => {
                     if let Some(input) = input_of(op, self.serializable) {
-                        let label = format!("{input:?}");
-                        self.open.insert(*req_id, (r.time_ms, *endpoint, input, label));
+                        let label = label_of(&input, op);
+                        self.open.retain(|o| o.0 != *req_id);
+                        self.open.push((*req_id, r.time_ms, *endpoint, input, label));
                     }
                 }
                 TraceEvent::ClientReply(reply) => {
-                    if let Some((call_ms, client, input, label)) = self.open.remove(&reply.req_id) {
+                    let waiting = self.open.iter().position(|o| o.0 == reply.req_id);
+                    if let Some((_, call_ms, client, input, label)) = waiting.map(|k| self.open.remove(k)) {
                         if let Some(output) = output_of(&input, &reply.result) {
                             let return_ms = (output != Output::Unknown).then_some(r.time_ms);
                             self.ops.push(Op { client, call_ms, return_ms, input, output, label });
@@ -106,7 +130,7 @@ impl Recorder {
     /// told nothing, so they are left out).
     pub fn history(&self) -> History {
         let mut ops = self.ops.clone();
-        for (call_ms, client, input, label) in self.open.values() {
+        for (_, call_ms, client, input, label) in &self.open {
             if !matches!(input, Input::Get { .. }) {
                 let (input, label) = (input.clone(), label.clone());
                 ops.push(Op {

@@ -6,6 +6,7 @@
 //! is tested natively. Nothing here changes a cluster except through engine `Action`s.
 
 pub mod course;
+pub mod history_layout;
 pub mod i18n;
 pub mod lab;
 pub mod layout;

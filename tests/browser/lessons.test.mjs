@@ -207,6 +207,8 @@ test('a deep link opens a lesson at its step; predict, your-turn and checks work
 
 test('a whole lesson played with Show me completes and is marked on the lessons page', async () => {
   const { page, context } = await open('#lesson=leader-dies');
+  // The lesson file is fetched: until it arrives there is no panel to read a status from.
+  await page.waitForSelector('#lesson-panel');
   await speedUp(page);
   for (let step = 1; step <= 3; step++) {
     for (;;) {

@@ -17,6 +17,7 @@ pub(crate) const LAB_COMMANDS: &[&str] = &[
     "drop",
     "duplicate",
     "heal",
+    "history",
     "isolate",
     "kill",
     "latency",
@@ -63,6 +64,7 @@ pub(crate) fn usage(cmd: &str) -> &'static str {
         "heal" => "heal",
         "cancel" => "cancel [stream-id], e.g. \"cancel\" (every watch and keep-alive) or \"cancel 2\"",
         "status" => "status",
+        "history" => "history",
         "leader" => "leader",
         _ => "trace-hash",
     }
@@ -190,6 +192,10 @@ pub(crate) fn build(cmd: &str, args: &[Token]) -> Result<LabCommand, ParseError>
         "leader" => {
             arity(0, 0)?;
             LabCommand::Leader
+        }
+        "history" => {
+            arity(0, 0)?;
+            LabCommand::History
         }
         _ => {
             arity(0, 0)?;

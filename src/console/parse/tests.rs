@@ -545,6 +545,11 @@ fn lab_messages_and_time() {
     assert_eq!(lab("status"), LabCommand::Status);
     assert_eq!(lab("leader"), LabCommand::Leader);
     assert_eq!(lab("trace-hash"), LabCommand::TraceHash);
+    assert_eq!(lab("history"), LabCommand::History);
+    assert_eq!(lab("lab history"), LabCommand::History);
+    assert_eq!(lab("lab kill n2"), LabCommand::Kill(NodeRef::Id(2)));
+    assert_eq!(error("history x"), "Error: history takes no arguments; usage: history");
+    assert_eq!(error("lab get x"), "Error: unknown command \"lab\" for \"etcdctl\"");
 }
 
 #[test]

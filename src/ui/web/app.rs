@@ -15,7 +15,7 @@ use crate::ui::lab::{Lab, StepKind, IDLE_BUDGET, PLAY_SLICE_MS};
 use crate::ui::share;
 
 use super::lesson_flow::{self, LessonRun};
-use super::{console_panel, controls, dom, embed, lesson_panel, lessons_page, panels, picture};
+use super::{console_panel, controls, dom, embed, history_panel, lesson_panel, lessons_page, panels, picture};
 
 /// Real milliseconds between frames while playing.
 const FRAME_MS: u32 = 50;
@@ -50,6 +50,7 @@ pub enum Msg {
     Endpoint(NodeId),
     Key(KeyboardEvent),
     ToggleHelp,
+    ToggleHistory,
     ToggleLang,
     CopyLink,
     ExportTrace,
@@ -101,6 +102,13 @@ pub struct App {
     history_pos: Option<usize>,
     pub endpoint: NodeId,
     pub help: bool,
+    /// The history panel is open (its toggle, or a `history` line run by anyone).
+    pub show_history: bool,
+    /// Console lines already looked at for a `history` command.
+    history_seen: usize,
+    /// Set when a command opened the panel, so it is scrolled into view once drawn.
+    scroll_history: bool,
+    pub history_cache: std::cell::RefCell<crate::ui::history_layout::HistoryCache>,
     pub notice: Option<String>,
     pub draft: ClusterConfig,
     pub reduced_motion: bool,
@@ -279,6 +287,10 @@ impl Component for App {
             history_pos: None,
             endpoint: 1,
             help: false,
+            show_history: false,
+            history_seen: 0,
+            scroll_history: false,
+            history_cache: Default::default(),
             notice,
             draft,
             reduced_motion: dom::prefers_reduced_motion(),
@@ -303,6 +315,9 @@ impl Component for App {
 
     fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
         self.queue_idle(ctx);
+        if std::mem::take(&mut self.scroll_history) {
+            dom::scroll_into_view("history");
+        }
         if let (Some(start), Some(now)) = (self.frame_start.take(), dom::now_ms()) {
             if self.frame_ms.len() == 600 {
                 self.frame_ms.pop_front();
@@ -317,6 +332,41 @@ impl Component for App {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let redraw = self.handle(ctx, msg);
+        // Console, lesson step or "show me": whoever ran `history`, the learner sees it.
+        if self.history_command_ran() {
+            self.show_history = true;
+            self.scroll_history = true;
+            return true;
+        }
+        redraw
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        self.draw(ctx)
+    }
+}
+
+impl App {
+    /// Whether a console line run since the last look was `history`.
+    fn history_command_ran(&mut self) -> bool {
+        let said = &self.lab.transcript;
+        if said.len() < self.history_seen {
+            // A new lab (a new run, a lesson restarted): its transcript starts afresh.
+            self.history_seen = 0;
+        }
+        // The words, not the parser: `history` takes no arguments, and a second call site
+        // of the parser costs the wasm a copy of it.
+        let ran = said[self.history_seen..].iter().any(|s| {
+            let words: Vec<&str> = s.line.split_whitespace().filter(|w| !w.starts_with('-')).collect();
+            matches!(words.strip_prefix(&["etcdctl"]).unwrap_or(&words), ["history"] | ["lab", "history"])
+                && !s.out.starts_with("Error")
+        });
+        self.history_seen = said.len();
+        ran
+    }
+
+    fn handle(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame => {
                 // A frame queued just before a pause must not move the paused picture.
@@ -430,6 +480,7 @@ impl Component for App {
             Msg::Endpoint(id) => self.endpoint = id,
             Msg::Key(e) => return self.key(ctx, &e),
             Msg::ToggleHelp => self.help = !self.help,
+            Msg::ToggleHistory => self.show_history = !self.show_history,
             Msg::ToggleLang => {
                 self.lang = if self.lang == Lang::En { Lang::ZhCn } else { Lang::En };
                 dom::save_lang(self.lang);
@@ -537,7 +588,7 @@ impl Component for App {
         true
     }
 
-    fn view(&self, ctx: &Context<Self>) -> Html {
+    fn draw(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let lang = self.lang;
         let view = self.lab.session().cluster().view_limited(panels::STORE_ROWS);
@@ -596,6 +647,7 @@ impl Component for App {
                             <button id="lessons" onclick={link.callback(|_| Msg::OpenLessons)}>{ t(lang, Text::Lessons) }</button>
                             <button id="lang" onclick={link.callback(|_| Msg::ToggleLang)}>{ t(lang, Text::Language) }</button>
                             <button id="copy-link" onclick={link.callback(|_| Msg::CopyLink)}>{ t(lang, Text::CopyLink) }</button>
+                            <button id="history-toggle" aria-pressed={self.show_history.to_string()} onclick={link.callback(|_| Msg::ToggleHistory)}>{ t(lang, Text::History) }</button>
                             <button onclick={link.callback(|_| Msg::ExportTrace)}>{ t(lang, Text::ExportTrace) }</button>
                             <button onclick={link.callback(|_| Msg::ExportSvg)}>{ t(lang, Text::ExportSvg) }</button>
                             <button aria-label={t(lang, Text::Shortcuts)} onclick={link.callback(|_| Msg::ToggleHelp)}>{ "?" }</button>
@@ -604,6 +656,7 @@ impl Component for App {
                 </header>
                 { for forked }{ for notice }{ for hidden }{ for errors }
                 { main }
+                if self.show_history && (embed || !self.page_lessons) { { history_panel::panel(self, link) } }
                 if !embed && !self.page_lessons {
                     <section class="lower">
                         { panels::logs(self, &view) }

@@ -136,3 +136,11 @@ pub fn show_panic(text: &str) {
         let _ = body.append_child(&div);
     }
 }
+
+/// Brings an element into view, its bottom edge at the viewport's at most (a panel that
+/// opened below the fold).
+pub fn scroll_into_view(id: &str) {
+    if let Some(el) = window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+        el.scroll_into_view_with_bool(false);
+    }
+}

@@ -7,13 +7,15 @@
 //! inspector, settings, help), `console_panel` (console, watches, leases), `panels` (logs,
 //! stores, raft-rs lines), `keys` (shortcuts), `dom` (small browser helpers),
 //! `lesson_flow` (a lesson's player in the frame loop), `lesson_panel` (the step panel),
-//! `lessons_page` (the lesson index), `embed` (postMessage and lesson fetching).
+//! `lessons_page` (the lesson index), `embed` (postMessage and lesson fetching),
+//! `history_panel` (client operations on a timeline, judged for linearizability).
 
 mod app;
 mod console_panel;
 mod controls;
 mod dom;
 mod embed;
+mod history_panel;
 mod keys;
 mod lesson_flow;
 mod lesson_panel;
