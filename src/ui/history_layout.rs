@@ -567,6 +567,8 @@ mod tests {
         let colour = |op: usize| l.bars.iter().find(|b| b.op == op).unwrap().colour;
         assert_eq!([0, 1, 2, 3, 4].map(colour), [0, 0, 0, 0, 1], "x is the first key, y the second");
         assert_eq!(x.colour, 0);
+        // Judged key by key, the verdict is still the whole history's.
+        assert_eq!(judge(&h).overall(), check::linearizable(&h));
     }
 
     #[test]
