@@ -30,6 +30,8 @@ pub const BAR_DY: f64 = 8.0;
 /// A generous width per character of the 11px monospace labels (0.6em), so labels in one
 /// lane never collide.
 const CHAR_W: f64 = 6.8;
+/// Colours the keys' orders cycle through (classes `k0`…`k3` in the style sheet).
+pub const KEY_COLOURS: usize = 4;
 /// A bar is never drawn thinner than this, however short the operation.
 const MIN_BAR_W: f64 = 3.0;
 
@@ -116,6 +118,8 @@ pub struct Bar {
     pub point: Option<f64>,
     /// Its call and return, for a tooltip.
     pub title: String,
+    /// Its key's colour, as in `Chain`.
+    pub colour: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -136,6 +140,9 @@ pub struct Tick {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chain {
     pub key: String,
+    /// The key's colour (its index in key order, modulo `KEY_COLOURS`), so two keys'
+    /// orders can be told apart where their lines cross.
+    pub colour: usize,
     pub points: Vec<(f64, f64)>,
 }
 
@@ -184,7 +191,9 @@ pub fn tick_step_ms(span_ms: u64) -> u64 {
 struct Places {
     place: Vec<Place>,
     at_ms: Vec<Option<u64>>,
-    orders: Vec<(String, Vec<usize>)>,
+    /// (colour, key, order).
+    orders: Vec<(usize, String, Vec<usize>)>,
+    colour: Vec<usize>,
 }
 
 /// Each op's place and linearization time, from the judged keys.
@@ -192,7 +201,17 @@ fn places(h: &History, judged: &Judged) -> Places {
     let mut place = vec![Place::Unplaced; h.ops.len()];
     let mut at_ms = vec![None; h.ops.len()];
     let mut chains = Vec::new();
-    for k in &judged.keys {
+    // Keys are judged in key order, so an op's key finds its index by binary search.
+    let names: Vec<&str> = judged
+        .keys
+        .iter()
+        .map(|k| match k {
+            KeyOutcome::Order(key, _) | KeyOutcome::GaveUp(key) => key.as_str(),
+            KeyOutcome::Violated(v) => v.key.as_str(),
+        })
+        .collect();
+    let colour = h.ops.iter().map(|o| names.binary_search(&o.input.key()).unwrap_or(0) % KEY_COLOURS).collect();
+    for (ix, k) in judged.keys.iter().enumerate() {
         let (key, order) = match k {
             KeyOutcome::Order(key, o) => (key, o),
             KeyOutcome::Violated(v) => {
@@ -215,14 +234,14 @@ fn places(h: &History, judged: &Judged) -> Places {
             place[i] = Place::At(pos + 1);
             at_ms[i] = Some(t);
         }
-        chains.push((key.clone(), order.clone()));
+        chains.push((ix % KEY_COLOURS, key.clone(), order.clone()));
     }
-    Places { place, at_ms, orders: chains }
+    Places { place, at_ms, orders: chains, colour }
 }
 
 /// Lays out the newest `MAX_OPS` operations up to `now_ms`.
 pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
-    let Places { place, at_ms, orders } = places(h, judged);
+    let Places { place, at_ms, orders, colour } = places(h, judged);
     // By call time, then index, through one u64 key: the wasm already holds a u64 sort,
     // and a sort of anything else costs it kilobytes. Beyond the key's range (16M ops, 35
     // years of simulated time) the history's own order is drawn instead.
@@ -297,15 +316,16 @@ pub fn layout(h: &History, judged: &Judged, now_ms: u64) -> Layout {
                 None => format!("n{} · {} ms –, no answer", op.client, op.call_ms),
             };
             let point = at_ms[i].map(x_of);
-            Bar { op: i, row, y: by, x0, x1, open, words, text_x, place: place[i].clone(), point, title }
+            let colour = colour.get(i).copied().unwrap_or(0);
+            Bar { op: i, row, y: by, x0, x1, open, words, text_x, place: place[i].clone(), point, title, colour }
         })
         .collect();
     let chains = orders
         .into_iter()
-        .map(|(key, order)| {
+        .map(|(colour, key, order)| {
             let points =
                 order.iter().filter_map(|&i| Some((x_of(at_ms[i]?), bar_y.get(i).copied().flatten()? + 2.0))).collect();
-            Chain { key, points }
+            Chain { key, colour, points }
         })
         .filter(|c: &Chain| c.points.len() > 1)
         .collect();
@@ -395,7 +415,7 @@ pub fn svg(l: &Layout) -> String {
         );
     }
     for c in &l.chains {
-        let _ = write!(s, r#"<polyline class="lin-order" data-key="{}" points=""#, esc(&c.key));
+        let _ = write!(s, r#"<polyline class="lin-order k{}" data-key="{}" points=""#, c.colour, esc(&c.key));
         for (x, y) in &c.points {
             let _ = write!(s, "{x:.1},{y:.1} ");
         }
@@ -409,8 +429,9 @@ pub fn svg(l: &Layout) -> String {
         };
         let _ = write!(
             s,
-            r#"<g class="op {kind}{}" data-op="{}" data-row="{}"><title>{}</title><rect x="{:.1}" y="{:.1}" width="{:.1}" height="6" rx="2"/>"#,
+            r#"<g class="op {kind}{} k{}" data-op="{}" data-row="{}"><title>{}</title><rect x="{:.1}" y="{:.1}" width="{:.1}" height="6" rx="2"/>"#,
             if b.open { " unknown" } else { "" },
+            b.colour,
             b.op,
             b.row,
             esc(&b.title),
@@ -543,6 +564,11 @@ mod tests {
         let x = l.chains.iter().find(|c| c.key == "x").unwrap();
         assert_eq!(x.points.len(), 2, "the prefix that could be placed");
         assert!(l.chains.iter().all(|c| c.key != "y"), "a one-op chain is not drawn");
+        let colour = |op: usize| l.bars.iter().find(|b| b.op == op).unwrap().colour;
+        assert_eq!([0, 1, 2, 3, 4].map(colour), [0, 0, 0, 0, 1], "x is the first key, y the second");
+        assert_eq!(x.colour, 0);
+        // Judged key by key, the verdict is still the whole history's.
+        assert_eq!(judge(&h).overall(), check::linearizable(&h));
     }
 
     #[test]
@@ -610,11 +636,11 @@ mod tests {
         assert!(s.contains(
             r#"<text x="365.2" y="48.0">get x --consistency=s → 1<tspan class="why"> ✗ cannot be placed: stale read</tspan></text>"#
         ), "{s}");
-        assert!(s.contains(r#"<g class="op violation" data-op="2" data-row="0">"#));
+        assert!(s.contains(r#"<g class="op violation k0" data-op="2" data-row="0">"#));
         // Its bar is at 528.0; its 56 characters would run past the right edge there, so
         // the words end at the edge instead: 760 - 14 - 56 * 6.8.
         assert!(s.contains(r#"<rect x="528.0" y="30.0" width="3.0" height="6" rx="2"/>"#));
-        assert!(s.contains(r#"<g class="op unplaced unknown" data-op="3" data-row="1">"#));
+        assert!(s.contains(r#"<g class="op unplaced unknown k0" data-op="3" data-row="1">"#));
         assert!(s.contains(r#"<tspan class="order">1 </tspan>put &lt;b&gt;y&lt;/b&gt; 5 → OK"#));
         assert!(!s.contains("<b>"));
         assert_eq!(esc(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
