@@ -21,9 +21,8 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--memory") {
         let hour = Options::default().hour_s;
-        let cfg = suite::lab_config();
-        let c = steady_run(cfg.clone(), TraceMode::Full, hour, STEADY_RATE);
-        let checkpoint = steady_run(cfg, TraceMode::HashOnly, hour, STEADY_RATE);
+        let c = steady_run(suite::lab_config(), TraceMode::Full, hour, STEADY_RATE);
+        let checkpoint = suite::checkpoint_of(&c);
         println!("memory live {} peak {} (bytes, after {hour} s)", ALLOC.live(), ALLOC.peak());
         drop((c, checkpoint));
         return;

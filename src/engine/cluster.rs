@@ -67,6 +67,9 @@ pub struct Cluster {
     pub(crate) revoking: std::collections::BTreeSet<i64>,
     /// Every action applied so far, with the clock before it: the run's replay script.
     pub(crate) log: Vec<(u64, Action)>,
+    /// Off for a rewind checkpoint, which replays a log someone else keeps (it gets its
+    /// prefix back when it becomes the present: `Replayer::resume_log`).
+    pub(crate) keep_log: bool,
     /// Nodes whose `RawNode` may have a Ready not yet handled. They are all handled before
     /// the clock moves on and at the end of each action, so that everything raft-rs does at
     /// one instant — several proposals, several arrivals — goes out in one Ready, as in
@@ -107,6 +110,7 @@ impl Cluster {
             lease_seq: BTreeMap::new(),
             revoking: Default::default(),
             log: Vec::new(),
+            keep_log: true,
             dirty: Default::default(),
             events_processed: 0,
         };
@@ -277,6 +281,9 @@ impl Cluster {
             if !self.pending.contains_key(req_id) {
                 *stop_at_ms = None;
             }
+        }
+        if !self.keep_log {
+            self.log.pop();
         }
         Ok(())
     }

@@ -60,6 +60,23 @@ impl Replayer {
         Ok(Replayer { cluster: Cluster::with_mode(config, mode)?, next: 0 })
     }
 
+    /// A replay that keeps no action log of its own, for a checkpoint that trails a run
+    /// whose log is kept elsewhere; `resume_log` gives it the log before it is finished.
+    pub fn checkpoint(config: ClusterConfig) -> Result<Replayer, ActionError> {
+        let mut r = Replayer::new(config, TraceMode::HashOnly)?;
+        r.cluster.keep_log = false;
+        Ok(r)
+    }
+
+    /// Gives a checkpoint back the log of the actions it applied (`log`'s first
+    /// `position()` entries, as the run recorded them) and logs from here on.
+    pub fn resume_log(&mut self, log: &[(u64, Action)]) {
+        if !self.cluster.keep_log {
+            self.cluster.log = log[..self.next.min(log.len())].to_vec();
+            self.cluster.keep_log = true;
+        }
+    }
+
     /// How many of the run's actions are applied.
     pub fn position(&self) -> usize {
         self.next

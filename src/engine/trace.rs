@@ -181,11 +181,15 @@ pub struct Trace {
     scratch: Vec<u8>,
     /// At most this many records are held; older ones are forgotten (the hash keeps them).
     window: usize,
+    /// Every client request and reply of the run, with its absolute index, never
+    /// windowed: a client history (the linearizability check) needs all of them, and they
+    /// are a small share of the records.
+    clients: Vec<(u64, TraceRecord)>,
 }
 
 /// Records held by default: a long run's memory stays bounded while the UI still sees
 /// minutes of history.
-pub const DEFAULT_TRACE_WINDOW: usize = 50_000;
+pub const DEFAULT_TRACE_WINDOW: usize = 40_000;
 
 /// One 64-bit word into the running hash: a multiply-xorshift step (wyhash-style), the
 /// same on every platform because it only uses `u64` arithmetic.
@@ -260,6 +264,7 @@ impl Trace {
             mode,
             scratch: Vec::new(),
             window: DEFAULT_TRACE_WINDOW,
+            clients: Vec::new(),
         }
     }
 
@@ -299,6 +304,9 @@ impl Trace {
                 self.records.drain(..n);
                 self.offset += n as u64;
             }
+            if matches!(rec.event, TraceEvent::ClientRequest { .. } | TraceEvent::ClientReply(_)) {
+                self.clients.push((self.pushed - 1, rec.clone()));
+            }
             self.records.push(rec);
         }
     }
@@ -329,6 +337,7 @@ impl Trace {
     pub fn rewound(mut self, len: u64, hash: u64) -> Trace {
         let keep = len.saturating_sub(self.offset).min(self.records.len() as u64) as usize;
         self.records.truncate(keep);
+        self.clients.truncate(self.clients.partition_point(|(i, _)| *i < len));
         self.offset = self.offset.min(len);
         self.pushed = len;
         self.hash = hash;
@@ -338,6 +347,12 @@ impl Trace {
     /// Records still held, oldest first.
     pub fn records(&self) -> &[TraceRecord] {
         &self.records
+    }
+
+    /// Every client request and reply recorded (in `Full` mode), oldest first, with its
+    /// absolute index; unlike `records`, none are dropped.
+    pub fn client_records(&self) -> &[(u64, TraceRecord)] {
+        &self.clients
     }
 
     /// The absolute index of `records()[0]`; grows when old records are trimmed.
@@ -366,5 +381,35 @@ impl Trace {
         let n = self.records.partition_point(|r| r.time_ms < time_ms);
         self.records.drain(..n);
         self.offset += n as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ClientOp;
+
+    fn request(req_id: u64) -> TraceEvent {
+        TraceEvent::ClientRequest { req_id, endpoint: 1, op: Box::new(ClientOp::AlarmList) }
+    }
+
+    #[test]
+    fn client_records_outlive_the_window_and_rewind_with_the_trace() {
+        let mut t = Trace::new(TraceMode::Full);
+        t.set_window(4);
+        for i in 0..20u64 {
+            t.push(i, request(i));
+            t.push(i, TraceEvent::Crashed { node: 1 });
+        }
+        assert_eq!(t.len(), 40);
+        assert!(t.records().len() <= 8, "the window holds {} records", t.records().len());
+        let ids: Vec<u64> = t.client_records().iter().map(|(i, _)| *i).collect();
+        assert_eq!(ids, (0..20).map(|k| 2 * k).collect::<Vec<_>>(), "every request, at its absolute index");
+        let hash = t.hash();
+        let back = t.clone().rewound(11, 7);
+        assert_eq!((back.len(), back.hash()), (11, 7));
+        assert_eq!(back.client_records().last().map(|(i, _)| *i), Some(10));
+        assert_eq!(back.client_records().len(), 6);
+        assert_eq!(t.hash(), hash, "rewinding a copy leaves the original alone");
     }
 }

@@ -147,9 +147,13 @@ impl Recorder {
     }
 }
 
-/// The history of the trace's records. `serializable`: include serializable reads too.
+/// The history of the whole run so far, from the trace's client records (which, unlike
+/// the rest of a long run's trace, are never dropped). `serializable`: include
+/// serializable reads too.
 pub fn of(trace: &Trace, serializable: bool) -> History {
     let mut r = Recorder::new(serializable);
-    r.feed(trace.records());
+    for (_, rec) in trace.client_records() {
+        r.feed(std::slice::from_ref(rec));
+    }
     r.history()
 }

@@ -132,7 +132,6 @@ pub enum Text {
     /// Before a count: "… older operations checked, not drawn".
     HistoryHidden,
     HistoryLegend,
-    HistoryTrimmed,
 }
 
 pub fn t(lang: Lang, text: Text) -> &'static str {
@@ -239,7 +238,6 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             History => "Client history",
             HistoryHidden => "older operations were checked but are not drawn",
             HistoryLegend => "One row per client endpoint; a bar runs from call to return (an arrow: no answer yet). The number is the operation's place in its key's linearization order; the dots joined by a line are the instants where each could take effect.",
-            HistoryTrimmed => "The trace kept only its newest records; operations before them are not checked.",
         },
         Lang::ZhCn => match text {
             Title => "Raft 实验室",
@@ -342,7 +340,6 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             History => "客户端历史",
             HistoryHidden => "个较早的操作已检查但未画出",
             HistoryLegend => "每行是一个客户端端点；横条从调用画到返回（箭头表示还没有回复）。数字是操作在该键线性化顺序中的位置；连线上的圆点是每个操作可以生效的时刻。",
-            HistoryTrimmed => "轨迹只保留了最新的记录，更早的操作没有检查。",
         },
     }
 }

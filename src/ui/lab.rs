@@ -295,7 +295,7 @@ impl Lab {
             None => (self.session.cluster().config(), self.session.cluster().actions()),
         };
         if self.checkpoint.is_none() {
-            match Replayer::new(config.clone(), TraceMode::HashOnly) {
+            match Replayer::checkpoint(config.clone()) {
                 Ok(r) => self.checkpoint = Some(r),
                 Err(_) => return true,
             }
@@ -328,10 +328,11 @@ impl Lab {
                 Kept { config: c.config().clone(), log: c.actions().to_vec(), end_ms: c.now_ms() }
             }
         };
-        let replay = match self.checkpoint.take() {
+        let mut replay = match self.checkpoint.take() {
             Some(cp) if cp.cluster.now_ms() <= target => cp,
             _ => Replayer::new(kept.config.clone(), TraceMode::HashOnly).map_err(|e| e.0)?,
         };
+        replay.resume_log(&kept.log);
         let mut cluster = match replay.finish_to(kept.log.iter().map(|(_, a)| a), target) {
             Ok(c) => c,
             Err(e) => {

@@ -19,7 +19,6 @@ pub fn panel(app: &App, link: &Scope<App>) -> Html {
     let cluster = app.lab.session().cluster();
     let mut cache = app.history_cache.borrow_mut();
     let l = cache.get(cluster.trace(), cluster.now_ms());
-    let trimmed = cluster.trace().offset() > 0;
     html! {
         <section class="history panel" id="history">
             <div class="history-head">
@@ -28,7 +27,6 @@ pub fn panel(app: &App, link: &Scope<App>) -> Html {
             </div>
             <p id="history-verdict" class={classes!("verdict", l.violated.then_some("violated"))} role="status">{ l.verdict.clone() }</p>
             if l.hidden > 0 { <p class="muted">{ format!("{} {}", l.hidden, t(lang, Text::HistoryHidden)) }</p> }
-            if trimmed { <p class="muted">{ t(lang, Text::HistoryTrimmed) }</p> }
             if !l.rows.is_empty() {
                 { Html::from_html_unchecked(svg(l).into()) }
                 <p class="muted legend">{ t(lang, Text::HistoryLegend) }</p>
