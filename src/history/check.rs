@@ -192,20 +192,7 @@ fn unlift(nodes: &mut [Node], call: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::Op;
-
-    fn op(client: u64, call: u64, ret: Option<u64>, input: Input, output: Output) -> Op {
-        Op { client, call_ms: call, return_ms: ret, label: format!("{input:?}"), input, output }
-    }
-    fn put(k: &str, v: &str) -> Input {
-        Input::Put { key: k.into(), value: v.into() }
-    }
-    fn get(k: &str) -> Input {
-        Input::Get { key: k.into() }
-    }
-    fn val(v: &str) -> Output {
-        Output::Value(Some(v.into()))
-    }
+    use crate::history::fixtures::{get, op, put, val};
 
     #[test]
     fn sequential_and_concurrent_histories_that_fit_are_accepted() {

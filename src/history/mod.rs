@@ -116,3 +116,22 @@ impl History {
         out
     }
 }
+
+/// Building blocks for histories in tests (the checker's and the panel layout's).
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::{Input, Op, Output};
+
+    pub fn op(client: u64, call: u64, ret: Option<u64>, input: Input, output: Output) -> Op {
+        Op { client, call_ms: call, return_ms: ret, label: format!("{input:?}"), input, output }
+    }
+    pub fn put(k: &str, v: &str) -> Input {
+        Input::Put { key: k.into(), value: v.into() }
+    }
+    pub fn get(k: &str) -> Input {
+        Input::Get { key: k.into() }
+    }
+    pub fn val(v: &str) -> Output {
+        Output::Value(Some(v.into()))
+    }
+}

@@ -496,19 +496,11 @@ impl HistoryCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::history::fixtures::{self, get, put, val};
     use crate::history::{Input, Op, Output};
 
     fn op(client: u64, call: u64, ret: Option<u64>, label: &str, input: Input, output: Output) -> Op {
-        Op { client, call_ms: call, return_ms: ret, input, output, label: label.into() }
-    }
-    fn put(k: &str, v: &str) -> Input {
-        Input::Put { key: k.into(), value: v.into() }
-    }
-    fn get(k: &str) -> Input {
-        Input::Get { key: k.into() }
-    }
-    fn val(v: &str) -> Output {
-        Output::Value(Some(v.into()))
+        Op { label: label.into(), ..fixtures::op(client, call, ret, input, output) }
     }
 
     /// n2 writes 1, n3 writes 3, n1 serves a stale 1, and an unanswered put n2 made.
