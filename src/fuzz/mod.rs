@@ -7,7 +7,8 @@
 //!   matching, state-machine safety, monotonic commit);
 //! - that every live member that applied up to index i has the same store digest at i;
 //! - that every watch delivers its events once each, in revision order, skipping none
-//!   (between two events in a row, the member's own key history has no other change);
+//!   (between the revision it was created at and its first event, and between two events
+//!   in a row, the member's own key history has no other change);
 //! - that no key outlives its lease (an expired or revoked lease leaves no keys);
 //!
 //! and, at the end, that the client history (linearizable reads, puts, deletes and
@@ -24,7 +25,7 @@ pub mod shrink;
 use std::collections::BTreeMap;
 
 use crate::engine::invariants::Checker;
-use crate::engine::{Action, Cluster, ClusterConfig, NodeId, TraceEvent};
+use crate::engine::{Action, ClientOp, ClientResult, Cluster, ClusterConfig, NodeId, TraceEvent};
 use crate::history::check;
 use crate::history::record::Recorder;
 
@@ -57,8 +58,11 @@ struct Watch {
     raft: Checker,
     /// Applied index → (member, store digest) as first seen.
     digests: BTreeMap<u64, (NodeId, u64)>,
-    /// (member, watch id) → the last revision delivered.
+    /// (member, watch id) → the last revision delivered (at first, the revision the watch
+    /// was created at: it must deliver every change after it).
     watches: BTreeMap<(NodeId, u64), i64>,
+    /// Requests for watches from the current revision, not answered yet.
+    watch_requests: std::collections::BTreeSet<u64>,
     history: Recorder,
     cursor: u64,
 }
@@ -75,6 +79,7 @@ impl Watch {
             raft: Checker::new(),
             digests: BTreeMap::new(),
             watches: BTreeMap::new(),
+            watch_requests: std::collections::BTreeSet::new(),
             history: Recorder::new(serializable),
             cursor: 0,
         }
@@ -86,6 +91,19 @@ impl Watch {
         self.cursor = c.trace().len();
         self.history.feed(new);
         for r in new {
+            match &r.event {
+                TraceEvent::ClientRequest { req_id, op, .. } => {
+                    if let ClientOp::Watch { start_revision: 0, .. } = op.as_ref() {
+                        self.watch_requests.insert(*req_id);
+                    }
+                }
+                TraceEvent::ClientReply(reply) if self.watch_requests.remove(&reply.req_id) => {
+                    if let Ok(ClientResult::WatchCreated { watch_id }) = &reply.result {
+                        self.watches.insert((reply.endpoint, *watch_id), reply.header.revision);
+                    }
+                }
+                _ => {}
+            }
             if let TraceEvent::Watch { node, batch } = &r.event {
                 for e in &batch.events {
                     let last = self.watches.entry((*node, batch.watch_id)).or_insert(0);
@@ -109,7 +127,7 @@ impl Watch {
                         return fail(
                             "watch completeness",
                             format!(
-                                "watch {} on n{node} delivered revisions {} and {rev} of {:?} but not {missed} between them",
+                                "watch {} on n{node} went from revision {} (created or delivered) to {rev} of {:?}, skipping {missed}",
                                 batch.watch_id,
                                 *last,
                                 String::from_utf8_lossy(&e.kv.key)
