@@ -46,6 +46,12 @@ impl Session {
         Session { cluster, default_endpoint: 1, txn: None, watch_formats: BTreeMap::new(), stream_cursor }
     }
 
+    /// The cluster itself, for a rewind going forward through the actions it kept (they
+    /// were applied once already, through this session or the one before).
+    pub fn cluster_mut(&mut self) -> &mut Cluster {
+        &mut self.cluster
+    }
+
     /// Takes the cluster's trace, leaving it an empty hash-only one: for a rewind, whose
     /// replay adopts the records it shares with this session's past.
     pub fn take_trace(&mut self) -> crate::engine::Trace {

@@ -42,7 +42,7 @@ pub use config::{ClusterConfig, MAX_NODES};
 pub use logger::RaftLogLine;
 pub use message::{entry_summary, EntryView, MessageView, SnapshotMetaView};
 pub use proposal::{Proposal, RequestSummary};
-pub use replay::{Replayer, Run};
+pub use replay::{resume_to, Cursor, Replayer, Run};
 pub use rng::{SimRng, Stream};
 pub use trace::{fnv1a, DropReason, MsgRef, Role, Trace, TraceEvent, TraceMode, TraceRecord};
 pub use view::{ClusterView, InFlightView, LinkView, NodeView};

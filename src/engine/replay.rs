@@ -104,39 +104,120 @@ impl Replayer {
     /// Finishing a replay that is already past `t_ms` gives a cluster past `t_ms`: callers
     /// check `position`/`now_ms` first.
     pub fn finish_to<'a>(
-        mut self,
+        self,
         actions: impl IntoIterator<Item = &'a Action>,
         t_ms: u64,
     ) -> Result<Cluster, ActionError> {
-        let tick_ms = self.cluster.config().tick_ms;
-        let c = &mut self.cluster;
+        self.finish_with_cursor(actions, t_ms).map(|(c, _)| c)
+    }
+
+    /// `finish_to`, also saying where in the run the cluster stands, so that `resume_to`
+    /// can go on from there.
+    pub fn finish_with_cursor<'a>(
+        mut self,
+        actions: impl IntoIterator<Item = &'a Action>,
+        t_ms: u64,
+    ) -> Result<(Cluster, Cursor), ActionError> {
+        let mut cursor = Cursor { next: self.next, partial: false };
         for a in actions.into_iter().skip(self.next) {
-            let now = c.now_ms();
-            if now > t_ms || (now == t_ms && advances_time(a)) {
-                break;
-            }
-            let end = match a {
-                Action::Tick(n) => Some(now + n * tick_ms),
-                Action::Advance(ms) => Some(now + ms),
-                _ => None,
-            };
-            if let Action::AwaitReply { req_id, .. } = a {
-                c.apply(Action::AwaitReply { req_id: *req_id, stop_at_ms: Some(t_ms) })?;
-                if c.now_ms() >= t_ms && c.is_pending(*req_id) {
+            match toward(&mut self.cluster, a, t_ms)? {
+                Flow::Whole => cursor.next += 1,
+                Flow::Cut => {
+                    cursor = Cursor { next: cursor.next + 1, partial: true };
                     break;
                 }
-                continue;
-            }
-            match end {
-                Some(end) if end > t_ms => {
-                    c.apply(Action::Advance(t_ms - now))?;
-                    break;
-                }
-                _ => c.apply(a.clone())?,
+                Flow::NotYet => break,
             }
         }
-        Ok(self.cluster)
+        Ok((self.cluster, cursor))
     }
+}
+
+/// Where a rewound cluster stands in its run: the first action it has not started, and
+/// whether the one before was cut short (time stopped inside it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub next: usize,
+    pub partial: bool,
+}
+
+enum Flow {
+    Whole,
+    Cut,
+    NotYet,
+}
+
+/// Applies one recorded action on the way to `t_ms`, cutting it short if it crosses
+/// `t_ms` (a `Step` is never cut: it processes its one event wherever that is).
+fn toward(c: &mut Cluster, a: &Action, t_ms: u64) -> Result<Flow, ActionError> {
+    let now = c.now_ms();
+    if now > t_ms || (now == t_ms && advances_time(a)) {
+        return Ok(Flow::NotYet);
+    }
+    let end = match a {
+        Action::Tick(n) => Some(now + n * c.config().tick_ms),
+        Action::Advance(ms) => Some(now + ms),
+        _ => None,
+    };
+    if let Action::AwaitReply { req_id, .. } = a {
+        c.apply(Action::AwaitReply { req_id: *req_id, stop_at_ms: Some(t_ms) })?;
+        return Ok(if c.now_ms() >= t_ms && c.is_pending(*req_id) { Flow::Cut } else { Flow::Whole });
+    }
+    match end {
+        Some(end) if end > t_ms => {
+            c.apply(Action::Advance(t_ms - now))?;
+            Ok(Flow::Cut)
+        }
+        _ => c.apply(a.clone()).map(|()| Flow::Whole),
+    }
+}
+
+/// Goes on from a rewound cluster standing at `cursor` in `log`'s run (the actions with
+/// their start times; `end_ms` is when the run ended) to `t_ms`: the rest of the action it
+/// was cut in, then the following ones, cutting the one that crosses `t_ms`. The state is
+/// the run's own at every instant; the action list differs only where time was cut (two
+/// waits where the run had one), so the hash differs from the original run's. At
+/// `t_ms >= end_ms` every remaining action is applied, as the run applied them.
+pub fn resume_to(
+    c: &mut Cluster,
+    mut cursor: Cursor,
+    log: &[(u64, Action)],
+    end_ms: u64,
+    t_ms: u64,
+) -> Result<Cursor, ActionError> {
+    if cursor.partial {
+        let Some((_, a)) = cursor.next.checked_sub(1).and_then(|i| log.get(i)) else { return Ok(cursor) };
+        let end = log.get(cursor.next).map_or(end_ms, |(start, _)| *start);
+        let now = c.now_ms();
+        match a {
+            Action::AwaitReply { req_id, .. } => {
+                c.apply(Action::AwaitReply { req_id: *req_id, stop_at_ms: Some(t_ms) })?;
+                if c.is_pending(*req_id) {
+                    return Ok(cursor);
+                }
+            }
+            _ if end > t_ms => {
+                c.apply(Action::Advance(t_ms.saturating_sub(now)))?;
+                return Ok(cursor);
+            }
+            _ => c.apply(Action::Advance(end.saturating_sub(now)))?,
+        }
+        cursor.partial = false;
+    }
+    for (_, a) in &log[cursor.next.min(log.len())..] {
+        if t_ms >= end_ms {
+            // To the very end: every action, even a step taken at the final instant.
+            c.apply(a.clone())?;
+            cursor.next += 1;
+            continue;
+        }
+        match toward(c, a, t_ms)? {
+            Flow::Whole => cursor.next += 1,
+            Flow::Cut => return Ok(Cursor { next: cursor.next + 1, partial: true }),
+            Flow::NotYet => break,
+        }
+    }
+    Ok(cursor)
 }
 
 fn advances_time(a: &Action) -> bool {

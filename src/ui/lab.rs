@@ -4,13 +4,14 @@
 //!
 //! Contract: stepping back replays the run to an earlier time (raft-rs cannot be cloned)
 //! and keeps the later actions aside; the next action forks the future and drops them.
-//! Going forward again without acting replays those kept actions, giving the same picture.
+//! Going forward again without acting goes on from the present through those kept actions
+//! (`engine::resume_to`), reaching the same states the run went through.
 //! A checkpoint (a hash-only replay) trails the present by `CHECKPOINT_LAG_MS`, advanced
 //! by `idle` between frames, so a step back replays seconds rather than the whole run; the
 //! rewound cluster takes its trace records from the present's, which it shares a past with.
 
 use crate::console::session::{Render, Session, Started};
-use crate::engine::{Action, ClusterConfig, Replayer, Run, TraceEvent, TraceMode};
+use crate::engine::{resume_to, Action, ClusterConfig, Cursor, Replayer, Run, TraceEvent, TraceMode};
 
 /// Play advances simulated time in equal slices, so a share link packs well.
 pub const PLAY_SLICE_MS: u64 = 50;
@@ -47,6 +48,8 @@ pub struct Lab {
     future: Option<Kept>,
     /// A hash-only replay of the run (the kept one, else the present) trailing the present.
     checkpoint: Option<Replayer>,
+    /// Where the present stands in the kept run, so going forward continues it.
+    cursor: Option<Cursor>,
     /// Set when an action dropped a kept future, until the next step.
     pub forked: bool,
     /// The console transcript, newest last.
@@ -146,6 +149,7 @@ impl Lab {
             notes: Notes::default(),
             future: None,
             checkpoint: None,
+            cursor: None,
             forked: false,
             transcript: Vec::new(),
         };
@@ -333,8 +337,8 @@ impl Lab {
             _ => Replayer::new(kept.config.clone(), TraceMode::HashOnly).map_err(|e| e.0)?,
         };
         replay.resume_log(&kept.log);
-        let mut cluster = match replay.finish_to(kept.log.iter().map(|(_, a)| a), target) {
-            Ok(c) => c,
+        let (mut cluster, cursor) = match replay.finish_with_cursor(kept.log.iter().map(|(_, a)| a), target) {
+            Ok(done) => done,
             Err(e) => {
                 self.future = Some(kept);
                 return Err(e.0);
@@ -343,6 +347,7 @@ impl Lab {
         cluster.adopt_trace(self.session.take_trace());
         self.set_session(Session::from_cluster(cluster));
         self.future = Some(kept);
+        self.cursor = Some(cursor);
         Ok(())
     }
 
@@ -365,19 +370,42 @@ impl Lab {
         }
     }
 
-    /// Forward through the kept future to `t_ms` (or its end, which drops it).
+    /// Forward through the kept future to `t_ms` (or its end, which drops it): the present
+    /// goes on through the kept actions, reaching the states the run went through (its
+    /// hash differs only by the extra cut in the waits).
     fn replay_kept_to(&mut self, t_ms: u64) {
         let Some(kept) = self.future.take() else { return };
         let target = t_ms.min(kept.end_ms);
-        let run = kept.run();
-        let rebuilt =
-            if target >= kept.end_ms { run.replay(TraceMode::Full) } else { run.replay_to(target, TraceMode::Full) };
-        if let Ok(cluster) = rebuilt {
-            self.set_session(Session::from_cluster(cluster));
+        let resumed = self
+            .cursor
+            .take()
+            .map(|cursor| resume_to(self.session.cluster_mut(), cursor, &kept.log, kept.end_ms, target));
+        match resumed {
+            Some(Ok(cursor)) => {
+                self.after_time();
+                self.cursor = Some(cursor);
+            }
+            // No cursor (or a run that no longer replays): rebuild by replaying.
+            _ => {
+                let run = kept.run();
+                let rebuilt = if target >= kept.end_ms {
+                    run.replay(TraceMode::Full)
+                } else {
+                    run.replay_to(target, TraceMode::Full)
+                };
+                if let Ok(cluster) = rebuilt {
+                    self.set_session(Session::from_cluster(cluster));
+                }
+                self.cursor = None;
+            }
         }
-        // Back at the end, the kept run is the present again.
         if target < kept.end_ms {
             self.future = Some(kept);
+        } else {
+            // Back at the end: this is the present again, and its own action list (with
+            // the extra cuts) is what a checkpoint must follow from now on.
+            self.cursor = None;
+            self.checkpoint = None;
         }
     }
 
@@ -392,6 +420,7 @@ impl Lab {
     }
 
     fn fork(&mut self) {
+        self.cursor = None;
         if self.future.take().is_some() {
             self.forked = true;
             // It was replaying the dropped future; the present's own run starts anew.
@@ -403,6 +432,12 @@ impl Lab {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The picture without the trace hash: going forward after a step back reaches the
+    /// run's own states, but its action list has one more cut wait, which the hash sees.
+    fn state(v: crate::engine::ClusterView) -> crate::engine::ClusterView {
+        crate::engine::ClusterView { trace_hash: 0, ..v }
+    }
 
     fn lab() -> Lab {
         let mut lab = Lab::new(ClusterConfig { nodes: 5, seed: 7, ..ClusterConfig::default() }).unwrap();
@@ -452,7 +487,7 @@ mod tests {
         lab.seek(2_000).unwrap();
         assert_eq!(lab.now_ms(), 2_000);
         lab.seek(end.now_ms).unwrap();
-        assert_eq!(lab.session().cluster().view(), end);
+        assert_eq!(state(lab.session().cluster().view()), state(end));
         assert!(!lab.can_step_forward_in_kept_future());
     }
 
@@ -515,7 +550,7 @@ mod tests {
     fn a_step_back_from_the_checkpoint_equals_a_replay_from_the_start() {
         let mut lab = busy_lab();
         let run = lab.run();
-        let present_hash = lab.session().cluster().trace_hash();
+        let present_view = lab.session().cluster().view();
         lab.step_back(150).unwrap();
         let replayed = run.replay_to(40_000 - 150, TraceMode::Full).unwrap();
         let back = lab.session().cluster();
@@ -529,10 +564,36 @@ mod tests {
         assert!(lab.checkpoint.is_none());
         lab.step_back(5_000).unwrap();
         assert_eq!(lab.session().cluster().view(), run.replay_to(34_850, TraceMode::Full).unwrap().view());
-        // Forward to the end again: the very run we left.
+        // Forward to the end again: the very states of the run we left.
         lab.seek(40_000).unwrap();
-        assert_eq!(lab.session().cluster().trace_hash(), present_hash);
+        assert_eq!(state(lab.session().cluster().view()), state(present_view));
         assert!(!lab.can_step_forward_in_kept_future());
+    }
+
+    #[test]
+    fn playing_after_a_step_back_goes_on_from_the_present_through_the_runs_states() {
+        let mut lab = busy_lab();
+        let run = lab.run();
+        let end = state(lab.session().cluster().view());
+        lab.step_back(4_975).unwrap();
+        let mut slices = 0;
+        while lab.can_step_forward_in_kept_future() {
+            let before = lab.session().cluster().actions().len();
+            lab.play(PLAY_SLICE_MS);
+            slices += 1;
+            // Each slice adds a few actions to the present; nothing is replayed from 0.
+            assert!(lab.session().cluster().actions().len() - before <= 3, "slice {slices}");
+            if slices % 40 == 0 {
+                let t = lab.now_ms();
+                assert_eq!(
+                    state(lab.session().cluster().view()),
+                    state(run.replay_to(t, TraceMode::Full).unwrap().view()),
+                    "at {t} ms"
+                );
+            }
+        }
+        assert_eq!(slices, 100, "4,975 ms in 50 ms slices");
+        assert_eq!(state(lab.session().cluster().view()), end);
     }
 
     #[test]
