@@ -1,7 +1,8 @@
 //! Going forward again after a rewind: `resume_to` continues a rewound cluster through the
-//! run's later actions, cutting time where it is asked to, and must reach exactly the
-//! states the run itself went through (only the recorded waits differ: two where the run
-//! had one). Runs come from the soak's schedules, so they hold every kind of action.
+//! run's later actions, cutting time where it is asked to, and must reach exactly what the
+//! run itself did: the same events at the same times, the same trace hash, and in the end
+//! the same action list. Runs come from the soak's schedules, so they hold every kind of
+//! action.
 
 use raftlab::engine::{resume_to, Cluster, Replayer, TraceEvent, TraceMode, TraceRecord};
 use raftlab::fuzz::{config, schedule::Schedule};
@@ -57,6 +58,9 @@ fn resuming_a_rewind_reaches_the_runs_own_states() {
                 );
             }
             assert_eq!(digests(&c), digests(&original), "seed {seed}: stores resumed from {from} ms");
+            assert_eq!(c.trace_hash(), original.trace_hash(), "seed {seed}: hash resumed from {from} ms");
+            assert_eq!(c.trace().len(), original.trace().len(), "seed {seed}: records resumed from {from} ms");
+            assert!(c.actions() == original.actions(), "seed {seed}: the action list resumed from {from} ms");
             assert_eq!(cursor.next, log.len(), "seed {seed}: every action was taken");
         }
     }

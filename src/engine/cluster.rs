@@ -288,6 +288,30 @@ impl Cluster {
         Ok(())
     }
 
+    /// Goes on with the last action applied, which a rewind cut short: time runs to
+    /// `end_ms` (the original's end) or `until_ms`, whichever is first. Nothing new is
+    /// recorded (the run recorded this action once); the log's last entry becomes the
+    /// original once it is whole, else the part applied so far. Returns whether it is whole.
+    pub(crate) fn continue_cut(&mut self, original: &Action, end_ms: u64, until_ms: u64) -> bool {
+        let Some(&(start, _)) = self.log.last() else { return false };
+        let whole = match original {
+            Action::AwaitReply { req_id, .. } => {
+                self.perform(Action::AwaitReply { req_id: *req_id, stop_at_ms: Some(until_ms) });
+                self.flush();
+                !self.pending.contains_key(req_id)
+            }
+            _ => {
+                let target = end_ms.min(until_ms);
+                self.run_until(target);
+                target >= end_ms
+            }
+        };
+        if let Some(last) = self.log.last_mut() {
+            last.1 = if whole { original.clone() } else { Action::Advance(self.now_ms - start) };
+        }
+        whole
+    }
+
     fn perform(&mut self, action: Action) {
         match action {
             Action::Kill(id) => self.kill(id),

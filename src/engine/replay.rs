@@ -175,9 +175,9 @@ fn toward(c: &mut Cluster, a: &Action, t_ms: u64) -> Result<Flow, ActionError> {
 /// Goes on from a rewound cluster standing at `cursor` in `log`'s run (the actions with
 /// their start times; `end_ms` is when the run ended) to `t_ms`: the rest of the action it
 /// was cut in, then the following ones, cutting the one that crosses `t_ms`. The state is
-/// the run's own at every instant; the action list differs only where time was cut (two
-/// waits where the run had one), so the hash differs from the original run's. At
-/// `t_ms >= end_ms` every remaining action is applied, as the run applied them.
+/// the run's own at every instant, and so are the trace's length and hash (time passing
+/// hashes the same whatever the amount); once an action is whole again the log holds it as
+/// the run did. At `t_ms >= end_ms` every remaining action is applied.
 pub fn resume_to(
     c: &mut Cluster,
     mut cursor: Cursor,
@@ -188,19 +188,8 @@ pub fn resume_to(
     if cursor.partial {
         let Some((_, a)) = cursor.next.checked_sub(1).and_then(|i| log.get(i)) else { return Ok(cursor) };
         let end = log.get(cursor.next).map_or(end_ms, |(start, _)| *start);
-        let now = c.now_ms();
-        match a {
-            Action::AwaitReply { req_id, .. } => {
-                c.apply(Action::AwaitReply { req_id: *req_id, stop_at_ms: Some(t_ms) })?;
-                if c.is_pending(*req_id) {
-                    return Ok(cursor);
-                }
-            }
-            _ if end > t_ms => {
-                c.apply(Action::Advance(t_ms.saturating_sub(now)))?;
-                return Ok(cursor);
-            }
-            _ => c.apply(Action::Advance(end.saturating_sub(now)))?,
+        if !c.continue_cut(a, end, t_ms) {
+            return Ok(cursor);
         }
         cursor.partial = false;
     }

@@ -286,6 +286,14 @@ impl Trace {
             TraceEvent::HardStateChanged { node, term, vote, commit } => {
                 h = mix(mix(mix(mix(mix(h, 6), *node), *term), *vote), *commit)
             }
+            // Time passing is hashed as one mark, whatever the amount: a rewind cuts a wait
+            // short and going forward finishes it, and the events it runs are hashed with
+            // their times anyway, so a cut run hashes like the run it was cut from.
+            TraceEvent::Action(a)
+                if matches!(**a, Action::Advance(_) | Action::Tick(_) | Action::AwaitReply { .. }) =>
+            {
+                h = mix(h, 7)
+            }
             _ => {
                 self.scratch.clear();
                 // postcard into a Vec only fails on allocation failure.

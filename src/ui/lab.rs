@@ -371,8 +371,8 @@ impl Lab {
     }
 
     /// Forward through the kept future to `t_ms` (or its end, which drops it): the present
-    /// goes on through the kept actions, reaching the states the run went through (its
-    /// hash differs only by the extra cut in the waits).
+    /// goes on through the kept actions, reaching the states, hash and, at the end, the
+    /// action list the run had.
     fn replay_kept_to(&mut self, t_ms: u64) {
         let Some(kept) = self.future.take() else { return };
         let target = t_ms.min(kept.end_ms);
@@ -402,8 +402,8 @@ impl Lab {
         if target < kept.end_ms {
             self.future = Some(kept);
         } else {
-            // Back at the end: this is the present again, and its own action list (with
-            // the extra cuts) is what a checkpoint must follow from now on.
+            // Back at the end: this is the present again; a checkpoint starts afresh on
+            // its own action list.
             self.cursor = None;
             self.checkpoint = None;
         }
@@ -432,12 +432,6 @@ impl Lab {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The picture without the trace hash: going forward after a step back reaches the
-    /// run's own states, but its action list has one more cut wait, which the hash sees.
-    fn state(v: crate::engine::ClusterView) -> crate::engine::ClusterView {
-        crate::engine::ClusterView { trace_hash: 0, ..v }
-    }
 
     fn lab() -> Lab {
         let mut lab = Lab::new(ClusterConfig { nodes: 5, seed: 7, ..ClusterConfig::default() }).unwrap();
@@ -487,7 +481,7 @@ mod tests {
         lab.seek(2_000).unwrap();
         assert_eq!(lab.now_ms(), 2_000);
         lab.seek(end.now_ms).unwrap();
-        assert_eq!(state(lab.session().cluster().view()), state(end));
+        assert_eq!(lab.session().cluster().view(), end);
         assert!(!lab.can_step_forward_in_kept_future());
     }
 
@@ -566,7 +560,7 @@ mod tests {
         assert_eq!(lab.session().cluster().view(), run.replay_to(34_850, TraceMode::Full).unwrap().view());
         // Forward to the end again: the very states of the run we left.
         lab.seek(40_000).unwrap();
-        assert_eq!(state(lab.session().cluster().view()), state(present_view));
+        assert_eq!(lab.session().cluster().view(), present_view);
         assert!(!lab.can_step_forward_in_kept_future());
     }
 
@@ -574,7 +568,7 @@ mod tests {
     fn playing_after_a_step_back_goes_on_from_the_present_through_the_runs_states() {
         let mut lab = busy_lab();
         let run = lab.run();
-        let end = state(lab.session().cluster().view());
+        let end = lab.session().cluster().view();
         lab.step_back(4_975).unwrap();
         let mut slices = 0;
         while lab.can_step_forward_in_kept_future() {
@@ -586,14 +580,15 @@ mod tests {
             if slices % 40 == 0 {
                 let t = lab.now_ms();
                 assert_eq!(
-                    state(lab.session().cluster().view()),
-                    state(run.replay_to(t, TraceMode::Full).unwrap().view()),
+                    lab.session().cluster().view(),
+                    run.replay_to(t, TraceMode::Full).unwrap().view(),
                     "at {t} ms"
                 );
             }
         }
         assert_eq!(slices, 100, "4,975 ms in 50 ms slices");
-        assert_eq!(state(lab.session().cluster().view()), end);
+        assert_eq!(lab.session().cluster().view(), end);
+        assert_eq!(lab.run(), run, "the present's action list is the run's own again");
     }
 
     #[test]
