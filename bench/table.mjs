@@ -55,7 +55,7 @@ console.log(`# Benchmark results
 Regenerate with \`make bench\` (about 10 minutes). Do not edit by hand.
 
 - **Machine:** ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${sh('uname -sr')}
-- **Commit:** ${sh('git rev-parse --short HEAD')}${sh('git status --porcelain --untracked-files=no') ? ' (with uncommitted changes)' : ''}
+- **Commit:** ${sh('git rev-parse --short HEAD')}${sh("git status --porcelain --untracked-files=no -- . ':!bench/RESULTS.md'") ? ' (with uncommitted changes)' : ''}
 - **Date:** ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
 - **Tools:** ${sh('rustc --version')}; ${sh('chromium --version')}; Node ${process.version}
 
