@@ -7,7 +7,7 @@
 //! keep-alive renews through the endpoint's leader every TTL/3 and ends when the lease is
 //! gone. Both die with their endpoint, and each answer is a trace event.
 
-use crate::store::{Applied, Event};
+use crate::store::{Applied, Event, Revision};
 
 use super::client::{ClientResult, KeepAliveTick, ResponseHeader, WatchBatch};
 use super::cluster::Cluster;
@@ -87,23 +87,7 @@ impl Cluster {
         self.watchers.insert(watch_id, Watcher { node: endpoint, key, range_end, prev_kv, next_rev });
         self.finish(req_id, endpoint, Ok(ClientResult::WatchCreated { watch_id }));
         match history {
-            Some(Ok(events)) => {
-                // etcd sends the catch-up events grouped by revision.
-                let mut groups: Vec<(i64, Vec<Event>)> = Vec::new();
-                for (rev, ev) in events {
-                    match groups.last_mut() {
-                        Some((r, evs)) if *r == rev.main => evs.push(ev),
-                        _ => groups.push((rev.main, vec![ev])),
-                    }
-                }
-                let header = self.header(endpoint);
-                for (_, evs) in groups {
-                    self.emit_watch(watch_id, endpoint, header.clone(), evs, prev_kv);
-                }
-                if let Some(w) = self.watchers.get_mut(&watch_id) {
-                    w.next_rev = current + 1;
-                }
-            }
+            Some(Ok(events)) => self.catch_up(watch_id, endpoint, events, prev_kv, current),
             Some(Err(_)) => {
                 self.watchers.remove(&watch_id);
                 let batch = WatchBatch {
@@ -116,6 +100,25 @@ impl Cluster {
                 self.trace.push(self.now_ms, TraceEvent::Watch { node: endpoint, batch: Box::new(batch) });
             }
             None => {}
+        }
+    }
+
+    /// Sends a watch the events it missed, from history, and moves it past `current`.
+    fn catch_up(&mut self, watch_id: u64, node: NodeId, events: Vec<(Revision, Event)>, prev_kv: bool, current: i64) {
+        // etcd sends the catch-up events grouped by revision.
+        let mut groups: Vec<(i64, Vec<Event>)> = Vec::new();
+        for (rev, ev) in events {
+            match groups.last_mut() {
+                Some((r, evs)) if *r == rev.main => evs.push(ev),
+                _ => groups.push((rev.main, vec![ev])),
+            }
+        }
+        let header = self.header(node);
+        for (_, evs) in groups {
+            self.emit_watch(watch_id, node, header.clone(), evs, prev_kv);
+        }
+        if let Some(w) = self.watchers.get_mut(&watch_id) {
+            w.next_rev = current + 1;
         }
     }
 
@@ -177,21 +180,7 @@ impl Cluster {
             drop(store);
             let header = self.header(id);
             match history {
-                Ok(events) => {
-                    let mut groups: Vec<(i64, Vec<Event>)> = Vec::new();
-                    for (rev, ev) in events {
-                        match groups.last_mut() {
-                            Some((r, evs)) if *r == rev.main => evs.push(ev),
-                            _ => groups.push((rev.main, vec![ev])),
-                        }
-                    }
-                    for (_, evs) in groups {
-                        self.emit_watch(watch_id, id, header.clone(), evs, prev_kv);
-                    }
-                    if let Some(w) = self.watchers.get_mut(&watch_id) {
-                        w.next_rev = current + 1;
-                    }
-                }
+                Ok(events) => self.catch_up(watch_id, id, events, prev_kv, current),
                 Err(_) => {
                     self.watchers.remove(&watch_id);
                     let batch =
