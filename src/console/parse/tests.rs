@@ -562,81 +562,6 @@ fn completion_candidates() {
     assert!(completions("member ").contains(&"member add".to_string()));
 }
 
-const VOCAB: &[&str] = &[
-    "etcdctl",
-    "put",
-    "get",
-    "del",
-    "txn",
-    "watch",
-    "lease",
-    "grant",
-    "revoke",
-    "keep-alive",
-    "timetolive",
-    "list",
-    "member",
-    "add",
-    "promote",
-    "remove",
-    "endpoint",
-    "status",
-    "health",
-    "snapshot",
-    "save",
-    "restore",
-    "compact",
-    "defrag",
-    "alarm",
-    "disarm",
-    "version",
-    "help",
-    "kill",
-    "partition",
-    "cut",
-    "drop",
-    "delay",
-    "tick",
-    "run",
-    "then",
-    "else",
-    "leader",
-    "n1",
-    "n2,n3",
-    "n1->n2",
-    "n1<->n2",
-    "--prefix",
-    "--from-key",
-    "--rev=3",
-    "--rev",
-    "-w",
-    "json",
-    "--endpoints",
-    "--",
-    "-",
-    "'",
-    "\"",
-    "x",
-    "''",
-    "50%",
-    "1.5s",
-    "0xff",
-    "-i",
-    "-wjson",
-    "'mod(\"x\") > \"0\"'",
-    "'put x 1'",
-    "--lease=zz",
-    "--limit=-1",
-    "--print-value-only",
-    "--command-timeout=1s",
-    "#",
-    "\\",
-    "ffffffffffffffff",
-    "=",
-    "--=",
-    "---x",
-];
-
 proptest! {
     #[test]
     fn arbitrary_text_never_panics(line in ".{0,80}") {
@@ -652,7 +577,7 @@ proptest! {
     }
 
     #[test]
-    fn vocabulary_sequences_never_panic(words in prop::collection::vec(prop::sample::select(VOCAB), 0..8)) {
+    fn vocabulary_sequences_never_panic(words in prop::collection::vec(prop::sample::select(crate::fuzz::inputs::WORDS), 0..8)) {
         let line = words.join(" ");
         if let Err(e) = parse_line(&line) {
             prop_assert!(!e.message.is_empty());
