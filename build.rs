@@ -24,7 +24,10 @@ fn value(front: &str, key: &str) -> String {
 
 fn main() {
     println!("cargo:rerun-if-changed=lessons");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    // Cargo's run-time variable, not `env!`: a build script compiled once can be run for
+    // another checkout of the crate (a worktree sharing the target dir).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    let root = Path::new(&manifest).join("lessons");
     let mut files = Vec::new();
     for lang in ["en", "zh"] {
         let dir = root.join(lang);
