@@ -29,11 +29,11 @@ lessons: deps
 	$(CARGO) run -q --bin raftlab -- lesson check lessons/
 	$(CARGO) run -q --bin raftlab -- lesson run lessons/ | tee target/lessons-output.txt | grep -v '^  step'
 
-## The fault-injection soak: 200 seeds x 2000 steps, every invariant after every step and
+## The fault-injection soak: 200 seeds x 2000 steps on 3 to 9 members, every invariant after every step and
 ## the client history checked for linearizability (a long soak: see the README); then a
 ## million random inputs each for the console, lesson and URL parsers.
 fuzz: deps
-	$(CARGO) run -q --release --bin raftlab -- fuzz --seeds 200 --steps 2000
+	$(CARGO) run -q --release --bin raftlab -- fuzz --seeds 200 --steps 2000 --nodes 9
 	$(CARGO) run -q --release --bin raftlab -- fuzz-inputs --cases 1000000
 
 ## The engine library must build for the browser too.

@@ -46,6 +46,18 @@ fn watches_on_a_member_that_installs_a_snapshot_miss_no_event() {
     }
 }
 
+/// A soak outside CI's seeds panicked inside raft-rs here: a 9-member cluster's leader
+/// applied its own removal and went on to persist entries, and raft-rs 0.7's
+/// `on_persist_entries` unwraps the leader's own progress, which the removal had deleted.
+/// A member now stops at its own removal, as etcd does. Panics are caught as violations, so
+/// a regression reports the seed instead of aborting the soak.
+#[test]
+fn a_leader_that_applies_its_own_removal_does_not_crash_raft() {
+    let r = fuzz::run_seed(500_200, 1500, 9);
+    assert_eq!(r.failure.map(|f| format!("{}: {}", f.invariant, f.detail)), None);
+    assert_eq!(r.steps, 1500);
+}
+
 #[test]
 fn a_seed_replays_the_same() {
     let a = fuzz::run_seed(7, 300, 5);

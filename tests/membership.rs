@@ -175,3 +175,40 @@ fn a_learner_added_after_log_compaction_catches_up_by_snapshot() {
     assert_eq!(learner.kvs, lv.kvs);
     assert!(learner.snapshot_index > 0, "it caught up from a snapshot");
 }
+
+/// A leader that applies its own removal stops, as etcd stops a removed member, and the
+/// rest elect a new leader (tests/fuzz.rs pins the raft-rs panic this used to reach).
+#[test]
+fn a_leader_that_removes_itself_stops_and_the_rest_elect_a_new_leader() {
+    use raftlab::engine::{Action, ClientOp};
+    use raftlab::store::PutRequest;
+    let mut s = started();
+    let leader = s.cluster().leader().unwrap();
+    let leader_member = member_id(&s, leader);
+    let put = |req_id: u64, key: &str| Action::Client {
+        req_id,
+        endpoint: leader,
+        op: ClientOp::Put(PutRequest { key: key.into(), value: b"v".to_vec(), ..Default::default() }),
+        timeout_ms: None,
+    };
+    s.apply(Action::Client {
+        req_id: 900,
+        endpoint: leader,
+        op: ClientOp::MemberRemove { member_id: leader_member },
+        timeout_ms: None,
+    })
+    .unwrap();
+    for i in 0..20u64 {
+        s.apply(put(901 + i, &format!("k{i}"))).unwrap();
+        s.apply(Action::Advance(1)).unwrap();
+    }
+    assert_eq!(line(&mut s, "run 3s").1, "");
+    let v = s.cluster().node_view(leader).unwrap();
+    assert!(v.removed && !v.alive, "the removed leader stopped");
+    let new_leader = s.cluster().leader().expect("the two left elect a leader");
+    assert_ne!(new_leader, leader);
+    assert_eq!(line(&mut s, &format!("put after remove --endpoints=n{new_leader}")), ok("OK\n"));
+    let list = line(&mut s, &format!("member list --endpoints=n{new_leader}")).0;
+    assert_eq!(list.lines().count(), 2, "{list}");
+    assert!(!list.contains(&format!("{leader_member:x},")), "{list}");
+}

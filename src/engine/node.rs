@@ -8,7 +8,7 @@
 //! re-pins raft-rs's randomized election timeout from its seeded stream (see `logger`).
 
 use protobuf::Message as _;
-use raft::eraftpb::{ConfChange, ConfChangeV2, ConfState, Entry, EntryType, Message};
+use raft::eraftpb::{ConfChange, ConfChangeType, ConfChangeV2, ConfState, Entry, EntryType, Message};
 use raft::{Config, RawNode, ReadOnlyOption, StateRole};
 
 use crate::store::{Applied, Store};
@@ -216,7 +216,7 @@ impl Node {
 
         // 3. Apply what is committed.
         let committed = rd.take_committed_entries();
-        apply_entries(id, live, &self.disk, committed, now_ms, trace, &mut out.notes);
+        let removed = apply_entries(id, live, &self.disk, committed, now_ms, trace, &mut out.notes);
 
         // 4. Persist entries and hard state.
         if !rd.entries().is_empty() {
@@ -233,6 +233,16 @@ impl Node {
         // 5. Messages that promise what was just persisted (votes, append acks).
         out.messages.extend(rd.take_persisted_messages());
 
+        // A member that applied its own removal stops here, as etcd stops it ("the member
+        // has been permanently removed from the cluster"); the cluster kills it when it reads
+        // the note. It must not advance: raft-rs 0.7's `on_persist_entries` unwraps a
+        // leader's own progress, which the removal just deleted.
+        if removed {
+            self.record_state(now_ms, trace);
+            self.after_call(now_ms, trace);
+            return out;
+        }
+
         // 6. Advance, then handle what became ready because of it.
         let mut light = live.raw.advance(rd);
         if let Some(commit) = light.commit_index() {
@@ -240,8 +250,10 @@ impl Node {
         }
         out.messages.extend(light.take_messages());
         let committed = light.take_committed_entries();
-        apply_entries(id, live, &self.disk, committed, now_ms, trace, &mut out.notes);
-        live.raw.advance_apply();
+        let removed = apply_entries(id, live, &self.disk, committed, now_ms, trace, &mut out.notes);
+        if !removed {
+            live.raw.advance_apply();
+        }
 
         self.record_state(now_ms, trace);
         self.maybe_snapshot(cfg, now_ms, trace);
@@ -327,6 +339,8 @@ pub fn role_of(live: &Live) -> Role {
     }
 }
 
+/// Applies committed entries in order. Returns true when one of them removed this member:
+/// etcd applies nothing after its own removal, so neither does the lab.
 fn apply_entries(
     id: NodeId,
     live: &mut Live,
@@ -335,7 +349,7 @@ fn apply_entries(
     now_ms: u64,
     trace: &mut Trace,
     notes: &mut Vec<ApplyNote>,
-) {
+) -> bool {
     for e in entries {
         let index = e.index;
         if index <= disk.backend().applied {
@@ -367,18 +381,25 @@ fn apply_entries(
                     let ctx = v2.context.to_vec();
                     (v2, ctx)
                 };
-                let changes = cc.changes.iter().map(|c| (c.get_change_type(), c.node_id)).collect();
+                let changes: Vec<_> = cc.changes.iter().map(|c| (c.get_change_type(), c.node_id)).collect();
+                let removes_self = changes.iter().any(|&(t, n)| t == ConfChangeType::RemoveNode && n == id);
                 match live.raw.apply_conf_change(&cc) {
                     Ok(cs) => disk.backend_mut().conf_state = sorted(cs),
                     Err(err) => trace
                         .push(now_ms, engine_line(id, "warn", format!("conf change at {index} not applied: {err}"))),
                 }
                 notes.push(ApplyNote::ConfChange { changes, context });
+                if removes_self {
+                    disk.backend_mut().applied = index;
+                    trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
+                    return true;
+                }
             }
         }
         disk.backend_mut().applied = index;
         trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
     }
+    false
 }
 
 /// A line the engine adds to a node's log, beside raft-rs's own.

@@ -12,9 +12,10 @@
 //! - that no key outlives its lease (an expired or revoked lease leaves no keys);
 //!
 //! and, at the end, that the client history (linearizable reads, puts, deletes and
-//! compare-and-swap txns) is linearizable. The first violation stops the seed and is
-//! returned with the actions applied so far; `shrink` then removes actions while the same
-//! invariant still fails.
+//! compare-and-swap txns) is linearizable. A panic anywhere in the engine or in raft-rs is a
+//! violation too (`PANIC`): it is caught, so the seed is reported, shrunk and given a share
+//! link like any other. The first violation stops the seed and is returned with the actions
+//! applied so far; `shrink` then removes actions while the same invariant still fails.
 //!
 //! Layout: `schedule` (drawing actions), this file (running and checking), `shrink`.
 
@@ -69,6 +70,52 @@ struct Watch {
 
 fn fail<T>(invariant: &str, detail: String) -> Result<T, (String, String)> {
     Err((invariant.to_string(), detail))
+}
+
+/// The invariant a caught panic is reported under.
+pub const PANIC: &str = "no panic";
+
+thread_local! {
+    /// Where the last panic on this thread happened, written by the hook `capture_panics`
+    /// installs (a caught payload carries only the message).
+    static LAST_PANIC: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Replaces the process's panic hook with one that prints nothing and remembers the panic's
+/// message and location for `apply_caught`. For the soak's CLI: a seed that panics is a
+/// violation to report once, shrunk, not a backtrace per replay.
+pub fn capture_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic with no message".into());
+        LAST_PANIC.with(|p| *p.borrow_mut() = format!("{msg}{at}"));
+    }));
+}
+
+/// Applies one action; a panic becomes an `Err` with its message (and where it happened,
+/// when `capture_panics` is installed). The cluster must not be used after an `Err`.
+pub fn apply_caught(c: &mut Cluster, a: Action) -> Result<(), String> {
+    LAST_PANIC.with(|p| p.borrow_mut().clear());
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.apply(a))) {
+        Ok(_) => Ok(()),
+        Err(payload) => {
+            let captured = LAST_PANIC.with(|p| std::mem::take(&mut *p.borrow_mut()));
+            if !captured.is_empty() {
+                return Err(captured);
+            }
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic with no message".into());
+            Err(msg)
+        }
+    }
 }
 
 impl Watch {
@@ -222,7 +269,10 @@ pub fn run_seed_with(seed: u64, steps: u64, nodes: u64, serializable: bool) -> S
     for step in 0..steps {
         let a = schedule.next(&c);
         actions.push(a.clone());
-        let _ = c.apply(a);
+        if let Err(detail) = apply_caught(&mut c, a) {
+            let failure = Some(Failure { invariant: PANIC.into(), detail, actions });
+            return SeedRun { steps: step + 1, failure, ops: 0, undecided: 0 };
+        }
         if let Err((invariant, detail)) = watch.after_step(&c) {
             let failure = Some(Failure { invariant, detail, actions });
             return SeedRun { steps: step + 1, failure, ops: 0, undecided: 0 };
@@ -242,7 +292,9 @@ pub fn replay(cfg: &ClusterConfig, actions: &[Action], serializable: bool) -> Op
     let mut c = Cluster::new(cfg.clone()).ok()?;
     let mut watch = Watch::new(serializable);
     for a in actions {
-        let _ = c.apply(a.clone());
+        if let Err(detail) = apply_caught(&mut c, a.clone()) {
+            return Some((PANIC.into(), detail));
+        }
         if let Err(e) = watch.after_step(&c) {
             return Some(e);
         }
@@ -254,7 +306,13 @@ pub fn replay(cfg: &ClusterConfig, actions: &[Action], serializable: bool) -> Op
 pub fn run_of(cfg: &ClusterConfig, actions: &[Action]) -> Option<crate::engine::Run> {
     let mut c = Cluster::new(cfg.clone()).ok()?;
     for a in actions {
-        let _ = c.apply(a.clone());
+        if apply_caught(&mut c, a.clone()).is_err() {
+            // A run that panics still gets its link: the actions up to and including the
+            // one that panicked, so the site shows the panic page at the same point.
+            let mut run = crate::engine::Run::of(&c);
+            run.actions.push(a.clone());
+            return Some(run);
+        }
     }
     Some(crate::engine::Run::of(&c))
 }

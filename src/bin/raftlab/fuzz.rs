@@ -15,6 +15,7 @@ use raftlab::ui::share;
 const SITE: &str = "http://127.0.0.1:8080/";
 
 pub fn run(seeds: u64, steps: u64, nodes: u64, start: u64, serializable: bool) -> i32 {
+    fuzz::capture_panics();
     let t = Instant::now();
     let (mut total_steps, mut violations, mut ops, mut undecided) = (0u64, 0u64, 0usize, 0usize);
     for seed in start..start.saturating_add(seeds) {
