@@ -48,8 +48,9 @@ impl Default for ClusterConfig {
             tick_ms: 100,
             heartbeat_tick: 1,
             election_tick: 10,
+            // etcd 3.4: `--pre-vote` defaults to false; check-quorum is hard-coded on.
             pre_vote: false,
-            check_quorum: false,
+            check_quorum: true,
             snapshot_count: 100_000,
             snapshot_catchup_entries: 5_000,
             quota_backend_bytes: 2 * 1024 * 1024 * 1024,

@@ -91,9 +91,14 @@ impl Cluster {
         for m in msgs {
             self.messages_sent += 1;
             let view = MsgRef(m.clone());
-            let is_snap = m.get_msg_type() == MessageType::MsgSnapshot;
             let (from, to) = (m.from, m.to);
-            match self.network.send(self.now_ms, m) {
+            let outcome = if self.nodes.get(&to).is_some_and(|n| n.is_alive()) {
+                self.network.send(self.now_ms, m)
+            } else {
+                // A dead peer refuses the connection at once, as a killed etcd process does.
+                (SendOutcome::Dropped { id: self.network.take_id(), reason: DropReason::NodeDown }, None)
+            };
+            match outcome {
                 (SendOutcome::Queued { id, deliver_at_ms, copy }, Some(inflight)) => {
                     self.trace.push(self.now_ms, TraceEvent::MessageSent { id, deliver_at_ms, msg: view.clone() });
                     self.network.enqueue(inflight);
@@ -107,22 +112,33 @@ impl Cluster {
                         SendOutcome::Dropped { id, reason } => (id, reason),
                         SendOutcome::Queued { id, .. } => (id, DropReason::Chance),
                     };
+                    let is_snap = view.0.get_msg_type() == MessageType::MsgSnapshot;
                     self.trace.push(self.now_ms, TraceEvent::MessageSent { id, deliver_at_ms: self.now_ms, msg: view });
                     self.trace.push(self.now_ms, TraceEvent::MessageDropped { id, from, to, reason });
-                    if is_snap {
-                        self.with_raw(from, |raw| raw.report_snapshot(to, SnapshotStatus::Failure));
-                    }
+                    self.report_failed_send(from, to, reason, is_snap);
                 }
             }
         }
     }
 
+    /// What etcd's transport tells raft when a send fails: a dead or cut-off peer is
+    /// `ReportUnreachable` (the leader falls back to probing it, one append per heartbeat,
+    /// instead of streaming into a dead link), and a lost snapshot is `ReportSnapshot`
+    /// failure (so the leader sends another). A message dropped by chance or by hand goes
+    /// unnoticed: it models a loss the transport cannot see, which raft itself must survive.
+    fn report_failed_send(&mut self, from: NodeId, to: NodeId, reason: DropReason, is_snap: bool) {
+        if matches!(reason, DropReason::LinkCut | DropReason::NodeDown) {
+            self.with_raw(from, |raw| raw.report_unreachable(to));
+        }
+        if is_snap {
+            self.with_raw(from, |raw| raw.report_snapshot(to, SnapshotStatus::Failure));
+        }
+    }
+
     pub(crate) fn dropped(&mut self, m: InFlight, reason: DropReason) {
         self.trace.push(self.now_ms, TraceEvent::MessageDropped { id: m.id, from: m.from, to: m.to, reason });
-        if m.msg.get_msg_type() == MessageType::MsgSnapshot {
-            // etcd's transport reports a failed snapshot send, so the leader retries.
-            self.with_raw(m.from, |raw| raw.report_snapshot(m.to, SnapshotStatus::Failure));
-        }
+        let is_snap = m.msg.get_msg_type() == MessageType::MsgSnapshot;
+        self.report_failed_send(m.from, m.to, reason, is_snap);
     }
 
     pub(crate) fn deliver(&mut self, m: InFlight) {
@@ -160,6 +176,9 @@ impl Cluster {
             if commit < node.max_commit_seen {
                 // Recorded for the invariant checker; raft-rs guarantees this never happens.
                 self.trace_warn(id, format!("commit index moved back to {commit}"));
+            }
+            if let Some(node) = self.nodes.get_mut(&id) {
+                node.max_commit_seen = node.max_commit_seen.max(commit);
             }
             self.send_all(out.messages);
             for note in out.notes {

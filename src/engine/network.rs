@@ -119,6 +119,12 @@ impl Network {
         }
     }
 
+    /// A message id for a message that never reaches the wire (its peer is down).
+    pub fn take_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id - 1
+    }
+
     pub fn send(&mut self, now_ms: u64, msg: Rc<Message>) -> (SendOutcome, Option<InFlight>) {
         let id = self.next_id;
         self.next_id += 1;

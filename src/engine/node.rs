@@ -27,7 +27,10 @@ pub struct Live {
     pub log: RaftLog,
     pub role: Role,
     pub leader: NodeId,
+    /// The term raft-rs is in now (volatile: what `RoleChanged` reports).
     pub term: u64,
+    /// The hard state as last persisted: term, vote and commit.
+    pub hs_term: u64,
     pub vote: NodeId,
     pub commit: u64,
     /// Snapshot index of the last snapshot this node made or received.
@@ -66,7 +69,7 @@ pub struct Node {
     pub next_tick_ms: u64,
     pub tick_phase_ms: u64,
     timeouts: SimRng,
-    /// The commit index this node last reported, to check it never moves back.
+    /// The highest commit index this node persisted, to check it never moves back.
     pub max_commit_seen: u64,
 }
 
@@ -104,7 +107,8 @@ impl Node {
             heartbeat_tick: cfg.heartbeat_tick as usize,
             applied,
             max_size_per_msg: 1024 * 1024,
-            max_inflight_msgs: 256,
+            // etcd 3.4's maxInflightMsgs.
+            max_inflight_msgs: 512,
             check_quorum: cfg.check_quorum,
             pre_vote: cfg.pre_vote,
             read_only_option: ReadOnlyOption::Safe,
@@ -131,6 +135,7 @@ impl Node {
             role: Role::Follower,
             leader: 0,
             term: hs.term,
+            hs_term: hs.term,
             vote: hs.vote,
             commit: hs.commit,
             last_snapshot: snap_index,
@@ -227,6 +232,7 @@ impl Node {
         }
         if let Some(hs) = rd.hs() {
             self.disk.set_hard_state(hs.clone());
+            Self::record_durable(live, id, hs, now_ms, trace);
         }
         out.read_states.extend(rd.take_read_states());
 
@@ -247,6 +253,8 @@ impl Node {
         let mut light = live.raw.advance(rd);
         if let Some(commit) = light.commit_index() {
             self.disk.set_commit(commit);
+            let hs = self.disk.core().hard_state.clone();
+            Self::record_durable(live, id, &hs, now_ms, trace);
         }
         out.messages.extend(light.take_messages());
         let committed = light.take_committed_entries();
@@ -261,7 +269,8 @@ impl Node {
         out
     }
 
-    /// Emits role, hard-state and commit changes into the trace.
+    /// Emits role, leader and term changes into the trace: raft-rs's volatile state, true
+    /// the moment a message is stepped or a tick fires.
     pub fn record_state(&mut self, now_ms: u64, trace: &mut Trace) {
         let id = self.id;
         let Some(live) = self.live.as_mut() else { return };
@@ -271,19 +280,27 @@ impl Node {
         if role != live.role || leader != live.leader || r.term != live.term {
             live.role = role;
             live.leader = leader;
+            live.term = r.term;
             trace.push(now_ms, TraceEvent::RoleChanged { node: id, role, term: r.term, leader });
         }
-        let commit = r.raft_log.committed;
-        if r.term != live.term || r.vote != live.vote || commit != live.commit {
-            if commit != live.commit {
-                trace.push(now_ms, TraceEvent::Committed { node: id, index: commit });
-            }
-            live.term = r.term;
-            live.vote = r.vote;
-            live.commit = commit;
-            trace.push(now_ms, TraceEvent::HardStateChanged { node: id, term: r.term, vote: r.vote, commit });
+    }
+
+    /// Emits hard-state and commit changes when they reach the disk, not when raft-rs decides
+    /// them: a vote is only a promise once it is durable (the vote reply leaves after it), and
+    /// a commit index is what a restarted member would find.
+    fn record_durable(live: &mut Live, id: NodeId, hs: &raft::eraftpb::HardState, now_ms: u64, trace: &mut Trace) {
+        if hs.commit != live.commit {
+            trace.push(now_ms, TraceEvent::Committed { node: id, index: hs.commit });
         }
-        self.max_commit_seen = self.max_commit_seen.max(commit);
+        if hs.term != live.hs_term || hs.vote != live.vote || hs.commit != live.commit {
+            live.hs_term = hs.term;
+            live.vote = hs.vote;
+            live.commit = hs.commit;
+            trace.push(
+                now_ms,
+                TraceEvent::HardStateChanged { node: id, term: hs.term, vote: hs.vote, commit: hs.commit },
+            );
+        }
     }
 
     /// etcd's snapshot trigger: once more than `snapshot_count` entries were applied since
