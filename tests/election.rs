@@ -63,9 +63,12 @@ fn killing_the_leader_elects_another_within_the_timeout_range() {
         assert!(c.node_view(new).unwrap().term > old_term, "seed {seed}");
         // A follower last heard a heartbeat up to one heartbeat (100 ms) before the kill, and
         // counts a randomized timeout of [10, 20) ticks from its next tick after that, so
-        // the first campaign comes 800–2000 ms after the kill; the vote adds a few ms.
+        // the first campaign comes 800–2000 ms after the kill. With check-quorum (etcd's
+        // setting) a follower whose own election timeout has not yet run out since the last
+        // heartbeat ignores the vote request ("lease is not expired"), so an early candidate
+        // can lose its round and the next campaign comes one randomized timeout later.
         let waited = t - killed_at;
-        assert!((800..=2_100).contains(&waited), "seed {seed}: new leader after {waited} ms");
+        assert!((800..=4_100).contains(&waited), "seed {seed}: new leader after {waited} ms");
     }
 }
 

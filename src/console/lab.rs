@@ -51,8 +51,13 @@ impl Session {
             }
             LabCommand::Restart(r) | LabCommand::Start(r) => {
                 let id = self.resolve(r)?;
+                let first = self.cluster.never_started(id);
                 self.act(vec![Action::Restart(id)])?;
-                done(format!("n{id} restarted from its disk"))
+                if first {
+                    done(format!("n{id} started: it joins with --initial-cluster-state existing"))
+                } else {
+                    done(format!("n{id} restarted from its disk"))
+                }
             }
             LabCommand::Partition(groups) => {
                 let mut ids = Vec::new();

@@ -81,7 +81,7 @@ impl ClientOp {
     pub fn allowed_on_learner(&self) -> bool {
         match self {
             ClientOp::Range(r) => r.serializable,
-            ClientOp::Status | ClientOp::SnapshotSave { .. } | ClientOp::Defrag => true,
+            ClientOp::Status => true,
             _ => false,
         }
     }
@@ -166,6 +166,14 @@ pub enum ClientError {
     TooManyLearners,
     #[error("etcdserver: re-configuration failed due to not enough started members")]
     NotEnoughStartedMembers,
+    #[error("etcdserver: ID exists")]
+    MemberExists,
+    #[error("etcdserver: Peer URLs already exists")]
+    PeerUrlExists,
+    #[error("etcdserver: ID removed")]
+    MemberRemovedBefore,
+    #[error("etcdserver: no leader")]
+    NoLeader,
     #[error("the lab has room for nine members (n1 to n9); remove one first")]
     NoRoom,
     #[error("etcdserver: server stopped")]

@@ -7,8 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use protobuf::Message as _;
-use raft::eraftpb::{ConfChange, ConfChangeType, Entry, EntryType};
+use raft::eraftpb::Entry;
 
 use super::action::Action;
 use super::client::ClientReply;
@@ -45,7 +44,8 @@ pub struct Cluster {
     pub(crate) nodes: BTreeMap<NodeId, Node>,
     pub(crate) network: Network,
     pub(crate) trace: Trace,
-    pub(crate) ids: SimRng,
+    /// Unix time in ms at simulated time 0 (see `wall_ms`).
+    pub(crate) epoch_ms: u64,
     pub(crate) cluster_id: u64,
     pub(crate) pending: BTreeMap<u64, Pending>,
     /// (deadline, request) for every pending request: the next timeout without a scan.
@@ -70,6 +70,9 @@ pub struct Cluster {
     /// Off for a rewind checkpoint, which replays a log someone else keeps (it gets its
     /// prefix back when it becomes the present: `Replayer::resume_log`).
     pub(crate) keep_log: bool,
+    /// When each pair of members' link last came back up (smaller id first), for etcd's
+    /// "connected since" checks.
+    pub(crate) link_up_at: BTreeMap<(NodeId, NodeId), u64>,
     /// Nodes whose `RawNode` may have a Ready not yet handled. They are all handled before
     /// the clock moves on and at the end of each action, so that everything raft-rs does at
     /// one instant — several proposals, several arrivals — goes out in one Ready, as in
@@ -86,7 +89,13 @@ impl Cluster {
     pub fn with_mode(cfg: ClusterConfig, mode: TraceMode) -> Result<Self, ActionError> {
         cfg.validate().map_err(ActionError)?;
         let mut ids = SimRng::derive(cfg.seed, Stream::Ids, 0);
-        let cluster_id = etcd_style_id(&mut ids);
+        // The simulated wall clock starts somewhere in late 2023 that the seed picks: it
+        // only feeds ids that etcd mints from the clock (added members, leases).
+        let epoch_ms = 1_700_000_000_000 + ids.below(100_000_000_000);
+        let member_ids: Vec<u64> = (1..=cfg.nodes)
+            .map(|k| super::ids::member_id(&[super::ids::peer_url(k)], super::ids::CLUSTER_TOKEN, None))
+            .collect();
+        let cluster_id = super::ids::cluster_id(&member_ids);
         let network = Network::new(SimRng::derive(cfg.seed, Stream::Network, 0), cfg.latency_ms, cfg.jitter_ms);
         let mut c = Cluster {
             cfg,
@@ -94,7 +103,7 @@ impl Cluster {
             nodes: BTreeMap::new(),
             network,
             trace: Trace::new(mode),
-            ids,
+            epoch_ms,
             cluster_id,
             pending: BTreeMap::new(),
             deadlines: Default::default(),
@@ -111,6 +120,7 @@ impl Cluster {
             revoking: Default::default(),
             log: Vec::new(),
             keep_log: true,
+            link_up_at: BTreeMap::new(),
             dirty: Default::default(),
             events_processed: 0,
         };
@@ -122,20 +132,9 @@ impl Cluster {
     /// or, when restoring, a snapshot at that index carrying the saved store.
     fn bootstrap(&mut self, restore: Option<Vec<u8>>) -> Result<(), ActionError> {
         let n = self.cfg.nodes;
-        let mut entries = Vec::new();
+        let entries: Vec<Entry> = (1..=n).map(super::members::bootstrap_entry).collect();
         for id in 1..=n {
-            let mut cc = ConfChange::default();
-            cc.set_change_type(ConfChangeType::AddNode);
-            cc.node_id = id;
-            let mut e = Entry::default();
-            e.set_entry_type(EntryType::EntryConfChange);
-            e.term = 1;
-            e.index = id;
-            e.data = cc.write_to_bytes().unwrap_or_default().into();
-            entries.push(e);
-        }
-        for id in 1..=n {
-            let member_id = etcd_style_id(&mut self.ids);
+            let member_id = super::ids::member_id(&[super::ids::peer_url(id)], super::ids::CLUSTER_TOKEN, None);
             let fresh = Store::new(self.cfg.quota_backend_bytes, self.cfg.min_lease_ttl_secs());
             let disk = match &restore {
                 None => Disk::bootstrap(entries.clone(), fresh),
@@ -144,6 +143,9 @@ impl Cluster {
                     // load leaves the member empty rather than stopping the restore.
                     let mut store = Store::from_snapshot(data).unwrap_or(fresh);
                     store.configure(self.cfg.quota_backend_bytes, self.cfg.min_lease_ttl_secs());
+                    // `snapshot restore --initial-cluster …` writes the new membership into
+                    // the backend: named members, not published yet.
+                    store.set_initial_members((1..=n).map(super::members::initial_member).collect());
                     let cs = raft::eraftpb::ConfState { voters: (1..=n).collect(), ..Default::default() };
                     Disk::restored(store, n, 1, cs)
                 }
@@ -199,8 +201,19 @@ impl Cluster {
         self.trace = t;
     }
 
+    /// A member added by `member add` whose process has not started yet.
+    pub fn never_started(&self, id: NodeId) -> bool {
+        self.nodes.get(&id).is_some_and(|n| !n.is_alive() && n.started_at_ms == 0 && n.disk.core().hard_state.term == 0)
+    }
+
     pub fn cluster_id(&self) -> u64 {
         self.cluster_id
+    }
+
+    /// The simulated wall clock, for what etcd derives from `time.Now()` (ids of added
+    /// members and leases). Never the host's clock.
+    pub(crate) fn wall_ms(&self) -> u64 {
+        self.epoch_ms + self.now_ms
     }
 
     pub fn actions(&self) -> &[(u64, Action)] {
@@ -313,10 +326,28 @@ impl Cluster {
     }
 
     fn perform(&mut self, action: Action) {
+        let cut_before: std::collections::BTreeSet<(NodeId, NodeId)> = match action {
+            Action::Partition(_) | Action::Restore { .. } | Action::Heal => self.network.cut_links().copied().collect(),
+            _ => Default::default(),
+        };
+        self.perform_inner(action);
+        if !cut_before.is_empty() {
+            self.note_links_up(&cut_before);
+        }
+    }
+
+    fn perform_inner(&mut self, action: Action) {
         match action {
             Action::Kill(id) => self.kill(id),
             Action::Restart(id) => {
-                self.trace.push(self.now_ms, TraceEvent::Restarted { node: id });
+                // A member added at run time starts for the first time (etcd with
+                // `--initial-cluster-state existing`); any other start is a restart.
+                let event = if self.never_started(id) {
+                    TraceEvent::NodeStarted { node: id }
+                } else {
+                    TraceEvent::Restarted { node: id }
+                };
+                self.trace.push(self.now_ms, event);
                 if let Err(e) = self.start_node(id) {
                     self.trace_warn(id, e.0);
                 }
@@ -480,16 +511,12 @@ impl Cluster {
         self.deadlines.clear();
         self.reads_at.clear();
         self.revoking.clear();
-        self.cluster_id = etcd_style_id(&mut self.ids);
+        // `snapshot restore` with the same peer URLs and token gives the same member ids,
+        // and so the same cluster id, as etcd's restore does.
         if let Err(e) = self.bootstrap(Some(data)) {
             self.trace_warn(0, e.0);
         }
     }
-}
-
-/// A 64-bit id printed as 16 hex digits, like etcd's member and cluster ids.
-pub(crate) fn etcd_style_id(rng: &mut SimRng) -> u64 {
-    0x1000_0000_0000_0000 + rng.below(0xe000_0000_0000_0000)
 }
 
 impl Network {

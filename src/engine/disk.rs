@@ -26,6 +26,8 @@ pub struct Backend {
     pub store: Store,
     /// The last entry whose effects the store (and `conf_state`) hold.
     pub applied: u64,
+    /// That entry's term (what etcd reports as its raft term).
+    pub applied_term: u64,
     pub conf_state: ConfState,
 }
 
@@ -54,7 +56,7 @@ impl Disk {
             snapshot: Snapshot::default(),
             entries: Vec::new(),
             base: (0, 0),
-            backend: Backend { store, applied: 0, conf_state: ConfState::default() },
+            backend: Backend { store, applied: 0, applied_term: 0, conf_state: ConfState::default() },
         })))
     }
 
@@ -81,6 +83,7 @@ impl Disk {
             core.hard_state.term = term;
             core.hard_state.commit = index;
             core.backend.applied = index;
+            core.backend.applied_term = term;
             core.backend.conf_state = conf_state.clone();
         }
         disk.create_snapshot(index, term, conf_state, index);
@@ -136,7 +139,8 @@ impl Disk {
         core.hard_state.term = core.hard_state.term.max(meta.term);
         core.entries.clear();
         core.base = (meta.index, meta.term);
-        core.backend = Backend { store, applied: meta.index, conf_state: meta.get_conf_state().clone() };
+        core.backend =
+            Backend { store, applied: meta.index, applied_term: meta.term, conf_state: meta.get_conf_state().clone() };
         core.snapshot = snap;
     }
 

@@ -191,10 +191,10 @@ impl Cluster {
 
     pub(crate) fn on_applied(&mut self, id: NodeId, note: ApplyNote) {
         match note {
-            ApplyNote::Empty => {}
+            ApplyNote::Empty { term } => self.on_leader_entry_applied(id, term),
             ApplyNote::Snapshot => self.resync_watchers(id),
             ApplyNote::Request { proposal, applied } => self.on_request_applied(id, proposal, applied),
-            ApplyNote::ConfChange { changes, context } => self.on_conf_change_applied(id, changes, context),
+            ApplyNote::ConfChange { ctx, refused } => self.on_conf_change_applied(id, ctx, refused),
         }
     }
 }

@@ -14,6 +14,7 @@ mod cluster;
 mod config;
 mod disk;
 mod event_loop;
+pub mod ids;
 pub mod invariants;
 mod logger;
 mod members;

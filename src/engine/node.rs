@@ -11,11 +11,12 @@ use protobuf::Message as _;
 use raft::eraftpb::{ConfChange, ConfChangeType, ConfChangeV2, ConfState, Entry, EntryType, Message};
 use raft::{Config, RawNode, ReadOnlyOption, StateRole};
 
-use crate::store::{Applied, Store};
+use crate::store::{Applied, ChangeRefused, MemberChange, Store};
 
 use super::config::ClusterConfig;
 use super::disk::Disk;
 use super::logger::RaftLog;
+use super::members::ConfContext;
 use super::proposal::Proposal;
 use super::rng::SimRng;
 use super::trace::{Role, Trace, TraceEvent};
@@ -46,12 +47,16 @@ pub enum ApplyNote {
         proposal: Proposal,
         applied: Applied,
     },
+    /// A membership change, with the member it is about (`None` for entries the lab did
+    /// not write) and why the server refused it, if it did.
     ConfChange {
-        changes: Vec<(raft::eraftpb::ConfChangeType, u64)>,
-        context: Vec<u8>,
+        ctx: Option<ConfContext>,
+        refused: Option<ChangeRefused>,
     },
     /// A leader's empty entry at the start of its term.
-    Empty,
+    Empty {
+        term: u64,
+    },
     /// The backend was replaced by a snapshot from the leader: watches on this member
     /// must catch up from its history, as etcd's watchable store does on restore.
     Snapshot,
@@ -65,12 +70,27 @@ pub struct Node {
     pub live: Option<Live>,
     /// Removed from the cluster: never runs again.
     pub removed: bool,
+    /// Where this run of the member is with etcd's `publish` (its name and client URLs
+    /// through the log, once per start).
+    pub publish: Publish,
     pub started_at_ms: u64,
     pub next_tick_ms: u64,
     pub tick_phase_ms: u64,
     timeouts: SimRng,
     /// The highest commit index this node persisted, to check it never moves back.
     pub max_commit_seen: u64,
+}
+
+/// etcd's `publish` loop: proposed once the member knows a leader, again after each
+/// request timeout until the member applies it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Publish {
+    /// Not proposed yet in this run.
+    Waiting,
+    /// Proposed at this time.
+    Proposed(u64),
+    /// Applied: the member list shows this member's name and client URLs.
+    Done,
 }
 
 pub struct ReadyOutput {
@@ -88,6 +108,7 @@ impl Node {
             disk,
             live: None,
             removed: false,
+            publish: Publish::Done,
             started_at_ms: 0,
             next_tick_ms: 0,
             tick_phase_ms,
@@ -144,6 +165,7 @@ impl Node {
         live.role = role_of(&live);
         self.live = Some(live);
         self.started_at_ms = now_ms;
+        self.publish = Publish::Waiting;
         self.next_tick_ms = next_tick_after(now_ms, cfg.tick_ms, self.tick_phase_ms);
         self.after_call(now_ms, trace);
         Ok(())
@@ -175,6 +197,12 @@ impl Node {
     /// The backend's consistent index: the last entry applied to the store.
     pub fn applied(&self) -> u64 {
         self.disk.backend().applied
+    }
+
+    /// The term of the last entry applied: etcd's `EtcdServer.Term`, which status and
+    /// response headers report.
+    pub fn applied_term(&self) -> u64 {
+        self.disk.backend().applied_term
     }
 
     /// The store, durable like etcd's bbolt file (it outlives a kill).
@@ -375,7 +403,7 @@ fn apply_entries(
         match e.get_entry_type() {
             EntryType::EntryNormal => {
                 if e.data.is_empty() {
-                    notes.push(ApplyNote::Empty);
+                    notes.push(ApplyNote::Empty { term: e.term });
                 } else {
                     match Proposal::decode(&e.data) {
                         Ok(proposal) => {
@@ -384,39 +412,61 @@ fn apply_entries(
                         }
                         // Only the engine proposes, so this cannot happen; skip rather than
                         // let one bad entry stop the member.
-                        Err(_) => notes.push(ApplyNote::Empty),
+                        Err(_) => notes.push(ApplyNote::Empty { term: e.term }),
                     }
                 }
             }
             EntryType::EntryConfChange | EntryType::EntryConfChangeV2 => {
-                let (cc, context) = if e.get_entry_type() == EntryType::EntryConfChange {
+                // etcd 3.4 proposes v1 changes with the member in the context; v2 entries
+                // only come from older share links, and carry no member.
+                let (cc, ctx) = if e.get_entry_type() == EntryType::EntryConfChange {
                     let v1 = ConfChange::parse_from_bytes(&e.data).unwrap_or_default();
-                    let ctx = v1.context.to_vec();
+                    let ctx = ConfContext::decode(&v1.context);
                     (v1_to_v2(v1), ctx)
                 } else {
-                    let v2 = ConfChangeV2::parse_from_bytes(&e.data).unwrap_or_default();
-                    let ctx = v2.context.to_vec();
-                    (v2, ctx)
+                    (ConfChangeV2::parse_from_bytes(&e.data).unwrap_or_default(), None)
                 };
-                let changes: Vec<_> = cc.changes.iter().map(|c| (c.get_change_type(), c.node_id)).collect();
-                let removes_self = changes.iter().any(|&(t, n)| t == ConfChangeType::RemoveNode && n == id);
-                match live.raw.apply_conf_change(&cc) {
-                    Ok(cs) => disk.backend_mut().conf_state = sorted(cs),
-                    Err(err) => trace
-                        .push(now_ms, engine_line(id, "warn", format!("conf change at {index} not applied: {err}"))),
+                // `ValidateConfigurationChange`: a refused change takes its index but changes
+                // neither the membership nor raft's configuration.
+                let refused = match &ctx {
+                    Some(c) => disk.backend_mut().store.apply_member_change(&c.change).err(),
+                    None => None,
+                };
+                if refused.is_none() {
+                    match live.raw.apply_conf_change(&cc) {
+                        Ok(cs) => disk.backend_mut().conf_state = sorted(cs),
+                        Err(err) => trace.push(
+                            now_ms,
+                            engine_line(id, "warn", format!("conf change at {index} not applied: {err}")),
+                        ),
+                    }
                 }
-                notes.push(ApplyNote::ConfChange { changes, context });
+                let removes_self = refused.is_none()
+                    && match &ctx {
+                        Some(c) => matches!(c.change, MemberChange::Remove(_)) && c.node == id,
+                        None => cc
+                            .changes
+                            .iter()
+                            .any(|c| c.get_change_type() == ConfChangeType::RemoveNode && c.node_id == id),
+                    };
+                notes.push(ApplyNote::ConfChange { ctx, refused });
                 if removes_self {
-                    disk.backend_mut().applied = index;
+                    set_applied(disk, index, e.term);
                     trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
                     return true;
                 }
             }
         }
-        disk.backend_mut().applied = index;
+        set_applied(disk, index, e.term);
         trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
     }
     false
+}
+
+fn set_applied(disk: &Disk, index: u64, term: u64) {
+    let mut b = disk.backend_mut();
+    b.applied = index;
+    b.applied_term = term;
 }
 
 /// A line the engine adds to a node's log, beside raft-rs's own.

@@ -82,6 +82,11 @@ impl RequestSummary for Request {
             Request::LeaseRevoke { id } => format!("lease revoke {id:016x}"),
             Request::AlarmActivate(a) => format!("alarm activate {:?} by {:x}", a.alarm, a.member_id),
             Request::AlarmDeactivate(a) => format!("alarm disarm {:?} of {:x}", a.alarm, a.member_id),
+            Request::AlarmGet => "alarm list".into(),
+            Request::MemberAttributes { member_id, name, client_urls } => {
+                format!("publish {member_id:x} name={name} client-urls={}", client_urls.join(","))
+            }
+            Request::ClusterVersion(v) => format!("set cluster version {v}"),
         }
     }
 }

@@ -13,8 +13,13 @@ use crate::store::{
 
 use super::client::{ClientError, ClientOp, ClientReply, ClientResult, EndpointStatusInfo, ResponseHeader};
 use super::cluster::Cluster;
+use super::node::Publish;
 use super::proposal::Proposal;
 use super::trace::{Role, TraceEvent};
+
+/// The cluster version a leader of 3.4 members sets (etcd logs "set the initial cluster
+/// version to 3.4").
+const CLUSTER_VERSION: &str = "3.4.0";
 use super::NodeId;
 
 pub(crate) struct Pending {
@@ -36,8 +41,9 @@ pub(crate) enum PendingState {
     /// raft-rs dropped the proposal (no leader yet); retried each tick, as etcd blocks
     /// proposals while leaderless.
     Propose(Vec<Proposal>),
-    /// A membership change waiting for a leader.
-    ProposeConf(raft::eraftpb::ConfChangeV2),
+    /// A membership change about raft id `node` (the slot it reserves, for an add):
+    /// proposed, or waiting for a leader to take it.
+    Conf { node: NodeId, proposed: bool, cc: raft::eraftpb::ConfChange },
     /// Proposed; answered when the endpoint applies the entry (or, for several, the last).
     Proposed,
     /// Waiting for a ReadIndex answer; re-asked every few ticks in case the request was lost.
@@ -62,7 +68,7 @@ impl Cluster {
             cluster_id: self.cluster_id,
             member_id: node.map(|n| n.member_id).unwrap_or(0),
             revision: self.store_of(endpoint).map(|s| s.revision()).unwrap_or(0),
-            raft_term: live.map(|l| l.raw.raft.term).unwrap_or(0),
+            raft_term: live.and(node).map(|n| n.applied_term()).unwrap_or(0),
         }
     }
 
@@ -145,7 +151,11 @@ impl Cluster {
                 let result = self.serve_range(endpoint, &r);
                 self.finish(req_id, endpoint, result)
             }
-            ClientOp::Range(_) | ClientOp::AlarmList | ClientOp::Health => self.ask_read_index(req_id, endpoint),
+            // etcd 3.4 sends every alarm request through raft, `alarm list` too.
+            ClientOp::AlarmList => {
+                self.propose(req_id, endpoint, vec![Proposal { req_id, origin: endpoint, request: Request::AlarmGet }])
+            }
+            ClientOp::Range(_) | ClientOp::Health => self.ask_read_index(req_id, endpoint),
             ClientOp::LeaseKeepAlive { .. } | ClientOp::LeaseTimeToLive { .. } => {
                 if let Some(p) = self.pending.get_mut(&req_id) {
                     p.state = PendingState::AtLeader;
@@ -190,7 +200,7 @@ impl Cluster {
                 let cluster_id = self.cluster_id;
                 self.finish(req_id, endpoint, Ok(ClientResult::Members { cluster_id, members }))
             }
-            ClientOp::MemberAdd { name, learner } => self.member_add(req_id, endpoint, name, learner),
+            ClientOp::MemberAdd { learner, .. } => self.member_add(req_id, endpoint, learner),
             ClientOp::MemberPromote { member_id } => self.member_promote(req_id, endpoint, member_id),
             ClientOp::MemberRemove { member_id } => self.member_remove(req_id, endpoint, member_id),
         }
@@ -215,7 +225,7 @@ impl Cluster {
     /// etcd's lease id: the member id's low 16 bits, then a counter seeded from the clock.
     fn next_lease_id(&mut self, endpoint: NodeId) -> i64 {
         let member = self.nodes.get(&endpoint).map(|n| n.member_id).unwrap_or(0);
-        let wall_ms = 1_700_000_000_000 + (self.cluster_id % 100_000_000_000) + self.now_ms;
+        let wall_ms = self.wall_ms();
         let counter = self.lease_seq.entry(endpoint).or_insert((wall_ms & 0xff_ffff_ffff) << 8);
         *counter += 1;
         (((member & 0xffff) << 48 | (*counter & 0xffff_ffff_ffff)) & (i64::MAX as u64)) as i64
@@ -238,6 +248,25 @@ impl Cluster {
             return self.finish(req_id, endpoint, Err(crate::store::StoreError::NoSpace.into()));
         }
         self.propose(req_id, endpoint, vec![Proposal { req_id, origin: endpoint, request }]);
+    }
+
+    /// etcd's `applyEntryNormal`: a member that applied a write over its quota, with no
+    /// NOSPACE alarm in force yet, proposes one for itself through raft.
+    fn raise_nospace_at_apply(&mut self, id: NodeId) {
+        let raised = self.store_of(id).is_none_or(|s| s.alarms().iter().any(|a| a.alarm == AlarmType::NoSpace));
+        if raised {
+            return;
+        }
+        let member_id = self.nodes.get(&id).map(|n| n.member_id).unwrap_or(0);
+        let alarm = Proposal {
+            req_id: 0,
+            origin: id,
+            request: Request::AlarmActivate(AlarmMember { member_id, alarm: AlarmType::NoSpace }),
+        };
+        let data = alarm.encode();
+        self.with_raw(id, |raw| {
+            let _ = raw.propose(vec![], data);
+        });
     }
 
     fn propose(&mut self, req_id: u64, endpoint: NodeId, proposals: Vec<Proposal>) {
@@ -279,17 +308,68 @@ impl Cluster {
         }
     }
 
-    /// Work that waits on a node's progress: reads whose index it has applied, and a new
-    /// leader taking over lease expiry.
-    pub(crate) fn after_ready(&mut self, id: NodeId) {
+    /// A member applied an empty entry: a leader's first entry of its term. When the
+    /// member is that leader, it does what etcd does then (`applyEntryNormal`): its
+    /// lessor takes over every lease, each lease's clock restarted and extended by an
+    /// election timeout so that none expires because of the election (`lessor.Promote`;
+    /// etcd 3.4 keeps no remaining TTL across leaders, so each restarts from its full TTL);
+    /// and, if no cluster version is set yet, it sets one (`monitorVersions`).
+    pub(crate) fn on_leader_entry_applied(&mut self, id: NodeId, term: u64) {
         let Some(node) = self.nodes.get_mut(&id) else { return };
         let Some(live) = node.live.as_mut() else { return };
-        if live.role == Role::Leader && live.lease_term != live.term {
-            // etcd's lessor.Promote: a new leader restarts every lease's clock, extended by
-            // an election timeout so that leases do not expire across the election.
-            live.lease_term = live.term;
-            node.disk.backend_mut().store.promote_leases(self.now_ms, self.cfg.election_timeout_ms());
-            self.revoking.clear();
+        if live.raw.raft.state != raft::StateRole::Leader || live.raw.raft.term != term {
+            return;
+        }
+        live.lease_term = term;
+        node.disk.backend_mut().store.promote_leases(self.now_ms, self.cfg.election_timeout_ms());
+        self.revoking.clear();
+        let unset = node.store().membership().version().is_none();
+        if unset {
+            let data =
+                Proposal { req_id: 0, origin: id, request: Request::ClusterVersion(CLUSTER_VERSION.into()) }.encode();
+            self.with_raw(id, |raw| {
+                let _ = raw.propose(vec![], data);
+            });
+        }
+    }
+
+    /// etcd's `publish`: once a started member knows a leader, it proposes its name and
+    /// client URLs, and proposes again if a request timeout passes without it applied.
+    fn maybe_publish(&mut self, id: NodeId) {
+        let timeout = self.cfg.command_timeout_ms.max(5_000) + 2 * self.cfg.election_timeout_ms();
+        let now = self.now_ms;
+        let Some(node) = self.nodes.get(&id) else { return };
+        let due = match node.publish {
+            Publish::Waiting => true,
+            Publish::Proposed(at) => now >= at + timeout,
+            Publish::Done => false,
+        };
+        let knows_leader = node.live.as_ref().is_some_and(|l| l.raw.raft.leader_id != 0);
+        if !due || !knows_leader {
+            return;
+        }
+        let request = Request::MemberAttributes {
+            member_id: node.member_id,
+            name: node.name.clone(),
+            client_urls: vec![super::ids::client_url(id)],
+        };
+        let data = Proposal { req_id: 0, origin: id, request }.encode();
+        let mut ok = false;
+        self.with_raw(id, |raw| ok = raw.propose(vec![], data).is_ok());
+        if ok {
+            if let Some(n) = self.nodes.get_mut(&id) {
+                n.publish = Publish::Proposed(now);
+            }
+        }
+    }
+
+    /// Work that waits on a node's progress: its publish, and reads whose index it has
+    /// applied.
+    pub(crate) fn after_ready(&mut self, id: NodeId) {
+        self.maybe_publish(id);
+        let Some(node) = self.nodes.get(&id) else { return };
+        if !node.is_alive() {
+            return;
         }
         let applied = node.applied();
         if self.reads_at.is_empty() {
@@ -391,9 +471,9 @@ impl Cluster {
                     self.propose(req_id, id, list);
                     let _ = before;
                 }
-                PendingState::ProposeConf(cc) => {
-                    let cc = cc.clone();
-                    self.propose_conf(req_id, id, cc);
+                PendingState::Conf { node, proposed: false, cc } => {
+                    let (node, cc) = (*node, cc.clone());
+                    self.retry_conf(req_id, id, node, cc);
                 }
                 PendingState::ReadIndex { asked_ms } if now >= *asked_ms + READ_INDEX_RETRY_MS => {
                     self.ask_read_index(req_id, id);
@@ -414,6 +494,14 @@ impl Cluster {
     pub(crate) fn on_request_applied(&mut self, id: NodeId, proposal: Proposal, applied: Applied) {
         if let Request::LeaseRevoke { id: lease } = proposal.request {
             self.revoking.remove(&lease);
+        }
+        if applied.result == Err(crate::store::StoreError::NoSpace) {
+            self.raise_nospace_at_apply(id);
+        }
+        if let Request::MemberAttributes { member_id, .. } = &proposal.request {
+            if let Some(n) = self.nodes.get_mut(&id).filter(|n| n.member_id == *member_id) {
+                n.publish = Publish::Done;
+            }
         }
         self.deliver_watch_events(id, &applied);
         if proposal.origin != id || proposal.req_id == 0 {
@@ -455,12 +543,15 @@ impl Cluster {
         let leader = live.map(|l| l.raw.raft.leader_id).unwrap_or(0);
         let leader_member = self.nodes.get(&leader).map(|n| n.member_id).unwrap_or(0);
         let store = self.store_of(endpoint);
-        let errors = store
-            .as_ref()
-            .map(|s| {
-                s.alarms().iter().map(|a| format!("memberID:{} alarm:{} ", a.member_id, alarm_name(a.alarm))).collect()
-            })
-            .unwrap_or_default();
+        // etcd's maintenance server: "no leader" first, then each alarm.
+        let mut errors: Vec<String> = Vec::new();
+        if live.is_some() && leader == 0 {
+            errors.push(ClientError::NoLeader.to_string());
+        }
+        if let Some(s) = store.as_ref() {
+            errors
+                .extend(s.alarms().iter().map(|a| format!("memberID:{} alarm:{} ", a.member_id, alarm_name(a.alarm))));
+        }
         EndpointStatusInfo {
             endpoint: format!("n{endpoint}"),
             version: "3.4.23".into(),
@@ -468,8 +559,11 @@ impl Cluster {
             db_size_in_use: store.as_ref().map(|s| s.db_size_in_use()).unwrap_or(0),
             leader: leader_member,
             is_learner: self.is_learner(endpoint),
-            raft_index: live.map(|l| l.raw.raft.raft_log.committed).unwrap_or(0),
-            raft_term: live.map(|l| l.raw.raft.term).unwrap_or(0),
+            // etcd's RaftIndex is the last committed index its apply loop was handed, and its
+            // RaftTerm the term of the last entry it applied (`EtcdServer.Term`), not raft's
+            // current term: a member campaigning alone still shows the term it applied in.
+            raft_index: live.map(|l| l.commit).unwrap_or(0),
+            raft_term: live.and(node).map(|n| n.applied_term()).unwrap_or(0),
             raft_applied_index: node.filter(|n| n.is_alive()).map(|n| n.applied()).unwrap_or(0),
             errors,
         }

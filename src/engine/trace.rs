@@ -153,6 +153,11 @@ pub enum TraceEvent {
         node: NodeId,
         line: RaftLogLine,
     },
+    /// A `member add` was applied: the member has a slot, and is `unstarted` until
+    /// `NodeStarted`.
+    MemberAdded {
+        node: NodeId,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

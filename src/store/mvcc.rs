@@ -77,6 +77,11 @@ impl Mvcc {
         self.bytes
     }
 
+    /// Retained revisions, tombstones included: the keys of etcd's `key` bucket.
+    pub fn revision_count(&self) -> u64 {
+        self.keys.values().map(|vs| vs.len() as u64).sum()
+    }
+
     pub fn live_count(&self) -> u64 {
         self.live
     }

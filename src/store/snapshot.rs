@@ -17,7 +17,8 @@ use super::mvcc::Version;
 use super::types::AlarmMember;
 
 const MAGIC: &[u8; 8] = b"RLSTORE\0";
-const FORMAT_VERSION: u16 = 1;
+/// 2: the membership buckets joined the image.
+const FORMAT_VERSION: u16 = 2;
 
 /// Why bytes could not be read back as a store.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -40,6 +41,7 @@ pub(crate) struct Image {
     pub db_size: i64,
     pub quota_bytes: u64,
     pub min_lease_ttl_secs: i64,
+    pub membership: super::membership::Membership,
 }
 
 pub(crate) fn encode(image: &Image) -> Vec<u8> {

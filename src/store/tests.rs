@@ -818,7 +818,7 @@ fn snapshot_rejects_garbage() {
     wrong_version[8] = 9;
     assert_eq!(
         Store::from_snapshot(&wrong_version).unwrap_err(),
-        SnapshotError::UnsupportedVersion { found: 9, expected: 1 }
+        SnapshotError::UnsupportedVersion { found: 9, expected: 2 }
     );
     assert!(matches!(Store::from_snapshot(&good[..good.len() - 3]), Err(SnapshotError::Corrupt(_))));
     let mut trailing = good.clone();

@@ -202,6 +202,16 @@ pub enum Request {
     AlarmActivate(AlarmMember),
     /// `alarm disarm` clears every alarm, as etcdctl does (it disarms each listed one).
     AlarmDeactivate(AlarmMember),
+    /// `alarm list`: etcd 3.4 sends every alarm request through raft, a read included.
+    AlarmGet,
+    /// etcd's `publish`: a member announces its name and client URLs when it starts.
+    MemberAttributes {
+        member_id: u64,
+        name: String,
+        client_urls: Vec<String>,
+    },
+    /// The leader sets the cluster version once every member is known (`3.4.0`).
+    ClusterVersion(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,6 +227,8 @@ pub enum Response {
     LeaseRevoke,
     /// The alarms in force after the request.
     Alarm(Vec<AlarmMember>),
+    /// A member's publish or the cluster version was recorded.
+    Membership,
 }
 
 /// The outcome of applying one request: what the client is answered (with the store

@@ -674,14 +674,16 @@ mod share_console_tests {
         blocking.apply(Action::Advance(3_000)).unwrap();
         lab.play(3_000);
         same_both_ways(&mut blocking, &mut lab, "member add n4 --learner");
+        // The operator starts the new member's process (etcd with `existing`).
+        same_both_ways(&mut blocking, &mut lab, "start n4");
         blocking.apply(Action::Advance(3_000)).unwrap();
         lab.play(3_000);
         let id = blocking.cluster().node_view(4).expect("n4 was added").member_id;
         assert_eq!(lab.session().cluster().node_view(4).unwrap().member_id, id);
         same_both_ways(&mut blocking, &mut lab, &format!("member promote {id:x}"));
         same_both_ways(&mut blocking, &mut lab, &format!("member remove {id:x} -w json"));
-        let outs: Vec<&str> = lab.transcript.iter().rev().take(3).map(|s| s.out.as_str()).collect();
-        assert!(outs[2].starts_with("Member ") && outs[2].contains(" added to cluster "), "{}", outs[2]);
+        let outs: Vec<&str> = lab.transcript.iter().rev().take(4).map(|s| s.out.as_str()).collect();
+        assert!(outs[3].starts_with("Member ") && outs[3].contains(" added to cluster "), "{}", outs[3]);
         assert!(outs[1].contains(" promoted in cluster "), "{}", outs[1]);
         assert!(outs[0].starts_with("{\"header\""), "{}", outs[0]);
     }
