@@ -498,9 +498,11 @@ impl Session {
                     return Err(format!("stat {file}: no such file or directory"));
                 };
                 let store = Store::from_snapshot(bytes).map_err(|e| e.to_string())?;
-                // bbolt counts keys in every bucket; the lab counts the live keys.
-                let keys = store.kvs().len() as i64;
-                format::snapshot_status(fmt, store.hash() as u32, store.revision(), keys, store.db_size())
+                // etcdctl counts the keys of every bbolt bucket, and reads the revision off the
+                // newest key in the `key` bucket (0 when it is empty).
+                let keys = store.bucket_keys() as i64;
+                let revision = if store.has_key_revisions() { store.revision() } else { 0 };
+                format::snapshot_status(fmt, store.hash() as u32, revision, keys, store.db_size())
             }
             Command::Nothing | Command::Help { .. } | Command::Version | Command::Lab(_) | Command::TxnStdin { .. } => {
                 Output::default()

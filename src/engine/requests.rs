@@ -79,7 +79,18 @@ impl Cluster {
                 self.reads_at.remove(&(p.endpoint, index, req_id));
             }
         }
-        let reply = ClientReply { req_id, endpoint, header: self.header(endpoint), result };
+        let mut header = self.header(endpoint);
+        if matches!(
+            result,
+            Ok(ClientResult::Members { .. }
+                | ClientResult::MemberAdded { .. }
+                | ClientResult::MemberPromoted { .. }
+                | ClientResult::MemberRemoved { .. })
+        ) {
+            // etcd's cluster service fills its headers without a revision.
+            header.revision = 0;
+        }
+        let reply = ClientReply { req_id, endpoint, header, result };
         self.trace.push(self.now_ms, TraceEvent::ClientReply(Box::new(reply.clone())));
         self.replies.insert(req_id, reply);
         self.reply_order.push_back(req_id);

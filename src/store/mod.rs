@@ -181,6 +181,11 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the `key` bucket holds any revision (a fresh store holds none).
+    pub fn has_key_revisions(&self) -> bool {
+        self.kv.revision_count() > 0
+    }
+
     /// What `snapshot status` counts as TOTAL KEYS: the keys in every bbolt bucket. The
     /// `key` bucket holds one key per retained revision (tombstones too); `meta` holds the
     /// consistent index, plus the scheduled and finished compact revisions once compacted;
