@@ -488,8 +488,12 @@ impl Session {
                     Err(e) => format::error(&e.to_string()),
                 }
             }
-            Command::SnapshotRestore { file, .. } => {
-                self.act(vec![Action::RestoreSnapshot { path: file }])?;
+            Command::SnapshotRestore { file, options } => {
+                let action = match options.initial_cluster_token {
+                    Some(token) => Action::RestoreSnapshotWithToken { path: file, token },
+                    None => Action::RestoreSnapshot { path: file },
+                };
+                self.act(vec![action])?;
                 self.watch_formats.clear();
                 format::snapshot_restore()
             }

@@ -69,4 +69,8 @@ pub enum Action {
     /// Replace the whole cluster with a fresh one whose members start from a saved
     /// snapshot file (`etcdctl snapshot restore`).
     RestoreSnapshot { path: String },
+    /// `snapshot restore --initial-cluster-token <token>`: as `RestoreSnapshot`, with the
+    /// member and cluster ids derived from another token. (A variant of its own, at the
+    /// end, so that the share links made before it still decode.)
+    RestoreSnapshotWithToken { path: String, token: String },
 }

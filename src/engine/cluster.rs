@@ -46,6 +46,8 @@ pub struct Cluster {
     pub(crate) trace: Trace,
     /// Unix time in ms at simulated time 0 (see `wall_ms`).
     pub(crate) epoch_ms: u64,
+    /// `--initial-cluster-token`, which every member id is derived from.
+    pub(crate) token: String,
     pub(crate) cluster_id: u64,
     pub(crate) pending: BTreeMap<u64, Pending>,
     /// (deadline, request) for every pending request: the next timeout without a scan.
@@ -104,6 +106,7 @@ impl Cluster {
             network,
             trace: Trace::new(mode),
             epoch_ms,
+            token: super::ids::CLUSTER_TOKEN.to_string(),
             cluster_id,
             pending: BTreeMap::new(),
             deadlines: Default::default(),
@@ -132,9 +135,12 @@ impl Cluster {
     /// or, when restoring, a snapshot at that index carrying the saved store.
     fn bootstrap(&mut self, restore: Option<Vec<u8>>) -> Result<(), ActionError> {
         let n = self.cfg.nodes;
-        let entries: Vec<Entry> = (1..=n).map(super::members::bootstrap_entry).collect();
+        let token = self.token.clone();
+        let entries: Vec<Entry> = (1..=n).map(|id| super::members::bootstrap_entry(id, &token)).collect();
+        let member_ids: Vec<u64> = (1..=n).map(|id| super::members::initial_member(id, &token).id).collect();
+        self.cluster_id = super::ids::cluster_id(&member_ids);
         for id in 1..=n {
-            let member_id = super::ids::member_id(&[super::ids::peer_url(id)], super::ids::CLUSTER_TOKEN, None);
+            let member_id = member_ids[(id - 1) as usize];
             let fresh = Store::new(self.cfg.quota_backend_bytes, self.cfg.min_lease_ttl_secs());
             let disk = match &restore {
                 None => Disk::bootstrap(entries.clone(), fresh),
@@ -145,7 +151,7 @@ impl Cluster {
                     store.configure(self.cfg.quota_backend_bytes, self.cfg.min_lease_ttl_secs());
                     // `snapshot restore --initial-cluster …` writes the new membership into
                     // the backend: named members, not published yet.
-                    store.set_initial_members((1..=n).map(super::members::initial_member).collect());
+                    store.set_initial_members((1..=n).map(|k| super::members::initial_member(k, &token)).collect());
                     let cs = raft::eraftpb::ConfState { voters: (1..=n).collect(), ..Default::default() };
                     Disk::restored(store, n, 1, cs)
                 }
@@ -456,6 +462,12 @@ impl Cluster {
                     self.restore_cluster(data);
                 }
             }
+            Action::RestoreSnapshotWithToken { path, token } => {
+                if let Some(data) = self.files.get(&path).cloned() {
+                    self.token = token;
+                    self.restore_cluster(data);
+                }
+            }
         }
     }
 
@@ -512,7 +524,7 @@ impl Cluster {
         self.reads_at.clear();
         self.revoking.clear();
         // `snapshot restore` with the same peer URLs and token gives the same member ids,
-        // and so the same cluster id, as etcd's restore does.
+        // and so the same cluster id, as etcd's restore does; another token, other ids.
         if let Err(e) = self.bootstrap(Some(data)) {
             self.trace_warn(0, e.0);
         }

@@ -74,9 +74,9 @@ pub(crate) fn conf_change(ctx: &ConfContext) -> ConfChange {
 }
 
 /// The members of the initial cluster, as `--initial-cluster` names them.
-pub(crate) fn initial_member(id: NodeId) -> Member {
+pub(crate) fn initial_member(id: NodeId, token: &str) -> Member {
     Member {
-        id: ids::member_id(&[ids::peer_url(id)], ids::CLUSTER_TOKEN, None),
+        id: ids::member_id(&[ids::peer_url(id)], token, None),
         name: format!("n{id}"),
         peer_urls: vec![ids::peer_url(id)],
         client_urls: Vec::new(),
@@ -85,8 +85,8 @@ pub(crate) fn initial_member(id: NodeId) -> Member {
 }
 
 /// The bootstrap log's entry for an initial member (etcd's `raft.StartNode` peers).
-pub(crate) fn bootstrap_entry(id: NodeId) -> raft::eraftpb::Entry {
-    let ctx = ConfContext { req_id: 0, origin: 0, change: MemberChange::Add(initial_member(id)), node: id };
+pub(crate) fn bootstrap_entry(id: NodeId, token: &str) -> raft::eraftpb::Entry {
+    let ctx = ConfContext { req_id: 0, origin: 0, change: MemberChange::Add(initial_member(id, token)), node: id };
     let mut e = raft::eraftpb::Entry::default();
     e.set_entry_type(raft::eraftpb::EntryType::EntryConfChange);
     e.term = 1;
@@ -192,7 +192,7 @@ impl Cluster {
         };
         let peer_urls = vec![ids::peer_url(slot)];
         let member = Member {
-            id: ids::member_id(&peer_urls, ids::CLUSTER_TOKEN, Some(self.wall_ms() / 1000)),
+            id: ids::member_id(&peer_urls, &self.token, Some(self.wall_ms() / 1000)),
             name: String::new(),
             peer_urls,
             client_urls: Vec::new(),

@@ -145,6 +145,8 @@ impl Node {
         // keeps nothing, so a lean replay hashes exactly like the original run.
         let _ = trace.mode();
         let log = RaftLog::new(cfg.record_raft_log, cfg.record_raft_debug);
+        // A starting etcd recovers its leases held forever until it leads (initAndRecover).
+        self.disk.backend_mut().store.demote_leases();
         let applied = self.applied();
         let snap_index = self.disk.core().snapshot.get_metadata().index;
         let config = self.raft_config(cfg, applied);
@@ -306,6 +308,10 @@ impl Node {
         let role = role_of(live);
         let leader = r.leader_id;
         if role != live.role || leader != live.leader || r.term != live.term {
+            if live.role == Role::Leader && role != Role::Leader {
+                // etcd's `lessor.Demote` when the member stops leading.
+                self.disk.backend_mut().store.demote_leases();
+            }
             live.role = role;
             live.leader = leader;
             live.term = r.term;

@@ -151,7 +151,12 @@ impl Cluster {
                     }
                 }
             }
-            Action::RestoreSnapshot { path } => {
+            Action::RestoreSnapshot { path } | Action::RestoreSnapshotWithToken { path, .. } => {
+                if let Action::RestoreSnapshotWithToken { token, .. } = action {
+                    if token.is_empty() {
+                        return err("--initial-cluster-token must not be empty");
+                    }
+                }
                 let Some(data) = self.files.get(path) else {
                     return err(format!("open {path}: no such file or directory"));
                 };

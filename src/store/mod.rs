@@ -308,6 +308,16 @@ impl Store {
         self.leases.promote(now_ms, extend_ms);
     }
 
+    /// etcd's `lessor.Demote`: a member that is not (or no longer) the leader keeps no
+    /// deadlines; its leases cannot expire until it is promoted.
+    pub fn demote_leases(&mut self) {
+        self.leases.demote();
+    }
+
+    pub fn leases_primary(&self) -> bool {
+        self.leases.is_primary()
+    }
+
     /// Ids whose deadline is <= now, ascending.
     pub fn expired_leases(&self, now_ms: u64) -> Vec<i64> {
         self.leases.expired(now_ms)

@@ -592,6 +592,8 @@ fn lease_attach_move_and_revoke() {
 #[test]
 fn lease_expiry_timetolive_keepalive_promote() {
     let mut s = store();
+    // The leader's lessor: promoted, it keeps real deadlines.
+    s.promote_leases(0, 0);
     grant(&mut s, 1, 100, 1_000).unwrap();
     grant(&mut s, 2, 10, 1_000).unwrap();
     let ttl = |s: &Store, id, now| s.lease_info(id, now).unwrap().ttl;
@@ -616,6 +618,16 @@ fn lease_expiry_timetolive_keepalive_promote() {
     assert_eq!(s.expired_leases(61_999), Vec::<i64>::new());
     assert_eq!(s.expired_leases(62_000), vec![2]);
     assert_eq!(ttl(&s, 1, 50_000), 102);
+
+    // A lessor that stops leading holds every lease forever (etcd's Demote), and a lease
+    // granted while it is not primary never expires there either.
+    s.demote_leases();
+    assert_eq!(s.expired_leases(u64::MAX - 1), Vec::<i64>::new());
+    assert_eq!(ttl(&s, 1, 70_000), 9_223_372_036, "time.Duration(math.MaxInt64) in seconds");
+    grant(&mut s, 3, 10, 70_000).unwrap();
+    assert_eq!(s.expired_leases(1_000_000), Vec::<i64>::new());
+    s.promote_leases(80_000, 1_000);
+    assert_eq!(s.expired_leases(91_000), vec![2, 3]);
 }
 
 #[test]
