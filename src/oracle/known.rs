@@ -136,6 +136,34 @@ pub fn parse_differences(file: &str, text: &str) -> Result<Vec<Difference>, Stri
     Ok(out)
 }
 
+/// The comment block of `differences.txt` that names recurring causes (`# [ids] …` and
+/// the indented lines that continue each), without the `# `, for RESULTS.md.
+pub fn legend(text: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for l in text.lines() {
+        let Some(body) = l.strip_prefix('#') else {
+            inside = false;
+            continue;
+        };
+        let body = body.strip_prefix(' ').unwrap_or(body);
+        if body.starts_with('[') {
+            inside = true;
+            out.push_str("- ");
+            out.push_str(body);
+            out.push('\n');
+        } else if inside && body.starts_with("  ") {
+            out.pop();
+            out.push(' ');
+            out.push_str(body.trim());
+            out.push('\n');
+        } else {
+            inside = false;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +179,10 @@ mod tests {
         assert_eq!(
             parse_differences("d.txt", "# c\nleader-loss 4 the lab's index is 5\nleader-loss 0 x\n"),
             Err("d.txt:3: the step must be a number from 1, found \"0\"".into())
+        );
+        assert_eq!(
+            legend("# intro\n# [ids] one\n#   two\n# [index] three\nx 1 y\n"),
+            "- [ids] one two\n- [index] three\n"
         );
         assert_eq!(
             parse_differences("d.txt", "leader-loss 4 the lab's index is 5\n").unwrap()[0],

@@ -104,6 +104,10 @@ pub fn markdown(report: &Report, etcd_version: &str) -> String {
     out.push_str("## Differences\n\n");
     out.push_str("Each step where the lab does not say what etcd said, with its reason from `differences.txt`.\n");
     out.push_str("In each diff, `-` lines are real etcd's and `+` lines the lab's (masked).\n");
+    if !report.legend.is_empty() {
+        out.push_str("\nCauses that recur, named in brackets below:\n\n");
+        out.push_str(&report.legend);
+    }
     let mut any = false;
     for r in &report.results {
         let bad: Vec<_> = r.outcomes.iter().filter(|o| !o.matches()).collect();
@@ -111,7 +115,7 @@ pub fn markdown(report: &Report, etcd_version: &str) -> String {
             continue;
         }
         any = true;
-        let _ = writeln!(out, "\n### {} ({})\n", r.scenario.name, r.scenario.title);
+        let _ = writeln!(out, "\n### {}\n\n{}\n", r.scenario.name, r.scenario.title);
         for o in bad {
             let reason = report.reason(&r.scenario.name, o.number).unwrap_or("(not listed in differences.txt)");
             let kind = if o.etcdctl { "" } else { " (lab word)" };

@@ -310,7 +310,11 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
                     members = Some(n);
                     ctx.max_node = n;
                 }
-                _ => ctx.err(line_no, col0 + 8, format!("members must be 1, 3 or 5, found {:?}", rest.trim())),
+                _ => {
+                    ctx.err(line_no, col0 + 8, format!("members must be 1, 3 or 5, found {:?}", rest.trim()));
+                    members = Some(1);
+                    ctx.max_node = 1;
+                }
             }
             continue;
         }
@@ -346,7 +350,7 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
             1
         }
     };
-    if steps.is_empty() {
+    if steps.is_empty() && ctx.errors.is_empty() {
         ctx.err(last, 1, "the scenario has no steps");
     }
     if let Err(e) = (ClusterConfig { nodes: members, ..config.clone() }).validate() {

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::compare::{compare, diff, Outcome, Tally};
-use super::known::{parse_differences, parse_seeds, read_or_empty, Difference, Layout};
+use super::known::{legend, parse_differences, parse_seeds, read_or_empty, Difference, Layout};
 use super::lab_side;
 use super::scenario::{self, Scenario};
 use super::transcript::Transcript;
@@ -28,6 +28,8 @@ pub struct ScenarioResult {
 pub struct Report {
     pub results: Vec<ScenarioResult>,
     pub differences: Vec<Difference>,
+    /// The recurring causes named at the top of `differences.txt` (see `known::legend`).
+    pub legend: String,
     pub problems: Vec<String>,
 }
 
@@ -108,6 +110,8 @@ pub fn check_against(
     let seeds_path = layout.seeds();
     let seeds = read_or_empty(&seeds_path).and_then(|t| parse_seeds(&seeds_path.display().to_string(), &t));
     let diffs_path = layout.differences();
+    let diffs_text = read_or_empty(&diffs_path).unwrap_or_default();
+    report.legend = legend(&diffs_text);
     let diffs = read_or_empty(&diffs_path).and_then(|t| parse_differences(&diffs_path.display().to_string(), &t));
     let (seeds, diffs) = match (seeds, diffs) {
         (Ok(s), Ok(d)) => (s, d),

@@ -203,7 +203,7 @@ impl Transcript {
             while end < lines.len() && !lines[end].starts_with("$ ") {
                 end += 1;
             }
-            if end == i || lines[end - 1] != "" {
+            if end == i || !lines[end - 1].is_empty() {
                 return Err(bad(end.saturating_sub(1).max(start), "a step ends with a blank line"));
             }
             let body = &lines[i..end - 1];
