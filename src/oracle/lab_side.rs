@@ -281,3 +281,61 @@ pub fn ms_words(ms: u64) -> String {
         (frac, _) => format!("{}.{}s", ms / 1000, format!("{frac:03}").trim_end_matches('0')),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oracle::scenario::parse;
+
+    /// Any scenario that parses plays on the lab without a panic, whatever order its steps
+    /// come in (a stop before a stream, a start of a member never added, a restore …).
+    #[test]
+    fn random_scenarios_play_without_panicking() {
+        let lines = [
+            "put x 1",
+            "get x -w json",
+            "kill leader",
+            "kill follower",
+            "kill n2",
+            "restart n2",
+            "start n3",
+            "isolate leader",
+            "partition leader,follower",
+            "cut n1<->n2",
+            "restore n1<->n2",
+            "heal",
+            "run 1s",
+            "wait leader within 1s",
+            "watch x &",
+            "stop",
+            "lease grant 5",
+            "lease keep-alive $lease &",
+            "put y 1 --lease=$lease",
+            "txn\n| mod(\"x\") > \"0\"\n|\n| put x 2\n|",
+            "txn\n| bad compare",
+            "member add n4 --learner --peer-urls=http://n4:2380",
+            "member promote $member(n4)",
+            "start n4",
+            "snapshot save s.db",
+            "snapshot restore s.db",
+            "endpoint status --endpoints=n1,n2,n3 -w table",
+            "get",
+        ];
+        let mut seed = 7u64;
+        let mut played = 0;
+        for _ in 0..400 {
+            let mut text = String::from("# random\nmembers 3\n");
+            for _ in 0..8 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(lines[(seed >> 33) as usize % lines.len()]);
+                text.push('\n');
+            }
+            if let Ok(s) = parse("random.txt", &text) {
+                let t = run(&s, seed % 5 + 1).expect("the lab boots");
+                assert_eq!(t.steps.len(), s.steps.len());
+                played += 1;
+            }
+        }
+        assert!(played > 50, "only {played} random scenarios parsed");
+    }
+}

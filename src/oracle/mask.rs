@@ -384,11 +384,12 @@ mod tests {
 
     #[test]
     fn client_log_lines_are_dropped_and_endpoints_lose_their_port() {
-        // Seen from etcdctl 3.4.23 against a member with no quorum.
+        // Verbatim from tests/oracle/etcd/quorum-loss.txt: etcdctl 3.4.23 against a member
+        // with no quorum.
         let s = step(
-            "put x 1 --endpoints=n3",
+            "put x 2",
             "",
-            "{\"level\":\"warn\",\"ts\":\"2025-01-31T10:00:00.000Z\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-6b1f/n3:2379\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"}\nError: context deadline exceeded\n",
+            "{\"level\":\"warn\",\"ts\":\"2026-12-03T18:41:46.536Z\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client-d3753b0d-1331-4b1a-b008-4477c5061174/n1:2379\",\"attempt\":0,\"error\":\"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"}\nError: context deadline exceeded\n",
         );
         assert_eq!(Masker::default().step(0, &s), "! Error: context deadline exceeded\n");
         let health =

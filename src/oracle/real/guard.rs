@@ -10,17 +10,26 @@
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::os::fd::AsRawFd;
+use std::path::PathBuf;
 use std::sync::{Mutex, Once};
 
 use super::netns;
 
 static GROUPS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
+/// The running scenario's directory, to say where its logs are if it is interrupted.
+static RUN_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
 static HANDLER: Once = Once::new();
 const LOCK_FILE: &str = "/run/lock/raftlab-oracle.lock";
 
 pub fn register(pgid: i32) {
     if let Ok(mut g) = GROUPS.lock() {
         g.insert(pgid);
+    }
+}
+
+pub fn set_run_dir(dir: Option<PathBuf>) {
+    if let Ok(mut d) = RUN_DIR.lock() {
+        *d = dir;
     }
 }
 
@@ -52,7 +61,11 @@ fn on_interrupt() {
         kill_group(g);
     }
     netns::remove_leftovers();
-    eprintln!("oracle: interrupted; members killed and namespaces removed");
+    let dir = RUN_DIR.lock().ok().and_then(|d| d.clone());
+    match dir {
+        Some(d) => eprintln!("oracle: interrupted; members killed, namespaces removed, logs kept in {}", d.display()),
+        None => eprintln!("oracle: interrupted; members killed and namespaces removed"),
+    }
     std::process::exit(130);
 }
 

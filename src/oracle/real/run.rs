@@ -75,7 +75,9 @@ pub fn run(scenario: &Scenario, keep: bool) -> Result<Transcript, RunError> {
     let dir = std::env::temp_dir().join(format!("raftlab-oracle-{}-{}", scenario.name, std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| plain(format!("{}: {e}", dir.display())))?;
+    guard::set_run_dir(Some(dir.clone()));
     let result = play(scenario, &dir, side);
+    guard::set_run_dir(None);
     if result.is_ok() && !keep {
         let _ = std::fs::remove_dir_all(&dir);
         return result.map_err(plain);
