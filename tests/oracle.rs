@@ -20,8 +20,9 @@ fn every_fixture_matches_the_lab_or_its_difference_is_explained() {
     assert!(!report.results.is_empty(), "no scenario was compared");
     assert!(
         report.problems.is_empty(),
-        "{} oracle problem(s):\n\n{}",
+        "{} oracle problem(s):\n\n{}\n\n{}",
         report.problems.len(),
-        report.problems.join("\n\n")
+        report.problems.join("\n\n"),
+        results::table(&report)
     );
 }

@@ -148,7 +148,7 @@ pub fn check_against(
                     o.number,
                     diffs_path.display(),
                     o.line,
-                    diff(&o.expected, &o.actual)
+                    diff(&o.expected, &o.actual).trim_end()
                 ));
             }
             if o.matches() && listed {
