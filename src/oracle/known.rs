@@ -96,8 +96,9 @@ pub fn parse_seeds(file: &str, text: &str) -> Result<BTreeMap<String, u64>, Stri
 pub fn seeds_text(seeds: &BTreeMap<String, u64>) -> String {
     let mut out = String::from(
         "# The lab seed each scenario is compared at, chosen by `raftlab oracle fit`: the seed whose\n\
-         # run matches the real etcd fixture at the most etcdctl steps (ties: the smallest). Which\n\
-         # member wins an election differs between two real runs too; this is how that luck is masked.\n",
+         # run matches the real etcd fixture at the most etcdctl steps (then the most lab words, then\n\
+         # the smallest seed). Which member wins an election differs between two real runs too; this\n\
+         # is how that luck is masked.\n",
     );
     for (name, seed) in seeds {
         out.push_str(&format!("{name} {seed}\n"));
