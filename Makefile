@@ -5,10 +5,10 @@ CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test deps unit lessons fuzz wasm-check fmt-check clippy bench console site-deps dist serve browser-test site-bench
+.PHONY: test deps unit lessons fuzz wasm-check fmt-check clippy bench console site-deps dist serve browser-test site-bench oracle oracle-check
 
 # The unit tests run last so that their summary is the last line CI prints.
-test: deps wasm-check wasm-determinism fmt-check clippy lessons fuzz browser-test unit
+test: deps wasm-check wasm-determinism fmt-check clippy lessons fuzz browser-test oracle-check unit
 
 ## Toolchain pieces the build needs: protoc (raft-proto), the wasm32 target.
 deps:
@@ -35,6 +35,27 @@ lessons: deps
 fuzz: deps
 	$(CARGO) run -q --release --bin raftlab -- fuzz --seeds 200 --steps 2000 --nodes 9
 	$(CARGO) run -q --release --bin raftlab -- fuzz-inputs --cases 1000000
+
+## The real-etcd oracle (tests/oracle/, see its README): every scenario recorded on a real
+## etcd 3.4.23 cluster in network namespaces (needs root), the lab's seeds fitted to the
+## recordings, then the comparison written to tests/oracle/RESULTS.md.
+RAFTLAB := $(or $(CARGO_TARGET_DIR),target)/release/raftlab
+oracle: deps
+	@command -v etcd >/dev/null && command -v etcdctl >/dev/null && command -v ip >/dev/null \
+	  || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq etcd-server etcd-client iproute2; }
+	$(CARGO) build --release --bin raftlab
+	$(SUDO) $(RAFTLAB) oracle record
+	$(RAFTLAB) oracle fit
+	$(RAFTLAB) oracle compare --write
+
+## The oracle in `make test`: the fixtures against the lab (no etcd needed; also part of the
+## unit tests), then a short live run on real etcd if it is installed and we are root.
+oracle-check: deps
+	$(CARGO) test --test oracle -- --nocapture
+	@if [ "$$(id -u)" != 0 ]; then echo "oracle live: skipped: it needs root (network namespaces)"; \
+	elif ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/null || ! command -v ip >/dev/null; then \
+	  echo "oracle live: skipped: etcd, etcdctl or ip is not installed (make oracle installs them)"; \
+	else $(CARGO) build -q --release --bin raftlab && $(RAFTLAB) oracle live basics txn; fi
 
 ## The engine library must build for the browser too.
 wasm-check: deps

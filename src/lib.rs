@@ -11,5 +11,6 @@ pub mod engine;
 pub mod fuzz;
 pub mod history;
 pub mod lesson;
+pub mod oracle;
 pub mod store;
 pub mod ui;

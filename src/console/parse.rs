@@ -34,6 +34,12 @@ use crate::console::command::{Command, Globals, Line, OutputFormat};
 use flags::{FlagDef, Kind, GLOBAL};
 use lex::{tokenize, Token};
 
+/// A line split into words as the console splits it (shell quoting, no expansions), so
+/// that another program (the oracle's real etcdctl) gets exactly the words the console saw.
+pub fn shell_words(line: &str) -> Result<Vec<String>, ParseError> {
+    Ok(tokenize(line)?.into_iter().map(|t| t.text).collect())
+}
+
 /// A line that could not be parsed. `Display` is exactly `message`, the one line the
 /// console prints.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

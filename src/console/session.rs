@@ -126,30 +126,43 @@ impl Session {
     /// What running streams (watches, keep-alives) printed since the last call, in the order
     /// it happened, as each stream's etcdctl would print it.
     pub fn take_watch_output(&mut self) -> String {
-        let mut out = String::new();
+        self.take_stream_output().into_iter().map(|(_, o)| o.combined()).collect()
+    }
+
+    /// The streams running now (watch and keep-alive ids), oldest first.
+    pub fn streams(&self) -> Vec<u64> {
+        self.watch_formats.keys().copied().collect()
+    }
+
+    /// What `take_watch_output` returns, one piece per stream record with the id of the
+    /// stream that printed it, for a caller that keeps each stream's output apart.
+    pub fn take_stream_output(&mut self) -> Vec<(u64, Output)> {
+        let mut out = Vec::new();
         let trace = self.cluster.trace();
         for rec in trace.since(self.stream_cursor) {
-            let o = match &rec.event {
+            let (stream, o) = match &rec.event {
                 TraceEvent::Watch { batch, .. } => {
                     let fmt = self.watch_formats.get(&batch.watch_id).copied().unwrap_or(OutputFormat::Simple);
                     let header = header(&batch.header);
-                    if batch.canceled {
+                    let o = if batch.canceled {
                         let reason = crate::store::StoreError::Compacted.to_string();
                         format::watch_canceled(fmt, &header, batch.compact_revision, &reason)
                     } else {
                         format::watch_events(fmt, &header, &batch.events)
-                    }
+                    };
+                    (batch.watch_id, o)
                 }
                 TraceEvent::KeepAlive { tick, .. } => {
                     let fmt = self.watch_formats.get(&tick.stream_id).copied().unwrap_or(OutputFormat::Simple);
-                    match tick.ttl_secs {
+                    let o = match tick.ttl_secs {
                         Some(ttl) => format::lease_keep_alive(fmt, &header(&tick.header), tick.lease, ttl),
                         None => format::lease_keep_alive_expired(tick.lease),
-                    }
+                    };
+                    (tick.stream_id, o)
                 }
                 _ => continue,
             };
-            out.push_str(&o.combined());
+            out.push((stream, o));
         }
         self.stream_cursor = trace.len();
         out

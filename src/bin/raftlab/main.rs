@@ -4,6 +4,7 @@
 mod bench;
 mod fuzz;
 mod lessons;
+mod oracle;
 
 // glibc malloc fragments badly under the engine's many short-lived messages; both the engine
 // and the bare loop in `bench` run on this allocator. The counting wrapper gives the
@@ -70,6 +71,15 @@ enum Cmd {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// The real-etcd oracle: scenarios played on a real etcd 3.4 cluster and on the lab,
+    /// etcdctl's output compared step by step (tests/oracle/).
+    Oracle {
+        #[command(subcommand)]
+        command: OracleCmd,
+        /// The oracle's directory: scenarios, fixtures in etcd/, seeds.txt, differences.txt.
+        #[arg(long, default_value = "tests/oracle", global = true)]
+        dir: std::path::PathBuf,
+    },
     /// The benchmark suite: engine vs a bare raft-rs Ready loop, an hour of steady load
     /// (time and heap), and step-back latency; each figure the median of `--runs` runs.
     Bench {
@@ -99,6 +109,44 @@ enum LessonCmd {
     },
 }
 
+#[derive(Subcommand)]
+enum OracleCmd {
+    /// Plays scenarios on a real etcd cluster (root; etcd, etcdctl, ip) and writes their
+    /// fixtures to <dir>/etcd/<name>.txt. No names: every scenario.
+    Record {
+        scenarios: Vec<String>,
+        /// Keep each scenario's directory (member logs, data) even when it went well.
+        #[arg(long)]
+        keep: bool,
+    },
+    /// Compares the fixtures with the lab at the fitted seeds; prints a table and every
+    /// unexplained difference. Needs no etcd.
+    Compare {
+        scenarios: Vec<String>,
+        /// Also write <dir>/RESULTS.md.
+        #[arg(long)]
+        write: bool,
+    },
+    /// Chooses each scenario's lab seed (1 to 256) by how many etcdctl steps match its
+    /// fixture, and writes <dir>/seeds.txt.
+    Fit {
+        scenarios: Vec<String>,
+        /// Threads to play seeds on.
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
+    },
+    /// Records the scenarios on real etcd into a temporary directory and compares them at
+    /// once, with the lab and with the committed fixtures.
+    Live { scenarios: Vec<String> },
+    /// Prints the lab's transcript of one scenario (at its fitted seed, or --seed), in the
+    /// fixtures' form.
+    Lab {
+        scenario: String,
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+}
+
 fn main() {
     let cli = Cli::parse();
     match cli.command {
@@ -109,6 +157,13 @@ fn main() {
         }
         Cmd::FuzzInputs { cases, seed } => std::process::exit(fuzz::inputs(cases, seed)),
         Cmd::Console { nodes, seed, config } => std::process::exit(repl::run(nodes, seed, config)),
+        Cmd::Oracle { command, dir } => std::process::exit(match command {
+            OracleCmd::Record { scenarios, keep } => oracle::record(&dir, &scenarios, keep),
+            OracleCmd::Compare { scenarios, write } => oracle::compare(&dir, &scenarios, write),
+            OracleCmd::Fit { scenarios, jobs } => oracle::fit(&dir, &scenarios, jobs),
+            OracleCmd::Live { scenarios } => oracle::live(&dir, &scenarios),
+            OracleCmd::Lab { scenario, seed } => oracle::lab(&dir, &scenario, seed),
+        }),
         Cmd::Bench { runs, quick, json } => {
             let opts = if quick { Options::quick() } else { Options { runs: runs.max(1), ..Options::default() } };
             std::process::exit(bench::run(&opts, json.as_deref()))

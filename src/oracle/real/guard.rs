@@ -1,0 +1,98 @@
+//! Cleanup on every exit path, and one real run at a time.
+//!
+//! Contract: every process group the real side starts is registered here until it has
+//! been killed and reaped. `Session::begin` takes an exclusive lock (two runs would share
+//! the namespace names and addresses), installs a Ctrl-C/SIGTERM handler once, and removes
+//! what a crashed earlier run left behind. On Ctrl-C the handler kills every registered
+//! group, deletes the namespaces and exits with 130; on a normal return or a panic the
+//! owners' `Drop`s do the same work.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::os::fd::AsRawFd;
+use std::path::PathBuf;
+use std::sync::{Mutex, Once};
+
+use super::netns;
+
+static GROUPS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
+/// The running scenario's directory, to say where its logs are if it is interrupted.
+static RUN_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
+static HANDLER: Once = Once::new();
+const LOCK_FILE: &str = "/run/lock/raftlab-oracle.lock";
+
+pub fn register(pgid: i32) {
+    if let Ok(mut g) = GROUPS.lock() {
+        g.insert(pgid);
+    }
+}
+
+pub fn set_run_dir(dir: Option<PathBuf>) {
+    if let Ok(mut d) = RUN_DIR.lock() {
+        *d = dir;
+    }
+}
+
+pub fn unregister(pgid: i32) {
+    if let Ok(mut g) = GROUPS.lock() {
+        g.remove(&pgid);
+    }
+}
+
+/// SIGKILLs a whole process group.
+pub fn kill_group(pgid: i32) {
+    // SAFETY: killpg(2) on a group this process created; no memory is shared.
+    unsafe {
+        libc::killpg(pgid, libc::SIGKILL);
+    }
+}
+
+/// Sends `sig` to one process.
+pub fn signal(pid: i32, sig: i32) {
+    // SAFETY: kill(2) on a child of this process; no memory is shared.
+    unsafe {
+        libc::kill(pid, sig);
+    }
+}
+
+fn on_interrupt() {
+    let groups: Vec<i32> = GROUPS.lock().map(|g| g.iter().copied().collect()).unwrap_or_default();
+    for g in groups {
+        kill_group(g);
+    }
+    netns::remove_leftovers();
+    let dir = RUN_DIR.lock().ok().and_then(|d| d.clone());
+    match dir {
+        Some(d) => eprintln!("oracle: interrupted; members killed, namespaces removed, logs kept in {}", d.display()),
+        None => eprintln!("oracle: interrupted; members killed and namespaces removed"),
+    }
+    std::process::exit(130);
+}
+
+/// Held for the length of a real run.
+pub struct RunLock {
+    _file: File,
+}
+
+/// Takes the lock, installs the interrupt handler and clears leftovers of a crashed run.
+pub fn begin() -> Result<RunLock, String> {
+    std::fs::create_dir_all("/run/lock").map_err(|e| format!("/run/lock: {e}"))?;
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(LOCK_FILE)
+        .map_err(|e| format!("{LOCK_FILE}: {e}"))?;
+    // SAFETY: flock(2) on a descriptor this function owns.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc != 0 {
+        return Err(format!("another oracle run holds {LOCK_FILE}; wait for it to finish"));
+    }
+    let mut installed = Ok(());
+    HANDLER.call_once(|| {
+        installed = ctrlc::set_handler(on_interrupt).map_err(|e| format!("cannot install the Ctrl-C handler: {e}"));
+    });
+    installed?;
+    netns::remove_leftovers();
+    Ok(RunLock { _file: file })
+}

@@ -1,0 +1,456 @@
+//! A scenario played on a real etcd cluster, recorded as a transcript.
+//!
+//! Contract: `run` needs root, `ip`, `etcd` and `etcdctl`, and says so plainly when one is
+//! missing. It builds the namespaces, boots the members, waits until every member reports
+//! one same leader and then 1 s (the lab side mirrors this), plays each step and records
+//! what etcdctl printed. Whatever happens (an error, a panic, Ctrl-C) the members are
+//! killed and the namespaces removed. The scenario's directory (data dirs, member logs,
+//! snapshot files) is deleted after a good run and kept after a failed one, and the error
+//! says where it is.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::console::parse::shell_words;
+use crate::oracle::lab_side::{ms_words, STREAM_GRACE_MS};
+use crate::oracle::scenario::{expand, EtcdMode, LabWord, NodeSel, Scenario, Step, StepKind, Var};
+use crate::oracle::transcript::{today, StepRecord, Transcript};
+use crate::oracle::vars::Vars;
+
+use super::cluster::{initial_cluster, peer_url, RealCluster, TOKEN};
+use super::etcdctl::{self, Captured, Stream};
+use super::guard;
+
+/// How long a one-shot etcdctl may run before the harness kills it (etcdctl's own
+/// command timeout is 5 s).
+const STEP_TIMEOUT: Duration = Duration::from_secs(60);
+const BOOT_LEADER: Duration = Duration::from_secs(30);
+const POLL: Duration = Duration::from_millis(100);
+
+/// What is needed to run real etcd here, or why it cannot run.
+pub fn prerequisites() -> Result<String, String> {
+    // SAFETY: geteuid(2) has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return Err("the real side needs root (network namespaces); run as root or with sudo".into());
+    }
+    for tool in ["ip", "etcd", "etcdctl"] {
+        let found = std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
+            .unwrap_or(false);
+        if !found {
+            return Err(format!(
+                "{tool} is not installed; `make oracle` installs etcd-server, etcd-client and iproute2"
+            ));
+        }
+    }
+    let out = std::process::Command::new("etcd").arg("--version").output().map_err(|e| format!("etcd: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let version = text.lines().find_map(|l| l.strip_prefix("etcd Version: ")).unwrap_or("unknown").trim();
+    Ok(format!("etcd {version}"))
+}
+
+/// A failed real run: why, and where its logs are.
+#[derive(Debug)]
+pub struct RunError {
+    pub message: String,
+    pub kept: Option<PathBuf>,
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.kept {
+            Some(dir) => write!(f, "{} (member logs and data kept in {})", self.message, dir.display()),
+            None => write!(f, "{}", self.message),
+        }
+    }
+}
+
+/// Plays `scenario` on real etcd. `keep` keeps the scenario's directory even when the
+/// run went well.
+pub fn run(scenario: &Scenario, keep: bool) -> Result<Transcript, RunError> {
+    let plain = |message: String| RunError { message, kept: None };
+    let side = prerequisites().map_err(plain)?;
+    let _lock = guard::begin().map_err(plain)?;
+    let dir = std::env::temp_dir().join(format!("raftlab-oracle-{}-{}", scenario.name, std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| plain(format!("{}: {e}", dir.display())))?;
+    guard::set_run_dir(Some(dir.clone()));
+    let result = play(scenario, &dir, side);
+    guard::set_run_dir(None);
+    if result.is_ok() && !keep {
+        let _ = std::fs::remove_dir_all(&dir);
+        return result.map_err(plain);
+    }
+    result.map_err(|message| RunError { message, kept: Some(dir) })
+}
+
+struct RealRun {
+    cluster: RealCluster,
+    vars: Vars,
+    /// Background streams, newest last.
+    streams: Vec<Stream>,
+    /// The initial cluster each added member was given by `member add`.
+    joins: BTreeMap<u64, String>,
+    members: u64,
+}
+
+fn play(scenario: &Scenario, dir: &Path, side: String) -> Result<Transcript, String> {
+    let cluster = RealCluster::new(dir.to_path_buf(), scenario.max_node(), scenario.members, scenario.flags.clone())?;
+    let mut run = RealRun {
+        cluster,
+        vars: Vars::default(),
+        streams: Vec::new(),
+        joins: BTreeMap::new(),
+        members: scenario.members,
+    };
+    run.cluster.boot()?;
+    if run.wait_leader(&[], BOOT_LEADER)?.is_none() {
+        return Err(format!("no leader within {}s of boot", BOOT_LEADER.as_secs()));
+    }
+    // Member ids, to tell which member a status names as leader.
+    let list = run.etcdctl_args(&with_ports(vec!["member".into(), "list".into(), "-w".into(), "json".into()]), None)?;
+    run.vars.learn("member list", &list.stdout);
+    if (1..=scenario.members).any(|k| run.vars.member(k).is_err()) {
+        return Err(format!("member list did not name every member: {}{}", list.stdout, list.stderr));
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    let mut steps = Vec::new();
+    for step in &scenario.steps {
+        steps.push(run.step(step)?);
+    }
+    while let Some(s) = run.streams.pop() {
+        drop(s);
+    }
+    Ok(Transcript {
+        scenario: scenario.name.clone(),
+        side,
+        members: scenario.members,
+        flags: scenario.flags.clone(),
+        date: Some(today()),
+        steps,
+    })
+}
+
+/// `--endpoints=n1,n2` → `--endpoints=n1:2379,n2:2379`; no `--endpoints` → n1 (the
+/// console's default endpoint).
+fn with_ports(mut words: Vec<String>) -> Vec<String> {
+    let port = |list: &str| -> String {
+        list.split(',')
+            .map(|e| if e.contains(':') { e.to_string() } else { format!("{e}:2379") })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    if words.first().is_some_and(|w| w == "etcdctl") {
+        words.remove(0);
+    }
+    let mut found = false;
+    let mut i = 0;
+    while i < words.len() {
+        if let Some(list) = words[i].strip_prefix("--endpoints=") {
+            words[i] = format!("--endpoints={}", port(list));
+            found = true;
+        } else if words[i] == "--endpoints" && i + 1 < words.len() {
+            words[i + 1] = port(&words[i + 1]);
+            found = true;
+            i += 1;
+        }
+        i += 1;
+    }
+    if !found {
+        words.push("--endpoints=n1:2379".into());
+    }
+    words
+}
+
+fn record(mut rec: StepRecord, c: Captured) -> StepRecord {
+    rec = rec.with_output(&c.stdout, &c.stderr);
+    rec.exit = c.exit;
+    rec.timed_out = c.timed_out;
+    rec
+}
+
+impl RealRun {
+    fn etcdctl_args(&self, args: &[String], stdin: Option<&str>) -> Result<Captured, String> {
+        etcdctl::run(&self.cluster.dir, args, stdin, STEP_TIMEOUT)
+    }
+
+    fn fill(&self, text: &str) -> Result<String, String> {
+        expand(text, |v| match v {
+            Var::Lease => self.vars.lease(),
+            Var::Member(id) => self.vars.member(id),
+        })
+        .map_err(|(e, _)| e)
+    }
+
+    fn step(&mut self, step: &Step) -> Result<StepRecord, String> {
+        let mut rec = StepRecord::new(&step.line, &step.stdin);
+        match &step.kind {
+            StepKind::Etcdctl { command, mode } => {
+                let line = match self.fill(command) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        rec.failed = Some(e);
+                        return Ok(rec);
+                    }
+                };
+                let words = shell_words(&line).map_err(|e| format!("line {}: {e}", step.line_no))?;
+                let args = with_ports(words);
+                match mode {
+                    EtcdMode::Plain => {
+                        let stdin: Vec<String> = step.stdin.iter().map(|l| self.fill(l)).collect::<Result<_, _>>()?;
+                        let stdin =
+                            (!stdin.is_empty()).then(|| stdin.iter().map(|l| format!("{l}\n")).collect::<String>());
+                        let c = self.etcdctl_args(&args, stdin.as_deref())?;
+                        self.vars.learn(command, &c.stdout);
+                        self.learn_join(command, &c.stdout);
+                        rec = record(rec, c);
+                    }
+                    EtcdMode::Background => {
+                        // Its whole output, an error at start included, is its stop step's.
+                        let s = Stream::spawn(&self.cluster.dir, &args)?;
+                        std::thread::sleep(Duration::from_millis(STREAM_GRACE_MS));
+                        self.streams.push(s);
+                    }
+                    EtcdMode::Restore => rec = record(rec, self.restore(&args)?),
+                }
+            }
+            StepKind::Stop => {
+                if let Some(s) = self.streams.pop() {
+                    std::thread::sleep(Duration::from_millis(STREAM_GRACE_MS));
+                    rec = record(rec, s.stop());
+                }
+            }
+            StepKind::Lab(word) => {
+                if let Err(e) = self.lab_word(word, &mut rec)? {
+                    rec.failed = Some(e);
+                }
+            }
+        }
+        Ok(rec)
+    }
+
+    /// `ETCD_INITIAL_CLUSTER="…"` from a `member add`, for that member's first start.
+    fn learn_join(&mut self, command: &str, stdout: &str) {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let node = words.get(2).and_then(|n| n.strip_prefix('n')).and_then(|n| n.parse::<u64>().ok());
+        let ic = stdout.lines().find_map(|l| l.strip_prefix("ETCD_INITIAL_CLUSTER=\"")?.strip_suffix('"'));
+        if let (true, Some(node), Some(ic)) = (words.starts_with(&["member", "add"]), node, ic) {
+            self.joins.insert(node, ic.to_string());
+        }
+    }
+
+    /// `snapshot restore FILE`, as an operator restores a cluster; the step's output is
+    /// what etcdctl printed for n1.
+    fn restore(&mut self, args: &[String]) -> Result<Captured, String> {
+        // The file is the first word after "snapshot restore" that is not a flag.
+        let file = args.iter().skip(2).find(|w| !w.starts_with("--")).cloned().unwrap_or_default();
+        let ic = initial_cluster(self.members);
+        let dir = self.cluster.dir.clone();
+        // Their member is gone; a restore starts a new cluster.
+        self.streams.clear();
+        let mut first = None;
+        self.cluster.restore(|k, data| {
+            let args: Vec<String> = vec![
+                "snapshot".into(),
+                "restore".into(),
+                file.clone(),
+                "--name".into(),
+                format!("n{k}"),
+                "--initial-cluster".into(),
+                ic.clone(),
+                "--initial-cluster-token".into(),
+                TOKEN.into(),
+                "--initial-advertise-peer-urls".into(),
+                peer_url(k),
+                "--data-dir".into(),
+                data.display().to_string(),
+            ];
+            let c = etcdctl::run(&dir, &args, None, STEP_TIMEOUT)?;
+            if c.exit.is_some() && k != 1 {
+                return Err(format!("snapshot restore for n{k} failed: {}", c.stderr.trim()));
+            }
+            if k == 1 {
+                first = Some(c);
+            }
+            Ok(())
+        })?;
+        Ok(first.unwrap_or_default())
+    }
+
+    /// Each running member's view: (member, leader's member id, raft term).
+    fn statuses(&self, among: &[u64]) -> Result<Vec<(u64, u64, u64)>, String> {
+        let eps: Vec<String> =
+            among.iter().filter(|k| self.cluster.is_running(**k)).map(|k| format!("n{k}:2379")).collect();
+        if eps.is_empty() {
+            return Ok(Vec::new());
+        }
+        let args: Vec<String> = vec![
+            "endpoint".into(),
+            "status".into(),
+            "-w".into(),
+            "json".into(),
+            format!("--endpoints={}", eps.join(",")),
+            "--command-timeout=1s".into(),
+            "--dial-timeout=1s".into(),
+        ];
+        let c = self.etcdctl_args(&args, None)?;
+        let v: serde_json::Value = serde_json::from_str(c.stdout.trim()).unwrap_or(serde_json::Value::Null);
+        let mut out = Vec::new();
+        for e in v.as_array().into_iter().flatten() {
+            let node = e
+                .get("Endpoint")
+                .and_then(|x| x.as_str())
+                .and_then(|x| x.strip_prefix('n'))
+                .and_then(|x| x.strip_suffix(":2379"))
+                .and_then(|x| x.parse().ok());
+            let st = e.get("Status");
+            let leader = st.and_then(|s| s.get("leader")).and_then(|x| x.as_u64()).unwrap_or(0);
+            let term = st.and_then(|s| s.get("raftTerm")).and_then(|x| x.as_u64()).unwrap_or(0);
+            if let Some(node) = node {
+                out.push((node, leader, term));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The member id of the one leader every member of `among` (every running member if
+    /// empty) reports, if they agree.
+    /// The leader must also be alive and say so itself: right after a leader dies, its
+    /// followers still name it until their election timeout.
+    fn agreed_leader(&self, among: &[u64]) -> Result<Option<u64>, String> {
+        let ids = if among.is_empty() { self.cluster.running() } else { among.to_vec() };
+        let mut ask = ids.clone();
+        ask.extend(self.cluster.running().into_iter().filter(|k| !ids.contains(k)));
+        let st = self.statuses(&ask)?;
+        let of = |k: u64| st.iter().find(|s| s.0 == k).map(|s| s.1);
+        let first = ids.first().and_then(|k| of(*k)).unwrap_or(0);
+        let agreed = first != 0 && ids.iter().all(|k| of(*k) == Some(first));
+        let itself = self.vars.node_of(first).is_some_and(|l| of(l) == Some(first));
+        // At boot the member ids are not known yet: agreement is enough there.
+        let booting = self.vars.node_of(first).is_none() && self.vars.member(1).is_err();
+        Ok((agreed && (itself || booting)).then_some(first))
+    }
+
+    fn wait_leader(&self, among: &[u64], within: Duration) -> Result<Option<u64>, String> {
+        let start = Instant::now();
+        loop {
+            if let Some(l) = self.agreed_leader(among)? {
+                return Ok(Some(l));
+            }
+            if start.elapsed() >= within {
+                return Ok(None);
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// The leader now, as the lab's `leader` means it: a running member that says it leads
+    /// (the one with the highest term, should there be two).
+    fn leader(&self) -> Result<Option<u64>, String> {
+        let st = self.statuses(&self.cluster.running())?;
+        let leads = st.iter().filter(|s| s.1 != 0 && self.vars.node_of(s.1) == Some(s.0));
+        Ok(leads.max_by_key(|s| (s.2, std::cmp::Reverse(s.0))).map(|s| s.0))
+    }
+
+    fn resolve(&self, sel: NodeSel, rec: &mut StepRecord) -> Result<Result<u64, String>, String> {
+        let leader = self.leader()?;
+        let (word, id) = match sel {
+            NodeSel::Id(id) => return Ok(Ok(id)),
+            NodeSel::Leader => match leader {
+                Some(l) => ("leader", l),
+                None => return Ok(Err("there is no leader right now".into())),
+            },
+            NodeSel::Follower => match self.cluster.running().into_iter().find(|k| Some(*k) != leader) {
+                Some(f) => ("follower", f),
+                None => return Ok(Err("there is no live follower right now".into())),
+            },
+        };
+        if !rec.resolved.iter().any(|(k, _)| k == word) {
+            rec.resolved.push((word.to_string(), format!("n{id}")));
+        }
+        Ok(Ok(id))
+    }
+
+    /// Carries out a lab word. The outer error stops the run (the harness broke); the
+    /// inner one is the word failing, which is recorded.
+    fn lab_word(&mut self, word: &LabWord, rec: &mut StepRecord) -> Result<Result<(), String>, String> {
+        macro_rules! node {
+            ($sel:expr) => {
+                match self.resolve($sel, rec)? {
+                    Ok(id) => id,
+                    Err(e) => return Ok(Err(e)),
+                }
+            };
+        }
+        Ok(match word {
+            LabWord::Kill(s) => {
+                let id = node!(*s);
+                self.cluster.kill(id)
+            }
+            LabWord::Restart(id) => self.cluster.restart(*id),
+            LabWord::Start(id) => match self.joins.get(id).cloned() {
+                Some(ic) => self.cluster.start_added(*id, &ic),
+                None => Err(format!("n{id} was not added with member add")),
+            },
+            LabWord::Isolate(s) => {
+                let id = node!(*s);
+                self.cluster.net().partition(&[vec![id]])?;
+                Ok(())
+            }
+            LabWord::Partition(groups) => {
+                let mut ids = Vec::new();
+                for g in groups {
+                    let mut group = Vec::new();
+                    for s in g {
+                        group.push(node!(*s));
+                    }
+                    ids.push(group);
+                }
+                self.cluster.net().partition(&ids)?;
+                Ok(())
+            }
+            LabWord::Cut(a, b) => {
+                self.cluster.net().cut(*a, *b)?;
+                Ok(())
+            }
+            LabWord::Restore(a, b) => {
+                self.cluster.net().restore(*a, *b)?;
+                Ok(())
+            }
+            LabWord::Heal => {
+                self.cluster.net().heal()?;
+                Ok(())
+            }
+            LabWord::Run { ms } => {
+                std::thread::sleep(Duration::from_millis(*ms));
+                Ok(())
+            }
+            LabWord::WaitLeader { among, within_ms } => {
+                match self.wait_leader(among, Duration::from_millis(*within_ms))? {
+                    Some(id) => match self.vars.node_of(id) {
+                        Some(node) => {
+                            rec.resolved.push(("leader".into(), format!("n{node}")));
+                            Ok(())
+                        }
+                        None => Err(format!("the leader's member id {id:x} names no member this run knows")),
+                    },
+                    None => Err(format!("no single leader within {}", ms_words(*within_ms))),
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_get_the_client_port_and_n1_is_the_default() {
+        let w = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        assert_eq!(with_ports(w("get x")), w("get x --endpoints=n1:2379"));
+        assert_eq!(with_ports(w("etcdctl get x --endpoints=n1,n3")), w("get x --endpoints=n1:2379,n3:2379"));
+        assert_eq!(with_ports(w("--endpoints n2 put x 1")), w("--endpoints n2:2379 put x 1"));
+    }
+}
