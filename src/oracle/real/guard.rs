@@ -1,8 +1,8 @@
 //! Cleanup on every exit path, and one real run at a time.
 //!
 //! Contract: every process group the real side starts is registered here until it has
-//! been killed and reaped. `Session::begin` takes an exclusive lock (two runs would share
-//! the namespace names and addresses), installs a Ctrl-C/SIGTERM handler once, and removes
+//! been killed and reaped. `Session::begin` takes an exclusive lock, waiting for it if
+//! another run holds it (two runs would share the namespace names and addresses), installs a Ctrl-C/SIGTERM handler once, and removes
 //! what a crashed earlier run left behind. On Ctrl-C the handler kills every registered
 //! group, deletes the namespaces and exits with 130; on a normal return or a panic the
 //! owners' `Drop`s do the same work.
@@ -86,7 +86,14 @@ pub fn begin() -> Result<RunLock, String> {
     // SAFETY: flock(2) on a descriptor this function owns.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
     if rc != 0 {
-        return Err(format!("another oracle run holds {LOCK_FILE}; wait for it to finish"));
+        // Another run (a lesson oracle beside a scenario recording, say) owns the
+        // namespaces: wait for it rather than fail.
+        eprintln!("oracle: waiting for another real run to finish ({LOCK_FILE})");
+        // SAFETY: as above; this call blocks until the other holder closes its descriptor.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+        if rc != 0 {
+            return Err(format!("{LOCK_FILE}: cannot take the lock"));
+        }
     }
     let mut installed = Ok(());
     HANDLER.call_once(|| {
