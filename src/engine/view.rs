@@ -120,7 +120,9 @@ impl Cluster {
             let r = &live.raw.raft;
             v.role = role_of(live);
             v.term = r.term;
-            v.vote = r.vote;
+            // The vote as persisted: a vote is a promise only once it is on disk (the reply
+            // that grants it leaves after the Ready that writes it).
+            v.vote = live.vote;
             v.leader = r.leader_id;
             v.election_elapsed = r.election_elapsed as u64;
             v.election_timeout = r.randomized_election_timeout() as u64;
