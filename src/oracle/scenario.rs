@@ -489,7 +489,9 @@ fn step(ctx: &mut Ctx, text: &str, line_no: usize, col0: usize) -> Option<Step> 
         // etcdctl refuses the line too (a missing argument, an unknown flag): the error
         // is what both sides print, and is compared like any answer. An unknown command
         // is taken for a typo unless the line says `etcdctl` first, as a person would.
-        Err(e) if (first == "etcdctl" || !e.message.contains("unknown command")) && !is_lab_word(first) && !background => {
+        Err(e)
+            if (first == "etcdctl" || !e.message.contains("unknown command")) && !is_lab_word(first) && !background =>
+        {
             return make(StepKind::Etcdctl { command: command.to_string(), mode: EtcdMode::Plain });
         }
         Err(e) => {
