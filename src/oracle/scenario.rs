@@ -487,8 +487,11 @@ fn step(ctx: &mut Ctx, text: &str, line_no: usize, col0: usize) -> Option<Step> 
     let parsed = match parse_line(&expanded) {
         Ok(p) => p,
         // etcdctl refuses the line too (a missing argument, an unknown flag): the error
-        // is what both sides print, and is compared like any answer.
-        Err(e) if !e.message.contains("unknown command") && !is_lab_word(first) && !background => {
+        // is what both sides print, and is compared like any answer. An unknown command
+        // is taken for a typo unless the line says `etcdctl` first, as a person would.
+        Err(e)
+            if (first == "etcdctl" || !e.message.contains("unknown command")) && !is_lab_word(first) && !background =>
+        {
             return make(StepKind::Etcdctl { command: command.to_string(), mode: EtcdMode::Plain });
         }
         Err(e) => {
@@ -868,6 +871,8 @@ mod tests {
         );
         // etcdctl refuses these too: its error is the answer compared.
         assert!(errors("# t\nmembers 1\nget x --bogus\nget\n").is_empty());
+        // An unknown command on purpose says etcdctl first.
+        assert!(errors("# t\nmembers 1\netcdctl gett x\n").is_empty());
         assert_eq!(
             errors("# t\nmembers 1\nput x $nope\n"),
             ["tests/oracle/t.txt:3:7: unknown variable: use $lease, $member(nK), $repeat(c,N), or $$ for a $"]

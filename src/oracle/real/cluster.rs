@@ -80,6 +80,23 @@ impl RealCluster {
         self.running.keys().copied().collect()
     }
 
+    /// Forgets the members whose etcd has exited by itself: a member removed from the
+    /// cluster stops. The lab's live members leave removed ones out too, so `wait leader`
+    /// and `follower` mean the same members on both sides.
+    pub fn reap(&mut self) {
+        let mut exited = Vec::new();
+        for (k, p) in self.running.iter_mut() {
+            if matches!(p.child.try_wait(), Ok(Some(_))) {
+                exited.push(*k);
+            }
+        }
+        for k in exited {
+            if let Some(p) = self.running.remove(&k) {
+                guard::unregister(p.pgid);
+            }
+        }
+    }
+
     pub fn log(&self, k: u64) -> PathBuf {
         self.dir.join(format!("n{k}.log"))
     }

@@ -184,6 +184,7 @@ impl RealRun {
     }
 
     fn step(&mut self, step: &Step) -> Result<StepRecord, String> {
+        self.cluster.reap();
         let mut rec = StepRecord::new(&step.line, &step.stdin);
         match &step.kind {
             StepKind::Etcdctl { command, mode } => {
@@ -332,9 +333,11 @@ impl RealRun {
         Ok((agreed && (itself || booting)).then_some(first))
     }
 
-    fn wait_leader(&self, among: &[u64], within: Duration) -> Result<Option<u64>, String> {
+    fn wait_leader(&mut self, among: &[u64], within: Duration) -> Result<Option<u64>, String> {
         let start = Instant::now();
         loop {
+            // A member removed just before stops a moment later: it is then no longer live.
+            self.cluster.reap();
             if let Some(l) = self.agreed_leader(among)? {
                 return Ok(Some(l));
             }
