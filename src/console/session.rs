@@ -207,9 +207,10 @@ impl Session {
                         Err(e) => Started::Done(format::error(&e)),
                         Ok(eps) => {
                             let req_id = self.cluster.fresh_req_id();
-                            let a = Action::Client { req_id, endpoint: eps[0], op, timeout_ms: g.command_timeout_ms };
+                            let endpoint = self.pick(&eps);
+                            let a = Action::Client { req_id, endpoint, op, timeout_ms: g.command_timeout_ms };
                             match self.cluster.apply(a) {
-                                Ok(()) => Started::Pending { req_id, endpoint: eps[0], render },
+                                Ok(()) => Started::Pending { req_id, endpoint, render },
                                 Err(e) => Started::Done(format::error(&e.0)),
                             }
                         }
@@ -258,6 +259,15 @@ impl Session {
         g.endpoints.iter().map(|e| parse_endpoint(e)).collect()
     }
 
+    /// The endpoint a one-shot call goes to: clientv3's balancer uses a member it can
+    /// connect to, and a stopped member refuses the connection, so the first listed member
+    /// whose process runs (a running member behind a partition still accepts clients);
+    /// the first one if none runs.
+    fn pick(&self, endpoints: &[NodeId]) -> NodeId {
+        let first = endpoints.first().copied().unwrap_or(self.default_endpoint);
+        endpoints.iter().copied().find(|id| self.cluster.is_alive(*id)).unwrap_or(first)
+    }
+
     /// Sends one call and waits for its answer, as etcdctl does.
     pub(super) fn call(&mut self, endpoint: NodeId, op: ClientOp, g: &Globals) -> Result<ClientReply, String> {
         let req_id = self.cluster.fresh_req_id();
@@ -286,7 +296,8 @@ impl Session {
     }
 
     fn cluster_endpoints(&mut self, g: &Globals) -> Result<Vec<NodeId>, String> {
-        let ep = self.endpoint_of(g)?[0];
+        let eps = self.endpoint_of(g)?;
+        let ep = self.pick(&eps);
         let reply = self.call(ep, ClientOp::MemberList, g)?;
         match reply.result {
             Ok(ClientResult::Members { members, .. }) => Ok(members
@@ -313,7 +324,7 @@ impl Session {
     fn etcd_inner(&mut self, g: &Globals, cmd: Command) -> Result<Output, String> {
         let fmt = g.write_out;
         let endpoints = self.endpoint_of(g)?;
-        let ep = endpoints[0];
+        let ep = self.pick(&endpoints);
         let single = |s: &mut Self, op: ClientOp| s.call(ep, op, g);
         let out = match cmd {
             Command::Put(p) => Render::Put(fmt).render(&single(self, ClientOp::Put(p))?),
@@ -495,6 +506,14 @@ impl Session {
                 format::endpoint_health(fmt, &checks)
             }
             Command::SnapshotSave { file } => {
+                if endpoints.len() > 1 {
+                    // etcdctl refuses before it connects, naming the endpoints as given.
+                    let given: Vec<String> = g.endpoints.clone();
+                    return Ok(format::error(&format!(
+                        "snapshot must be requested to one selected node, not multiple [{}]",
+                        given.join(" ")
+                    )));
+                }
                 let r = single(self, ClientOp::SnapshotSave { path: file.clone() })?;
                 match r.result {
                     Ok(_) => format::snapshot_save(&file),
@@ -538,7 +557,7 @@ impl Session {
 
     fn txn_request(&mut self, g: &Globals, t: crate::store::TxnRequest) -> Output {
         let ep = match self.endpoint_of(g) {
-            Ok(e) => e[0],
+            Ok(e) => self.pick(&e),
             Err(e) => return format::error(&e),
         };
         match self.call(ep, ClientOp::Txn(t), g) {
@@ -586,6 +605,10 @@ impl Render {
                 Err(e) => format::error(&format!("failed to revoke lease ({e})")),
                 Ok(_) => format::lease_revoke(fmt, &header(&r.header), id),
             };
+        }
+        // etcdctl wraps every error of a grant the same way (lease_command.go).
+        if let (true, Err(e)) = (matches!(self, Render::LeaseGrant(_)), &r.result) {
+            return format::error(&format!("failed to grant lease ({e})"));
         }
         reply_or_error(r, |h, res| match (self, res) {
             (Render::Put(fmt), ClientResult::Put(p)) => Some(format::put(fmt, h, p)),

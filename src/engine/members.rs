@@ -141,9 +141,13 @@ impl Cluster {
 
     /// etcd's `isConnectedFullySince`: the endpoint's streams to every other voter have been
     /// up since before `now - HealthInterval`.
+    /// With no other voter it holds at once (a single member may grow right after boot).
     fn connected_fully(&self, endpoint: NodeId, voters: &[NodeId]) -> bool {
-        let Some(since) = self.now_ms.checked_sub(HEALTH_INTERVAL_MS) else { return false };
-        voters.iter().filter(|v| **v != endpoint).all(|v| self.active_since(endpoint, *v).is_some_and(|t| t <= since))
+        let since = self.now_ms.checked_sub(HEALTH_INTERVAL_MS);
+        voters
+            .iter()
+            .filter(|v| **v != endpoint)
+            .all(|v| matches!((since, self.active_since(endpoint, *v)), (Some(s), Some(t)) if t <= s))
     }
 
     /// Voting members as the endpoint's membership has them: (raft id, started).
@@ -255,10 +259,13 @@ impl Cluster {
         }
         // Protect the quorum when some members are down.
         let voters = self.voting(endpoint);
-        let since = self.now_ms.saturating_sub(HEALTH_INTERVAL_MS);
+        // In the first 5 s no peer has been connected long enough (`numConnectedSince`).
+        let since = self.now_ms.checked_sub(HEALTH_INTERVAL_MS);
         let active = voters
             .iter()
-            .filter(|(v, _)| *v == endpoint || self.active_since(endpoint, *v).is_some_and(|t| t <= since))
+            .filter(|(v, _)| {
+                *v == endpoint || matches!((since, self.active_since(endpoint, *v)), (Some(s), Some(t)) if t <= s)
+            })
             .count();
         if active < 1 + (voters.len() - 1) / 2 + 1 {
             return Err(ClientError::UnhealthyCluster);

@@ -133,6 +133,17 @@ impl Cluster {
             return;
         }
         if self.is_learner(endpoint) && !op.allowed_on_learner() {
+            if let ClientOp::Watch { .. } | ClientOp::LeaseKeepAliveStream { .. } = op {
+                // A learner refuses the stream, and etcdctl's client retries it in silence
+                // until it is stopped: a stream that never says anything.
+                let stream_id = self.next_watch_id;
+                self.next_watch_id += 1;
+                let result = match op {
+                    ClientOp::Watch { .. } => ClientResult::WatchCreated { watch_id: stream_id },
+                    _ => ClientResult::KeepAliveStarted { stream_id },
+                };
+                return self.finish(req_id, endpoint, Ok(result));
+            }
             return self.finish(req_id, endpoint, Err(ClientError::NotSupportedForLearner));
         }
         match op {

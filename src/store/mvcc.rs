@@ -183,6 +183,15 @@ impl<'a> Writer<'a> {
         self.kv
     }
 
+    /// The store revision a read sees now: the txn's start revision until it has written.
+    pub fn seen_rev(&self) -> i64 {
+        if self.events.is_empty() {
+            self.main - 1
+        } else {
+            self.main
+        }
+    }
+
     fn next_rev(&self) -> Revision {
         Revision { main: self.main, sub: self.events.len() as i64 }
     }

@@ -37,7 +37,7 @@ fn by_target(target: SortTarget) -> impl Fn(&KeyValue, &KeyValue) -> Ordering {
 pub(crate) fn execute(kv: &Mvcc, req: &RangeRequest, at: i64) -> RangeResponse {
     let all = kv.range_at(&req.key, &req.range_end, at);
     if req.count_only {
-        return RangeResponse { kvs: Vec::new(), more: false, count: all.count() as i64 };
+        return RangeResponse { kvs: Vec::new(), more: false, count: all.count() as i64, header_revision: 0 };
     }
     let mut count = 0i64;
     // etcd fetches limit+1 rows (to know `more`) unless a sort order was asked for, in
@@ -82,5 +82,5 @@ pub(crate) fn execute(kv: &Mvcc, req: &RangeRequest, at: i64) -> RangeResponse {
             kv.value.clear();
         }
     }
-    RangeResponse { kvs, more, count }
+    RangeResponse { kvs, more, count, header_revision: 0 }
 }

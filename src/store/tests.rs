@@ -258,7 +258,7 @@ fn limit_count_keys_only_count_only() {
     assert_eq!(s.range(&r).unwrap().0.kvs, vec![kv("a", "", 2, 2, 1, 0)]);
 
     let r = RangeRequest { count_only: true, limit: 1, ..get_req("b/", b"b0") };
-    assert_eq!(s.range(&r).unwrap().0, RangeResponse { kvs: vec![], more: false, count: 3 });
+    assert_eq!(s.range(&r).unwrap().0, RangeResponse { kvs: vec![], more: false, count: 3, header_revision: 0 });
 }
 
 #[test]
@@ -373,7 +373,12 @@ fn txn_success_and_failure() {
     // The read sees the put before it.
     assert_eq!(
         r.responses[1],
-        ResponseOp::Range(RangeResponse { kvs: vec![kv("x", "10", 2, 3, 2, 0)], more: false, count: 1 })
+        ResponseOp::Range(RangeResponse {
+            kvs: vec![kv("x", "10", 2, 3, 2, 0)],
+            more: false,
+            count: 1,
+            header_revision: 3
+        })
     );
 
     let t = TxnRequest { compare: vec![cmp("x", CompareResult::Equal, CompareTarget::Value(b"nope".to_vec()))], ..t };
@@ -459,7 +464,12 @@ fn nested_txns_take_their_path_from_the_state_before() {
     // ...but the nested read sees the outer put.
     assert_eq!(
         inner.responses[1],
-        ResponseOp::Range(RangeResponse { kvs: vec![kv("b", "x", 3, 3, 1, 0)], more: false, count: 1 })
+        ResponseOp::Range(RangeResponse {
+            kvs: vec![kv("b", "x", 3, 3, 1, 0)],
+            more: false,
+            count: 1,
+            header_revision: 3
+        })
     );
     assert_eq!(get(&s, "c"), Some(kv("c", "inner-then", 3, 3, 1, 0)));
 }

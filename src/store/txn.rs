@@ -306,7 +306,9 @@ pub(crate) fn apply_txn(w: &mut Writer<'_>, t: &TxnRequest, path: &Path) -> TxnR
         let resp = match op {
             RequestOp::Range(r) => {
                 let at = if r.revision > 0 { r.revision } else { w.read_rev() };
-                ResponseOp::Range(range::execute(w.kv(), r, at))
+                let mut resp = range::execute(w.kv(), r, at);
+                resp.header_revision = w.seen_rev();
+                ResponseOp::Range(resp)
             }
             RequestOp::Put(p) => ResponseOp::Put(apply_put(w, p)),
             RequestOp::DeleteRange(d) => ResponseOp::DeleteRange(apply_delete(w, d)),

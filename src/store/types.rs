@@ -79,6 +79,11 @@ pub struct RangeResponse {
     pub more: bool,
     /// Number of keys in the range (before `limit`).
     pub count: i64,
+    /// Inside a txn, the store revision this read saw, which etcd puts in the range's own
+    /// header: the txn's start revision until one of its ops has written. 0 elsewhere
+    /// (a plain range's header is the reply's).
+    #[serde(default)]
+    pub header_revision: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]

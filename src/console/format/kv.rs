@@ -87,6 +87,9 @@ fn txn_json(h: &Header, resp: &TxnResponse) -> String {
         .iter()
         .map(|op| {
             let (name, body) = match op {
+                ResponseOp::Range(r) if r.header_revision > 0 => {
+                    ("ResponseRange", range_json(&Header { revision: r.header_revision, ..Header::default() }, r))
+                }
                 ResponseOp::Range(r) => ("ResponseRange", range_json(&inner, r)),
                 ResponseOp::Put(r) => ("ResponsePut", put_json(&inner, r)),
                 ResponseOp::DeleteRange(r) => ("ResponseDeleteRange", del_json(&inner, r)),

@@ -39,7 +39,7 @@ fn put_simple_json_table() {
 
 #[test]
 fn get_forms() {
-    let all = RangeResponse { kvs: svc(), more: false, count: 3 };
+    let all = RangeResponse { kvs: svc(), more: false, count: 3, header_revision: 0 };
     let s = get(OutputFormat::Simple, &hdr(13), &all, GetOptions::default());
     assert_eq!(s.stdout, "svc/a\nv-svc/a\nsvc/b\nv-svc/b\nsvc/c\nv-svc/c\n");
     let v = get(OutputFormat::Simple, &hdr(13), &all, GetOptions { print_value_only: true });
@@ -49,7 +49,7 @@ fn get_forms() {
         format!("{{\"header\":{H13},\"kvs\":[{{\"key\":\"c3ZjL2E=\",\"create_revision\":11,\"mod_revision\":11,\"version\":1,\"value\":\"di1zdmMvYQ==\"}},{{\"key\":\"c3ZjL2I=\",\"create_revision\":12,\"mod_revision\":12,\"version\":1,\"value\":\"di1zdmMvYg==\"}},{{\"key\":\"c3ZjL2M=\",\"create_revision\":13,\"mod_revision\":13,\"version\":1,\"value\":\"di1zdmMvYw==\"}}],\"count\":3}}\n")
     );
     // --limit=2
-    let limited = RangeResponse { kvs: svc()[..2].to_vec(), more: true, count: 3 };
+    let limited = RangeResponse { kvs: svc()[..2].to_vec(), more: true, count: 3, header_revision: 0 };
     assert!(get(OutputFormat::Json, &hdr(13), &limited, GetOptions::default())
         .stdout
         .ends_with("\"value\":\"di1zdmMvYg==\"}],\"more\":true,\"count\":3}\n"));
@@ -58,6 +58,7 @@ fn get_forms() {
         kvs: svc().into_iter().map(|k| KeyValue { value: vec![], ..k }).collect(),
         more: false,
         count: 3,
+        header_revision: 0,
     };
     assert_eq!(get(OutputFormat::Simple, &hdr(13), &keys, GetOptions::default()).stdout, "svc/a\n\nsvc/b\n\nsvc/c\n\n");
     assert!(get(OutputFormat::Json, &hdr(13), &keys, GetOptions::default())
@@ -75,7 +76,7 @@ fn get_forms() {
 #[test]
 fn kv_with_lease_in_json() {
     let k = KeyValue { lease: 7529633755577777023, ..kv("svc/c", "3", 70, 70, 1) };
-    let r = RangeResponse { kvs: vec![k], more: false, count: 1 };
+    let r = RangeResponse { kvs: vec![k], more: false, count: 1, header_revision: 0 };
     assert!(get(OutputFormat::Json, &hdr(70), &r, GetOptions::default())
         .stdout
         .ends_with(r#""kvs":[{"key":"c3ZjL2M=","create_revision":70,"mod_revision":70,"version":1,"value":"Mw==","lease":7529633755577777023}],"count":1}
@@ -123,6 +124,7 @@ fn txn_json() {
             kvs: vec![kv("lock", "a", 29, 29, 1)],
             more: false,
             count: 1,
+            header_revision: 29,
         })],
     };
     assert_eq!(
