@@ -13,6 +13,7 @@ mod client;
 mod cluster;
 mod config;
 mod disk;
+mod duties;
 mod event_loop;
 pub mod ids;
 pub mod invariants;
