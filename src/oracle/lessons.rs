@@ -28,8 +28,8 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 
 use crate::engine::ids::{member_id, peer_url, CLUSTER_TOKEN};
-use crate::lesson::cond::Cond;
-use crate::lesson::{Item, Lesson, Pos};
+use crate::lesson::cond::{Cond, Expr, Op};
+use crate::lesson::{Item, Lesson, NodeName, Pos};
 use crate::oracle::mask::Masker;
 use crate::oracle::real::{with_ports, Session};
 use crate::oracle::transcript::{StepRecord, Transcript};
@@ -40,9 +40,26 @@ use report::{CheckResult, LessonReport, Verdict};
 
 /// How often a `wait until` asks the real cluster again.
 const POLL: Duration = Duration::from_millis(100);
+/// How long a boot may take to elect its first leader.
+const BOOT_LIMIT: Duration = Duration::from_secs(10);
+/// Boots tried until the first leader is the lab's.
+const MAX_BOOTS: usize = 25;
 
-/// Plays `lesson` (read from `text`, for the goal lines' places) on real etcd.
-pub fn run(lesson: &Lesson, text: &str) -> LessonReport {
+/// Whether the lesson's first played line waits for a leader: then nothing before the first
+/// election is checked, and the real cluster may boot until its first leader is the lab's.
+fn starts_by_waiting_for_a_leader(lesson: &Lesson) -> bool {
+    let first = lesson.steps.iter().flat_map(|s| &s.items).find(|i| !matches!(i, Item::Predict(_)));
+    let waits = |c: &Cond| {
+        c.clauses.iter().any(|c| {
+            c.op == Op::Ne && matches!((&c.lhs, &c.rhs), (Expr::Node(NodeName::Leader), Expr::Node(NodeName::None)))
+        })
+    };
+    matches!(first, Some(Item::WaitUntil { cond, .. }) if waits(cond))
+}
+
+/// Plays `lesson` (read from `text`, for the goal lines' places) on real etcd. `keep`
+/// keeps the run's directory (member logs, data) even when it went well.
+pub fn run(lesson: &Lesson, text: &str, keep: bool) -> LessonReport {
     let t0 = Instant::now();
     let (flags, notes) = plan::flags(&lesson.cluster);
     let mut report = LessonReport {
@@ -70,13 +87,23 @@ pub fn run(lesson: &Lesson, text: &str) -> LessonReport {
         }
     };
     let mut p = Player::new(lesson, text, session, &lab);
-    let result = p.play();
+    let result = match starts_by_waiting_for_a_leader(lesson) {
+        true => match lab::first_leader(lesson, BOOT_LIMIT.as_millis() as u64) {
+            Ok(Some((node, term, _))) => p.fit_boot(node, term).map(|note| report.notes.push(note)),
+            Ok(None) => Ok(()),
+            Err(e) => Err(format!("the lab cannot boot it: {e}")),
+        },
+        false => p.warm_up(),
+    };
+    let result = result.and_then(|()| p.play());
     report.checks = std::mem::take(&mut p.checks);
     report.lab_actions = std::mem::take(&mut p.lab_actions);
-    let kept = p.session.finish(result.is_ok());
+    let kept = p.session.finish(result.is_ok() && !keep);
     if let Err(e) = result {
-        let logs = kept.map(|d| format!(" (member logs kept in {})", d.display())).unwrap_or_default();
+        let logs = kept.as_ref().map(|d| format!(" (member logs kept in {})", d.display())).unwrap_or_default();
         report.error = Some(format!("{e}{logs}"));
+    } else if let Some(d) = kept {
+        report.notes.push(format!("member logs kept in {}", d.display()));
     }
     report.seconds = t0.elapsed().as_secs();
     report
@@ -197,11 +224,13 @@ impl<'a> Player<'a> {
                 Ok(())
             }
             Item::WaitUntil { cond, within_ms, pos } => {
-                self.check(i, format!("wait until {}", cond.text), cond, Some(*within_ms), *pos)
+                let started = Instant::now();
+                self.check(i, format!("wait until {}", cond.text), cond, Some((*within_ms, started)), *pos)
             }
             Item::Expect { cond, pos } => self.check(i, format!("expect {}", cond.text), cond, None, *pos),
             Item::Predict(_) => Ok(()),
             Item::YourTurn(y) => {
+                let started = Instant::now();
                 for s in &y.solution {
                     match s {
                         Item::WaitUntil { cond, within_ms, .. } => {
@@ -211,7 +240,7 @@ impl<'a> Player<'a> {
                     }
                 }
                 let pos = self.goal_pos(y.pos);
-                self.check(i, format!("goal {}", y.goal.text), &y.goal, Some(y.within_ms), pos)
+                self.check(i, format!("goal {}", y.goal.text), &y.goal, Some((y.within_ms, started)), pos)
             }
         }
     }
@@ -230,16 +259,86 @@ impl<'a> Player<'a> {
             .ok_or_else(|| format!("$member(n{node}): n{node}'s member id is not known on the real cluster"))
     }
 
+    /// The first boot in new namespaces spends seconds before raft starts (etcd asks each
+    /// peer URL whether it is bootstrapped, and the first connections are slow to fail);
+    /// later boots do not. A lesson that checks the cluster before its first leader is
+    /// played on a second boot, so that its time 0 is etcd's.
+    fn warm_up(&mut self) -> Result<(), String> {
+        let t = Instant::now();
+        while self.first_leader()?.is_none() && t.elapsed() < BOOT_LIMIT {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.session.reboot()
+    }
+
+    /// The leader every running member names, once it has applied its first entry:
+    /// (node, its RAFT TERM, milliseconds since the start).
+    fn first_leader(&mut self) -> Result<Option<(u64, u64, u64)>, String> {
+        let v = self.view(None, false)?;
+        let all = v.running.iter().all(|k| v.statuses.get(k).is_some_and(|s| s.leader != 0));
+        // Agreed, and the leader has applied its first entry (RAFT TERM shows its term).
+        let agreed = v.leader().filter(|l| {
+            all && v.statuses.values().all(|s| Some(s.leader) == v.statuses.get(l).map(|x| x.member_id))
+                && v.statuses.get(l).is_some_and(|s| s.term > 1)
+        });
+        Ok(agreed.map(|l| (l, v.statuses.get(&l).map_or(0, |s| s.term), v.now_ms)))
+    }
+
+    /// Boots until the first leader is the lab's (`node` in `term`): who wins etcd's first
+    /// election is luck, as the scenarios' seed fitting knows; the lesson's seed chose the
+    /// lab's. Returns a note saying how it went.
+    fn fit_boot(&mut self, node: u64, term: u64) -> Result<String, String> {
+        let mut seen = Vec::new();
+        for attempt in 1..=MAX_BOOTS {
+            if attempt > 1 {
+                self.session.reboot()?;
+            }
+            let t = Instant::now();
+            let first = loop {
+                if let Some(first) = self.first_leader()? {
+                    break Some(first);
+                }
+                if t.elapsed() > BOOT_LIMIT {
+                    break None;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            };
+            seen.push(match first {
+                Some((l, t, ms)) => format!("n{l} term {t} at {ms} ms"),
+                None => "none".into(),
+            });
+            if first.is_some_and(|(l, t, _)| (l, t) == (node, term)) {
+                self.fresh.clear();
+                self.leaders = Leaders::default();
+                self.leaders.observe(Some(node));
+                return Ok(format!(
+                    "booted {attempt} time(s) until the first leader was the lab's, n{node} in term {term} (who wins etcd's first election is luck); first leaders seen: {}",
+                    seen.join(", ")
+                ));
+            }
+        }
+        Ok(format!(
+            "after {MAX_BOOTS} boots the first leader was never the lab's n{node} in term {term}: {}",
+            seen.join(", ")
+        ))
+    }
+
     /// A line the real cluster could not carry out: a failed item.
+    /// After a tainting lab-only action the real cluster is not where the lab is, so a line
+    /// it cannot carry out then is lab-only too.
     fn failed_line(&mut self, pos: Pos, line: &str, why: String) {
         let lab = "the lab carried it out".to_string();
         let seen = why.clone();
         let at_ms = self.session.elapsed_ms();
+        let verdict = match &self.taint {
+            Some(t) => Verdict::LabOnly(format!("the real cluster could not do it ({why}), {t}")),
+            None => Verdict::Failed(why),
+        };
         self.checks.push(CheckResult {
             line: pos.line,
             col: pos.col,
             what: line.to_string(),
-            verdict: Verdict::Failed(why),
+            verdict,
             lab,
             seen,
             at_ms,

@@ -56,7 +56,7 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-pub fn run(paths: &[PathBuf], lang: &str, out: &Path, known: &Path, verbose: bool) -> i32 {
+pub fn run(paths: &[PathBuf], lang: &str, out: &Path, known: &Path, verbose: bool, keep: bool) -> i32 {
     let (all, errors) = crate::lessons::load(paths);
     if errors > 0 {
         eprintln!("lesson oracle: fix the lesson errors above first");
@@ -92,7 +92,7 @@ pub fn run(paths: &[PathBuf], lang: &str, out: &Path, known: &Path, verbose: boo
     for l in &chosen {
         eprintln!("{}: playing on real {version} ...", l.file);
         let text = std::fs::read_to_string(&l.file).unwrap_or_default();
-        let r = lessons::run(l, &text);
+        let r = lessons::run(l, &text, keep);
         print!("{}", r.render(&known, verbose));
         reports.push(r);
     }

@@ -126,6 +126,9 @@ enum LessonCmd {
         /// Also print every check that held, with the real values seen.
         #[arg(long, short)]
         verbose: bool,
+        /// Keep each lesson's directory (member logs, data) even when it went well.
+        #[arg(long)]
+        keep: bool,
     },
 }
 
@@ -172,8 +175,8 @@ fn main() {
     match cli.command {
         Cmd::Lesson { command: LessonCmd::Check { paths } } => std::process::exit(lessons::check(&paths)),
         Cmd::Lesson { command: LessonCmd::Run { paths } } => std::process::exit(lessons::run(&paths)),
-        Cmd::Lesson { command: LessonCmd::Oracle { paths, lang, out, known, verbose } } => {
-            std::process::exit(lesson_oracle::run(&paths, &lang, &out, &known, verbose))
+        Cmd::Lesson { command: LessonCmd::Oracle { paths, lang, out, known, verbose, keep } } => {
+            std::process::exit(lesson_oracle::run(&paths, &lang, &out, &known, verbose, keep))
         }
         Cmd::Fuzz { seeds, steps, nodes, start_seed, serializable_reads } => {
             std::process::exit(fuzz::run(seeds, steps, nodes.clamp(3, 9), start_seed, serializable_reads))

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::lesson::cond::Cond;
+use crate::lesson::cond::{Clause, Cond, Expr};
 use crate::lesson::parse::{expand, Var};
 use crate::lesson::{NodeName, Pos};
 use crate::oracle::real::with_ports;
@@ -217,6 +217,21 @@ impl Player<'_> {
         Ok(())
     }
 
+    /// Why a clause is not judged on the real cluster now: it is lab-only, or it reads a
+    /// text only lab words printed (which no waiting changes).
+    fn skipped(&self, c: &Clause) -> Option<String> {
+        let reads = |e: &Expr| [&c.lhs, &c.rhs].into_iter().any(|x| x == e);
+        if let Some(why) = lab_only(c) {
+            Some(why)
+        } else if reads(&Expr::Reply) && self.reply.is_none() {
+            Some("the reply is a lab word's own text".into())
+        } else if reads(&Expr::Output) && !self.output_real {
+            Some("only lab words printed in this step so far, and their text is the lab's own".into())
+        } else {
+            None
+        }
+    }
+
     /// One look at the cluster for `cond`'s observable clauses.
     fn look(&mut self, cond: &Cond, instant: bool) -> Result<Look, String> {
         self.drain_streams();
@@ -227,7 +242,7 @@ impl Player<'_> {
         let mut judged = Vec::new();
         let mut lab = 0;
         for c in &cond.clauses {
-            if lab_only(c).is_some() {
+            if self.skipped(c).is_some() {
                 lab += 1;
             } else {
                 judged.push((format!("{:?}", c.op), judge(c, &view, &mask)));
@@ -263,12 +278,19 @@ impl Player<'_> {
         i: usize,
         what: String,
         cond: &Cond,
-        within: Option<u64>,
+        wait: Option<(u64, Instant)>,
         pos: Pos,
     ) -> Result<(), String> {
+        let within = wait.map(|(ms, _)| ms);
         let lab = self.lab.mark(self.step, i);
-        let at_ms = self.session.elapsed_ms();
-        let record = |verdict, seen: String| CheckResult {
+        // A wait the real cluster cannot judge still lets the time pass that it took in
+        // the lab (what the real side spent on the item already counts).
+        let lab_time = |p: &mut Self| {
+            if let (Some((_, started)), Some(ms)) = (wait, p.lab.took_ms(p.step, i)) {
+                p.pause(ms.saturating_sub(started.elapsed().as_millis() as u64));
+            }
+        };
+        let record = |verdict, seen: String, at_ms: u64| CheckResult {
             line: pos.line,
             col: pos.col,
             what: what.clone(),
@@ -277,15 +299,21 @@ impl Player<'_> {
             seen,
             at_ms,
         };
-        if let Some(t) = &self.taint {
-            let r = record(Verdict::LabOnly(t.clone()), String::new());
+        if let Some(t) = self.taint.clone() {
+            lab_time(self);
+            let r = record(Verdict::LabOnly(t), String::new(), self.session.elapsed_ms());
             self.checks.push(r);
             return Ok(());
         }
-        if let Some(why) =
-            cond.clauses.iter().all(|c| lab_only(c).is_some()).then(|| cond.clauses.iter().find_map(lab_only)).flatten()
+        if let Some(why) = cond
+            .clauses
+            .iter()
+            .all(|c| self.skipped(c).is_some())
+            .then(|| cond.clauses.iter().find_map(|c| self.skipped(c)))
+            .flatten()
         {
-            let r = record(Verdict::LabOnly(why), String::new());
+            lab_time(self);
+            let r = record(Verdict::LabOnly(why), String::new(), self.session.elapsed_ms());
             self.checks.push(r);
             return Ok(());
         }
@@ -311,7 +339,7 @@ impl Player<'_> {
         } else {
             Verdict::Held { lab_only_clauses: lab_clauses }
         };
-        let r = record(verdict, detail(None));
+        let r = record(verdict, detail(None), self.session.elapsed_ms());
         self.checks.push(r);
         Ok(())
     }

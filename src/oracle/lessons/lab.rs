@@ -5,7 +5,7 @@
 //! Contract: `run` plays the lesson headless from its seed exactly as `raftlab lesson run`
 //! does, and is as deterministic.
 
-use crate::lesson::{Lesson, Mark, Mode, Player};
+use crate::lesson::{Lesson, Mark, Mode, Player, Status};
 use crate::oracle::mask::Masker;
 use crate::oracle::transcript::{StepRecord, Transcript};
 use crate::ui::lab::Lab;
@@ -13,6 +13,9 @@ use crate::ui::lab::Lab;
 pub struct LabRun {
     /// Each step's marks, one per item, as the lab left them.
     pub marks: Vec<Vec<Mark>>,
+    /// Each step's items: (simulated ms when it started, when its mark was final), to
+    /// give a wait the real cluster cannot judge as much time as it took in the lab.
+    pub times: Vec<Vec<(Option<u64>, Option<u64>)>>,
     /// What the lab console printed, line by line, as a transcript (for `masker`).
     pub transcript: Transcript,
 }
@@ -21,6 +24,14 @@ impl LabRun {
     /// The masks the lab's own output needs: its leases and added members, in order.
     pub fn masker(&self) -> Masker {
         Masker::new(&self.transcript)
+    }
+
+    /// How long item `item` of step `step` took in the lab, from its start to its mark.
+    pub fn took_ms(&self, step: usize, item: usize) -> Option<u64> {
+        match self.times.get(step)?.get(item)? {
+            (Some(a), Some(b)) => Some(b.saturating_sub(*a)),
+            _ => None,
+        }
     }
 
     /// The lab's mark for item `item` of step `step`, in words.
@@ -35,12 +46,50 @@ impl LabRun {
     }
 }
 
+/// The lab's first leader for this lesson: (node, term, milliseconds after the start),
+/// if one is elected within `limit_ms` with nothing done to the cluster.
+pub fn first_leader(lesson: &Lesson, limit_ms: u64) -> Result<Option<(u64, u64, u64)>, String> {
+    let mut lab = Lab::new(lesson.cluster.clone())?;
+    while lab.now_ms() < limit_ms {
+        let cluster = lab.session().cluster();
+        if let Some(l) = cluster.leader() {
+            let term = cluster.node_view(l).map(|v| v.term).unwrap_or(0);
+            return Ok(Some((l, term, lab.now_ms())));
+        }
+        match cluster.next_event_at() {
+            Some(_) => lab.advance_event(),
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
 pub fn run(lesson: &Lesson) -> Result<LabRun, String> {
     let mut lab = Lab::new(lesson.cluster.clone())?;
     let mut player = Player::new(lesson.clone(), &lab);
     let mut marks = Vec::new();
+    let mut times = Vec::new();
     loop {
-        player.poll(&mut lab, u64::MAX, Mode::Headless);
+        // A millisecond at a time, to see when each item starts and ends; the player
+        // plays the same instants whatever its budget per poll.
+        let mut t: Vec<(Option<u64>, Option<u64>)> = vec![(None, None); player.marks.len()];
+        loop {
+            let until = lab.now_ms() + 1;
+            let status = player.poll(&mut lab, until, Mode::Headless);
+            let now = lab.now_ms();
+            for (i, m) in player.marks.iter().enumerate() {
+                if *m != Mark::NotYet && t[i].0.is_none() {
+                    t[i].0 = Some(now);
+                }
+                if !matches!(m, Mark::NotYet | Mark::Running) && t[i].1.is_none() {
+                    t[i].1 = Some(now);
+                }
+            }
+            if status == Status::StepDone {
+                break;
+            }
+        }
+        times.push(t);
         marks.push(player.marks.clone());
         if !player.next(&lab) {
             break;
@@ -54,6 +103,7 @@ pub fn run(lesson: &Lesson) -> Result<LabRun, String> {
         .collect();
     Ok(LabRun {
         marks,
+        times,
         transcript: Transcript { scenario: lesson.meta.id.clone(), side: "lab".into(), steps, ..Default::default() },
     })
 }

@@ -74,6 +74,17 @@ impl Session {
         Ok(s)
     }
 
+    /// Kills every member, deletes their data and boots a new cluster (the same ids):
+    /// a fresh start, as `begin` made. Streams and added members' joins are gone.
+    pub fn reboot(&mut self) -> Result<(), String> {
+        self.streams.clear();
+        self.joins.clear();
+        self.cluster.reset()?;
+        self.cluster.boot()?;
+        self.started = Instant::now();
+        Ok(())
+    }
+
     pub fn dir(&self) -> &Path {
         &self.cluster.dir
     }
