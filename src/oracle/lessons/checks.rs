@@ -173,12 +173,16 @@ fn status<'a>(view: &'a View, id: u64, what: &str) -> Result<&'a Status, Miss> {
         ))
     })?;
     if view.instant && view.fresh.contains(&id) {
-        return Err(Miss::Unknown(format!(
-            "n{id} had just started: an etcd member serves no client until it has joined through a leader, \
-             so etcdctl cannot see it at this instant"
-        )));
+        return Err(just_started(id));
     }
     Ok(s)
+}
+
+fn just_started(id: u64) -> Miss {
+    Miss::Unknown(format!(
+        "n{id} had just started: an etcd member serves no client until it has joined through a leader, \
+         so etcdctl cannot see it at this instant"
+    ))
 }
 
 fn value(view: &View, e: &Expr) -> Result<Val, Miss> {
@@ -207,6 +211,7 @@ fn value(view: &View, e: &Expr) -> Result<Val, Miss> {
                 _ if !view.running.contains(&id) => {
                     return Err(Miss::False(format!("n{id} is dead, so its store cannot be read")))
                 }
+                _ if view.instant && view.fresh.contains(&id) => return Err(just_started(id)),
                 Some(Ok(v)) => Val::Str(v.clone()),
                 Some(Err(why)) => return Err(Miss::Unknown(why.clone())),
                 None => return Err(Miss::Unknown(format!("n{id} get {key} was not asked"))),
@@ -247,6 +252,7 @@ fn value(view: &View, e: &Expr) -> Result<Val, Miss> {
                     return Err(Miss::False(format!("n{id} is dead, so its store cannot be read")))
                 }
                 Func::Revision => Val::Int(status(view, id, "the revision")?.revision),
+                Func::Keys if view.instant && view.fresh.contains(&id) => return Err(just_started(id)),
                 Func::Keys => match view.keys.get(&id) {
                     Some(Ok(n)) => Val::Int(*n),
                     Some(Err(why)) => return Err(Miss::Unknown(why.clone())),
@@ -474,6 +480,7 @@ mod tests {
         assert!(matches!(one("term(n1) == 2", &fresh), Judged::Known(true, _)));
         fresh.instant = true;
         assert!(matches!(one("term(n1) == 2", &fresh), Judged::Unknown(d) if d.contains("just started")));
+        assert!(matches!(one("n1 get x == 1", &fresh), Judged::Unknown(d) if d.contains("just started")));
         assert!(matches!(one("leader-of(n1) == leader", &v), Judged::Known(true, _)));
         assert!(matches!(one("leader-of(n3) == none", &v), Judged::Known(true, _)));
         assert!(matches!(one("n1 get x == 1", &v), Judged::Known(true, _)));

@@ -107,3 +107,27 @@ pub fn run(lesson: &Lesson) -> Result<LabRun, String> {
         transcript: Transcript { scenario: lesson.meta.id.clone(), side: "lab".into(), steps, ..Default::default() },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_millisecond_at_a_time_the_lab_plays_as_lesson_run_does() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/en/03-leader-dies.md");
+        let text = std::fs::read_to_string(path).unwrap();
+        let lesson = crate::lesson::parse("03-leader-dies.md", &text).unwrap();
+        let mine = run(&lesson).unwrap();
+        let report = crate::lesson::run::run(&lesson).unwrap();
+        for (k, step) in report.steps.iter().enumerate() {
+            let marks: Vec<&Mark> = step.items.iter().map(|(_, _, m)| m).collect();
+            assert_eq!(marks, mine.marks[k].iter().collect::<Vec<_>>(), "step {}", k + 1);
+        }
+        // The first wait (for the first leader) took simulated time; an expect took none.
+        assert!(mine.took_ms(0, 0).is_some_and(|ms| ms > 500), "{:?}", mine.times[0]);
+        assert_eq!(mine.took_ms(0, 1), Some(0));
+        assert!(mine.masker().text_of("put x 1", "OK", false) == "OK");
+        let first = first_leader(&lesson, 10_000).unwrap().unwrap();
+        assert_eq!(first.1, 2, "the first leader leads term 2");
+    }
+}
