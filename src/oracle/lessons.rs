@@ -5,37 +5,40 @@
 //! Contract: `run` needs root and etcd (see `real`); it never panics on a lesson file, and
 //! whatever happens the real cluster is cleaned up (`real::Session`'s Drop). The real
 //! members get the lesson's member count and the `[cluster]` settings etcd has flags for
-//! (`plan::flags`); lesson time 0 is when they start. Lines map as `plan::action` says;
-//! symbolic nodes resolve on the real cluster when the line runs; `wait 2s` and `run 2s`
-//! are real sleeps; `wait until … within D` (and a goal, after its solution lines) polls
-//! the real cluster until D has passed; predict questions do nothing. Each check's clauses
-//! are judged by `checks`; a check after a tainting lab-only action in its step is
-//! lab-only. The lab plays the same lesson beside it (`lab`) for its values and masks.
+//! (`plan::flags`). A lesson that starts by waiting for a leader starts on a boot whose
+//! first leader is the lab's (`boot`); any other starts on a second boot, at its time 0.
+//! Lines map as `plan::action` says; symbolic nodes resolve on the real cluster when the
+//! line runs (after a tainting lab-only action, as the lab resolved them); `wait 2s` and
+//! `run 2s` are real sleeps, less the time the harness spent looking; `wait until … within
+//! D` (and a goal, after its solution lines) polls the real cluster until D has passed;
+//! predict questions do nothing. Each check's clauses are judged by `checks`; a check after
+//! a tainting lab-only action in its step is lab-only, and if it waits, it waits as long as
+//! it did in the lab. The lab plays the same lesson beside it (`lab`) for its values, its
+//! timings and its masks.
 //!
-//! Layout: `plan` (lines and flags), `checks` (conditions on real values), `lab` (the
-//! lab's side), `report` (verdicts, LESSONS.md), `twins` (en and zh play alike); the
-//! real player is here.
+//! Layout: `plan` (lines and flags), `checks` (conditions on real values), `view` (what a
+//! look read), `lab` (the lab's side), `report` (verdicts, LESSONS.md), `twins` (en and zh
+//! play alike); the real player is here, with its verbs in `act` (lines and checks),
+//! `boot` and `look` (etcdctl reads).
 
 pub mod checks;
 pub mod lab;
 pub mod plan;
 pub mod report;
 pub mod twins;
+pub mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
-
-use base64::Engine as _;
 
 use crate::engine::ids::{member_id, peer_url, CLUSTER_TOKEN};
 use crate::lesson::cond::{Cond, Expr, Op};
 use crate::lesson::{Item, Lesson, NodeName, Pos};
 use crate::oracle::mask::Masker;
-use crate::oracle::real::{with_ports, Session};
-use crate::oracle::transcript::{StepRecord, Transcript};
-use crate::oracle::vars::member_list;
+use crate::oracle::real::Session;
+use crate::oracle::transcript::StepRecord;
 
-use checks::{needs, Text, View};
+use checks::Text;
 use report::{CheckResult, LessonReport, Verdict};
 
 /// How often a `wait until` asks the real cluster again.
@@ -89,7 +92,13 @@ pub fn run(lesson: &Lesson, text: &str, keep: bool) -> LessonReport {
     let mut p = Player::new(lesson, text, session, &lab);
     let result = match starts_by_waiting_for_a_leader(lesson) {
         true => match lab::first_leader(lesson, BOOT_LIMIT.as_millis() as u64) {
-            Ok(Some((node, term, _))) => p.fit_boot(node, term).map(|note| report.notes.push(note)),
+            Ok(Some((node, term, _))) => p.fit_boot(node, term).map(|(boots, note)| {
+                if boots.is_none() {
+                    report.notes.push(note.clone());
+                }
+                report.boots = boots;
+                report.boot = note;
+            }),
             Ok(None) => Ok(()),
             Err(e) => Err(format!("the lab cannot boot it: {e}")),
         },
@@ -171,6 +180,10 @@ struct Player<'a> {
     fresh: BTreeSet<u64>,
     /// Time the harness spent looking (the lab looks in no time), taken off the next wait.
     debt: Duration,
+    /// Console lines sent so far: the index of the next one in the lab's transcript.
+    said_at: usize,
+    /// The member the lab's console line acted on, followed after a tainting action.
+    lab_choice: Option<u64>,
     step: usize,
     checks: Vec<CheckResult>,
     lab_actions: Vec<(usize, String)>,
@@ -196,6 +209,8 @@ impl<'a> Player<'a> {
             taint: None,
             fresh: (1..=lesson.cluster.nodes).collect(),
             debt: Duration::ZERO,
+            said_at: 0,
+            lab_choice: None,
             step: 0,
             checks: Vec::new(),
             lab_actions: Vec::new(),
@@ -259,70 +274,6 @@ impl<'a> Player<'a> {
             .ok_or_else(|| format!("$member(n{node}): n{node}'s member id is not known on the real cluster"))
     }
 
-    /// The first boot in new namespaces spends seconds before raft starts (etcd asks each
-    /// peer URL whether it is bootstrapped, and the first connections are slow to fail);
-    /// later boots do not. A lesson that checks the cluster before its first leader is
-    /// played on a second boot, so that its time 0 is etcd's.
-    fn warm_up(&mut self) -> Result<(), String> {
-        let t = Instant::now();
-        while self.first_leader()?.is_none() && t.elapsed() < BOOT_LIMIT {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        self.session.reboot()
-    }
-
-    /// The leader every running member names, once it has applied its first entry:
-    /// (node, its RAFT TERM, milliseconds since the start).
-    fn first_leader(&mut self) -> Result<Option<(u64, u64, u64)>, String> {
-        let v = self.view(None, false)?;
-        let all = v.running.iter().all(|k| v.statuses.get(k).is_some_and(|s| s.leader != 0));
-        // Agreed, and the leader has applied its first entry (RAFT TERM shows its term).
-        let agreed = v.leader().filter(|l| {
-            all && v.statuses.values().all(|s| Some(s.leader) == v.statuses.get(l).map(|x| x.member_id))
-                && v.statuses.get(l).is_some_and(|s| s.term > 1)
-        });
-        Ok(agreed.map(|l| (l, v.statuses.get(&l).map_or(0, |s| s.term), v.now_ms)))
-    }
-
-    /// Boots until the first leader is the lab's (`node` in `term`): who wins etcd's first
-    /// election is luck, as the scenarios' seed fitting knows; the lesson's seed chose the
-    /// lab's. Returns a note saying how it went.
-    fn fit_boot(&mut self, node: u64, term: u64) -> Result<String, String> {
-        let mut seen = Vec::new();
-        for attempt in 1..=MAX_BOOTS {
-            if attempt > 1 {
-                self.session.reboot()?;
-            }
-            let t = Instant::now();
-            let first = loop {
-                if let Some(first) = self.first_leader()? {
-                    break Some(first);
-                }
-                if t.elapsed() > BOOT_LIMIT {
-                    break None;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            };
-            seen.push(match first {
-                Some((l, t, ms)) => format!("n{l} term {t} at {ms} ms"),
-                None => "none".into(),
-            });
-            if first.is_some_and(|(l, t, _)| (l, t) == (node, term)) {
-                self.fresh.clear();
-                self.leaders = Leaders::default();
-                self.leaders.observe(Some(node));
-                return Ok(format!(
-                    "booted {attempt} time(s) until the first leader was the lab's, n{node} in term {term} (who wins etcd's first election is luck); first leaders seen: {}",
-                    seen.join(", ")
-                ));
-            }
-        }
-        Ok(format!(
-            "after {MAX_BOOTS} boots the first leader was never the lab's n{node} in term {term}: {}",
-            seen.join(", ")
-        ))
-    }
-
     /// A line the real cluster could not carry out: a failed item.
     /// After a tainting lab-only action the real cluster is not where the lab is, so a line
     /// it cannot carry out then is lab-only too.
@@ -359,108 +310,6 @@ impl<'a> Player<'a> {
     fn clock_moved(&mut self) {
         self.fresh.clear();
     }
-
-    /// The real cluster now: statuses, and what `cond` needs besides. `instant` for an
-    /// `expect`, whose values must be the cluster's at this instant.
-    fn view(&mut self, cond: Option<&Cond>, instant: bool) -> Result<View, String> {
-        let statuses = self.session.statuses()?;
-        let mut v = View { running: self.session.running().into_iter().collect(), ..Default::default() };
-        for s in statuses {
-            if s.member_id != 0 {
-                self.ids.insert(s.member_id, s.node);
-            }
-            v.statuses.insert(s.node, s);
-        }
-        v.ids = self.ids.clone();
-        v.fresh = self.fresh.clone();
-        v.instant = instant;
-        v.now_ms = self.session.elapsed_ms();
-        let leader = v.leader();
-        self.leaders.observe(leader);
-        v.old_leader = self.leaders.old(leader);
-        let Some(cond) = cond else { return Ok(v) };
-        let (members, gets, keys) = needs(cond);
-        if members {
-            v.members = Some(self.members(&v));
-        }
-        for (name, key) in gets {
-            if let Ok(Some(id)) = v.resolve(name) {
-                if v.running.contains(&id) {
-                    let got = self.get(id, &key, false);
-                    v.gets.insert((id, key), got.map(|(value, _)| value));
-                }
-            }
-        }
-        for name in keys {
-            if let Ok(Some(id)) = v.resolve(name) {
-                if v.running.contains(&id) {
-                    let got = self.get(id, "", true);
-                    v.keys.insert(id, got.map(|(_, count)| count));
-                }
-            }
-        }
-        v.reply = self.reply.clone();
-        v.output = self.output_real.then(|| self.text("", &self.output));
-        Ok(v)
-    }
-
-    /// (voters, learners) from `member list`, asked of the leader or else a running voter.
-    fn members(&mut self, v: &View) -> Result<(i64, i64), String> {
-        let ask =
-            v.leader().or_else(|| v.running.iter().copied().find(|k| !v.statuses.get(k).is_some_and(|s| s.is_learner)));
-        let ask = ask.ok_or("no member is running")?;
-        let args =
-            with_ports(vec!["member".into(), "list".into(), "-w".into(), "json".into(), format!("--endpoints=n{ask}")]);
-        let c = self.session.etcdctl(&args, None)?;
-        for (node, id) in member_list(&c.stdout) {
-            self.ids.insert(id, node);
-        }
-        let json: serde_json::Value = serde_json::from_str(c.stdout.trim())
-            .map_err(|_| format!("member list on n{ask}: {}", c.stderr.lines().last().unwrap_or("no answer")))?;
-        let list = json.get("members").and_then(|m| m.as_array()).cloned().unwrap_or_default();
-        let learners =
-            list.iter().filter(|m| m.get("isLearner").and_then(|x| x.as_bool()) == Some(true)).count() as i64;
-        Ok((list.len() as i64 - learners, learners))
-    }
-
-    /// A serializable get on member `id`: (the value of `key`, the live key count when `count`).
-    fn get(&mut self, id: u64, key: &str, count: bool) -> Result<(Option<String>, i64), String> {
-        let mut args: Vec<String> =
-            vec!["get".into(), key.into(), "--consistency=s".into(), "-w".into(), "json".into()];
-        if count {
-            args.extend(["--prefix".into(), "--keys-only".into()]);
-        }
-        args.extend([format!("--endpoints=n{id}"), "--command-timeout=1s".into(), "--dial-timeout=1s".into()]);
-        let c = self.session.etcdctl(&with_ports(args), None)?;
-        let json: serde_json::Value = serde_json::from_str(c.stdout.trim()).map_err(|_| {
-            format!("n{id} did not answer a serializable get: {}", c.stderr.lines().last().unwrap_or(""))
-        })?;
-        let n = json.get("count").and_then(|x| x.as_i64()).unwrap_or(0);
-        let value = json
-            .get("kvs")
-            .and_then(|k| k.get(0))
-            .map(|kv| kv.get("value").and_then(|x| x.as_str()).unwrap_or(""))
-            .map(|b64| {
-                base64::engine::general_purpose::STANDARD.decode(b64).map(|b| String::from_utf8_lossy(&b).into_owned())
-            })
-            .transpose()
-            .map_err(|e| format!("n{id}: a value that is not base64: {e}"))?;
-        Ok((value, n))
-    }
-
-    /// What etcdctl printed for `line`, and its masked form.
-    fn text(&self, line: &str, raw: &str) -> Text {
-        let t = Transcript { steps: self.records.clone(), ..Default::default() };
-        let masked = Masker::new(&t).text_of(line, raw, self.after_defrag && !line.is_empty());
-        Text { line: line.to_string(), raw: raw.to_string(), masked }
-    }
-
-    /// Takes in what the streams printed since the last look.
-    fn drain_streams(&mut self) {
-        let (out, err) = self.session.stream_output();
-        self.output.push_str(&out);
-        self.output.push_str(&drop_logs(&err));
-    }
 }
 
 /// etcdctl's zap log lines on stderr, which the console never prints.
@@ -469,3 +318,5 @@ fn drop_logs(stderr: &str) -> String {
 }
 
 mod act;
+mod boot;
+mod look;

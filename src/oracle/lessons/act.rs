@@ -19,6 +19,7 @@ use crate::oracle::real::Session;
 use crate::oracle::vars::{lease_granted, member_added, member_list};
 
 use super::checks::{judge, lab_only, Judged};
+use super::lab::member_acted_on;
 use super::plan::{self, Action, Mode};
 use super::report::{CheckResult, Verdict};
 use super::{drop_logs, Player, POLL};
@@ -46,6 +47,17 @@ impl Player<'_> {
                 return Ok(());
             }
         };
+        // The lab's console line for this one (a `run` is a wait there, not a line).
+        if !matches!(action, Action::Sleep(_)) {
+            let said = self.lab.transcript.steps.get(self.said_at);
+            self.said_at += 1;
+            // After a lab-only action the real cluster is not the lab's: a symbolic name
+            // follows the member the lab chose, so that later checks name the same ones.
+            self.lab_choice = match (&self.taint, said) {
+                (Some(_), Some(s)) => member_acted_on(&s.line, &s.stdout),
+                _ => None,
+            };
+        }
         self.drain_streams();
         let done = match action {
             Action::Etcd { mut words, stdin, mode } => {
@@ -117,6 +129,9 @@ impl Player<'_> {
 
     /// Resolves a node now: the outer error is the harness, the inner the name.
     pub(super) fn resolve(&mut self, name: NodeName) -> Result<Result<u64, String>, String> {
+        if let (false, Some(id)) = (matches!(name, NodeName::Id(_)), self.lab_choice) {
+            return Ok(Ok(id));
+        }
         let t = Instant::now();
         let v = self.view(None, false)?;
         self.debt += t.elapsed();

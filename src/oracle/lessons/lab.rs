@@ -16,8 +16,25 @@ pub struct LabRun {
     /// Each step's items: (simulated ms when it started, when its mark was final), to
     /// give a wait the real cluster cannot judge as much time as it took in the lab.
     pub times: Vec<Vec<(Option<u64>, Option<u64>)>>,
-    /// What the lab console printed, line by line, as a transcript (for `masker`).
+    /// What the lab console printed, line by line, as a transcript (for `masker`): one
+    /// step per console line the lesson sent, in order (`run` lines are waits, not sent).
     pub transcript: Transcript,
+}
+
+/// The member a lab console line acted on, when the lesson named it symbolically: the
+/// lab writes `on leader:` as `--endpoints=nK`, substitutes `a follower` and `the old
+/// leader`, and says which member `leader` was (`n2 killed (it was the leader)`).
+pub fn member_acted_on(line: &str, out: &str) -> Option<u64> {
+    let node = |w: &str| w.strip_prefix('n').and_then(|d| d.parse::<u64>().ok());
+    if let Some(eps) = line.rsplit_once("--endpoints=").map(|(_, e)| e) {
+        return node(eps.split([',', ' ']).next()?);
+    }
+    let words: Vec<&str> = line.split_whitespace().filter(|w| *w != "lab").collect();
+    match words.as_slice() {
+        [_, arg] if node(arg).is_some() => node(arg),
+        [_, "leader"] => node(out.split_whitespace().next()?),
+        _ => None,
+    }
 }
 
 impl LabRun {
@@ -111,6 +128,16 @@ pub fn run(lesson: &Lesson) -> Result<LabRun, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_member_a_lab_line_acted_on() {
+        assert_eq!(member_acted_on("get x --endpoints=n3", "x\n1"), Some(3));
+        assert_eq!(member_acted_on("kill leader", "n2 killed (it was the leader)"), Some(2));
+        assert_eq!(member_acted_on("restart n1", "n1 restarted"), Some(1));
+        assert_eq!(member_acted_on("lab isolate leader", "n4 isolated"), Some(4));
+        assert_eq!(member_acted_on("kill leader", "Error: there is no leader right now"), None);
+        assert_eq!(member_acted_on("partition n1,n2 n3", "partitioned"), None);
+    }
 
     #[test]
     fn a_millisecond_at_a_time_the_lab_plays_as_lesson_run_does() {

@@ -46,6 +46,10 @@ pub struct LessonReport {
     pub flags: Vec<String>,
     /// What the real cluster could not be set to (check-quorum off, …).
     pub notes: Vec<String>,
+    /// Boots until the real first leader was the lab's (`None`: not fitted).
+    pub boots: Option<usize>,
+    /// How the boot went, in words.
+    pub boot: String,
     pub checks: Vec<CheckResult>,
     /// Lab-only actions: (line, the line).
     pub lab_actions: Vec<(usize, String)>,
@@ -94,6 +98,9 @@ impl LessonReport {
         );
         for n in &self.notes {
             let _ = writeln!(out, "  note: {n}");
+        }
+        if verbose && !self.boot.is_empty() {
+            let _ = writeln!(out, "  boot: {}", self.boot);
         }
         if let Some(e) = &self.error {
             let _ = writeln!(out, "  STOPPED: {e}");
@@ -171,17 +178,21 @@ pub fn markdown(reports: &[LessonReport], known: &Known, version: &str, date: &s
          serializable gets, etcdctl's own output, masked as in `mask.rs`).\n\
          - **failed**: a clause did not hold on real etcd, or a line could not be carried out there.\n\
          - **lab-only**: nothing in the check can be observed with etcdctl at that moment (`vote()`, `last-index()`,\n  \
-         a candidate's role, a dead member's disk, a lab word's own text), or it follows a lab-only action\n  \
-         (`campaign`, `latency`, …) in its step.\n\n",
+         a candidate's role, a dead member's disk, a member at the instant it started, the term of a member\n  \
+         that names no leader, a lab word's own text), or it follows a lab-only action (`campaign`,\n  \
+         `latency`, …) in its step. Each one's reason is listed below.\n\n",
     );
-    out.push_str("| lesson | members | etcd flags | held | failed | lab-only |\n|---|---:|---|---:|---:|---:|\n");
+    out.push_str(
+        "| lesson | members | etcd flags | boots | held | failed | lab-only |\n|---|---:|---|---:|---:|---:|---:|\n",
+    );
     let (mut h, mut f, mut l) = (0, 0, 0);
     for r in reports {
         let flags = if r.flags.is_empty() { "—".to_string() } else { format!("`{}`", r.flags.join(" ")) };
         let stopped = if r.error.is_some() { " (stopped)" } else { "" };
+        let boots = r.boots.map_or("—".to_string(), |b| b.to_string());
         let _ = writeln!(
             out,
-            "| {}{stopped} | {} | {flags} | {} | {} | {} |",
+            "| {}{stopped} | {} | {flags} | {boots} | {} | {} | {} |",
             r.file,
             r.members,
             r.held(),
@@ -190,7 +201,12 @@ pub fn markdown(reports: &[LessonReport], known: &Known, version: &str, date: &s
         );
         (h, f, l) = (h + r.held(), f + r.failed(), l + r.lab_only());
     }
-    let _ = writeln!(out, "| **total** | | | {h} | {f} | {l} |\n");
+    let _ = writeln!(out, "| **total** | | | | {h} | {f} | {l} |\n");
+    out.push_str(
+        "*boots*: a lesson that starts by waiting for a leader is played on the first boot whose first\n\
+         leader (and term) is the lab's, since who wins etcd's first election is luck; — means a lesson\n\
+         that looks at the cluster before its first election, played on a second boot.\n\n",
+    );
     for r in reports.iter().filter(|r| r.failed() > 0 || r.error.is_some() || !r.notes.is_empty()) {
         let _ = writeln!(out, "## {}\n", r.file);
         for n in &r.notes {
@@ -262,7 +278,7 @@ mod tests {
         };
         assert_eq!((r.held(), r.failed(), r.lab_only()), (1, 1, 1));
         let md = markdown(std::slice::from_ref(&r), &Known::default(), "etcd 3.4.23", "2025-01-01", "");
-        assert!(md.contains("| lessons/en/07-partition.md | 5 | — | 1 | 1 | 1 |"), "{md}");
+        assert!(md.contains("| lessons/en/07-partition.md | 5 | — | — | 1 | 1 | 1 |"), "{md}");
         assert!(md.contains("  - real etcd: leader = n3"));
         assert!(r
             .render(&Known::default(), false)
