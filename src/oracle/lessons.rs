@@ -8,13 +8,15 @@
 //! (`plan::flags`). A lesson that starts by waiting for a leader starts on a boot whose
 //! first leader is the lab's (`boot`); any other starts on a second boot, at its time 0.
 //! Lines map as `plan::action` says; symbolic nodes resolve on the real cluster when the
-//! line runs (after a tainting lab-only action, as the lab resolved them); `wait 2s` and
+//! line runs (once a tainting lab-only action has run, as the lab resolved them); `wait 2s` and
 //! `run 2s` are real sleeps, less the time the harness spent looking; `wait until … within
 //! D` (and a goal, after its solution lines) polls the real cluster until D has passed;
 //! predict questions do nothing. Each check's clauses are judged by `checks`; a check after
 //! a tainting lab-only action in its step is lab-only, and if it waits, it waits as long as
-//! it did in the lab. The lab plays the same lesson beside it (`lab`) for its values, its
-//! timings and its masks.
+//! it did in the lab; in later steps the real cluster may have parted from the lab's, so a
+//! check (or line) that fails there is lab-only too, while one that holds counts as held.
+//! The lab plays the same lesson beside it (`lab`) for its values, its timings and its
+//! masks.
 //!
 //! Layout: `plan` (lines and flags), `checks` (conditions on real values), `view` (what a
 //! look read), `lab` (the lab's side), `report` (verdicts, LESSONS.md), `twins` (en and zh
@@ -173,8 +175,13 @@ struct Player<'a> {
     output: String,
     output_real: bool,
     after_defrag: bool,
-    /// The tainting lab-only action in this step, if any.
+    /// The tainting lab-only action in this step, if any: what follows it in the step is
+    /// lab-only.
     taint: Option<String>,
+    /// The first tainting lab-only action of the lesson: from there on the real cluster may
+    /// not be where the lab is, so a check that fails on it says nothing about the lesson
+    /// (lab-only), while one that holds still shows what etcd did.
+    diverged: Option<String>,
     /// Members (re)started since the lesson's clock last moved: an `expect` cannot see
     /// them as they are at this instant (a member serves clients only once it has joined).
     fresh: BTreeSet<u64>,
@@ -207,6 +214,7 @@ impl<'a> Player<'a> {
             output_real: false,
             after_defrag: false,
             taint: None,
+            diverged: None,
             fresh: (1..=lesson.cluster.nodes).collect(),
             debt: Duration::ZERO,
             said_at: 0,
@@ -274,17 +282,13 @@ impl<'a> Player<'a> {
             .ok_or_else(|| format!("$member(n{node}): n{node}'s member id is not known on the real cluster"))
     }
 
-    /// A line the real cluster could not carry out: a failed item.
-    /// After a tainting lab-only action the real cluster is not where the lab is, so a line
-    /// it cannot carry out then is lab-only too.
+    /// A line the real cluster could not carry out: a failed item, unless the real cluster
+    /// has parted from the lab's (`diverged`).
     fn failed_line(&mut self, pos: Pos, line: &str, why: String) {
         let lab = "the lab carried it out".to_string();
         let seen = why.clone();
         let at_ms = self.session.elapsed_ms();
-        let verdict = match &self.taint {
-            Some(t) => Verdict::LabOnly(format!("the real cluster could not do it ({why}), {t}")),
-            None => Verdict::Failed(why),
-        };
+        let verdict = self.unless_diverged(Verdict::Failed(why));
         self.checks.push(CheckResult {
             line: pos.line,
             col: pos.col,
@@ -294,6 +298,16 @@ impl<'a> Player<'a> {
             seen,
             at_ms,
         });
+    }
+
+    /// A failure after the real cluster parted from the lab's is lab-only, with what it saw.
+    fn unless_diverged(&self, verdict: Verdict) -> Verdict {
+        match (verdict, &self.diverged) {
+            (Verdict::Failed(real), Some(since)) => {
+                Verdict::LabOnly(format!("the real cluster is not where the lab is {since}; it showed: {real}"))
+            }
+            (v, _) => v,
+        }
     }
 
     /// Lets `ms` of lesson time pass: a real sleep, less the time the harness spent

@@ -53,7 +53,7 @@ impl Player<'_> {
             self.said_at += 1;
             // After a lab-only action the real cluster is not the lab's: a symbolic name
             // follows the member the lab chose, so that later checks name the same ones.
-            self.lab_choice = match (&self.taint, said) {
+            self.lab_choice = match (&self.diverged, said) {
                 (Some(_), Some(s)) => member_acted_on(&s.line, &s.stdout),
                 _ => None,
             };
@@ -75,7 +75,9 @@ impl Player<'_> {
             Action::LabOnly { what, taints } => {
                 self.lab_actions.push((pos.line, filled.clone()));
                 if taints {
-                    self.taint = Some(format!("after `{what}` (line {}), which real processes cannot do", pos.line));
+                    let after = format!("after `{what}` (line {}), which real processes cannot do", pos.line);
+                    self.diverged.get_or_insert_with(|| after.clone());
+                    self.taint = Some(after);
                 }
                 Ok(())
             }
@@ -354,6 +356,7 @@ impl Player<'_> {
         } else {
             Verdict::Held { lab_only_clauses: lab_clauses }
         };
+        let verdict = self.unless_diverged(verdict);
         let r = record(verdict, detail(None), self.session.elapsed_ms());
         self.checks.push(r);
         Ok(())

@@ -180,7 +180,8 @@ pub fn markdown(reports: &[LessonReport], known: &Known, version: &str, date: &s
          - **lab-only**: nothing in the check can be observed with etcdctl at that moment (`vote()`, `last-index()`,\n  \
          a candidate's role, a dead member's disk, a member at the instant it started, the term of a member\n  \
          that names no leader, a lab word's own text), or it follows a lab-only action (`campaign`,\n  \
-         `latency`, …) in its step. Each one's reason is listed below.\n\n",
+         `latency`, …) in its step; or it failed after such an action in an earlier step, when the real\n  \
+         cluster may no longer be where the lab is. Each one's reason is listed below.\n\n",
     );
     out.push_str(
         "| lesson | members | etcd flags | boots | held | failed | lab-only |\n|---|---:|---|---:|---:|---:|---:|\n",
