@@ -124,12 +124,15 @@ fn just_started(id: u64) -> Miss {
 }
 
 fn value(view: &View, e: &Expr) -> Result<Val, Miss> {
-    let node = |n: NodeName| view.resolve(n).map_err(Miss::False);
+    let node = |n: NodeName| match (n, view.known_leader()) {
+        (NodeName::Leader, Err(why)) => Err(Miss::Unknown(why)),
+        _ => view.resolve(n).map_err(Miss::False),
+    };
     let some = |n: NodeName| node(n)?.ok_or_else(|| Miss::False(format!("{n} names no node")));
     Ok(match e {
         Expr::Int(n) => Val::Int(*n),
         Expr::Str(s) => Val::Str(Some(s.clone())),
-        Expr::Node(NodeName::Leader) => Val::Node(view.leader()),
+        Expr::Node(NodeName::Leader) => Val::Node(view.known_leader().map_err(Miss::Unknown)?),
         Expr::Node(n) => Val::Node(node(*n)?),
         Expr::Role(r) => Val::WantRole(*r),
         Expr::Bool(b) => Val::Bool(*b),
@@ -420,6 +423,9 @@ mod tests {
         let mut silent = v.clone();
         silent.statuses.clear();
         assert!(matches!(one("term(n1) == 1", &silent), Judged::Unknown(w) if w.contains("did not answer")));
+        // Nobody says it leads, but n1 did not answer: it might be the leader.
+        assert!(matches!(one("leader == none", &silent), Judged::Unknown(w) if w.contains("n1 did not answer")));
+        assert!(matches!(one("term(leader) == 2", &silent), Judged::Unknown(_)));
     }
 
     #[test]

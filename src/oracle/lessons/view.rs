@@ -56,6 +56,18 @@ impl View {
             .map(|s| s.node)
     }
 
+    /// `leader`, when it can be told: with no member saying it leads, a running member that
+    /// did not answer might be the leader, so there is no telling (`Err`, naming it).
+    pub fn known_leader(&self) -> Result<Option<u64>, String> {
+        match self.leader() {
+            Some(l) => Ok(Some(l)),
+            None => match self.running.iter().find(|k| !self.statuses.contains_key(k)) {
+                Some(k) => Err(format!("n{k} did not answer endpoint status, so whether anyone leads is not known")),
+                None => Ok(None),
+            },
+        }
+    }
+
     /// The lowest-numbered running member that neither leads nor learns.
     pub fn follower(&self) -> Option<u64> {
         let leader = self.leader();
