@@ -18,7 +18,7 @@ use crate::oracle::lab_side::STREAM_GRACE_MS;
 use crate::oracle::real::Session;
 use crate::oracle::vars::{lease_granted, member_added, member_list};
 
-use super::checks::{judge, lab_only, Judged};
+use super::checks::{judge, lab_only, Judged, Text};
 use super::lab::member_acted_on;
 use super::plan::{self, Action, Mode};
 use super::report::{CheckResult, Verdict};
@@ -254,8 +254,7 @@ impl Player<'_> {
         self.drain_streams();
         let view = self.view(Some(cond), instant)?;
         let masker = &self.lab_masker;
-        let after_defrag = self.after_defrag;
-        let mask = |line: &str, text: &str| masker.text_of(line, text, after_defrag && !line.is_empty());
+        let mask = |printed: &Text, expected: &str| masker.text_of(&printed.line, expected, printed.after_defrag);
         let mut judged = Vec::new();
         let mut lab = 0;
         for c in &cond.clauses {

@@ -216,10 +216,10 @@ fn value(view: &View, e: &Expr) -> Result<Val, Miss> {
     })
 }
 
-fn compare(l: &Val, op: Op, r: &Val, mask: &dyn Fn(&str, &str) -> String) -> bool {
+fn compare(l: &Val, op: Op, r: &Val, mask: &dyn Fn(&Text, &str) -> String) -> bool {
     match (l, r) {
         (Val::Text(t), Val::Str(Some(lit))) | (Val::Str(Some(lit)), Val::Text(t)) => {
-            let m = mask(&t.line, lit);
+            let m = mask(t, lit);
             let equal = t.raw.trim_end() == lit || t.masked.trim_end() == m.trim_end();
             return match op {
                 Op::Eq => equal,
@@ -279,9 +279,9 @@ fn describe(e: &Expr) -> Option<String> {
     })
 }
 
-/// One clause on the real cluster; `mask(line, text)` masks an expected text as the lab
-/// side printed it.
-pub fn judge(c: &Clause, view: &View, mask: &dyn Fn(&str, &str) -> String) -> Judged {
+/// One clause on the real cluster; `mask(printed, expected)` masks an expected text as the
+/// lab printed it, with the masks `printed` (the real text it is compared with) got.
+pub fn judge(c: &Clause, view: &View, mask: &dyn Fn(&Text, &str) -> String) -> Judged {
     let (l, r) = match (value(view, &c.lhs), value(view, &c.rhs)) {
         (Ok(l), Ok(r)) => (l, r),
         (Err(Miss::Unknown(why)), _) | (_, Err(Miss::Unknown(why))) => return Judged::Unknown(why),
@@ -437,11 +437,12 @@ mod tests {
             line: "endpoint status".into(),
             raw: "lease ZZZ granted".into(),
             masked: "lease <lease1> granted".into(),
+            after_defrag: false,
         });
         assert!(matches!(one("reply == \"lease AAA granted\"", &v), Judged::Known(true, _)));
         assert!(matches!(one("reply contains \"AAA\"", &v), Judged::Known(true, _)));
         assert!(matches!(one("reply != \"lease AAA granted\"", &v), Judged::Known(false, _)));
-        v.output = Some(Text { line: String::new(), raw: table.into(), masked: table.into() });
+        v.output = Some(Text { line: String::new(), raw: table.into(), masked: table.into(), after_defrag: false });
         assert!(matches!(one("output contains \"|     false |\"", &v), Judged::Known(true, _)));
         assert!(matches!(one("output contains \"| false |\"", &v), Judged::Known(true, _)));
         assert!(matches!(one("output contains \"| true |\"", &v), Judged::Known(false, _)));

@@ -108,8 +108,9 @@ impl Player<'_> {
     /// What etcdctl printed for `line`, and its masked form.
     pub(super) fn text(&self, line: &str, raw: &str) -> Text {
         let t = Transcript { steps: self.records.clone(), ..Default::default() };
-        let masked = Masker::new(&t).text_of(line, raw, self.after_defrag && !line.is_empty());
-        Text { line: line.to_string(), raw: raw.to_string(), masked }
+        let after_defrag = self.after_defrag && !line.is_empty();
+        let masked = Masker::new(&t).text_of(line, raw, after_defrag);
+        Text { line: line.to_string(), raw: raw.to_string(), masked, after_defrag }
     }
 
     /// Takes in what the streams printed since the last look.

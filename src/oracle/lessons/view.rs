@@ -18,6 +18,8 @@ pub struct Text {
     pub line: String,
     pub raw: String,
     pub masked: String,
+    /// Printed right after a `defrag`: backend sizes are compared as printed (mask rule 7).
+    pub after_defrag: bool,
 }
 
 /// What the runner read from the real cluster for one evaluation.
