@@ -38,7 +38,9 @@ fuzz: deps
 
 ## The real-etcd oracle (tests/oracle/, see its README): every scenario recorded on a real
 ## etcd 3.4.23 cluster in network namespaces (needs root), the lab's seeds fitted to the
-## recordings, then the comparison written to tests/oracle/RESULTS.md.
+## recordings, then the comparison written to tests/oracle/RESULTS.md; then every lesson's
+## actions played on real etcd and its checks judged there (tests/oracle/LESSONS.md; it
+## fails on a failed check not explained in tests/oracle/lessons-known.txt).
 RAFTLAB := $(or $(CARGO_TARGET_DIR),target)/release/raftlab
 oracle: deps
 	@command -v etcd >/dev/null && command -v etcdctl >/dev/null && command -v ip >/dev/null \
@@ -47,6 +49,7 @@ oracle: deps
 	$(SUDO) $(RAFTLAB) oracle record
 	$(RAFTLAB) oracle fit
 	$(RAFTLAB) oracle compare --write
+	$(SUDO) $(RAFTLAB) lesson oracle lessons/
 
 ## The oracle in `make test`: the fixtures against the lab (no etcd needed; also part of the
 ## unit tests), then a short live run on real etcd if it is installed and we are root.

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Files in the scenario directory that are not scenarios.
-const NOT_SCENARIOS: &[&str] = &["seeds.txt", "differences.txt"];
+const NOT_SCENARIOS: &[&str] = &["seeds.txt", "differences.txt", "lessons-known.txt"];
 
 /// The oracle's directory (`tests/oracle`) and the paths inside it.
 #[derive(Clone, Debug)]

@@ -11,12 +11,15 @@
 //! `vars` (`$lease`, `$member(nK)`), `lab_side` and `real` (the two players), `mask`
 //! (every masking rule), `compare` (step by step), `fit` (seed fitting: election luck),
 //! `known` (the committed files), `suite` (all scenarios against the known
-//! differences), `results` (the table and RESULTS.md).
+//! differences), `results` (the table and RESULTS.md), `lessons` (every lesson's actions
+//! and checks on real etcd: `raftlab lesson oracle`).
 
 pub mod compare;
 pub mod fit;
 pub mod known;
 pub mod lab_side;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod lessons;
 pub mod mask;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod real;

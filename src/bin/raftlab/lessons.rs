@@ -32,7 +32,7 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 }
 
 /// Parses every file; prints errors; returns the lessons that parsed and the error count.
-fn load(paths: &[PathBuf]) -> (Vec<Lesson>, usize) {
+pub fn load(paths: &[PathBuf]) -> (Vec<Lesson>, usize) {
     let mut files = Vec::new();
     let mut errors = 0;
     for p in paths {

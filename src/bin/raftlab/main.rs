@@ -3,6 +3,7 @@
 
 mod bench;
 mod fuzz;
+mod lesson_oracle;
 mod lessons;
 mod oracle;
 
@@ -42,7 +43,7 @@ enum Cmd {
         #[arg(long)]
         config: Option<std::path::PathBuf>,
     },
-    /// Lesson files: validate them, or play them headless.
+    /// Lesson files: validate them, play them headless, or play them on real etcd.
     Lesson {
         #[command(subcommand)]
         command: LessonCmd,
@@ -107,6 +108,28 @@ enum LessonCmd {
         #[arg(required = true)]
         paths: Vec<std::path::PathBuf>,
     },
+    /// Plays each lesson's actions on a real etcd 3.4 cluster (root; etcd, etcdctl, ip) and
+    /// checks there every expect, wait until and goal that etcdctl can observe; prints each
+    /// lesson's held, failed and lab-only checks and writes the table to --out.
+    Oracle {
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        /// The lessons to play: en, zh or all. The other translations are checked to play
+        /// exactly as these, so one language judges both.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        #[arg(long, default_value = "tests/oracle/LESSONS.md")]
+        out: std::path::PathBuf,
+        /// Failures explained: `<file>:<line> <reason>` per line.
+        #[arg(long, default_value = "tests/oracle/lessons-known.txt")]
+        known: std::path::PathBuf,
+        /// Also print every check that held, with the real values seen.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Keep each lesson's directory (member logs, data) even when it went well.
+        #[arg(long)]
+        keep: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -152,6 +175,9 @@ fn main() {
     match cli.command {
         Cmd::Lesson { command: LessonCmd::Check { paths } } => std::process::exit(lessons::check(&paths)),
         Cmd::Lesson { command: LessonCmd::Run { paths } } => std::process::exit(lessons::run(&paths)),
+        Cmd::Lesson { command: LessonCmd::Oracle { paths, lang, out, known, verbose, keep } } => {
+            std::process::exit(lesson_oracle::run(&paths, &lang, &out, &known, verbose, keep))
+        }
         Cmd::Fuzz { seeds, steps, nodes, start_seed, serializable_reads } => {
             std::process::exit(fuzz::run(seeds, steps, nodes.clamp(3, 9), start_seed, serializable_reads))
         }

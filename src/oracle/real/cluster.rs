@@ -176,6 +176,17 @@ impl RealCluster {
         Ok(())
     }
 
+    /// Kills every member and deletes every data dir (logs stay): back to before `boot`.
+    pub fn reset(&mut self) -> Result<(), String> {
+        for k in self.running() {
+            self.kill(k)?;
+        }
+        for (_, (data, _)) in std::mem::take(&mut self.started) {
+            std::fs::remove_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+        }
+        Ok(())
+    }
+
     /// What an operator does to restore: stop every member, `restore` builds each
     /// bootstrap member's new data dir (it is given the member and the dir), then all
     /// start on the new dirs as a new cluster. Members added at run time are gone.

@@ -5,12 +5,14 @@
 //! in the scenario's directory (so `snapshot save s.db` lands there), in its own process
 //! group registered with `guard` until it is reaped. A one-shot command that outlives its
 //! timeout is killed and reported as timed out, never waited for forever. Output is read
-//! on threads, so a chatty command cannot fill a pipe and stall.
+//! on threads, so a chatty command cannot fill a pipe and stall; a stream's output so far
+//! can be read while it runs (`Stream::peek`), and `stop` still returns all of it.
 
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -35,12 +37,31 @@ fn command(dir: &Path, args: &[String]) -> Command {
     c
 }
 
-fn reader(mut r: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = r.read_to_end(&mut buf);
-        buf
-    })
+/// What a reader thread has read so far, shared with whoever peeks at it.
+type Shared = Arc<Mutex<Vec<u8>>>;
+
+/// Reads `r` to its end on a thread, appending to a buffer that can be read meanwhile.
+fn reader(mut r: impl Read + Send + 'static) -> (JoinHandle<()>, Shared) {
+    let buf: Shared = Arc::default();
+    let sink = Arc::clone(&buf);
+    let handle = std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        loop {
+            match r.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if let Ok(mut b) = sink.lock() {
+                        b.extend_from_slice(&chunk[..n]);
+                    }
+                }
+            }
+        }
+    });
+    (handle, buf)
+}
+
+fn text_of(buf: &Shared) -> String {
+    buf.lock().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
 }
 
 fn exit_words(status: std::process::ExitStatus) -> Option<String> {
@@ -57,8 +78,8 @@ fn exit_words(status: std::process::ExitStatus) -> Option<String> {
 struct Running {
     child: Child,
     pgid: i32,
-    out: Option<JoinHandle<Vec<u8>>>,
-    err: Option<JoinHandle<Vec<u8>>>,
+    out: Option<(JoinHandle<()>, Shared)>,
+    err: Option<(JoinHandle<()>, Shared)>,
 }
 
 impl Running {
@@ -99,8 +120,12 @@ impl Running {
             self.child.wait().ok()
         });
         guard::unregister(self.pgid);
-        let text = |h: Option<JoinHandle<Vec<u8>>>| {
-            h.and_then(|h| h.join().ok()).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+        let text = |h: Option<(JoinHandle<()>, Shared)>| match h {
+            Some((handle, buf)) => {
+                let _ = handle.join();
+                text_of(&buf)
+            }
+            None => String::new(),
         };
         Captured {
             stdout: text(self.out.take()),
@@ -142,6 +167,12 @@ impl Stream {
     /// Whether it already ended by itself (an error at start).
     pub fn ended(&mut self) -> bool {
         matches!(self.running.child.try_wait(), Ok(Some(_)))
+    }
+
+    /// What it has printed so far: (stdout, stderr).
+    pub fn peek(&self) -> (String, String) {
+        let read = |h: &Option<(JoinHandle<()>, Shared)>| h.as_ref().map(|(_, b)| text_of(b)).unwrap_or_default();
+        (read(&self.running.out), read(&self.running.err))
     }
 
     /// Ctrl-C, as a person ends a watch; what it printed over its whole life.

@@ -3,12 +3,17 @@
 //!
 //! Layout: `netns` (namespaces, links, cut and heal, cleanup), `cluster` (member
 //! processes), `etcdctl` (running etcdctl), `guard` (one run at a time, cleanup on
-//! Ctrl-C), `run` (a scenario to a transcript).
+//! Ctrl-C), `ops` (what both players do alike: endpoints, status, restore), `run` (a
+//! scenario to a transcript), `session` (a cluster driven one command at a time: lessons).
 
 mod cluster;
 mod etcdctl;
 mod guard;
 mod netns;
+mod ops;
 mod run;
+mod session;
 
+pub use ops::{with_ports, Status};
 pub use run::{prerequisites, run, RunError};
+pub use session::Session;

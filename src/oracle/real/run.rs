@@ -18,13 +18,11 @@ use crate::oracle::scenario::{expand, EtcdMode, LabWord, NodeSel, Scenario, Step
 use crate::oracle::transcript::{today, StepRecord, Transcript};
 use crate::oracle::vars::Vars;
 
-use super::cluster::{initial_cluster, peer_url, RealCluster, TOKEN};
+use super::cluster::RealCluster;
 use super::etcdctl::{self, Captured, Stream};
 use super::guard;
+use super::ops::{self, with_ports, STEP_TIMEOUT};
 
-/// How long a one-shot etcdctl may run before the harness kills it (etcdctl's own
-/// command timeout is 5 s).
-const STEP_TIMEOUT: Duration = Duration::from_secs(60);
 const BOOT_LEADER: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(100);
 
@@ -132,37 +130,6 @@ fn play(scenario: &Scenario, dir: &Path, side: String) -> Result<Transcript, Str
     })
 }
 
-/// `--endpoints=n1,n2` → `--endpoints=n1:2379,n2:2379`; no `--endpoints` → n1 (the
-/// console's default endpoint).
-fn with_ports(mut words: Vec<String>) -> Vec<String> {
-    let port = |list: &str| -> String {
-        list.split(',')
-            .map(|e| if e.contains(':') { e.to_string() } else { format!("{e}:2379") })
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    if words.first().is_some_and(|w| w == "etcdctl") {
-        words.remove(0);
-    }
-    let mut found = false;
-    let mut i = 0;
-    while i < words.len() {
-        if let Some(list) = words[i].strip_prefix("--endpoints=") {
-            words[i] = format!("--endpoints={}", port(list));
-            found = true;
-        } else if words[i] == "--endpoints" && i + 1 < words.len() {
-            words[i + 1] = port(&words[i + 1]);
-            found = true;
-            i += 1;
-        }
-        i += 1;
-    }
-    if !found {
-        words.push("--endpoints=n1:2379".into());
-    }
-    words
-}
-
 fn record(mut rec: StepRecord, c: Captured) -> StepRecord {
     rec = rec.with_output(&c.stdout, &c.stderr);
     rec.exit = c.exit;
@@ -246,73 +213,15 @@ impl RealRun {
     fn restore(&mut self, args: &[String]) -> Result<Captured, String> {
         // The file is the first word after "snapshot restore" that is not a flag.
         let file = args.iter().skip(2).find(|w| !w.starts_with("--")).cloned().unwrap_or_default();
-        let ic = initial_cluster(self.members);
-        let dir = self.cluster.dir.clone();
         // Their member is gone; a restore starts a new cluster.
         self.streams.clear();
-        let mut first = None;
-        self.cluster.restore(|k, data| {
-            let args: Vec<String> = vec![
-                "snapshot".into(),
-                "restore".into(),
-                file.clone(),
-                "--name".into(),
-                format!("n{k}"),
-                "--initial-cluster".into(),
-                ic.clone(),
-                "--initial-cluster-token".into(),
-                TOKEN.into(),
-                "--initial-advertise-peer-urls".into(),
-                peer_url(k),
-                "--data-dir".into(),
-                data.display().to_string(),
-            ];
-            let c = etcdctl::run(&dir, &args, None, STEP_TIMEOUT)?;
-            if c.exit.is_some() && k != 1 {
-                return Err(format!("snapshot restore for n{k} failed: {}", c.stderr.trim()));
-            }
-            if k == 1 {
-                first = Some(c);
-            }
-            Ok(())
-        })?;
-        Ok(first.unwrap_or_default())
+        ops::restore(&mut self.cluster, self.members, &file)
     }
 
     /// Each running member's view: (member, leader's member id, raft term).
     fn statuses(&self, among: &[u64]) -> Result<Vec<(u64, u64, u64)>, String> {
-        let eps: Vec<String> =
-            among.iter().filter(|k| self.cluster.is_running(**k)).map(|k| format!("n{k}:2379")).collect();
-        if eps.is_empty() {
-            return Ok(Vec::new());
-        }
-        let args: Vec<String> = vec![
-            "endpoint".into(),
-            "status".into(),
-            "-w".into(),
-            "json".into(),
-            format!("--endpoints={}", eps.join(",")),
-            "--command-timeout=1s".into(),
-            "--dial-timeout=1s".into(),
-        ];
-        let c = self.etcdctl_args(&args, None)?;
-        let v: serde_json::Value = serde_json::from_str(c.stdout.trim()).unwrap_or(serde_json::Value::Null);
-        let mut out = Vec::new();
-        for e in v.as_array().into_iter().flatten() {
-            let node = e
-                .get("Endpoint")
-                .and_then(|x| x.as_str())
-                .and_then(|x| x.strip_prefix('n'))
-                .and_then(|x| x.strip_suffix(":2379"))
-                .and_then(|x| x.parse().ok());
-            let st = e.get("Status");
-            let leader = st.and_then(|s| s.get("leader")).and_then(|x| x.as_u64()).unwrap_or(0);
-            let term = st.and_then(|s| s.get("raftTerm")).and_then(|x| x.as_u64()).unwrap_or(0);
-            if let Some(node) = node {
-                out.push((node, leader, term));
-            }
-        }
-        Ok(out)
+        let running: Vec<u64> = among.iter().copied().filter(|k| self.cluster.is_running(*k)).collect();
+        Ok(ops::statuses(&self.cluster.dir, &running)?.into_iter().map(|s| (s.node, s.leader, s.term)).collect())
     }
 
     /// The member id of the one leader every member of `among` (every running member if
@@ -442,18 +351,5 @@ impl RealRun {
                 }
             }
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn endpoints_get_the_client_port_and_n1_is_the_default() {
-        let w = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
-        assert_eq!(with_ports(w("get x")), w("get x --endpoints=n1:2379"));
-        assert_eq!(with_ports(w("etcdctl get x --endpoints=n1,n3")), w("get x --endpoints=n1:2379,n3:2379"));
-        assert_eq!(with_ports(w("--endpoints n2 put x 1")), w("--endpoints n2:2379 put x 1"));
     }
 }
