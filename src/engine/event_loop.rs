@@ -74,10 +74,47 @@ impl Cluster {
         if let Some(n) = self.nodes.get_mut(&id) {
             n.schedule_next_tick(&cfg, now);
         }
+        let advance = self.election_tick_advance(id);
         self.with_raw(id, |raw| {
+            for _ in 0..advance {
+                raw.tick();
+            }
             raw.tick();
         });
         self.on_tick(id);
+    }
+
+    /// etcd's `--initial-election-tick-advance` (on by default in 3.4, `adjustTicks`): a
+    /// starting member fast-forwards its election clock so that a cluster that lost its
+    /// leader need not wait a whole election timeout more. Alone in its cluster it advances
+    /// all but one tick; otherwise it polls for up to 5 s (rafthttp's ConnReadTimeout) and
+    /// advances all but two once more than one peer is connected. Returns the extra ticks to
+    /// run now (0 when nothing is due).
+    pub(crate) fn election_tick_advance(&mut self, id: NodeId) -> u64 {
+        const POLL_MS: u64 = 5_000;
+        let now = self.now_ms;
+        let election_tick = self.cfg.election_tick;
+        let Some(node) = self.nodes.get(&id) else { return 0 };
+        let Some(live) = node.live.as_ref() else { return 0 };
+        if !node.advance_pending {
+            return 0;
+        }
+        let members = node.store().membership().members().count();
+        let peers: Vec<NodeId> = live.raw.raft.prs().iter().map(|(p, _)| *p).filter(|p| *p != id).collect();
+        let active = peers.iter().filter(|p| self.active_since(id, **p).is_some()).count();
+        let (ticks, done) = if members <= 1 && peers.is_empty() {
+            (election_tick.saturating_sub(1), true)
+        } else if active > 1 {
+            (election_tick.saturating_sub(2), true)
+        } else {
+            (0, now >= node.started_at_ms + POLL_MS)
+        };
+        if done {
+            if let Some(n) = self.nodes.get_mut(&id) {
+                n.advance_pending = false;
+            }
+        }
+        ticks
     }
 
     pub(crate) fn send_all(&mut self, msgs: Vec<Message>) {

@@ -70,6 +70,9 @@ pub struct Node {
     pub live: Option<Live>,
     /// Removed from the cluster: never runs again.
     pub removed: bool,
+    /// This run of the member has yet to fast-forward its election ticks (etcd's
+    /// `--initial-election-tick-advance`).
+    pub advance_pending: bool,
     /// Where this run of the member is with etcd's `publish` (its name and client URLs
     /// through the log, once per start).
     pub publish: Publish,
@@ -109,6 +112,7 @@ impl Node {
             live: None,
             removed: false,
             publish: Publish::Done,
+            advance_pending: false,
             started_at_ms: 0,
             next_tick_ms: 0,
             tick_phase_ms,
@@ -168,6 +172,7 @@ impl Node {
         self.live = Some(live);
         self.started_at_ms = now_ms;
         self.publish = Publish::Waiting;
+        self.advance_pending = true;
         self.next_tick_ms = next_tick_after(now_ms, cfg.tick_ms, self.tick_phase_ms);
         self.after_call(now_ms, trace);
         Ok(())

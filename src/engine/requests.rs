@@ -155,13 +155,16 @@ impl Cluster {
             }
             ClientOp::LeaseRevoke { id } => self.propose_write(req_id, endpoint, Request::LeaseRevoke { id }),
             ClientOp::AlarmDisarm => {
+                // etcdctl lists the alarms first (through raft, as every alarm request in
+                // 3.4), then deactivates each one it got back.
                 let alarms = self.store_of(endpoint).map(|s| s.alarms()).unwrap_or_default();
-                if alarms.is_empty() {
-                    return self.finish(req_id, endpoint, Ok(ClientResult::Alarms(Vec::new())));
-                }
-                let proposals: Vec<Proposal> = alarms
-                    .into_iter()
-                    .map(|a| Proposal { req_id, origin: endpoint, request: Request::AlarmDeactivate(a) })
+                let list = Proposal { req_id, origin: endpoint, request: Request::AlarmGet };
+                let proposals: Vec<Proposal> = std::iter::once(list)
+                    .chain(alarms.into_iter().map(|a| Proposal {
+                        req_id,
+                        origin: endpoint,
+                        request: Request::AlarmDeactivate(a),
+                    }))
                     .collect();
                 self.propose(req_id, endpoint, proposals);
             }
@@ -252,18 +255,11 @@ impl Cluster {
     fn propose_write(&mut self, req_id: u64, endpoint: NodeId, request: Request) {
         let fits = self.store_of(endpoint).map(|s| s.quota_available(&request)).unwrap_or(true);
         if !fits {
-            // etcd's quota check happens at the API layer: raise the alarm, refuse the write.
+            // etcd's quota check happens at the API layer: it raises the alarm through raft,
+            // waits for it to apply, and then refuses the write (`quotaAlarmer.check`).
             let member_id = self.nodes.get(&endpoint).map(|n| n.member_id).unwrap_or(0);
-            let alarm = Proposal {
-                req_id: 0,
-                origin: endpoint,
-                request: Request::AlarmActivate(AlarmMember { member_id, alarm: AlarmType::NoSpace }),
-            };
-            let data = alarm.encode();
-            self.with_raw(endpoint, |raw| {
-                let _ = raw.propose(vec![], data);
-            });
-            return self.finish(req_id, endpoint, Err(crate::store::StoreError::NoSpace.into()));
+            let request = Request::AlarmActivate(AlarmMember { member_id, alarm: AlarmType::NoSpace });
+            return self.propose(req_id, endpoint, vec![Proposal { req_id, origin: endpoint, request }]);
         }
         self.propose(req_id, endpoint, vec![Proposal { req_id, origin: endpoint, request }]);
     }
@@ -457,13 +453,21 @@ impl Cluster {
             return;
         }
         p.unapplied = p.unapplied.saturating_sub(1);
-        if let Request::AlarmDeactivate(a) = &proposal.request {
-            p.disarmed.push(*a);
+        let disarming = matches!(p.op, ClientOp::AlarmDisarm);
+        if disarming || matches!(proposal.request, Request::AlarmDeactivate(_)) {
+            if let Request::AlarmDeactivate(a) = &proposal.request {
+                p.disarmed.push(*a);
+            }
             if p.unapplied > 0 || !matches!(p.state, PendingState::Proposed) {
                 return;
             }
             let disarmed = std::mem::take(&mut p.disarmed);
             return self.finish(req_id, id, Ok(ClientResult::Alarms(disarmed)));
+        }
+        let refused_for_space = matches!(proposal.request, Request::AlarmActivate(_))
+            && matches!(p.op, ClientOp::Put(_) | ClientOp::Txn(_) | ClientOp::LeaseGrant { .. });
+        if refused_for_space {
+            return self.finish(req_id, id, Err(crate::store::StoreError::NoSpace.into()));
         }
         let result = match (applied.result, &proposal.request) {
             (Err(e), _) => Err(e.into()),
