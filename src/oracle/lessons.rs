@@ -15,6 +15,11 @@
 //! a tainting lab-only action in its step is lab-only, and if it waits, it waits as long as
 //! it did in the lab; in later steps the real cluster may have parted from the lab's, so a
 //! check (or line) that fails there is lab-only too, while one that holds counts as held.
+//! The same holds from the start for a lesson whose settings etcd 3.4 cannot have
+//! (check-quorum off: `plan::Settings::parts`). A failed check that looked at a moment no
+//! etcdctl reaches is lab-only as well (`act::moment_unseen`): before the first leader,
+//! when members answer no client, and, for the other members' clauses, the instant a write
+//! was answered, which the lab can stop and real members leave within a millisecond.
 //! The lab plays the same lesson beside it (`lab`) for its values, its timings and its
 //! masks.
 //!
@@ -66,7 +71,7 @@ fn starts_by_waiting_for_a_leader(lesson: &Lesson) -> bool {
 /// keeps the run's directory (member logs, data) even when it went well.
 pub fn run(lesson: &Lesson, text: &str, keep: bool) -> LessonReport {
     let t0 = Instant::now();
-    let (flags, notes) = plan::flags(&lesson.cluster);
+    let plan::Settings { flags, notes, parts } = plan::flags(&lesson.cluster);
     let mut report = LessonReport {
         file: lesson.file.clone(),
         id: lesson.meta.id.clone(),
@@ -92,6 +97,7 @@ pub fn run(lesson: &Lesson, text: &str, keep: bool) -> LessonReport {
         }
     };
     let mut p = Player::new(lesson, text, session, &lab);
+    p.settings_part = parts;
     let result = match starts_by_waiting_for_a_leader(lesson) {
         true => match lab::first_leader(lesson, BOOT_LIMIT.as_millis() as u64) {
             Ok(Some((node, term, _))) => p.fit_boot(node, term).map(|(boots, note)| {
@@ -104,7 +110,11 @@ pub fn run(lesson: &Lesson, text: &str, keep: bool) -> LessonReport {
             Ok(None) => Ok(()),
             Err(e) => Err(format!("the lab cannot boot it: {e}")),
         },
-        false => p.warm_up(),
+        false => {
+            p.lab_first_leader_ms =
+                lab::first_leader(lesson, BOOT_LIMIT.as_millis() as u64).ok().flatten().map(|l| l.2);
+            p.warm_up()
+        }
     };
     let result = result.and_then(|()| p.play());
     report.checks = std::mem::take(&mut p.checks);
@@ -182,6 +192,22 @@ struct Player<'a> {
     /// not be where the lab is, so a check that fails on it says nothing about the lesson
     /// (lab-only), while one that holds still shows what etcd did.
     diverged: Option<String>,
+    /// Why the real cluster runs unlike the lab's from its start (`plan::Settings::parts`):
+    /// failures are lab-only as after `diverged`, but symbolic names still resolve on the
+    /// real cluster, since its members are all real.
+    settings_part: Option<String>,
+    /// When the lab's first leader came (ms after its start), for a lesson that looks
+    /// before it: etcd members serve no client until then, so a look the harness could
+    /// only make later judges another moment (`late`).
+    lab_first_leader_ms: Option<u64>,
+    /// The write a look right now would follow at once (its line and the member that
+    /// answered it) until the lesson's clock moves: the lab can stop there, a second
+    /// etcdctl cannot (`at_reply`).
+    answered: Option<(String, u64)>,
+    /// The member that answered the last etcdctl line, when the lesson named one.
+    reply_from: Option<u64>,
+    /// The write whose instant the last etcdctl line was sent at, to another member.
+    reply_at: Option<(String, u64)>,
     /// Members (re)started since the lesson's clock last moved: an `expect` cannot see
     /// them as they are at this instant (a member serves clients only once it has joined).
     fresh: BTreeSet<u64>,
@@ -215,6 +241,11 @@ impl<'a> Player<'a> {
             after_defrag: false,
             taint: None,
             diverged: None,
+            settings_part: None,
+            lab_first_leader_ms: None,
+            answered: None,
+            reply_from: None,
+            reply_at: None,
             fresh: (1..=lesson.cluster.nodes).collect(),
             debt: Duration::ZERO,
             said_at: 0,
@@ -302,7 +333,7 @@ impl<'a> Player<'a> {
 
     /// A failure after the real cluster parted from the lab's is lab-only, with what it saw.
     fn unless_diverged(&self, verdict: Verdict) -> Verdict {
-        match (verdict, &self.diverged) {
+        match (verdict, self.diverged.as_ref().or(self.settings_part.as_ref())) {
             (Verdict::Failed(real), Some(since)) => {
                 Verdict::LabOnly(format!("the real cluster is not where the lab is {since}; it showed: {real}"))
             }
@@ -320,9 +351,11 @@ impl<'a> Player<'a> {
         self.clock_moved();
     }
 
-    /// The lesson's clock moved: members that started before now are no longer fresh.
+    /// The lesson's clock moved: members that started before now are no longer fresh, and
+    /// the last write's reply is no longer this instant.
     fn clock_moved(&mut self) {
         self.fresh.clear();
+        self.answered = None;
     }
 }
 

@@ -24,6 +24,9 @@ use super::plan::{self, Action, Mode};
 use super::report::{CheckResult, Verdict};
 use super::{drop_logs, Player, POLL};
 
+/// How much later than the lesson's moment a look may come and still judge it.
+const LATE_SLACK_MS: u64 = 50;
+
 /// A clause's verdict over one look at the cluster: (judged real clauses, lab-only count).
 type Look = (Vec<(String, Judged)>, usize);
 
@@ -61,9 +64,13 @@ impl Player<'_> {
         self.drain_streams();
         let done = match action {
             Action::Etcd { mut words, stdin, mode } => {
+                self.reply_from = None;
                 if let Some(name) = endpoint {
                     match self.resolve(name)? {
-                        Ok(id) => words.push(format!("--endpoints=n{id}")),
+                        Ok(id) => {
+                            self.reply_from = Some(id);
+                            words.push(format!("--endpoints=n{id}"))
+                        }
                         Err(e) => {
                             self.failed_line(pos, line, e);
                             return Ok(());
@@ -189,6 +196,10 @@ impl Player<'_> {
     /// An etcdctl line: `filled` as the lesson wrote it (variables filled), `args` to run.
     fn etcd(&mut self, filled: &str, args: Vec<String>, stdin: Option<String>, mode: Mode) -> Result<(), String> {
         self.output_real = true;
+        // Sent at the instant a write was answered, to another member: its reply shows that
+        // member as the lab saw it then, and as no second real etcdctl can.
+        let sent_at = self.answered.take();
+        self.reply_at = sent_at.filter(|(_, by)| self.reply_from.is_some_and(|r| r != *by));
         let c = match mode {
             Mode::Stream => {
                 self.session.stream(&args)?;
@@ -226,6 +237,9 @@ impl Player<'_> {
             for (node, id) in member_list(&c.stdout) {
                 self.ids.insert(id, node);
             }
+        }
+        if matches!(words.first(), Some(&"put" | &"del" | &"txn")) {
+            self.answered = self.reply_from.map(|by| (filled.to_string(), by));
         }
         self.records.push(StepRecord::new(filled, &[]).with_output(&printed, ""));
         self.reply = Some(self.text(filled, &printed));
@@ -355,9 +369,85 @@ impl Player<'_> {
         } else {
             Verdict::Held { lab_only_clauses: lab_clauses }
         };
+        let verdict = match verdict {
+            Verdict::Failed(real) => match self.moment_unseen(i, cond, &judged, within.is_some())? {
+                Some(why) => Verdict::LabOnly(format!("{why}; it showed: {real}")),
+                None => Verdict::Failed(real),
+            },
+            v => v,
+        };
         let verdict = self.unless_diverged(verdict);
         let r = record(verdict, detail(None), self.session.elapsed_ms());
         self.checks.push(r);
         Ok(())
+    }
+}
+
+/// Moments the lab can stop and etcdctl cannot reach: a failed check judged at one says
+/// nothing about etcd, so it is lab-only (with what the real cluster showed instead).
+impl Player<'_> {
+    /// Why check `i` (whose observable clauses were `judged`) looked at a moment no real
+    /// etcdctl reaches, if it did:
+    /// - before the first leader: etcd members answer no client until they have had one,
+    ///   so the harness could look only later than the lesson's moment;
+    /// - at the instant a write was answered: the lab stops its clock there, while on real
+    ///   etcd the other members apply the write within about a millisecond, before a
+    ///   second etcdctl connects. Only the clauses about those other members (or the reply
+    ///   of a line sent to one) are excused; the writer's own state is judged as usual.
+    fn moment_unseen(
+        &mut self,
+        i: usize,
+        cond: &Cond,
+        judged: &[(String, Judged)],
+        waited: bool,
+    ) -> Result<Option<String>, String> {
+        let at = self.session.elapsed_ms();
+        let moment = self.lab.times.get(self.step).and_then(|t| t.get(i)).and_then(|t| t.1);
+        if let (false, Some(first), Some(m)) = (waited, self.lab_first_leader_ms, moment) {
+            if m < first && at > m + LATE_SLACK_MS {
+                return Ok(Some(format!(
+                    "the lesson looks at {m} ms, before the lab's first leader ({first} ms), and etcd members answer \
+                     no client until they have one, so the real cluster could first be looked at {at} ms after its start"
+                )));
+            }
+        }
+        let Some((line, writer)) = self.answered.clone().or_else(|| self.reply_at.clone()) else {
+            return Ok(None);
+        };
+        let observed: Vec<&Clause> = cond.clauses.iter().filter(|c| self.skipped(c).is_none()).collect();
+        let mut failing = Vec::new();
+        for (c, (_, j)) in observed.into_iter().zip(judged) {
+            if matches!(j, Judged::Known(false, _)) {
+                failing.push(c.clone());
+            }
+        }
+        let reply_elsewhere = self.reply_at.is_some();
+        for c in &failing {
+            let mut others = false;
+            for e in [&c.lhs, &c.rhs] {
+                let node = match e {
+                    Expr::Node(n) | Expr::Call(_, n) | Expr::Get(n, _) => Some(*n),
+                    Expr::Reply | Expr::Output if reply_elsewhere => {
+                        others = true;
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(n) = node {
+                    if !matches!(n, NodeName::None) && self.resolve(n)? != Ok(writer) {
+                        others = true;
+                    }
+                }
+            }
+            if !others {
+                return Ok(None);
+            }
+        }
+        Ok((!failing.is_empty()).then(|| {
+            format!(
+                "judged at the instant `{line}` was answered by n{writer}: the lab stops its clock there, but on real \
+                 etcd the other members apply the write within about a millisecond, before a second etcdctl can look"
+            )
+        }))
     }
 }

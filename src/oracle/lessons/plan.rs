@@ -65,11 +65,25 @@ pub enum Action {
     },
 }
 
+/// A lesson's `[cluster]` as etcd flags.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// The flags the real members start with.
+    pub flags: Vec<String>,
+    /// What etcd 3.4 cannot be told, one note each.
+    pub notes: Vec<String>,
+    /// Why the real cluster behaves unlike the lab's from its start, when a setting it
+    /// cannot have changes what the members do (not merely how fast): a check that fails on
+    /// it then says nothing about the lesson.
+    pub parts: Option<String>,
+}
+
 /// The etcd flags for a lesson's `[cluster]`, and what etcd 3.4 cannot be told.
-pub fn flags(cfg: &ClusterConfig) -> (Vec<String>, Vec<String>) {
+pub fn flags(cfg: &ClusterConfig) -> Settings {
     let d = ClusterConfig::default();
     let mut flags = Vec::new();
     let mut notes = Vec::new();
+    let mut parts = None;
     let heartbeat = cfg.tick_ms * cfg.heartbeat_tick;
     let election = cfg.tick_ms * cfg.election_tick;
     if heartbeat != d.tick_ms * d.heartbeat_tick {
@@ -90,6 +104,10 @@ pub fn flags(cfg: &ClusterConfig) -> (Vec<String>, Vec<String>) {
     if !cfg.check_quorum {
         notes
             .push("check-quorum = false: etcd 3.4 always runs with check-quorum, so the real cluster has it on".into());
+        // A leader cut off from its majority steps down on real etcd and stays on in the
+        // lab: that is the difference the lesson sets out to show.
+        parts =
+            Some("with check-quorum on, which etcd 3.4 cannot turn off (the lesson runs the lab with it off)".into());
     }
     if cfg.snapshot_catchup_entries != d.snapshot_catchup_entries {
         notes.push(format!(
@@ -102,8 +120,14 @@ pub fn flags(cfg: &ClusterConfig) -> (Vec<String>, Vec<String>) {
             "latency {} ms + jitter {} ms: the real links have no delay set",
             cfg.latency_ms, cfg.jitter_ms
         ));
+        // As the `latency` word: a LAN's delay changes nothing a check depends on.
+        if cfg.latency_ms + cfg.jitter_ms > LAN_LATENCY_MS {
+            parts.get_or_insert_with(|| {
+                format!("with links far faster than the lab's {} ms + {} ms", cfg.latency_ms, cfg.jitter_ms)
+            });
+        }
     }
-    (flags, notes)
+    Settings { flags, notes, parts }
 }
 
 /// Maps one lesson line (variables filled in). `command_timeout_ms` is the lesson's.
@@ -391,7 +415,7 @@ mod tests {
             check_quorum: false,
             ..Default::default()
         };
-        let (flags, notes) = flags(&cfg);
+        let Settings { flags, notes, parts } = flags(&cfg);
         assert_eq!(
             flags,
             vec![
@@ -403,6 +427,9 @@ mod tests {
             ]
         );
         assert!(notes[0].starts_with("check-quorum = false"));
-        assert_eq!(super::flags(&ClusterConfig::default()), (Vec::<String>::new(), Vec::<String>::new()));
+        assert!(parts.is_some_and(|p| p.starts_with("with check-quorum on")));
+        assert_eq!(super::flags(&ClusterConfig::default()), Settings::default());
+        let only_pre_vote = super::flags(&ClusterConfig { pre_vote: true, ..Default::default() });
+        assert_eq!((only_pre_vote.notes.len(), only_pre_vote.parts), (0, None));
     }
 }
