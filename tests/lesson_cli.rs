@@ -31,7 +31,9 @@ expect term(leader) == 2
 "#;
 
 fn file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("raftlab-lesson-cli-{}", std::process::id()));
+    // Cargo's own scratch directory for integration tests (inside target/), so that runs
+    // leave nothing behind in /tmp.
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lesson-cli");
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
