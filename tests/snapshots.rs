@@ -54,9 +54,11 @@ fn a_lagging_follower_receives_a_snapshot_and_catches_up() {
     let sent: Vec<(u64, u64)> = after
         .iter()
         .filter_map(|r| match &r.event {
-            TraceEvent::MessageSent { msg, .. } if msg.0.get_msg_type() == MessageType::MsgSnapshot => {
-                Some((msg.0.to, msg.0.get_snapshot().get_metadata().index))
-            }
+            TraceEvent::MessageSent { id, .. } => c
+                .trace()
+                .message(*id)
+                .filter(|m| m.msg_type == MessageType::MsgSnapshot)
+                .map(|m| (m.to, m.snapshot.map_or(0, |(index, _)| index))),
             _ => None,
         })
         .collect();
@@ -115,7 +117,7 @@ fn a_restarted_member_resumes_from_its_own_backend_without_reapplying() {
         .collect();
     assert_eq!(reapplied, Vec::<u64>::new(), "entries the backend already holds are not applied again");
     let no_snapshot = c.trace().since(from).iter().all(|r| match &r.event {
-        TraceEvent::MessageSent { msg, .. } => msg.0.get_msg_type() != MessageType::MsgSnapshot,
+        TraceEvent::MessageSent { id, .. } => c.trace().message(*id).is_some_and(|m| m.msg_type != MessageType::MsgSnapshot),
         TraceEvent::SnapshotApplied { .. } => false,
         _ => true,
     });

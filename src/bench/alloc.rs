@@ -1,7 +1,10 @@
-//! A global allocator wrapper that counts live and peak heap bytes, for memory figures.
+//! A global allocator wrapper that counts live and peak heap bytes, and allocations, for
+//! memory figures.
 //!
 //! Contract: wraps any `GlobalAlloc` without changing its behaviour; `live()` is the bytes
-//! allocated and not yet freed, `peak()` the most that were ever live since `reset_peak`.
+//! allocated and not yet freed, `peak()` the most that were ever live since `reset_peak`,
+//! and `allocations()` how many times memory was asked for (a `realloc` counts: it is a
+//! trip to the allocator, and a growing `Vec` is one of the costs being counted).
 //! Only binaries install it (`#[global_allocator]`); the library never does.
 
 use std::alloc::{GlobalAlloc, Layout};
@@ -11,11 +14,12 @@ pub struct Counting<A> {
     pub inner: A,
     live: AtomicU64,
     peak: AtomicU64,
+    allocations: AtomicU64,
 }
 
 impl<A> Counting<A> {
     pub const fn new(inner: A) -> Self {
-        Counting { inner, live: AtomicU64::new(0), peak: AtomicU64::new(0) }
+        Counting { inner, live: AtomicU64::new(0), peak: AtomicU64::new(0), allocations: AtomicU64::new(0) }
     }
 
     pub fn live(&self) -> u64 {
@@ -26,11 +30,16 @@ impl<A> Counting<A> {
         self.peak.load(Relaxed)
     }
 
+    pub fn allocations(&self) -> u64 {
+        self.allocations.load(Relaxed)
+    }
+
     pub fn reset_peak(&self) {
         self.peak.store(self.live(), Relaxed);
     }
 
     fn grew(&self, n: usize) {
+        self.allocations.fetch_add(1, Relaxed);
         let now = self.live.fetch_add(n as u64, Relaxed) + n as u64;
         self.peak.fetch_max(now, Relaxed);
     }

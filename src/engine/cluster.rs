@@ -15,12 +15,12 @@ use super::config::ClusterConfig;
 use super::disk::Disk;
 use crate::store::Store;
 
+use super::message::MsgSummary;
 use super::network::{LinkFault, Network};
 use super::node::Node;
 use super::requests::Pending;
 use super::rng::{SimRng, Stream};
 use super::streams::{Keeper, Watcher};
-use super::trace::MsgRef;
 use super::trace::{DropReason, Trace, TraceEvent, TraceMode};
 use super::NodeId;
 
@@ -396,8 +396,8 @@ impl Cluster {
             Action::DuplicateMessage(id) => {
                 if let Some((new_id, at)) = self.network.duplicate(id) {
                     if let Some(m) = self.network.get(new_id) {
-                        let msg = MsgRef(m.msg.clone());
-                        self.trace.push(self.now_ms, TraceEvent::MessageSent { id: new_id, deliver_at_ms: at, msg });
+                        let msg = MsgSummary::of(&m.msg);
+                        self.trace.push_sent(self.now_ms, new_id, at, &msg);
                     }
                 }
             }

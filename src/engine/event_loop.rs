@@ -5,15 +5,14 @@
 //! clock moves, every pending Ready is handled, so whatever raft-rs did at one instant leaves
 //! in one Ready. Every loop is capped.
 
-use std::rc::Rc;
-
 use raft::eraftpb::{Message, MessageType};
 use raft::SnapshotStatus;
 
 use super::cluster::{Cluster, MAX_EVENTS_PER_ACTION, MAX_READY_PASSES};
 use super::network::{InFlight, SendOutcome};
 use super::node::ApplyNote;
-use super::trace::{DropReason, MsgRef, TraceEvent};
+use super::message::MsgSummary;
+use super::trace::{DropReason, TraceEvent};
 use super::NodeId;
 
 impl Cluster {
@@ -117,42 +116,37 @@ impl Cluster {
         ticks
     }
 
-    pub(crate) fn send_all(&mut self, msgs: Vec<Message>) {
+    pub(crate) fn send_all(&mut self, mut msgs: Vec<Message>) {
         // raft-rs walks its progress map (an FxHash map, whose order depends on the width
         // of `usize`) to emit messages, so the order within one Ready differs between wasm32
         // and 64-bit hosts. A stable sort by destination fixes the order everywhere while
         // keeping each destination's own sequence, which raft-rs produced in program order.
-        // (Sorting the shared pointers, not the messages, keeps the sort cheap.)
-        let mut msgs: Vec<Rc<Message>> = msgs.into_iter().map(Rc::new).collect();
         msgs.sort_by_key(|m| m.to);
-        for m in msgs {
+        let now = self.now_ms;
+        for msg in msgs {
             self.messages_sent += 1;
-            let view = MsgRef(m.clone());
-            let (from, to) = (m.from, m.to);
+            let summary = MsgSummary::of(&msg);
+            let (from, to) = (msg.from, msg.to);
             let outcome = if self.nodes.get(&to).is_some_and(|n| n.is_alive()) {
-                self.network.send(self.now_ms, m)
+                self.network.route(now, from, to)
             } else {
                 // A dead peer refuses the connection at once, as a killed etcd process does.
-                (SendOutcome::Dropped { id: self.network.take_id(), reason: DropReason::NodeDown }, None)
+                SendOutcome::Dropped { id: self.network.take_id(), reason: DropReason::NodeDown }
             };
             match outcome {
-                (SendOutcome::Queued { id, deliver_at_ms, copy }, Some(inflight)) => {
-                    self.trace.push(self.now_ms, TraceEvent::MessageSent { id, deliver_at_ms, msg: view.clone() });
-                    self.network.enqueue(inflight);
+                SendOutcome::Queued { id, deliver_at_ms, copy } => {
+                    self.trace.push_sent(now, id, deliver_at_ms, &summary);
                     if let Some((copy_id, at)) = copy {
-                        self.trace
-                            .push(self.now_ms, TraceEvent::MessageSent { id: copy_id, deliver_at_ms: at, msg: view });
+                        self.trace.push_sent(now, copy_id, at, &summary);
+                        let dup = InFlight { id: copy_id, from, to, sent_at_ms: now, deliver_at_ms: at, msg: msg.clone() };
+                        self.network.enqueue(dup);
                     }
+                    self.network.enqueue(InFlight { id, from, to, sent_at_ms: now, deliver_at_ms, msg });
                 }
-                (outcome, _) => {
-                    let (id, reason) = match outcome {
-                        SendOutcome::Dropped { id, reason } => (id, reason),
-                        SendOutcome::Queued { id, .. } => (id, DropReason::Chance),
-                    };
-                    let is_snap = view.0.get_msg_type() == MessageType::MsgSnapshot;
-                    self.trace.push(self.now_ms, TraceEvent::MessageSent { id, deliver_at_ms: self.now_ms, msg: view });
-                    self.trace.push(self.now_ms, TraceEvent::MessageDropped { id, from, to, reason });
-                    self.report_failed_send(from, to, reason, is_snap);
+                SendOutcome::Dropped { id, reason } => {
+                    self.trace.push_sent(now, id, now, &summary);
+                    self.trace.push(now, TraceEvent::MessageDropped { id, from, to, reason });
+                    self.report_failed_send(from, to, reason, summary.msg_type == MessageType::MsgSnapshot);
                 }
             }
         }
@@ -189,9 +183,8 @@ impl Cluster {
         self.trace.push(self.now_ms, TraceEvent::MessageDelivered { id: m.id, from: m.from, to: m.to });
         let is_snap = m.msg.get_msg_type() == MessageType::MsgSnapshot;
         let (from, to) = (m.from, m.to);
-        let msg = Rc::try_unwrap(m.msg).unwrap_or_else(|shared| (*shared).clone());
         self.with_raw(to, |raw| {
-            let _ = raw.step(msg);
+            let _ = raw.step(m.msg);
         });
         if is_snap {
             self.with_raw(from, |raw| raw.report_snapshot(to, SnapshotStatus::Finish));

@@ -2,12 +2,16 @@
 //!
 //! Contract: `MessageView::from(&eraftpb::Message)` keeps every field of the real message
 //! (snapshot data is summarised by its length and hash), so what the trace and UI show is
-//! what raft-rs produced. `entry_summary` decodes an entry's payload into words
-//! (`put x 1`, `conf change: add learner n4`).
+//! what raft-rs produced. `MsgSummary::of` keeps every scalar field by value, the payload
+//! (entries, context, snapshot) as counts and one digest of its contents: it is what the
+//! trace holds once the message itself has gone into `step`, and what the trace hash reads.
+//! `entry_summary` decodes an entry's payload into words (`put x 1`, `conf change: add
+//! learner n4`).
 
 use protobuf::Message as _;
-use raft::eraftpb::{ConfChange, ConfChangeType, ConfChangeV2, Entry, EntryType, Message};
-use serde::{Deserialize, Serialize};
+use raft::eraftpb::{ConfChange, ConfChangeType, ConfChangeV2, Entry, EntryType, Message, MessageType};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::proposal::{Proposal, RequestSummary};
 
@@ -80,6 +84,104 @@ impl From<&Message> for MessageView {
             context: m.context.to_vec(),
             priority: m.priority,
         }
+    }
+}
+
+/// A raft message as the trace keeps it: every scalar field, and the payload as counts and
+/// a digest. Plain data (no heap), so recording a send costs no allocation and delivery
+/// can hand the message itself to raft-rs instead of a copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MsgSummary {
+    pub msg_type: MessageType,
+    pub to: u64,
+    pub from: u64,
+    pub term: u64,
+    pub log_term: u64,
+    pub index: u64,
+    pub commit: u64,
+    pub commit_term: u64,
+    pub request_snapshot: u64,
+    pub reject_hint: u64,
+    pub priority: i64,
+    pub reject: bool,
+    /// Entries carried: `index + 1 ..= index + entries`.
+    pub entries: u32,
+    /// Bytes of entry data, all entries together.
+    pub data_len: u32,
+    pub context_len: u32,
+    /// The snapshot's (index, term), for a `MsgSnapshot`.
+    pub snapshot: Option<(u64, u64)>,
+    /// Every payload byte and entry field, mixed into one word: two sends with equal
+    /// summaries carried the same payload.
+    pub digest: u64,
+}
+
+impl MsgSummary {
+    pub fn of(m: &Message) -> MsgSummary {
+        let snapshot = m.snapshot.as_ref().filter(|s| s.get_metadata().index > 0 || !s.data.is_empty());
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        MsgSummary {
+            msg_type: m.get_msg_type(),
+            to: m.to,
+            from: m.from,
+            term: m.term,
+            log_term: m.log_term,
+            index: m.index,
+            commit: m.commit,
+            commit_term: m.commit_term,
+            request_snapshot: m.request_snapshot,
+            reject_hint: m.reject_hint,
+            priority: m.priority,
+            reject: m.reject,
+            entries: clamp(m.entries.len()),
+            data_len: clamp(m.entries.iter().map(|e| e.data.len()).sum()),
+            context_len: clamp(m.context.len()),
+            snapshot: snapshot.map(|s| (s.get_metadata().index, s.get_metadata().term)),
+            digest: payload_digest(m),
+        }
+    }
+}
+
+/// The payload's contents in a fixed order; `u64` arithmetic only, so the same everywhere.
+fn payload_digest(m: &Message) -> u64 {
+    use super::trace::{hash_bytes, mix};
+    let mut h = hash_bytes(0, &m.context);
+    for e in m.entries.iter() {
+        h = mix(mix(mix(h, e.index), e.term), e.get_entry_type() as u64);
+        h = hash_bytes(h, &e.data);
+    }
+    if let Some(s) = m.snapshot.as_ref() {
+        let meta = s.get_metadata();
+        h = mix(mix(h, meta.index), meta.term);
+        h = hash_bytes(h, &meta.get_conf_state().write_to_bytes().unwrap_or_default());
+        h = hash_bytes(h, &s.data);
+    }
+    h
+}
+
+/// Serialized with `MessageView`'s field names, so an exported trace reads like the
+/// inspector; the payload appears as its counts.
+impl Serialize for MsgSummary {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("MsgSummary", 17)?;
+        st.serialize_field("msg_type", &format!("{:?}", self.msg_type))?;
+        st.serialize_field("to", &self.to)?;
+        st.serialize_field("from", &self.from)?;
+        st.serialize_field("term", &self.term)?;
+        st.serialize_field("log_term", &self.log_term)?;
+        st.serialize_field("index", &self.index)?;
+        st.serialize_field("entries", &self.entries)?;
+        st.serialize_field("data_len", &self.data_len)?;
+        st.serialize_field("commit", &self.commit)?;
+        st.serialize_field("commit_term", &self.commit_term)?;
+        st.serialize_field("snapshot", &self.snapshot)?;
+        st.serialize_field("request_snapshot", &self.request_snapshot)?;
+        st.serialize_field("reject", &self.reject)?;
+        st.serialize_field("reject_hint", &self.reject_hint)?;
+        st.serialize_field("context_len", &self.context_len)?;
+        st.serialize_field("priority", &self.priority)?;
+        st.serialize_field("digest", &self.digest)?;
+        st.end()
     }
 }
 

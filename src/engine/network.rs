@@ -1,16 +1,15 @@
 //! The simulated network: directed links that can be cut, per-link latency, drop rates and
 //! extra delay, and the messages in flight.
 //!
-//! Contract: `send` decides a message's fate at once (dropped, or queued with a delivery
-//! time) using only the network's seeded stream. Each directed link delivers in FIFO order,
+//! Contract: `route` decides a message's fate at once (dropped, or queued with a delivery
+//! time, perhaps twice) using only the network's seeded stream; the caller then hands the
+//! message itself to `enqueue`. Each directed link delivers in FIFO order,
 //! as etcd's per-peer streams do, unless the learner reorders by hand. Messages leave in
 //! (delivery time, id) order: a binary heap of those keys over an ordered map by id, so
 //! nothing depends on hashing, and the common path (send, then deliver) stays cheap.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
-
-use std::rc::Rc;
 
 use raft::eraftpb::Message;
 use serde::{Deserialize, Serialize};
@@ -26,8 +25,8 @@ pub struct InFlight {
     pub to: NodeId,
     pub sent_at_ms: u64,
     pub deliver_at_ms: u64,
-    /// Shared with the trace's record of the send.
-    pub msg: Rc<Message>,
+    /// The message raft-rs produced, owned here until it is stepped or dropped.
+    pub msg: Message,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,12 +124,14 @@ impl Network {
         self.next_id - 1
     }
 
-    pub fn send(&mut self, now_ms: u64, msg: Rc<Message>) -> (SendOutcome, Option<InFlight>) {
+    /// Where a message from `from` to `to` sent at `now_ms` goes. `Queued` reserves its id
+    /// (and its copy's, when the link duplicates) and its place in the link's FIFO order;
+    /// the caller must `enqueue` it (and the copy) under those ids.
+    pub fn route(&mut self, now_ms: u64, from: NodeId, to: NodeId) -> SendOutcome {
         let id = self.next_id;
         self.next_id += 1;
-        let (from, to) = (msg.from, msg.to);
         if self.is_cut(from, to) {
-            return (SendOutcome::Dropped { id, reason: DropReason::LinkCut }, None);
+            return SendOutcome::Dropped { id, reason: DropReason::LinkCut };
         }
         let fault = self.fault(from, to);
         // Draw both numbers every time so one link's settings never shift another's draws.
@@ -138,10 +139,10 @@ impl Network {
         let unlucky = self.rng.chance_ppm(fault.drop_ppm);
         let twice = fault.dup_ppm > 0 && self.rng.chance_ppm(fault.dup_ppm);
         if unlucky {
-            return (SendOutcome::Dropped { id, reason: DropReason::Chance }, None);
+            return SendOutcome::Dropped { id, reason: DropReason::Chance };
         }
         if self.queue.len() >= MAX_IN_FLIGHT {
-            return (SendOutcome::Dropped { id, reason: DropReason::Chance }, None);
+            return SendOutcome::Dropped { id, reason: DropReason::Chance };
         }
         let mut at = now_ms + self.base_ms + jitter + fault.extra_ms;
         let tail = self.link_tail_ms.entry((from, to)).or_insert(0);
@@ -150,14 +151,11 @@ impl Network {
         let copy = if twice {
             let copy_id = self.next_id;
             self.next_id += 1;
-            let dup = InFlight { id: copy_id, from, to, sent_at_ms: now_ms, deliver_at_ms: at, msg: msg.clone() };
-            self.enqueue(dup);
             Some((copy_id, at))
         } else {
             None
         };
-        let inflight = InFlight { id, from, to, sent_at_ms: now_ms, deliver_at_ms: at, msg };
-        (SendOutcome::Queued { id, deliver_at_ms: at, copy }, Some(inflight))
+        SendOutcome::Queued { id, deliver_at_ms: at, copy }
     }
 
     pub fn enqueue(&mut self, m: InFlight) {

@@ -4,16 +4,13 @@
 //! every event (even when `TraceMode::HashOnly` keeps none of them), so two runs with equal
 //! hashes did the same things at the same times. Readers (UI, tests, checkers) only read.
 
-use std::rc::Rc;
-
-use protobuf::Message as _;
-use raft::eraftpb::Message;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use super::action::Action;
 use super::client::{ClientOp, ClientReply, KeepAliveTick, WatchBatch};
 use super::logger::RaftLogLine;
-use super::message::MessageView;
+use super::message::MsgSummary;
+use super::sent::SentMessages;
 use super::NodeId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,31 +45,15 @@ pub enum DropReason {
     ByHand,
 }
 
-/// The very message raft-rs produced, shared between the trace and the network. It is
-/// serialized as a `MessageView`, so exports show every field by name.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MsgRef(pub Rc<Message>);
-
-impl MsgRef {
-    pub fn view(&self) -> MessageView {
-        MessageView::from(self.0.as_ref())
-    }
-}
-
-impl Serialize for MsgRef {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.view().serialize(s)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize)]
 /// Rare, large payloads are boxed so the common events (messages) stay small.
 pub enum TraceEvent {
     Action(Box<Action>),
+    /// A message sent; `Trace::message(id)` has what it said (the message itself goes on
+    /// to the network and into `step`).
     MessageSent {
         id: u64,
         deliver_at_ms: u64,
-        msg: MsgRef,
     },
     MessageDelivered {
         id: u64,
@@ -190,6 +171,17 @@ pub struct Trace {
     /// windowed: a client history (the linearizability check) needs all of them, and they
     /// are a small share of the records.
     clients: Vec<(u64, TraceRecord)>,
+    /// What each `MessageSent` still held said, by message id.
+    sent: SentMessages,
+}
+
+/// A record as an export shows it: a sent message's summary beside its record.
+#[derive(Serialize)]
+pub struct ExportRecord<'a> {
+    pub time_ms: u64,
+    pub event: &'a TraceEvent,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg: Option<&'a MsgSummary>,
 }
 
 /// Records held by default: a long run's memory stays bounded while the UI still sees
@@ -199,13 +191,13 @@ pub const DEFAULT_TRACE_WINDOW: usize = 40_000;
 /// One 64-bit word into the running hash: a multiply-xorshift step (wyhash-style), the
 /// same on every platform because it only uses `u64` arithmetic.
 #[inline]
-fn mix(h: u64, v: u64) -> u64 {
+pub(crate) fn mix(h: u64, v: u64) -> u64 {
     let x = (h ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     x ^ (x >> 29)
 }
 
 /// Bytes eight at a time (little-endian words), then the length.
-fn hash_bytes(mut h: u64, bytes: &[u8]) -> u64 {
+pub(crate) fn hash_bytes(mut h: u64, bytes: &[u8]) -> u64 {
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
         h = mix(h, u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
@@ -215,10 +207,11 @@ fn hash_bytes(mut h: u64, bytes: &[u8]) -> u64 {
     mix(mix(h, u64::from_le_bytes(tail)), bytes.len() as u64)
 }
 
-/// Every field of a raft message, in a fixed order.
-fn hash_message(mut h: u64, m: &Message) -> u64 {
+/// Every field of a raft message, in a fixed order; the payload through its digest.
+fn hash_message(mut h: u64, m: &MsgSummary) -> u64 {
+    let (snap_index, snap_term) = m.snapshot.unwrap_or_default();
     for v in [
-        m.get_msg_type() as u64,
+        m.msg_type as u64,
         m.to,
         m.from,
         m.term,
@@ -230,22 +223,24 @@ fn hash_message(mut h: u64, m: &Message) -> u64 {
         m.reject as u64,
         m.reject_hint,
         m.priority as u64,
-        m.entries.len() as u64,
+        u64::from(m.entries),
+        u64::from(m.data_len),
+        u64::from(m.context_len),
+        m.snapshot.is_some() as u64,
+        snap_index,
+        snap_term,
+        m.digest,
     ] {
         h = mix(h, v);
     }
-    h = hash_bytes(h, &m.context);
-    for e in m.entries.iter() {
-        h = mix(mix(mix(h, e.index), e.term), e.get_entry_type() as u64);
-        h = hash_bytes(h, &e.data);
-    }
-    if let Some(s) = m.snapshot.as_ref() {
-        let meta = s.get_metadata();
-        h = mix(mix(h, meta.index), meta.term);
-        h = hash_bytes(h, &meta.get_conf_state().write_to_bytes().unwrap_or_default());
-        h = hash_bytes(h, &s.data);
-    }
     h
+}
+
+fn sent_id(e: &TraceEvent) -> Option<u64> {
+    match e {
+        TraceEvent::MessageSent { id, .. } => Some(*id),
+        _ => None,
+    }
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -270,17 +265,30 @@ impl Trace {
             scratch: Vec::new(),
             window: DEFAULT_TRACE_WINDOW,
             clients: Vec::new(),
+            sent: SentMessages::default(),
         }
     }
 
     pub fn push(&mut self, time_ms: u64, event: TraceEvent) {
+        self.record(time_ms, event, None);
+    }
+
+    /// A message sent: the record names it by id, and the summary (hashed with it) is kept
+    /// beside the records while they still hold it.
+    pub fn push_sent(&mut self, time_ms: u64, id: u64, deliver_at_ms: u64, msg: &MsgSummary) {
+        self.record(time_ms, TraceEvent::MessageSent { id, deliver_at_ms }, Some(msg));
+    }
+
+    fn record(&mut self, time_ms: u64, event: TraceEvent, msg: Option<&MsgSummary>) {
         let rec = TraceRecord { time_ms, event };
         let mut h = mix(self.hash, time_ms);
         // The frequent events are hashed field by field; the rest through postcard.
         match &rec.event {
-            TraceEvent::MessageSent { id, deliver_at_ms, msg } => {
+            TraceEvent::MessageSent { id, deliver_at_ms } => {
                 h = mix(mix(mix(h, 1), *id), *deliver_at_ms);
-                h = hash_message(h, &msg.0);
+                if let Some(m) = msg {
+                    h = hash_message(h, m);
+                }
             }
             TraceEvent::MessageDelivered { id, from, to } => h = mix(mix(mix(mix(h, 2), *id), *from), *to),
             TraceEvent::Committed { node, index } => h = mix(mix(mix(h, 3), *node), *index),
@@ -316,6 +324,10 @@ impl Trace {
                 let n = self.records.len() - self.window;
                 self.records.drain(..n);
                 self.offset += n as u64;
+                self.sent.forget_before(self.first_sent());
+            }
+            if let (TraceEvent::MessageSent { id, .. }, Some(m)) = (&rec.event, msg) {
+                self.sent.push(*id, *m);
             }
             if matches!(rec.event, TraceEvent::ClientRequest { .. } | TraceEvent::ClientReply(_)) {
                 self.clients.push((self.pushed - 1, rec.clone()));
@@ -350,11 +362,28 @@ impl Trace {
     pub fn rewound(mut self, len: u64, hash: u64) -> Trace {
         let keep = len.saturating_sub(self.offset).min(self.records.len() as u64) as usize;
         self.records.truncate(keep);
+        let last_sent = self.records.iter().rev().find_map(|r| sent_id(&r.event));
+        self.sent.keep_through(last_sent);
         self.clients.truncate(self.clients.partition_point(|(i, _)| *i < len));
         self.offset = self.offset.min(len);
         self.pushed = len;
         self.hash = hash;
         self
+    }
+
+    /// What the message `id` said, while a held record still names it.
+    pub fn message(&self, id: u64) -> Option<&MsgSummary> {
+        self.sent.get(id)
+    }
+
+    /// The held records with each sent message's summary beside it, for an export.
+    pub fn export(&self) -> Vec<ExportRecord<'_>> {
+        let msg = |e: &TraceEvent| sent_id(e).and_then(|id| self.sent.get(id));
+        self.records.iter().map(|r| ExportRecord { time_ms: r.time_ms, event: &r.event, msg: msg(&r.event) }).collect()
+    }
+
+    fn first_sent(&self) -> Option<u64> {
+        self.records.iter().find_map(|r| sent_id(&r.event))
     }
 
     /// Records still held, oldest first.
@@ -394,6 +423,7 @@ impl Trace {
         let n = self.records.partition_point(|r| r.time_ms < time_ms);
         self.records.drain(..n);
         self.offset += n as u64;
+        self.sent.forget_before(self.first_sent());
     }
 }
 

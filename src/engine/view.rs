@@ -177,7 +177,7 @@ impl Cluster {
                 to: m.to,
                 sent_at_ms: m.sent_at_ms,
                 deliver_at_ms: m.deliver_at_ms,
-                msg: MessageView::from(m.msg.as_ref()),
+                msg: MessageView::from(&m.msg),
             })
             .collect()
     }

@@ -495,7 +495,7 @@ impl App {
             }
             Msg::ExportTrace => {
                 let trace = self.lab.session().cluster().trace();
-                let json = serde_json::to_string_pretty(trace.records()).unwrap_or_default();
+                let json = serde_json::to_string_pretty(&trace.export()).unwrap_or_default();
                 dom::download("raftlab-trace.json", "application/json", &json);
             }
             Msg::ExportSvg => {
