@@ -41,7 +41,9 @@ fn duplicated_links_deliver_every_message_twice_and_raft_shrugs() {
         .since(from)
         .iter()
         .filter_map(|r| match &r.event {
-            TraceEvent::MessageSent { id, .. } => s.cluster().trace().message(*id).filter(|m| m.from == leader && m.to == f).copied(),
+            TraceEvent::MessageSent { id, .. } => {
+                s.cluster().trace().message(*id).filter(|m| m.from == leader && m.to == f).copied()
+            }
             _ => None,
         })
         .collect();
@@ -72,7 +74,9 @@ fn a_dropping_link_loses_about_its_share_and_a_one_way_cut_loses_everything() {
     let sent = recs
         .iter()
         .filter(|r| match r.event {
-            TraceEvent::MessageSent { id, .. } => s.cluster().trace().message(id).is_some_and(|m| m.from == leader && m.to == f),
+            TraceEvent::MessageSent { id, .. } => {
+                s.cluster().trace().message(id).is_some_and(|m| m.from == leader && m.to == f)
+            }
             _ => false,
         })
         .count();

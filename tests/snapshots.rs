@@ -117,7 +117,9 @@ fn a_restarted_member_resumes_from_its_own_backend_without_reapplying() {
         .collect();
     assert_eq!(reapplied, Vec::<u64>::new(), "entries the backend already holds are not applied again");
     let no_snapshot = c.trace().since(from).iter().all(|r| match &r.event {
-        TraceEvent::MessageSent { id, .. } => c.trace().message(*id).is_some_and(|m| m.msg_type != MessageType::MsgSnapshot),
+        TraceEvent::MessageSent { id, .. } => {
+            c.trace().message(*id).is_some_and(|m| m.msg_type != MessageType::MsgSnapshot)
+        }
         TraceEvent::SnapshotApplied { .. } => false,
         _ => true,
     });

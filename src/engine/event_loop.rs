@@ -9,11 +9,12 @@ use raft::eraftpb::{Message, MessageType};
 use raft::SnapshotStatus;
 
 use super::cluster::{Cluster, MAX_EVENTS_PER_ACTION, MAX_READY_PASSES};
+use super::message::MsgSummary;
 use super::network::{InFlight, SendOutcome};
 use super::node::ApplyNote;
-use super::message::MsgSummary;
 use super::trace::{DropReason, TraceEvent};
 use super::NodeId;
+use crate::store::Events;
 
 impl Cluster {
     pub(crate) fn next_event_ms(&self) -> Option<u64> {
@@ -138,7 +139,8 @@ impl Cluster {
                     self.trace.push_sent(now, id, deliver_at_ms, &summary);
                     if let Some((copy_id, at)) = copy {
                         self.trace.push_sent(now, copy_id, at, &summary);
-                        let dup = InFlight { id: copy_id, from, to, sent_at_ms: now, deliver_at_ms: at, msg: msg.clone() };
+                        let dup =
+                            InFlight { id: copy_id, from, to, sent_at_ms: now, deliver_at_ms: at, msg: msg.clone() };
                         self.network.enqueue(dup);
                     }
                     self.network.enqueue(InFlight { id, from, to, sent_at_ms: now, deliver_at_ms, msg });
@@ -194,6 +196,7 @@ impl Cluster {
     /// Runs the Ready loop on a node until it has nothing more to say.
     pub(crate) fn drain_ready(&mut self, id: NodeId) {
         let cfg = self.cfg.clone();
+        let events = if self.watchers.values().any(|w| w.node == id) { Events::Keep } else { Events::Skip };
         for _ in 0..MAX_READY_PASSES {
             let now = self.now_ms;
             let Some(node) = self.nodes.get_mut(&id) else { return };
@@ -201,7 +204,7 @@ impl Cluster {
             if !has {
                 break;
             }
-            let out = node.handle_ready(&cfg, now, &mut self.trace);
+            let out = node.handle_ready(&cfg, now, events, &mut self.trace);
             let commit = node.live.as_ref().map(|l| l.commit).unwrap_or(0);
             if commit < node.max_commit_seen {
                 // Recorded for the invariant checker; raft-rs guarantees this never happens.

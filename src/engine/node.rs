@@ -11,7 +11,7 @@ use protobuf::Message as _;
 use raft::eraftpb::{ConfChange, ConfChangeType, ConfChangeV2, ConfState, Entry, EntryType, Message};
 use raft::{Config, RawNode, ReadOnlyOption, StateRole};
 
-use crate::store::{Applied, ChangeRefused, MemberChange, Store};
+use crate::store::{Applied, ChangeRefused, Events, MemberChange, Store};
 
 use super::config::ClusterConfig;
 use super::disk::Disk;
@@ -218,7 +218,8 @@ impl Node {
     }
 
     /// One pass of the Ready loop. Returns what must leave the node.
-    pub fn handle_ready(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) -> ReadyOutput {
+    /// `events`: whether a watcher on this member reads the events of what it applies.
+    pub fn handle_ready(&mut self, cfg: &ClusterConfig, now_ms: u64, events: Events, trace: &mut Trace) -> ReadyOutput {
         let mut out = ReadyOutput { messages: Vec::new(), notes: Vec::new(), read_states: Vec::new() };
         let id = self.id;
         let Some(live) = self.live.as_mut() else { return out };
@@ -256,7 +257,8 @@ impl Node {
 
         // 3. Apply what is committed.
         let committed = rd.take_committed_entries();
-        let removed = apply_entries(id, live, &self.disk, committed, now_ms, trace, &mut out.notes);
+        let mut cx = ApplyCtx { id, now_ms, events, trace, notes: &mut out.notes };
+        let removed = apply_entries(live, &self.disk, committed, &mut cx);
 
         // 4. Persist entries and hard state.
         if !rd.entries().is_empty() {
@@ -293,7 +295,8 @@ impl Node {
         }
         out.messages.extend(light.take_messages());
         let committed = light.take_committed_entries();
-        let removed = apply_entries(id, live, &self.disk, committed, now_ms, trace, &mut out.notes);
+        let mut cx = ApplyCtx { id, now_ms, events, trace, notes: &mut out.notes };
+        let removed = apply_entries(live, &self.disk, committed, &mut cx);
         if !removed {
             live.raw.advance_apply();
         }
@@ -397,15 +400,18 @@ pub fn role_of(live: &Live) -> Role {
 
 /// Applies committed entries in order. Returns true when one of them removed this member:
 /// etcd applies nothing after its own removal, so neither does the lab.
-fn apply_entries(
+/// Where committed entries are applied: the member, the instant, whether anyone watches
+/// its store (events are built only then), and where the trace and notes go.
+struct ApplyCtx<'a> {
     id: NodeId,
-    live: &mut Live,
-    disk: &Disk,
-    entries: Vec<Entry>,
     now_ms: u64,
-    trace: &mut Trace,
-    notes: &mut Vec<ApplyNote>,
-) -> bool {
+    events: Events,
+    trace: &'a mut Trace,
+    notes: &'a mut Vec<ApplyNote>,
+}
+
+fn apply_entries(live: &mut Live, disk: &Disk, entries: Vec<Entry>, cx: &mut ApplyCtx<'_>) -> bool {
+    let (id, now_ms) = (cx.id, cx.now_ms);
     for e in entries {
         let index = e.index;
         if index <= disk.backend().applied {
@@ -414,16 +420,16 @@ fn apply_entries(
         match e.get_entry_type() {
             EntryType::EntryNormal => {
                 if e.data.is_empty() {
-                    notes.push(ApplyNote::Empty { term: e.term });
+                    cx.notes.push(ApplyNote::Empty { term: e.term });
                 } else {
                     match Proposal::decode(&e.data) {
                         Ok(proposal) => {
-                            let applied = disk.backend_mut().store.apply(&proposal.request, now_ms);
-                            notes.push(ApplyNote::Request { proposal, applied });
+                            let applied = disk.backend_mut().store.apply_with(&proposal.request, now_ms, cx.events);
+                            cx.notes.push(ApplyNote::Request { proposal, applied });
                         }
                         // Only the engine proposes, so this cannot happen; skip rather than
                         // let one bad entry stop the member.
-                        Err(_) => notes.push(ApplyNote::Empty { term: e.term }),
+                        Err(_) => cx.notes.push(ApplyNote::Empty { term: e.term }),
                     }
                 }
             }
@@ -446,7 +452,7 @@ fn apply_entries(
                 if refused.is_none() {
                     match live.raw.apply_conf_change(&cc) {
                         Ok(cs) => disk.backend_mut().conf_state = sorted(cs),
-                        Err(err) => trace.push(
+                        Err(err) => cx.trace.push(
                             now_ms,
                             engine_line(id, "warn", format!("conf change at {index} not applied: {err}")),
                         ),
@@ -460,16 +466,16 @@ fn apply_entries(
                             .iter()
                             .any(|c| c.get_change_type() == ConfChangeType::RemoveNode && c.node_id == id),
                     };
-                notes.push(ApplyNote::ConfChange { ctx, refused });
+                cx.notes.push(ApplyNote::ConfChange { ctx, refused });
                 if removes_self {
                     set_applied(disk, index, e.term);
-                    trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
+                    cx.trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
                     return true;
                 }
             }
         }
         set_applied(disk, index, e.term);
-        trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
+        cx.trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
     }
     false
 }

@@ -88,15 +88,26 @@ impl Store {
     /// `NoSpace`. While a NOSPACE alarm stands, puts, txns with a top-level put and lease
     /// grants are refused outright.
     pub fn apply(&mut self, req: &Request, now_ms: u64) -> Applied {
+        self.apply_with(req, now_ms, Events::Keep)
+    }
+
+    /// `apply`, building the events only if `events` says someone reads them: with no
+    /// watcher on the member they are skipped, and `Applied::events` is empty.
+    pub fn apply_with(&mut self, req: &Request, now_ms: u64, events: Events) -> Applied {
         let (result, events) = match Self::validate(req) {
             Err(e) => (Err(e), Vec::new()),
-            Ok(()) => self.apply_valid(req, now_ms),
+            Ok(()) => self.apply_valid(req, now_ms, events),
         };
         self.size.grow(self.data_bytes());
         Applied { result, revision: self.revision, events }
     }
 
-    fn apply_valid(&mut self, req: &Request, now_ms: u64) -> (Result<Response, StoreError>, Vec<(Revision, Event)>) {
+    fn apply_valid(
+        &mut self,
+        req: &Request,
+        now_ms: u64,
+        events: Events,
+    ) -> (Result<Response, StoreError>, Vec<(Revision, Event)>) {
         let capped = self.alarms.no_space();
         // etcd's quotaApplierV3 decides before the write, on the file size so far.
         let fits = quota::request_cost(req).is_none_or(|cost| self.size.available(cost, self.quota_bytes));
@@ -112,11 +123,11 @@ impl Store {
                 if let Err(e) = txn::check_put(&self.kv, &self.leases, p) {
                     return (Err(e), Vec::new());
                 }
-                let (resp, events) = self.write(|w| txn::apply_put(w, p));
+                let (resp, events) = self.write(events, |w| txn::apply_put(w, p));
                 (over_quota(Ok(Response::Put(resp))), events)
             }
             Request::DeleteRange(d) => {
-                let (resp, events) = self.write(|w| txn::apply_delete(w, d));
+                let (resp, events) = self.write(events, |w| txn::apply_delete(w, d));
                 (Ok(Response::DeleteRange(resp)), events)
             }
             Request::Txn(t) => {
@@ -128,7 +139,7 @@ impl Store {
                 if let Err(e) = checked {
                     return (Err(e), Vec::new());
                 }
-                let (resp, events) = self.write(|w| txn::apply_txn(w, t, &path));
+                let (resp, events) = self.write(events, |w| txn::apply_txn(w, t, &path));
                 (over_quota(Ok(Response::Txn(resp))), events)
             }
             Request::Compaction { revision } => (self.compact(*revision), Vec::new()),
@@ -142,7 +153,7 @@ impl Store {
                     .map(|ttl| Response::LeaseGrant { id: *id, ttl_secs: ttl });
                 (granted, Vec::new())
             }
-            Request::LeaseRevoke { id } => self.revoke(*id),
+            Request::LeaseRevoke { id } => self.revoke(*id, events),
             Request::AlarmActivate(a) => {
                 self.alarms.activate(*a);
                 (Ok(Response::Alarm(self.alarms.list())), Vec::new())
@@ -206,12 +217,12 @@ impl Store {
     }
 
     /// Runs `f` as one write txn; the revision moves only if something changed.
-    fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> T) -> (T, Vec<(Revision, Event)>) {
-        let mut w = Writer::new(&mut self.kv, self.revision);
+    fn write<T>(&mut self, events: Events, f: impl FnOnce(&mut Writer<'_>) -> T) -> (T, Vec<(Revision, Event)>) {
+        let mut w = Writer::new(&mut self.kv, self.revision, events == Events::Keep);
         let out = f(&mut w);
-        let events = w.finish();
-        if let Some((rev, _)) = events.first() {
-            self.revision = rev.main;
+        let (changed, events) = w.finish();
+        if changed {
+            self.revision = self.revision.saturating_add(1);
         }
         (out, events)
     }
@@ -230,12 +241,12 @@ impl Store {
     }
 
     /// etcd's lessor.Revoke: the lease's keys go in one txn, in key order.
-    fn revoke(&mut self, id: i64) -> (Result<Response, StoreError>, Vec<(Revision, Event)>) {
+    fn revoke(&mut self, id: i64, events: Events) -> (Result<Response, StoreError>, Vec<(Revision, Event)>) {
         if !self.leases.contains(id) {
             return (Err(StoreError::LeaseNotFound), Vec::new());
         }
         let keys = self.lease_keys(id);
-        let (_, events) = self.write(|w| {
+        let (_, events) = self.write(events, |w| {
             for key in &keys {
                 w.delete_range(key, &[]);
             }

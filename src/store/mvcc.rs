@@ -159,17 +159,19 @@ fn event_for(key: &[u8], v: &Version, prev_kv: Option<KeyValue>) -> Event {
 }
 
 /// One write transaction: every change gets the same main revision and the next sub
-/// revision, and reads through it see the changes made so far.
+/// revision, and reads through it see the changes made so far. Events are built only when
+/// someone will read them (a watcher): most applies have none to feed.
 pub(crate) struct Writer<'a> {
     kv: &'a mut Mvcc,
     main: i64,
-    events: Vec<(Revision, Event)>,
+    changes: i64,
+    events: Option<Vec<(Revision, Event)>>,
 }
 
 impl<'a> Writer<'a> {
     /// `current` is the store revision before the txn; changes get `current + 1`.
-    pub fn new(kv: &'a mut Mvcc, current: i64) -> Writer<'a> {
-        Writer { kv, main: current.saturating_add(1), events: Vec::new() }
+    pub fn new(kv: &'a mut Mvcc, current: i64, keep_events: bool) -> Writer<'a> {
+        Writer { kv, main: current.saturating_add(1), changes: 0, events: keep_events.then(Vec::new) }
     }
 
     /// Reads see this txn's own writes: etcd's write txn ranges at `rev + 1` once it has
@@ -185,35 +187,44 @@ impl<'a> Writer<'a> {
 
     /// The store revision a read sees now: the txn's start revision until it has written.
     pub fn seen_rev(&self) -> i64 {
-        if self.events.is_empty() {
+        if self.changes == 0 {
             self.main - 1
         } else {
             self.main
         }
     }
 
-    fn next_rev(&self) -> Revision {
-        Revision { main: self.main, sub: self.events.len() as i64 }
+    fn next_rev(&mut self) -> Revision {
+        self.changes += 1;
+        Revision { main: self.main, sub: self.changes - 1 }
     }
 
     fn record(&mut self, key: &[u8], version: Version, prev_kv: Option<KeyValue>) {
         let rev = version.rev;
-        let event = event_for(key, &version, prev_kv);
+        if let Some(events) = self.events.as_mut() {
+            events.push((rev, event_for(key, &version, prev_kv)));
+        }
         self.kv.bytes = self.kv.bytes.saturating_add(version.cost(key));
         self.kv.keys.entry(key.to_vec()).or_default().push(version);
-        self.events.push((rev, event));
     }
 
     /// Writes a new version; returns the previous live kv when `want_prev`. One descent of
-    /// the index finds the key's history and appends to it (puts are the hot path).
+    /// the index finds an existing key's history (puts are the hot path); only a new key is
+    /// copied into the index.
     pub fn put(&mut self, key: &[u8], value: &[u8], lease: i64, want_prev: bool) -> Option<KeyValue> {
         let rev = self.next_rev();
-        let versions = self.kv.keys.entry(key.to_vec()).or_default();
-        let prev = versions.last().and_then(|v| v.kv.clone());
-        let (create_revision, version) = match &prev {
+        let versions = match self.kv.keys.get_mut(key) {
+            Some(versions) => versions,
+            None => self.kv.keys.entry(key.to_vec()).or_default(),
+        };
+        let prev = versions.last().and_then(|v| v.kv.as_ref());
+        let (create_revision, version) = match prev {
             Some(p) => (p.create_revision, p.version.saturating_add(1)),
             None => (rev.main, 1),
         };
+        let is_new = prev.is_none();
+        let wants_event = self.events.is_some();
+        let prev = if want_prev || wants_event { prev.cloned() } else { None };
         let kv = KeyValue {
             key: key.to_vec(),
             create_revision,
@@ -222,15 +233,16 @@ impl<'a> Writer<'a> {
             value: value.to_vec(),
             lease,
         };
-        let returned = if want_prev { prev.clone() } else { None };
-        if prev.is_none() {
+        if is_new {
             self.kv.live += 1;
         }
         let v = Version { rev, kv: Some(kv) };
-        let event = event_for(key, &v, prev);
         self.kv.bytes = self.kv.bytes.saturating_add(v.cost(key));
+        let returned = if want_prev { prev.clone() } else { None };
+        if let Some(events) = self.events.as_mut() {
+            events.push((rev, event_for(key, &v, prev)));
+        }
         versions.push(v);
-        self.events.push((rev, event));
         returned
     }
 
@@ -240,13 +252,14 @@ impl<'a> Writer<'a> {
         for prev in &doomed {
             self.kv.live = self.kv.live.saturating_sub(1);
             let rev = self.next_rev();
-            self.record(&prev.key, Version { rev, kv: None }, Some(prev.clone()));
+            let prev_kv = self.events.is_some().then(|| prev.clone());
+            self.record(&prev.key, Version { rev, kv: None }, prev_kv);
         }
         doomed
     }
 
-    /// The events of this txn; empty means nothing changed and the revision stays.
-    pub fn finish(self) -> Vec<(Revision, Event)> {
-        self.events
+    /// Whether anything changed (if not, the revision stays), and the events when kept.
+    pub fn finish(self) -> (bool, Vec<(Revision, Event)>) {
+        (self.changes > 0, self.events.unwrap_or_default())
     }
 }

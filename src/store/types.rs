@@ -238,6 +238,13 @@ pub enum Response {
 
 /// The outcome of applying one request: what the client is answered (with the store
 /// revision after the apply, for the response header) and the events watchers see.
+/// Whether an apply builds the events of its changes (someone watches) or skips them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Events {
+    Keep,
+    Skip,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Applied {
     pub result: Result<Response, StoreError>,
