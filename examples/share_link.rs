@@ -31,7 +31,7 @@ fn main() {
                 value: b"v".to_vec(),
                 ..PutRequest::default()
             });
-            c.apply(Action::Client { req_id, endpoint: leader, op, timeout_ms: None }).expect("put");
+            c.apply(Action::Client { req_id, endpoint: leader, op: op.into(), timeout_ms: None }).expect("put");
             last = req_id;
             i += 1;
         }

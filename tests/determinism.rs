@@ -9,7 +9,10 @@ use raftlab::store::{PutRequest, RangeRequest};
 
 fn put(req_id: u64, endpoint: u64, key: &str, value: &str) -> [Action; 2] {
     let op = ClientOp::Put(PutRequest { key: key.into(), value: value.into(), ..Default::default() });
-    [Action::Client { req_id, endpoint, op, timeout_ms: None }, Action::AwaitReply { req_id, stop_at_ms: None }]
+    [
+        Action::Client { req_id, endpoint, op: op.into(), timeout_ms: None },
+        Action::AwaitReply { req_id, stop_at_ms: None },
+    ]
 }
 
 /// A run with elections, a crash, a partition, client writes (one timing out) and reads.
@@ -27,7 +30,7 @@ fn script() -> Vec<Action> {
     a.push(Action::SetLatency { base_ms: 10, jitter_ms: 5 });
     a.extend(put(5, 2, "w", "after"));
     let range = ClientOp::Range(RangeRequest { key: b"x".to_vec(), ..Default::default() });
-    a.push(Action::Client { req_id: 6, endpoint: 3, op: range, timeout_ms: Some(2_000) });
+    a.push(Action::Client { req_id: 6, endpoint: 3, op: range.into(), timeout_ms: Some(2_000) });
     a.push(Action::AwaitReply { req_id: 6, stop_at_ms: None });
     a.push(Action::Tick(15));
     a

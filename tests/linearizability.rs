@@ -57,7 +57,7 @@ fn a_run_with_crashes_and_concurrent_clients_is_linearizable() {
                 ClientOp::Put(PutRequest { key, value: format!("{ep}-{round}").into_bytes(), ..Default::default() })
             };
             if s.cluster().is_alive(ep) {
-                s.apply(Action::Client { req_id: req, endpoint: ep, op, timeout_ms: None }).unwrap();
+                s.apply(Action::Client { req_id: req, endpoint: ep, op: op.into(), timeout_ms: None }).unwrap();
             }
         }
         s.apply(Action::Advance(37)).unwrap();

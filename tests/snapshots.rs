@@ -20,7 +20,7 @@ fn cluster(seed: u64) -> Cluster {
 fn put(c: &mut Cluster, endpoint: NodeId, key: &str, value: &str) {
     let req_id = c.fresh_req_id();
     let op = ClientOp::Put(PutRequest { key: key.into(), value: value.into(), ..Default::default() });
-    c.apply(Action::Client { req_id, endpoint, op, timeout_ms: None }).unwrap();
+    c.apply(Action::Client { req_id, endpoint, op: op.into(), timeout_ms: None }).unwrap();
     c.apply(Action::AwaitReply { req_id, stop_at_ms: None }).unwrap();
     let reply = c.reply(req_id).expect("a reply");
     assert!(matches!(reply.result, Ok(ClientResult::Put(_))), "put {key}: {:?}", reply.result);

@@ -156,7 +156,7 @@ pub fn engine(w: &Workload, mode: TraceMode, clock: Clock) -> Figures {
     let mut ok = 0u64;
     let is_ok = |c: &Cluster, r: u64| c.reply(r).is_some_and(|r| r.result.is_ok()) as u64;
     for i in 0..w.single_puts {
-        c.apply(Action::Client { req_id, endpoint: leader, op: put(i, "k"), timeout_ms: None }).expect("put");
+        c.apply(Action::Client { req_id, endpoint: leader, op: put(i, "k").into(), timeout_ms: None }).expect("put");
         c.apply(Action::AwaitReply { req_id, stop_at_ms: None }).expect("await");
         ok += is_ok(&c, req_id);
         req_id += 1;
@@ -166,7 +166,8 @@ pub fn engine(w: &Workload, mode: TraceMode, clock: Clock) -> Figures {
     while left > 0 {
         let n = left.min(w.batch);
         for _ in 0..n {
-            c.apply(Action::Client { req_id, endpoint: leader, op: put(i, "b"), timeout_ms: None }).expect("put");
+            c.apply(Action::Client { req_id, endpoint: leader, op: put(i, "b").into(), timeout_ms: None })
+                .expect("put");
             req_id += 1;
             i += 1;
         }

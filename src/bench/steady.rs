@@ -45,13 +45,13 @@ pub fn steady_more(c: &mut Cluster, seconds: u64, rate: u64) {
         if c.now_ms() % COMPACT_EVERY_MS < gap && c.now_ms() >= COMPACT_EVERY_MS {
             if let Some(revision) = marked.filter(|&r| r > 1) {
                 let op = ClientOp::Compact { revision, physical: false };
-                c.apply(Action::Client { req_id, endpoint, op, timeout_ms: None })
+                c.apply(Action::Client { req_id, endpoint, op: op.into(), timeout_ms: None })
                     .expect("a compaction to a member is a valid action");
                 req_id += 1;
             }
             marked = c.node_view_limited(endpoint, 0).map(|v| v.revision);
         }
-        c.apply(Action::Client { req_id, endpoint, op: put(req_id), timeout_ms: None })
+        c.apply(Action::Client { req_id, endpoint, op: put(req_id).into(), timeout_ms: None })
             .expect("a put to a member is a valid action");
         req_id += 1;
         c.apply(Action::Advance(gap)).expect("advancing time is always valid");

@@ -208,7 +208,8 @@ impl Session {
                         Ok(eps) => {
                             let req_id = self.cluster.fresh_req_id();
                             let endpoint = self.pick(&eps);
-                            let a = Action::Client { req_id, endpoint, op, timeout_ms: g.command_timeout_ms };
+                            let a =
+                                Action::Client { req_id, endpoint, op: op.into(), timeout_ms: g.command_timeout_ms };
                             match self.cluster.apply(a) {
                                 Ok(()) => Started::Pending { req_id, endpoint, render },
                                 Err(e) => Started::Done(format::error(&e.0)),
@@ -272,7 +273,7 @@ impl Session {
     pub(super) fn call(&mut self, endpoint: NodeId, op: ClientOp, g: &Globals) -> Result<ClientReply, String> {
         let req_id = self.cluster.fresh_req_id();
         self.cluster
-            .apply(Action::Client { req_id, endpoint, op, timeout_ms: g.command_timeout_ms })
+            .apply(Action::Client { req_id, endpoint, op: op.into(), timeout_ms: g.command_timeout_ms })
             .map_err(|e| e.0)?;
         self.cluster.apply(Action::AwaitReply { req_id, stop_at_ms: None }).map_err(|e| e.0)?;
         self.cluster.reply(req_id).cloned().ok_or_else(|| "no reply".to_string())
@@ -292,7 +293,7 @@ impl Session {
         let first = self.cluster.fresh_req_id();
         for (i, ep) in endpoints.iter().enumerate() {
             let req_id = first + i as u64;
-            let a = Action::Client { req_id, endpoint: *ep, op: op.clone(), timeout_ms: g.command_timeout_ms };
+            let a = Action::Client { req_id, endpoint: *ep, op: op.clone().into(), timeout_ms: g.command_timeout_ms };
             self.cluster.apply(a).map_err(|e| e.0)?;
         }
         let mut out = Vec::new();

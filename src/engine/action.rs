@@ -5,6 +5,8 @@
 //! URL or a lesson. Actions that name something absent (a dead node, an unknown message)
 //! are rejected by `Cluster::apply` with an error and change nothing.
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 
 use super::client::ClientOp;
@@ -56,7 +58,8 @@ pub enum Action {
     Client {
         req_id: u64,
         endpoint: NodeId,
-        op: ClientOp,
+        /// Shared: the action log, the trace and the request table hold one op.
+        op: Rc<ClientOp>,
         // Always written: the share link's postcard encoding has no field names, so a
         // skipped field would shift every field after it. Old JSON without it still reads.
         #[serde(default)]

@@ -6,6 +6,7 @@
 //! client deadlines. Every loop that "runs until" something is capped.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use raft::eraftpb::Entry;
 
@@ -54,7 +55,7 @@ pub struct Cluster {
     pub(crate) deadlines: std::collections::BTreeSet<(u64, u64)>,
     /// (endpoint, read index, request) for reads waiting only for the endpoint to apply.
     pub(crate) reads_at: std::collections::BTreeSet<(NodeId, u64, u64)>,
-    pub(crate) replies: BTreeMap<u64, ClientReply>,
+    pub(crate) replies: BTreeMap<u64, Rc<ClientReply>>,
     pub(crate) reply_order: std::collections::VecDeque<u64>,
     /// Every request id ever used, so none is reused even after its reply is dropped.
     pub(crate) max_req_id: u64,
@@ -227,7 +228,7 @@ impl Cluster {
     }
 
     pub fn reply(&self, req_id: u64) -> Option<&ClientReply> {
-        self.replies.get(&req_id)
+        self.replies.get(&req_id).map(|r| &**r)
     }
 
     pub fn is_pending(&self, req_id: u64) -> bool {
@@ -290,19 +291,20 @@ impl Cluster {
         // Back-to-back client calls at one instant share a Ready, as concurrent clients'
         // proposals do in etcd; anything else settles the cluster before returning.
         let batchable = matches!(action, Action::Client { .. });
-        self.log.push((before, action));
-        let action = self.log.last().map(|(_, a)| a.clone()).unwrap_or(Action::Heal);
+        if self.keep_log {
+            self.log.push((before, action.clone()));
+        }
         self.perform(action);
         if !batchable {
             self.flush();
+        }
+        if !self.keep_log {
+            return Ok(());
         }
         if let Some((_, Action::AwaitReply { req_id, stop_at_ms })) = self.log.last_mut() {
             if !self.pending.contains_key(req_id) {
                 *stop_at_ms = None;
             }
-        }
-        if !self.keep_log {
-            self.log.pop();
         }
         Ok(())
     }

@@ -193,7 +193,7 @@ mod tests {
         let leader = c.leader().unwrap();
         for i in 1..=3 {
             let op = ClientOp::Put(PutRequest { key: b"k".to_vec(), value: vec![b'0' + i], ..Default::default() });
-            c.apply(Action::Client { req_id: i as u64, endpoint: leader, op, timeout_ms: None }).unwrap();
+            c.apply(Action::Client { req_id: i as u64, endpoint: leader, op: op.into(), timeout_ms: None }).unwrap();
             c.apply(Action::AwaitReply { req_id: i as u64, stop_at_ms: None }).unwrap();
         }
         c

@@ -324,7 +324,7 @@ impl Cluster {
         }
         let op = p.op.clone();
         let cluster_id = self.cluster_id;
-        let result = match (refused, op) {
+        let result = match (refused, &*op) {
             (Some(r), _) => Err(match r {
                 ChangeRefused::IdRemoved => ClientError::MemberRemovedBefore,
                 ChangeRefused::IdExists => ClientError::MemberExists,
@@ -337,8 +337,12 @@ impl Cluster {
                 let MemberChange::Add(m) = &ctx.change else { return };
                 Ok(ClientResult::MemberAdded { cluster_id, member: info(m), members: self.member_list(id) })
             }
-            (None, ClientOp::MemberPromote { member_id }) => Ok(ClientResult::MemberPromoted { cluster_id, member_id }),
-            (None, ClientOp::MemberRemove { member_id }) => Ok(ClientResult::MemberRemoved { cluster_id, member_id }),
+            (None, ClientOp::MemberPromote { member_id }) => {
+                Ok(ClientResult::MemberPromoted { cluster_id, member_id: *member_id })
+            }
+            (None, ClientOp::MemberRemove { member_id }) => {
+                Ok(ClientResult::MemberRemoved { cluster_id, member_id: *member_id })
+            }
             _ => return,
         };
         self.finish(ctx.req_id, id, result);

@@ -7,6 +7,8 @@
 //! time-to-live, as etcd forwards them), or with an error when its command timeout passes.
 //! Watches live on their endpoint and see events as that member applies them.
 
+use std::rc::Rc;
+
 use crate::store::{
     AlarmMember, AlarmType, Applied, DeleteRangeRequest, PutRequest, RangeRequest, Request, Response, TxnRequest,
 };
@@ -20,7 +22,7 @@ use super::NodeId;
 
 pub(crate) struct Pending {
     pub endpoint: NodeId,
-    pub op: ClientOp,
+    pub op: Rc<ClientOp>,
     pub submitted_ms: u64,
     pub deadline_ms: u64,
     pub state: PendingState,
@@ -86,8 +88,8 @@ impl Cluster {
             // etcd's cluster service fills its headers without a revision.
             header.revision = 0;
         }
-        let reply = ClientReply { req_id, endpoint, header, result };
-        self.trace.push(self.now_ms, TraceEvent::ClientReply(Box::new(reply.clone())));
+        let reply = Rc::new(ClientReply { req_id, endpoint, header, result });
+        self.trace.push(self.now_ms, TraceEvent::ClientReply(reply.clone()));
         self.replies.insert(req_id, reply);
         self.reply_order.push_back(req_id);
         // Replies are read right after they arrive; keep recent ones only, so a long run's
@@ -106,11 +108,12 @@ impl Cluster {
             .is_some_and(|l| l.raw.raft.prs().conf().to_conf_state().learners.contains(&id))
     }
 
-    pub(crate) fn submit(&mut self, req_id: u64, endpoint: NodeId, op: ClientOp, timeout_ms: Option<u64>) {
-        self.trace.push(self.now_ms, TraceEvent::ClientRequest { req_id, endpoint, op: Box::new(op.clone()) });
+    pub(crate) fn submit(&mut self, req_id: u64, endpoint: NodeId, shared: Rc<ClientOp>, timeout_ms: Option<u64>) {
+        self.trace.push(self.now_ms, TraceEvent::ClientRequest { req_id, endpoint, op: shared.clone() });
+        let op: &ClientOp = &shared;
         let pending = Pending {
             endpoint,
-            op: op.clone(),
+            op: shared.clone(),
             submitted_ms: self.now_ms,
             deadline_ms: self.now_ms + timeout_ms.unwrap_or(self.cfg.command_timeout_ms),
             state: PendingState::Unreachable,
@@ -120,7 +123,7 @@ impl Cluster {
         self.deadlines.insert((pending.deadline_ms, req_id));
         self.pending.insert(req_id, pending);
         // Cancelling is the client hanging up: it needs no live endpoint.
-        if let ClientOp::WatchCancel { watch_id } = op {
+        if let ClientOp::WatchCancel { watch_id } = *op {
             self.watchers.remove(&watch_id);
             self.keepers.remove(&watch_id);
             return self.finish(req_id, endpoint, Ok(ClientResult::WatchCanceled { watch_id }));
@@ -143,17 +146,17 @@ impl Cluster {
             return self.finish(req_id, endpoint, Err(ClientError::NotSupportedForLearner));
         }
         match op {
-            ClientOp::Put(p) => self.propose_write(req_id, endpoint, Request::Put(p)),
-            ClientOp::DeleteRange(d) => self.propose_write(req_id, endpoint, Request::DeleteRange(d)),
-            ClientOp::Txn(t) => self.propose_write(req_id, endpoint, Request::Txn(t)),
+            ClientOp::Put(p) => self.propose_write(req_id, endpoint, Request::Put(p.clone())),
+            ClientOp::DeleteRange(d) => self.propose_write(req_id, endpoint, Request::DeleteRange(d.clone())),
+            ClientOp::Txn(t) => self.propose_write(req_id, endpoint, Request::Txn(t.clone())),
             ClientOp::Compact { revision, .. } => {
-                self.propose_write(req_id, endpoint, Request::Compaction { revision })
+                self.propose_write(req_id, endpoint, Request::Compaction { revision: *revision })
             }
             ClientOp::LeaseGrant { ttl_secs } => {
                 let id = self.next_lease_id(endpoint);
-                self.propose_write(req_id, endpoint, Request::LeaseGrant { id, ttl_secs })
+                self.propose_write(req_id, endpoint, Request::LeaseGrant { id, ttl_secs: *ttl_secs })
             }
-            ClientOp::LeaseRevoke { id } => self.propose_write(req_id, endpoint, Request::LeaseRevoke { id }),
+            ClientOp::LeaseRevoke { id } => self.propose_write(req_id, endpoint, Request::LeaseRevoke { id: *id }),
             ClientOp::AlarmDisarm => {
                 // etcdctl lists the alarms first (through raft, as every alarm request in
                 // 3.4), then deactivates each one it got back.
@@ -169,7 +172,7 @@ impl Cluster {
                 self.propose(req_id, endpoint, proposals);
             }
             ClientOp::Range(r) if r.serializable => {
-                let result = self.serve_range(endpoint, &r);
+                let result = self.serve_range(endpoint, r);
                 self.finish(req_id, endpoint, result)
             }
             // etcd 3.4 sends every alarm request through raft, `alarm list` too.
@@ -202,16 +205,16 @@ impl Cluster {
                 let data = self.store_of(endpoint).map(|s| s.to_snapshot()).unwrap_or_default();
                 let size = data.len() as u64;
                 self.files.insert(path.clone(), data);
-                self.finish(req_id, endpoint, Ok(ClientResult::SnapshotSaved { path, size }))
+                self.finish(req_id, endpoint, Ok(ClientResult::SnapshotSaved { path: path.clone(), size }))
             }
             ClientOp::Watch { key, range_end, start_revision, prev_kv } => {
-                self.create_watch(req_id, endpoint, key, range_end, start_revision, prev_kv)
+                self.create_watch(req_id, endpoint, key.clone(), range_end.clone(), *start_revision, *prev_kv)
             }
             ClientOp::LeaseKeepAliveStream { id } => {
                 let stream_id = self.next_watch_id;
                 self.next_watch_id += 1;
                 self.keepers
-                    .insert(stream_id, super::streams::Keeper { node: endpoint, lease: id, next_ms: self.now_ms });
+                    .insert(stream_id, super::streams::Keeper { node: endpoint, lease: *id, next_ms: self.now_ms });
                 self.finish(req_id, endpoint, Ok(ClientResult::KeepAliveStarted { stream_id }));
                 self.keep_alive(stream_id);
             }
@@ -221,9 +224,9 @@ impl Cluster {
                 let cluster_id = self.cluster_id;
                 self.finish(req_id, endpoint, Ok(ClientResult::Members { cluster_id, members }))
             }
-            ClientOp::MemberAdd { learner, .. } => self.member_add(req_id, endpoint, learner),
-            ClientOp::MemberPromote { member_id } => self.member_promote(req_id, endpoint, member_id),
-            ClientOp::MemberRemove { member_id } => self.member_remove(req_id, endpoint, member_id),
+            ClientOp::MemberAdd { learner, .. } => self.member_add(req_id, endpoint, *learner),
+            ClientOp::MemberPromote { member_id } => self.member_promote(req_id, endpoint, *member_id),
+            ClientOp::MemberRemove { member_id } => self.member_remove(req_id, endpoint, *member_id),
         }
     }
 
@@ -324,8 +327,9 @@ impl Cluster {
     fn serve_read(&mut self, req_id: u64) {
         let Some(p) = self.pending.get(&req_id) else { return };
         let endpoint = p.endpoint;
-        let result = match p.op.clone() {
-            ClientOp::Range(r) => self.serve_range(endpoint, &r),
+        let op = p.op.clone();
+        let result = match &*op {
+            ClientOp::Range(r) => self.serve_range(endpoint, r),
             ClientOp::AlarmList => {
                 Ok(ClientResult::Alarms(self.store_of(endpoint).map(|s| s.alarms()).unwrap_or_default()))
             }
@@ -346,7 +350,7 @@ impl Cluster {
         let now = self.now_ms;
         let op = p.op.clone();
         let Some(mut store) = self.store_mut_of(leader) else { return };
-        let result = match op {
+        let result = match *op {
             ClientOp::LeaseKeepAlive { id } => store
                 .renew_lease(id, now)
                 .map(|ttl_secs| ClientResult::LeaseKeptAlive { id, ttl_secs })
@@ -453,7 +457,7 @@ impl Cluster {
             return;
         }
         p.unapplied = p.unapplied.saturating_sub(1);
-        let disarming = matches!(p.op, ClientOp::AlarmDisarm);
+        let disarming = matches!(*p.op, ClientOp::AlarmDisarm);
         if disarming || matches!(proposal.request, Request::AlarmDeactivate(_)) {
             if let Request::AlarmDeactivate(a) = &proposal.request {
                 p.disarmed.push(*a);
@@ -465,7 +469,7 @@ impl Cluster {
             return self.finish(req_id, id, Ok(ClientResult::Alarms(disarmed)));
         }
         let refused_for_space = matches!(proposal.request, Request::AlarmActivate(_))
-            && matches!(p.op, ClientOp::Put(_) | ClientOp::Txn(_) | ClientOp::LeaseGrant { .. });
+            && matches!(*p.op, ClientOp::Put(_) | ClientOp::Txn(_) | ClientOp::LeaseGrant { .. });
         if refused_for_space {
             return self.finish(req_id, id, Err(crate::store::StoreError::NoSpace.into()));
         }

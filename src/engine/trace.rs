@@ -4,6 +4,8 @@
 //! every event (even when `TraceMode::HashOnly` keeps none of them), so two runs with equal
 //! hashes did the same things at the same times. Readers (UI, tests, checkers) only read.
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 
 use super::action::Action;
@@ -119,9 +121,9 @@ pub enum TraceEvent {
     ClientRequest {
         req_id: u64,
         endpoint: NodeId,
-        op: Box<ClientOp>,
+        op: Rc<ClientOp>,
     },
-    ClientReply(Box<ClientReply>),
+    ClientReply(Rc<ClientReply>),
     Watch {
         node: NodeId,
         batch: Box<WatchBatch>,
@@ -433,7 +435,7 @@ mod tests {
     use crate::engine::ClientOp;
 
     fn request(req_id: u64) -> TraceEvent {
-        TraceEvent::ClientRequest { req_id, endpoint: 1, op: Box::new(ClientOp::AlarmList) }
+        TraceEvent::ClientRequest { req_id, endpoint: 1, op: Rc::new(ClientOp::AlarmList) }
     }
 
     #[test]

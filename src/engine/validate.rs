@@ -145,7 +145,7 @@ impl Cluster {
                     ));
                 }
                 self.need_node(*endpoint)?;
-                if let ClientOp::WatchCancel { watch_id } = op {
+                if let ClientOp::WatchCancel { watch_id } = &**op {
                     if !self.watchers.contains_key(watch_id) && !self.keepers.contains_key(watch_id) {
                         return err(format!("no watch or keep-alive {watch_id} is running"));
                     }

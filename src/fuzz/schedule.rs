@@ -35,7 +35,7 @@ impl Schedule {
     }
 
     fn client(&mut self, endpoint: u64, op: ClientOp) -> Action {
-        Action::Client { req_id: self.req(), endpoint, op, timeout_ms: None }
+        Action::Client { req_id: self.req(), endpoint, op: op.into(), timeout_ms: None }
     }
 
     pub fn next(&mut self, c: &Cluster) -> Action {

@@ -55,7 +55,7 @@ fn words(a: &Action) -> String {
     let t = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     match a {
         Action::Client { endpoint, op, .. } => {
-            let what = match op {
+            let what = match &**op {
                 ClientOp::Put(p) if p.lease != 0 => format!("put {} {} --lease={:x}", t(&p.key), t(&p.value), p.lease),
                 ClientOp::Put(p) => format!("put {} {}", t(&p.key), t(&p.value)),
                 ClientOp::Range(r) if r.serializable => format!("get {} --consistency=s", t(&r.key)),
