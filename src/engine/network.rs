@@ -5,8 +5,9 @@
 //! time, perhaps twice) using only the network's seeded stream; the caller then hands the
 //! message itself to `enqueue`. Each directed link delivers in FIFO order,
 //! as etcd's per-peer streams do, unless the learner reorders by hand. Messages leave in
-//! (delivery time, id) order: a binary heap of those keys over an ordered map by id, so
-//! nothing depends on hashing, and the common path (send, then deliver) stays cheap.
+//! (delivery time, id) order: a binary heap of those keys over a slab of slots, so nothing
+//! depends on hashing, a message is moved in once and out once, and the slab never holds
+//! more slots than messages were ever in flight at once.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
@@ -60,11 +61,13 @@ pub struct Network {
     faults: BTreeMap<(NodeId, NodeId), LinkFault>,
     pub base_ms: u64,
     pub jitter_ms: u64,
-    /// Messages in flight by id.
-    queue: BTreeMap<u64, InFlight>,
-    /// (delivery time, id) of every message in `queue`, and nothing else: removals by hand
-    /// take their key out too, so the top is always the next real delivery.
-    due: BinaryHeap<Reverse<(u64, u64)>>,
+    /// Messages in flight, each in a slot; `free` lists the empty slots.
+    slots: Vec<Option<InFlight>>,
+    free: Vec<u32>,
+    in_flight: usize,
+    /// (delivery time, id, slot) of every message in flight, and nothing else: removals by
+    /// hand take their key out too, so the top is always the next real delivery.
+    due: BinaryHeap<Reverse<(u64, u64, u32)>>,
     link_tail_ms: BTreeMap<(NodeId, NodeId), u64>,
     rng: SimRng,
     next_id: u64,
@@ -77,7 +80,9 @@ impl Network {
             faults: BTreeMap::new(),
             base_ms,
             jitter_ms,
-            queue: BTreeMap::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            in_flight: 0,
             due: BinaryHeap::new(),
             link_tail_ms: BTreeMap::new(),
             rng,
@@ -141,7 +146,7 @@ impl Network {
         if unlucky {
             return SendOutcome::Dropped { id, reason: DropReason::Chance };
         }
-        if self.queue.len() >= MAX_IN_FLIGHT {
+        if self.in_flight >= MAX_IN_FLIGHT {
             return SendOutcome::Dropped { id, reason: DropReason::Chance };
         }
         let mut at = now_ms + self.base_ms + jitter + fault.extra_ms;
@@ -159,30 +164,53 @@ impl Network {
     }
 
     pub fn enqueue(&mut self, m: InFlight) {
-        self.due.push(Reverse((m.deliver_at_ms, m.id)));
-        self.queue.insert(m.id, m);
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                // At most MAX_IN_FLIGHT (plus one link's copy) slots ever exist.
+                self.slots.push(None);
+                u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX)
+            }
+        };
+        self.due.push(Reverse((m.deliver_at_ms, m.id, slot)));
+        if let Some(s) = self.slots.get_mut(slot as usize) {
+            *s = Some(m);
+            self.in_flight += 1;
+        }
     }
 
     pub fn next_delivery_ms(&self) -> Option<u64> {
-        self.due.peek().map(|Reverse((t, _))| *t)
+        self.due.peek().map(|Reverse((t, _, _))| *t)
+    }
+
+    fn vacate(&mut self, slot: u32) -> Option<InFlight> {
+        let m = self.slots.get_mut(slot as usize)?.take()?;
+        self.free.push(slot);
+        self.in_flight -= 1;
+        Some(m)
     }
 
     /// The earliest message due at or before `now`.
     pub fn pop_due(&mut self, now_ms: u64) -> Option<InFlight> {
-        let &Reverse((t, id)) = self.due.peek()?;
+        let &Reverse((t, _, slot)) = self.due.peek()?;
         if t > now_ms {
             return None;
         }
         self.due.pop();
-        self.queue.remove(&id)
+        self.vacate(slot)
+    }
+
+    fn slot_of(&self, id: u64) -> Option<u32> {
+        let i = self.slots.iter().position(|s| s.as_ref().is_some_and(|m| m.id == id))?;
+        u32::try_from(i).ok()
     }
 
     /// Take one message out of flight (to drop it or deliver it by hand). Linear in the
     /// messages in flight, which is fine for a learner's click.
     pub fn take(&mut self, id: u64) -> Option<InFlight> {
-        let m = self.queue.remove(&id)?;
-        self.due.retain(|Reverse((_, i))| *i != id);
-        Some(m)
+        let slot = self.slot_of(id)?;
+        self.due.retain(|Reverse((_, i, _))| *i != id);
+        self.vacate(slot)
     }
 
     pub fn delay(&mut self, id: u64, by_ms: u64) -> bool {
@@ -198,7 +226,7 @@ impl Network {
 
     /// A copy of a message in flight, arriving right after the original.
     pub fn duplicate(&mut self, id: u64) -> Option<(u64, u64)> {
-        let orig = self.queue.get(&id)?.clone();
+        let orig = self.get(id)?.clone();
         let t = orig.deliver_at_ms;
         let new_id = self.next_id;
         self.next_id += 1;
@@ -208,12 +236,12 @@ impl Network {
     }
 
     pub fn get(&self, id: u64) -> Option<&InFlight> {
-        self.queue.get(&id)
+        self.slots.iter().flatten().find(|m| m.id == id)
     }
 
     /// Messages in flight in delivery order.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        let mut all: Vec<&InFlight> = self.queue.values().collect();
+        let mut all: Vec<&InFlight> = self.slots.iter().flatten().collect();
         all.sort_by_key(|m| (m.deliver_at_ms, m.id));
         all.into_iter()
     }
