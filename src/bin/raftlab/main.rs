@@ -170,7 +170,26 @@ enum OracleCmd {
     },
 }
 
+/// mimalloc hands pages that empty back to the OS a little later (`purge_delay`), and the
+/// engine's windowed trace empties pages all the time: in a full-trace put run, 40% of the
+/// time went to the kernel zeroing pages faulted back in. The site's allocator (dlmalloc in
+/// wasm32) never gives memory back, so the binary keeps freed pages too.
+fn keep_freed_pages() {
+    use libmimalloc_sys::{mi_option_get, mi_option_set, mi_option_t};
+    // `mi_option_purge_delay` in mimalloc v2 and v3 alike; its default is 10 ms in v2 and
+    // 1000 ms in v3. Checking for a default first leaves the allocator alone should a new
+    // version renumber it.
+    const PURGE_DELAY: mi_option_t = 15;
+    // SAFETY: plain option calls into the allocator, made before any thread is started.
+    unsafe {
+        if matches!(mi_option_get(PURGE_DELAY), 10 | 1000) {
+            mi_option_set(PURGE_DELAY, -1);
+        }
+    }
+}
+
 fn main() {
+    keep_freed_pages();
     let cli = Cli::parse();
     match cli.command {
         Cmd::Lesson { command: LessonCmd::Check { paths } } => std::process::exit(lessons::check(&paths)),
