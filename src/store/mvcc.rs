@@ -205,7 +205,7 @@ impl<'a> Writer<'a> {
             events.push((rev, event_for(key, &version, prev_kv)));
         }
         self.kv.bytes = self.kv.bytes.saturating_add(version.cost(key));
-        self.kv.keys.entry(key.to_vec()).or_default().push(version);
+        self.kv.keys.entry(key.to_vec()).or_insert_with(|| Vec::with_capacity(1)).push(version);
     }
 
     /// Writes a new version; returns the previous live kv when `want_prev`. One descent of
@@ -215,7 +215,9 @@ impl<'a> Writer<'a> {
         let rev = self.next_rev();
         let versions = match self.kv.keys.get_mut(key) {
             Some(versions) => versions,
-            None => self.kv.keys.entry(key.to_vec()).or_default(),
+            // Most keys have one version between compactions; `Vec`'s first growth would
+            // make room for four, tripling a store's memory.
+            None => self.kv.keys.entry(key.to_vec()).or_insert_with(|| Vec::with_capacity(1)),
         };
         let prev = versions.last().and_then(|v| v.kv.as_ref());
         let (create_revision, version) = match prev {
