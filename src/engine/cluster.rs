@@ -13,6 +13,7 @@ use raft::eraftpb::Entry;
 use super::action::Action;
 use super::client::ClientReply;
 use super::config::ClusterConfig;
+use super::decoded::Decoded;
 use super::disk::Disk;
 use crate::store::Store;
 
@@ -68,6 +69,8 @@ pub struct Cluster {
     pub(crate) lease_seq: BTreeMap<NodeId, u64>,
     /// Leases whose revoke the leader has proposed and not yet seen applied.
     pub(crate) revoking: std::collections::BTreeSet<i64>,
+    /// Recent entries' proposals, decoded once for every member that applies them.
+    pub(crate) decoded: Decoded,
     /// Every action applied so far, with the clock before it: the run's replay script.
     pub(crate) log: Vec<(u64, Action)>,
     /// Off for a rewind checkpoint, which replays a log someone else keeps (it gets its
@@ -122,6 +125,7 @@ impl Cluster {
             files: BTreeMap::new(),
             lease_seq: BTreeMap::new(),
             revoking: Default::default(),
+            decoded: Decoded::default(),
             log: Vec::new(),
             keep_log: true,
             link_up_at: BTreeMap::new(),

@@ -204,7 +204,7 @@ impl Cluster {
             if !has {
                 break;
             }
-            let out = node.handle_ready(&cfg, now, events, &mut self.trace);
+            let out = node.handle_ready(&cfg, now, events, &mut self.decoded, &mut self.trace);
             let commit = node.live.as_ref().map(|l| l.commit).unwrap_or(0);
             if commit < node.max_commit_seen {
                 // Recorded for the invariant checker; raft-rs guarantees this never happens.

@@ -5,8 +5,11 @@
 //! into that node's `RawNode`, the engine calls `take_reset()` — true if raft-rs logged
 //! "reset election timeout", meaning it drew a fresh timeout from `thread_rng` that the
 //! engine must now overwrite from the seeded stream — and `drain_lines()` for the trace.
+//! Both are lock-free when nothing was logged, which is almost every call: slog wants a
+//! `Sync` drain, but the settings never change and the flags are atomics.
 
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -21,20 +24,24 @@ pub struct RaftLogLine {
 
 #[derive(Default)]
 struct Sink {
-    lines: Vec<RaftLogLine>,
-    reset_seen: bool,
-    record: bool,
-    record_debug: bool,
+    lines: Mutex<Vec<RaftLogLine>>,
+    /// Set with every line pushed, so a reader need not lock to find none.
+    has_lines: AtomicBool,
+    reset_seen: AtomicBool,
 }
 
 /// The per-node handle on captured lines. Cheap to clone; shared with the drain.
 #[derive(Clone)]
 pub struct RaftLog {
-    sink: Arc<Mutex<Sink>>,
+    sink: Arc<Sink>,
+    record: bool,
+    record_debug: bool,
 }
 
 struct CaptureDrain {
-    sink: Arc<Mutex<Sink>>,
+    sink: Arc<Sink>,
+    record: bool,
+    record_debug: bool,
 }
 
 const RESET_PREFIX: &str = "reset election timeout";
@@ -48,28 +55,35 @@ const SENDING_PREFIX: &str = "Sending from";
 impl RaftLog {
     /// `record`: keep info-and-above lines; `record_debug`: keep debug lines too.
     pub fn new(record: bool, record_debug: bool) -> Self {
-        let sink = Sink { record, record_debug: record && record_debug, ..Sink::default() };
-        RaftLog { sink: Arc::new(Mutex::new(sink)) }
+        RaftLog { sink: Arc::new(Sink::default()), record, record_debug: record && record_debug }
     }
 
     pub fn logger(&self) -> slog::Logger {
-        let drain = CaptureDrain { sink: self.sink.clone() };
+        let drain = CaptureDrain { sink: self.sink.clone(), record: self.record, record_debug: self.record_debug };
         slog::Logger::root(drain.fuse(), slog::o!())
     }
 
     /// True once per election-timeout reset that raft-rs performed since the last call.
     pub fn take_reset(&self) -> bool {
-        let mut sink = lock(&self.sink);
-        std::mem::take(&mut sink.reset_seen)
+        self.sink.reset_seen.swap(false, Relaxed)
     }
 
     pub fn drain_lines(&self) -> Vec<RaftLogLine> {
-        let mut sink = lock(&self.sink);
-        std::mem::take(&mut sink.lines)
+        if !self.sink.has_lines.swap(false, Relaxed) {
+            return Vec::new();
+        }
+        std::mem::take(&mut *lock(&self.sink.lines))
     }
 }
 
-fn lock(m: &Mutex<Sink>) -> std::sync::MutexGuard<'_, Sink> {
+impl Sink {
+    fn push(&self, line: RaftLogLine) {
+        lock(&self.lines).push(line);
+        self.has_lines.store(true, Relaxed);
+    }
+}
+
+fn lock(m: &Mutex<Vec<RaftLogLine>>) -> std::sync::MutexGuard<'_, Vec<RaftLogLine>> {
     // A poisoned lock only means a panic elsewhere already happened; the lines are still usable.
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -83,28 +97,24 @@ impl Drain for CaptureDrain {
         // Formatting every debug line would cost more than raft-rs itself; only the reset
         // line matters among them, and its source line identifies it (raft is pinned to
         // =0.7.0; the determinism tests fail loudly if a new version moves it).
-        if is_debug && !(record.module() == "raft::raft" && record.line() == RESET_LINE) {
-            let record_debug = lock(&self.sink).record_debug;
-            if !record_debug {
-                return Ok(());
-            }
+        if is_debug && !(record.module() == "raft::raft" && record.line() == RESET_LINE) && !self.record_debug {
+            return Ok(());
         }
-        let mut sink = lock(&self.sink);
-        if !sink.record && !is_debug {
+        if !self.record && !is_debug {
             return Ok(());
         }
         let mut text = String::new();
         let _ = write!(text, "{}", record.msg());
         if is_debug && text.starts_with(RESET_PREFIX) {
-            sink.reset_seen = true;
+            self.sink.reset_seen.store(true, Relaxed);
             // The line carries raft-rs's thread_rng draw, which the engine overwrites; keep
             // its place and let the engine write the seeded value in.
-            if sink.record {
-                sink.lines.push(RaftLogLine { level: "debug".into(), text: RESET_MARKER.into() });
+            if self.record {
+                self.sink.push(RaftLogLine { level: "debug".into(), text: RESET_MARKER.into() });
             }
             return Ok(());
         }
-        if !sink.record || text.starts_with(SENDING_PREFIX) {
+        if !self.record || text.starts_with(SENDING_PREFIX) {
             return Ok(());
         }
         let mut kv = KvText(String::new());
@@ -112,7 +122,7 @@ impl Drain for CaptureDrain {
         let _ = values.serialize(record, &mut kv);
         text.push_str(&kv.0);
         let text = sort_id_sets(&text);
-        sink.lines.push(RaftLogLine { level: record.level().as_short_str().to_ascii_lowercase(), text });
+        self.sink.push(RaftLogLine { level: record.level().as_short_str().to_ascii_lowercase(), text });
         Ok(())
     }
 }

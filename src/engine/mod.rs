@@ -12,6 +12,7 @@ mod action;
 mod client;
 mod cluster;
 mod config;
+mod decoded;
 mod disk;
 mod duties;
 mod event_loop;

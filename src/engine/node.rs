@@ -7,6 +7,8 @@
 //! the `LightReady` holds; `advance_apply`. After every call into the `RawNode`, the node
 //! re-pins raft-rs's randomized election timeout from its seeded stream (see `logger`).
 
+use std::rc::Rc;
+
 use protobuf::Message as _;
 use raft::eraftpb::{ConfChange, ConfChangeType, ConfChangeV2, ConfState, Entry, EntryType, Message};
 use raft::{Config, RawNode, ReadOnlyOption, StateRole};
@@ -14,6 +16,7 @@ use raft::{Config, RawNode, ReadOnlyOption, StateRole};
 use crate::store::{Applied, ChangeRefused, Events, MemberChange, Store};
 
 use super::config::ClusterConfig;
+use super::decoded::Decoded;
 use super::disk::Disk;
 use super::logger::RaftLog;
 use super::members::ConfContext;
@@ -44,7 +47,7 @@ pub struct Live {
 /// feed watchers, start or stop members).
 pub enum ApplyNote {
     Request {
-        proposal: Proposal,
+        proposal: Rc<Proposal>,
         applied: Applied,
     },
     /// A membership change, with the member it is about (`None` for entries the lab did
@@ -219,7 +222,15 @@ impl Node {
 
     /// One pass of the Ready loop. Returns what must leave the node.
     /// `events`: whether a watcher on this member reads the events of what it applies.
-    pub fn handle_ready(&mut self, cfg: &ClusterConfig, now_ms: u64, events: Events, trace: &mut Trace) -> ReadyOutput {
+    /// `decoded` shares each entry's decoded proposal between the members.
+    pub fn handle_ready(
+        &mut self,
+        cfg: &ClusterConfig,
+        now_ms: u64,
+        events: Events,
+        decoded: &mut Decoded,
+        trace: &mut Trace,
+    ) -> ReadyOutput {
         let mut out = ReadyOutput { messages: Vec::new(), notes: Vec::new(), read_states: Vec::new() };
         let id = self.id;
         let Some(live) = self.live.as_mut() else { return out };
@@ -257,7 +268,7 @@ impl Node {
 
         // 3. Apply what is committed.
         let committed = rd.take_committed_entries();
-        let mut cx = ApplyCtx { id, now_ms, events, trace, notes: &mut out.notes };
+        let mut cx = ApplyCtx { id, now_ms, events, decoded: &mut *decoded, trace, notes: &mut out.notes };
         let removed = apply_entries(live, &self.disk, committed, &mut cx);
 
         // 4. Persist entries and hard state.
@@ -295,7 +306,7 @@ impl Node {
         }
         out.messages.extend(light.take_messages());
         let committed = light.take_committed_entries();
-        let mut cx = ApplyCtx { id, now_ms, events, trace, notes: &mut out.notes };
+        let mut cx = ApplyCtx { id, now_ms, events, decoded: &mut *decoded, trace, notes: &mut out.notes };
         let removed = apply_entries(live, &self.disk, committed, &mut cx);
         if !removed {
             live.raw.advance_apply();
@@ -406,6 +417,7 @@ struct ApplyCtx<'a> {
     id: NodeId,
     now_ms: u64,
     events: Events,
+    decoded: &'a mut Decoded,
     trace: &'a mut Trace,
     notes: &'a mut Vec<ApplyNote>,
 }
@@ -422,7 +434,7 @@ fn apply_entries(live: &mut Live, disk: &Disk, entries: Vec<Entry>, cx: &mut App
                 if e.data.is_empty() {
                     cx.notes.push(ApplyNote::Empty { term: e.term });
                 } else {
-                    match Proposal::decode(&e.data) {
+                    match cx.decoded.get(index, &e.data) {
                         Ok(proposal) => {
                             let applied = disk.backend_mut().store.apply_with(&proposal.request, now_ms, cx.events);
                             cx.notes.push(ApplyNote::Request { proposal, applied });

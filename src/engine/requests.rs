@@ -435,7 +435,7 @@ impl Cluster {
         self.finish(req_id, endpoint, Err(ClientError::DeadlineExceeded));
     }
 
-    pub(crate) fn on_request_applied(&mut self, id: NodeId, proposal: Proposal, applied: Applied) {
+    pub(crate) fn on_request_applied(&mut self, id: NodeId, proposal: Rc<Proposal>, applied: Applied) {
         if let Request::LeaseRevoke { id: lease } = proposal.request {
             self.revoking.remove(&lease);
         }
