@@ -30,21 +30,24 @@ const row = (label, name, base, goal) => {
   rows.push(`| ${label} | ${fmt(m.median)} ${m.unit} | ${runs(m)} | ${b ? `${base.label}: ${fmt(b.median)} ${b.unit}` : '—'} | ${ratio === null ? '—' : ratio.toFixed(ratio < 0.1 ? 3 : 2)} | ${goal ? goal.text : '—'} | ${met || '—'} |`);
 };
 const atLeast = (x, ratio = true) => ({ ratio, text: `${ratio ? 'ratio' : ''} >= ${x}`.trim(), test: (v) => v >= x });
-const atMost = (x, unit, ratio = false) => ({ ratio, text: `<= ${x} ${unit}`, test: (v) => v <= x });
+const atMost = (x, unit, ratio = false) => ({ ratio, text: `${ratio ? 'ratio ' : ''}<= ${x}${unit ? ` ${unit}` : ''}`, test: (v) => v <= x });
 
 row('Engine puts, native (full trace)', 'native.puts.engine', { name: 'native.puts.bare', label: 'bare raft-rs loop' }, atLeast(0.5));
 row('Engine puts, native (trace hashed only)', 'native.puts.engine_hash_only', { name: 'native.puts.bare', label: 'bare raft-rs loop' }, null);
-row('Engine puts, WASM in Chromium (full trace)', 'wasm.puts.engine', { name: 'wasm.puts.bare', label: 'bare raft-rs loop' }, atLeast(0.5));
+row('Engine puts, native: trace hashed only against full trace (time per put)', 'native.puts.engine_hash_only', { name: 'native.puts.engine', label: 'full trace' }, atMost(1.3, '', true));
+row('Heap allocations per put, 5 nodes, native (engine, full trace)', 'native.puts.engine_allocations', { name: 'native.puts.bare_allocations', label: 'bare raft-rs loop' }, atMost(1.5, '', true));
+row('Heap allocations per put, 5 nodes: the five stores alone', 'native.puts.stores_allocations', { name: 'native.puts.bare_allocations', label: 'bare raft-rs loop' }, null);
+row('Engine puts, WASM in Chromium (full trace)', 'wasm.puts.engine', { name: 'wasm.puts.bare', label: 'bare raft-rs loop' }, atLeast(0.45));
 row('Engine puts, WASM in Chromium (trace hashed only)', 'wasm.puts.engine_hash_only', { name: 'wasm.puts.bare', label: 'bare raft-rs loop' }, null);
 row('Engine puts, WASM against native', 'wasm.puts.engine', { name: 'native.puts.engine', label: 'native engine' }, atLeast(0.6));
-row('Fast-forward 1 simulated hour, 5 nodes, 10 puts/s, trace on, WASM in Chromium', 'wasm.hour.trace_on', { name: 'wasm.hour.hash_only', label: 'same hour replayed, trace hashed only' }, atMost(2, 's'));
+row('Fast-forward 1 simulated hour, 5 nodes, 10 puts/s, trace on, WASM in Chromium', 'wasm.hour.trace_on', { name: 'wasm.hour.hash_only', label: 'same hour replayed, trace hashed only' }, atMost(0.6, 's'));
 row('Fast-forward 1 simulated hour, native', 'native.hour.trace_on', { name: 'native.hour.hash_only', label: 'same hour replayed, trace hashed only' }, null);
 row('Site transfer size (gzip -9)', 'site.gzip', null, atMost(600, 'KB'));
 row('Cold first render', 'site.cold_render', null, atMost(1000, 'ms'));
 row('Frame work p95, 9 nodes animating at 1x', 'site.frame_p95_9_nodes', null, atMost(16, 'ms'));
 row('Step back at the end of a 10-minute run (site button, 10 puts/s)', 'site.step_back_10_min', { name: 'site.open_10_min_link', label: 'full replay (opening the run)' }, atMost(150, 'ms'));
 row('Step back at the end of a 10-minute run (WASM, lab API)', 'wasm.rewind.step_back', { name: 'wasm.rewind.replay_from_start', label: 'replay from the start' }, atMost(150, 'ms'));
-row('Memory after 1 simulated hour, 10 puts/s: WASM linear memory (engine + rewind checkpoint)', 'wasm.hour.memory', null, atMost(100, 'MB'));
+row('Memory after 1 simulated hour, 10 puts/s: WASM linear memory (engine + rewind checkpoint)', 'wasm.hour.memory', null, atMost(64, 'MB'));
 row('Heap after 1 simulated hour, WASM (engine, trace on)', 'wasm.hour.heap', { name: 'wasm.fresh.heap', label: 'fresh cluster' }, null);
 row('Heap after 1 simulated hour, WASM (engine + checkpoint)', 'wasm.hour.heap_with_checkpoint', { name: 'wasm.hour.heap', label: 'engine alone' }, null);
 row('Heap after 1 simulated hour, native (engine + checkpoint)', 'native.hour.heap_with_checkpoint', { name: 'native.hour.heap', label: 'engine alone' }, null);

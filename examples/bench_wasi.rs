@@ -34,7 +34,8 @@ fn main() {
     let t0 = Instant::now();
     let clock = move || t0.elapsed().as_secs_f64();
     let meter = || ALLOC.live();
-    let measures = suite::run(&opts, &clock, &meter, &mut |m| println!("{}", m.line()));
+    let count = || ALLOC.allocations();
+    let measures = suite::run(&opts, &clock, &meter, &count, &mut |m| println!("{}", m.line()));
     for line in suite::ratios(&measures) {
         println!("{line}");
     }

@@ -23,6 +23,8 @@ pub struct Figures {
     pub ops: u64,
     pub messages: u64,
     pub secs: f64,
+    /// Heap allocations during the timed part (0 when nothing counts them).
+    pub allocations: u64,
 }
 
 impl Figures {
@@ -31,6 +33,9 @@ impl Figures {
     }
     pub fn msgs_per_sec(&self) -> f64 {
         self.messages as f64 / self.secs.max(1e-9)
+    }
+    pub fn allocations_per_op(&self) -> f64 {
+        self.allocations as f64 / self.ops.max(1) as f64
     }
 }
 

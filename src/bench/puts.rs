@@ -1,8 +1,8 @@
 //! Puts through the full engine, through a bare raft-rs Ready loop, and into bare stores.
 //!
 //! Contract: the three ways apply the same puts; each returns how many it applied, the
-//! messages it delivered and the seconds `clock` saw pass around the puts alone (setup and
-//! the first election are not timed). The bare loop is the ceiling: raft-rs with instant
+//! messages it delivered, and the seconds `clock` saw pass and the allocations `count` saw
+//! made around the puts alone (setup and the first election are not measured). The bare loop is the ceiling: raft-rs with instant
 //! in-memory delivery, `MemStorage`, no store, no trace, no network model. The stores alone
 //! are the floor no replicated store can go under.
 
@@ -12,9 +12,10 @@ use raft::eraftpb::Message;
 use raft::storage::MemStorage;
 use raft::{Config, RawNode, StateRole};
 
+use super::suite::Meter;
 use super::{Clock, Figures};
 use crate::engine::{Action, ClientOp, Cluster, ClusterConfig, TraceMode};
-use crate::store::{PutRequest, Request, Store};
+use crate::store::{Events, PutRequest, Request, Store};
 
 #[derive(Clone, Debug)]
 pub struct Workload {
@@ -105,12 +106,13 @@ impl Bare {
     }
 }
 
-pub fn bare(w: &Workload, clock: Clock) -> Figures {
+pub fn bare(w: &Workload, clock: Clock, count: Meter) -> Figures {
     let mut b = Bare::new(w.nodes);
     let _ = b.nodes[0].campaign();
     b.pump();
     assert_eq!(b.nodes[0].raft.state, StateRole::Leader, "bare loop: n1 must lead after campaigning");
     let start = clock();
+    let allocated = count();
     let before = b.messages;
     for i in 0..w.single_puts {
         let _ = b.nodes[0].propose(vec![], format!("k{i}=v").into_bytes());
@@ -128,11 +130,12 @@ pub fn bare(w: &Workload, clock: Clock) -> Figures {
         left -= n;
     }
     let secs = clock() - start;
+    let allocations = count() - allocated;
     assert_eq!(b.applied, w.single_puts + w.batched_puts, "bare loop applied every put");
-    Figures { ops: w.single_puts + w.batched_puts, messages: b.messages - before, secs }
+    Figures { ops: w.single_puts + w.batched_puts, messages: b.messages - before, secs, allocations }
 }
 
-pub fn engine(w: &Workload, mode: TraceMode, clock: Clock) -> Figures {
+pub fn engine(w: &Workload, mode: TraceMode, clock: Clock, count: Meter) -> Figures {
     let cfg = ClusterConfig {
         nodes: w.nodes,
         seed: 1,
@@ -145,6 +148,7 @@ pub fn engine(w: &Workload, mode: TraceMode, clock: Clock) -> Figures {
     let leader = c.leader().expect("a leader after 3 s");
     let sent_before = c.messages_sent();
     let start = clock();
+    let allocated = count();
     let mut req_id = c.fresh_req_id();
     let put = |i: u64, prefix: &str| {
         ClientOp::Put(PutRequest {
@@ -176,24 +180,28 @@ pub fn engine(w: &Workload, mode: TraceMode, clock: Clock) -> Figures {
         left -= n;
     }
     let secs = clock() - start;
+    let allocations = count() - allocated;
     assert_eq!(ok, w.single_puts + w.batched_puts, "engine answered every put with OK");
-    Figures { ops: ok, messages: c.messages_sent() - sent_before, secs }
+    Figures { ops: ok, messages: c.messages_sent() - sent_before, secs, allocations }
 }
 
 /// Every member's store applying every put, and nothing else: the floor under the engine's
 /// cost that no raft or network work can remove.
-pub fn stores_only(w: &Workload, clock: Clock) -> Figures {
+pub fn stores_only(w: &Workload, clock: Clock, count: Meter) -> Figures {
     let mut stores: Vec<Store> = (0..w.nodes).map(|_| Store::new(0, 2)).collect();
     let start = clock();
+    let allocated = count();
     let mut ok = 0u64;
     let puts = (0..w.single_puts).map(|i| format!("k{i}")).chain((0..w.batched_puts).map(|i| format!("b{i}")));
     for key in puts {
         let req = Request::Put(PutRequest { key: key.into_bytes(), value: b"v".to_vec(), ..PutRequest::default() });
         for s in stores.iter_mut() {
-            ok += s.apply(&req, 0).result.is_ok() as u64;
+            // No watchers: the events are skipped, as the engine skips them.
+            ok += s.apply_with(&req, 0, Events::Skip).result.is_ok() as u64;
         }
     }
     let secs = clock() - start;
+    let allocations = count() - allocated;
     assert_eq!(ok, (w.single_puts + w.batched_puts) * w.nodes, "every store applied every put");
-    Figures { ops: w.single_puts + w.batched_puts, messages: 0, secs }
+    Figures { ops: w.single_puts + w.batched_puts, messages: 0, secs, allocations }
 }

@@ -15,7 +15,7 @@ use super::{median, Clock, Figures};
 use crate::engine::{Cluster, ClusterConfig, Replayer, Run, TraceMode};
 use crate::ui::lab::{Lab, PLAY_SLICE_MS};
 
-/// Live heap bytes.
+/// A counter read from the allocator: live heap bytes, or allocations made so far.
 pub type Meter<'a> = &'a dyn Fn() -> u64;
 
 #[derive(Clone, Debug, Serialize)]
@@ -69,8 +69,15 @@ pub fn lab_config() -> ClusterConfig {
     ClusterConfig { nodes: 5, seed: 1, ..ClusterConfig::default() }
 }
 
-/// Every figure; `progress` sees each line as soon as it is measured.
-pub fn run(opts: &Options, clock: Clock, meter: Meter, progress: &mut dyn FnMut(&Measure)) -> Vec<Measure> {
+/// Every figure; `meter` reads live heap bytes and `count` allocations made; `progress` sees
+/// each line as soon as it is measured.
+pub fn run(
+    opts: &Options,
+    clock: Clock,
+    meter: Meter,
+    count: Meter,
+    progress: &mut dyn FnMut(&Measure),
+) -> Vec<Measure> {
     let mut out = Vec::new();
     let mut emit = |m: Measure, out: &mut Vec<Measure>| {
         progress(&m);
@@ -80,16 +87,21 @@ pub fn run(opts: &Options, clock: Clock, meter: Meter, progress: &mut dyn FnMut(
 
     let (mut b, mut e, mut h, mut s) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..n {
-        b.push(bare(&opts.puts, clock));
-        e.push(engine(&opts.puts, TraceMode::Full, clock));
-        h.push(engine(&opts.puts, TraceMode::HashOnly, clock));
-        s.push(stores_only(&opts.puts, clock));
+        b.push(bare(&opts.puts, clock, count));
+        e.push(engine(&opts.puts, TraceMode::Full, clock, count));
+        h.push(engine(&opts.puts, TraceMode::HashOnly, clock, count));
+        s.push(stores_only(&opts.puts, clock, count));
     }
     let ops = |v: &[Figures]| v.iter().map(Figures::ops_per_sec).collect::<Vec<_>>();
     emit(Measure::new("puts.bare", "ops/s", ops(&b)), &mut out);
     emit(Measure::new("puts.engine", "ops/s", ops(&e)), &mut out);
     emit(Measure::new("puts.engine_hash_only", "ops/s", ops(&h)), &mut out);
     emit(Measure::new("puts.stores_only", "ops/s", ops(&s)), &mut out);
+    // Allocation counts do not vary between runs; they are listed per run all the same.
+    let per_put = |v: &[Figures]| v.iter().map(Figures::allocations_per_op).collect::<Vec<_>>();
+    emit(Measure::new("puts.bare_allocations", "per put", per_put(&b)), &mut out);
+    emit(Measure::new("puts.engine_allocations", "per put", per_put(&e)), &mut out);
+    emit(Measure::new("puts.stores_allocations", "per put", per_put(&s)), &mut out);
 
     // One simulated hour at the lab's defaults, trace kept (windowed); then what the lab's
     // rewind checkpoint holds after it, a hash-only replay of the same actions with no
@@ -172,6 +184,14 @@ pub fn ratios(measures: &[Measure]) -> Vec<String> {
             "ratio bound from the stores alone, bare / (bare + stores): {:.2}",
             (1.0 / m("puts.bare")) / (1.0 / m("puts.bare") + 1.0 / m("puts.stores_only"))
         ),
+        format!(
+            "ratio engine / bare raft-rs (allocations per put): {:.2} (target <= 1.5)",
+            m("puts.engine_allocations") / m("puts.bare_allocations")
+        ),
+        format!(
+            "ratio full trace / hash-only (time per put): {:.2} (target <= 1.3)",
+            m("puts.engine_hash_only") / m("puts.engine")
+        ),
         format!("ratio hour trace on / hash only: {:.2}", m("hour.trace_on") / m("hour.hash_only")),
         format!("ratio step back / replay from start: {:.3}", m("rewind.step_back") / m("rewind.replay_from_start")),
     ]
@@ -188,7 +208,7 @@ mod tests {
         let clock = || 0.0;
         let meter = || 0;
         let mut lines = Vec::new();
-        let got = run(&Options::quick(), &clock, &meter, &mut |m| lines.push(m.line()));
+        let got = run(&Options::quick(), &clock, &meter, &meter, &mut |m| lines.push(m.line()));
         let names: Vec<&str> = got.iter().map(|m| m.name).collect();
         assert_eq!(
             names,
@@ -197,6 +217,9 @@ mod tests {
                 "puts.engine",
                 "puts.engine_hash_only",
                 "puts.stores_only",
+                "puts.bare_allocations",
+                "puts.engine_allocations",
+                "puts.stores_allocations",
                 "hour.trace_on",
                 "hour.hash_only",
                 "hour.heap",
@@ -208,7 +231,8 @@ mod tests {
         );
         assert!(got.iter().all(|m| m.runs.len() == 1));
         assert_eq!(lines.len(), names.len(), "each figure is printed as it is measured");
-        assert_eq!(lines[8], "bench fresh.heap 0.000 MB [0.000]", "a meter that reads 0 gives 0 MB");
+        assert_eq!(lines[11], "bench fresh.heap 0.000 MB [0.000]", "a meter that reads 0 gives 0 MB");
+        assert_eq!(lines[5], "bench puts.engine_allocations 0.000 per put [0.000]", "a counter that reads 0");
         assert!(to_json("native", &got).starts_with("{\"measures\":[{\"median\""));
     }
 }

@@ -14,11 +14,12 @@ pub fn run(opts: &Options, json: Option<&std::path::Path>) -> i32 {
     let t0 = Instant::now();
     let clock = move || t0.elapsed().as_secs_f64();
     let meter = || ALLOC.live();
+    let count = || ALLOC.allocations();
     println!(
         "raftlab bench (native): {} runs each; puts: {} nodes, {} single, {} in batches of {}",
         opts.runs, opts.puts.nodes, opts.puts.single_puts, opts.puts.batched_puts, opts.puts.batch
     );
-    let measures = suite::run(opts, &clock, &meter, &mut |m| println!("{}", m.line()));
+    let measures = suite::run(opts, &clock, &meter, &count, &mut |m| println!("{}", m.line()));
     for line in suite::ratios(&measures) {
         println!("{line}");
     }
