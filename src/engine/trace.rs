@@ -301,6 +301,8 @@ impl Trace {
             TraceEvent::HardStateChanged { node, term, vote, commit } => {
                 h = mix(mix(mix(mix(mix(h, 6), *node), *term), *vote), *commit)
             }
+            // The op is the very one (one `Rc`) of the `Action::Client` just hashed.
+            TraceEvent::ClientRequest { req_id, endpoint, .. } => h = mix(mix(mix(h, 8), *req_id), *endpoint),
             // Time passing is hashed as one mark, whatever the amount: a rewind cuts a wait
             // short and going forward finishes it, and the events it runs are hashed with
             // their times anyway, so a cut run hashes like the run it was cut from.
