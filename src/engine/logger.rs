@@ -157,14 +157,209 @@ struct KvText(String);
 
 impl Serializer for KvText {
     fn emit_arguments(&mut self, key: Key, val: &std::fmt::Arguments<'_>) -> slog::Result {
+        // raft-rs prints a refused conf change and a snapshot's conf state with `{:?}`; with
+        // raft-proto's prost codec that is a Rust struct, and the trace keeps the text the
+        // protobuf codec printed, so traces (and their hashes) do not depend on the codec.
+        if key == "conf change" || key == "conf_state" {
+            let debug = val.to_string();
+            if let Some(text) = protobuf_text(&debug) {
+                let _ = write!(self.0, ", {key}: {text}");
+                return Ok(());
+            }
+        }
         let _ = write!(self.0, ", {key}: {val}");
         Ok(())
     }
 }
 
+/// A value in the shape prost's derived `Debug` prints a raft-proto message.
+enum DebugValue<'a> {
+    Word(&'a str),
+    List(Vec<DebugValue<'a>>),
+    Struct(Vec<(&'a str, DebugValue<'a>)>),
+}
+
+/// rust-protobuf 2's text format (its `Debug`) of a message that prost's `Debug` printed as
+/// `debug`: fields at their default (0, false, the enum's first value, empty) are left
+/// out, repeated fields repeat their name, and `context`/`data` are quoted bytes. `None`
+/// when `debug` is not such a struct (the protobuf codec already printed text format).
+fn protobuf_text(debug: &str) -> Option<String> {
+    fn tokens(s: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut rest = s.trim_start();
+        while !rest.is_empty() {
+            let n = match rest.find(|c: char| "{}[]:,".contains(c) || c.is_whitespace()) {
+                Some(0) => 1,
+                Some(n) => n,
+                None => rest.len(),
+            };
+            out.push(&rest[..n]);
+            rest = rest[n..].trim_start();
+        }
+        out
+    }
+    fn value<'a>(t: &[&'a str], i: &mut usize) -> Option<DebugValue<'a>> {
+        let first = *t.get(*i)?;
+        *i += 1;
+        match first {
+            "[" => {
+                let mut items = Vec::new();
+                while *t.get(*i)? != "]" {
+                    items.push(value(t, i)?);
+                    if *t.get(*i)? == "," {
+                        *i += 1;
+                    }
+                }
+                *i += 1;
+                Some(DebugValue::List(items))
+            }
+            w if w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') => {
+                if t.get(*i) != Some(&"{") {
+                    return Some(DebugValue::Word(w));
+                }
+                *i += 1;
+                let mut fields = Vec::new();
+                while *t.get(*i)? != "}" {
+                    let name = *t.get(*i)?;
+                    if t.get(*i + 1) != Some(&":") {
+                        return None;
+                    }
+                    *i += 2;
+                    fields.push((name, value(t, i)?));
+                    if *t.get(*i)? == "," {
+                        *i += 1;
+                    }
+                }
+                *i += 1;
+                Some(DebugValue::Struct(fields))
+            }
+            _ => None,
+        }
+    }
+    fn is_default(v: &DebugValue<'_>) -> bool {
+        match v {
+            // The first value of every raft-proto enum a logged message can hold.
+            DebugValue::Word(w) => matches!(*w, "0" | "false" | "Auto" | "AddNode" | "EntryNormal" | "MsgHup"),
+            DebugValue::List(items) => items.is_empty(),
+            DebugValue::Struct(_) => false,
+        }
+    }
+    fn print(fields: &[(&str, DebugValue<'_>)], out: &mut String) -> Option<()> {
+        let mut first = true;
+        let mut sep = |out: &mut String| {
+            if !std::mem::take(&mut first) {
+                out.push(' ');
+            }
+        };
+        for (name, v) in fields {
+            match v {
+                _ if is_default(v) => {}
+                DebugValue::List(items) if matches!(*name, "context" | "data") => {
+                    sep(out);
+                    let _ = write!(out, "{name}: \"");
+                    for item in items {
+                        let DebugValue::Word(w) = item else { return None };
+                        match w.parse::<u8>().ok()? {
+                            b'\n' => out.push_str("\\n"),
+                            b'\r' => out.push_str("\\r"),
+                            b'\t' => out.push_str("\\t"),
+                            b'\'' => out.push_str("\\'"),
+                            b'"' => out.push_str("\\\""),
+                            b'\\' => out.push_str("\\\\"),
+                            c @ 0x20..=0x7e => out.push(c as char),
+                            c => {
+                                let _ = write!(out, "\\{}{}{}", c >> 6, (c >> 3) & 7, c & 7);
+                            }
+                        }
+                    }
+                    out.push('"');
+                }
+                DebugValue::List(items) => {
+                    for item in items {
+                        sep(out);
+                        print_field(name, item, out)?;
+                    }
+                }
+                _ => {
+                    sep(out);
+                    print_field(name, v, out)?;
+                }
+            }
+        }
+        Some(())
+    }
+    fn print_field(name: &str, v: &DebugValue<'_>, out: &mut String) -> Option<()> {
+        match v {
+            DebugValue::Word(w) => {
+                let _ = write!(out, "{name}: {w}");
+            }
+            DebugValue::Struct(fields) => {
+                let _ = write!(out, "{name} {{");
+                print(fields, out)?;
+                out.push('}');
+            }
+            DebugValue::List(_) => return None,
+        }
+        Some(())
+    }
+    let t = tokens(debug);
+    let mut i = 0;
+    // prost prints the type's name first (text format starts with a field's name).
+    if !t.first()?.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let DebugValue::Struct(fields) = value(&t, &mut i)? else { return None };
+    if i != t.len() {
+        return None;
+    }
+    let mut out = String::new();
+    print(&fields, &mut out)?;
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::sort_id_sets;
+    use super::{protobuf_text, sort_id_sets};
+    use raft::eraftpb::{ConfChangeSingle, ConfChangeTransition, ConfChangeType, ConfChangeV2, ConfState};
+
+    /// What the drain writes for a value raft-rs logs with `{:?}`.
+    fn logged(debug: String) -> String {
+        protobuf_text(&debug).unwrap_or(debug)
+    }
+
+    #[test]
+    fn logged_conf_changes_read_as_protobuf_text_format() {
+        let single = |t, id| {
+            let mut c = ConfChangeSingle::default();
+            c.set_change_type(t);
+            c.node_id = id;
+            c
+        };
+        let mut cc = ConfChangeV2::default();
+        cc.mut_changes().push(single(ConfChangeType::AddNode, 4));
+        cc.context = b"\x01\n\"a'\\ z\x7f\xff".to_vec().into();
+        // rust-protobuf 2's `Debug` (the protobuf codec) printed exactly these.
+        assert_eq!(logged(format!("{cc:?}")), r#"changes {node_id: 4} context: "\001\n\"a\'\\ z\177\377""#);
+        let mut cc2 = ConfChangeV2::default();
+        cc2.set_transition(ConfChangeTransition::Explicit);
+        cc2.mut_changes().push(single(ConfChangeType::AddLearnerNode, 5));
+        cc2.mut_changes().push(single(ConfChangeType::RemoveNode, 0));
+        assert_eq!(
+            logged(format!("{cc2:?}")),
+            "transition: Explicit changes {change_type: AddLearnerNode node_id: 5} changes {change_type: RemoveNode}"
+        );
+        assert_eq!(logged(format!("{:?}", ConfChangeV2::default())), "");
+        let mut cs = ConfState::from((vec![1, 2, 3], vec![4]));
+        cs.mut_voters_outgoing().push(1);
+        cs.auto_leave = true;
+        assert_eq!(
+            logged(format!("{cs:?}")),
+            "voters: 1 voters: 2 voters: 3 learners: 4 voters_outgoing: 1 auto_leave: true"
+        );
+        assert_eq!(logged(format!("{:?}", ConfState::default())), "");
+        // Text format is left as it is.
+        assert_eq!(protobuf_text("changes {node_id: 4}"), None);
+    }
 
     #[test]
     fn id_sets_are_sorted_and_other_braces_kept() {

@@ -8,8 +8,7 @@
 //! `entry_summary` decodes an entry's payload into words (`put x 1`, `conf change: add
 //! learner n4`).
 
-use protobuf::Message as _;
-use raft::eraftpb::{ConfChange, ConfChangeType, ConfChangeV2, Entry, EntryType, Message, MessageType};
+use raft::eraftpb::{ConfChange, ConfChangeType, ConfChangeV2, ConfState, Entry, EntryType, Message, MessageType};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -153,10 +152,36 @@ fn payload_digest(m: &Message) -> u64 {
     if let Some(s) = m.snapshot.as_ref() {
         let meta = s.get_metadata();
         h = mix(mix(h, meta.index), meta.term);
-        h = hash_bytes(h, &meta.get_conf_state().write_to_bytes().unwrap_or_default());
+        h = hash_bytes(h, &conf_state_bytes(meta.get_conf_state()));
         h = hash_bytes(h, &s.data);
     }
     h
+}
+
+/// A `ConfState` in the bytes the hash has always covered: rust-protobuf 2's encoding, which
+/// gives every id its own tag (prost packs proto3's repeated ids into one field, so its
+/// `write_to_bytes` would change every hash that covers a snapshot).
+pub(crate) fn conf_state_bytes(cs: &ConfState) -> Vec<u8> {
+    fn varint(out: &mut Vec<u8>, mut v: u64) {
+        while v >= 0x80 {
+            out.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+    let mut out = Vec::new();
+    let fields =
+        [(1u64, cs.get_voters()), (2, cs.get_learners()), (3, cs.get_voters_outgoing()), (4, cs.get_learners_next())];
+    for (field, ids) in fields {
+        for &id in ids {
+            varint(&mut out, field << 3);
+            varint(&mut out, id);
+        }
+    }
+    if cs.auto_leave {
+        out.extend_from_slice(&[5 << 3, 1]);
+    }
+    out
 }
 
 /// Serialized with `MessageView`'s field names, so an exported trace reads like the
@@ -214,11 +239,11 @@ pub fn entry_summary(e: &Entry) -> String {
                 Err(_) => format!("({} bytes, undecodable)", e.data.len()),
             }
         }
-        EntryType::EntryConfChange => match ConfChange::parse_from_bytes(&e.data) {
+        EntryType::EntryConfChange => match decode::<ConfChange>(&e.data) {
             Ok(cc) => conf_change_words(cc.get_change_type(), cc.node_id),
             Err(_) => "conf change (undecodable)".to_string(),
         },
-        EntryType::EntryConfChangeV2 => match ConfChangeV2::parse_from_bytes(&e.data) {
+        EntryType::EntryConfChangeV2 => match decode::<ConfChangeV2>(&e.data) {
             Ok(cc) if cc.changes.is_empty() => "leave joint config".to_string(),
             Ok(cc) => cc
                 .changes
@@ -231,10 +256,37 @@ pub fn entry_summary(e: &Entry) -> String {
     }
 }
 
+/// A conf change from an entry's payload. `merge_from_bytes` rather than `parse_from_bytes`:
+/// raft-proto's prost codec implements rust-protobuf's `Message` trait by forwarding only
+/// `merge_from_bytes` and `write_to_bytes` to prost; `parse_from_bytes` would reach its
+/// stream reader, which the wrapper leaves `unimplemented!()`.
+pub(crate) fn decode<M: protobuf::Message + Default>(bytes: &[u8]) -> protobuf::ProtobufResult<M> {
+    let mut m = M::default();
+    m.merge_from_bytes(bytes)?;
+    Ok(m)
+}
+
 fn conf_change_words(t: ConfChangeType, id: u64) -> String {
     match t {
         ConfChangeType::AddNode => format!("add voter n{id}"),
         ConfChangeType::AddLearnerNode => format!("add learner n{id}"),
         ConfChangeType::RemoveNode => format!("remove n{id}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conf_state_bytes_are_rust_protobufs_unpacked_encoding() {
+        let mut cs = ConfState::from((vec![1, 2, 300], vec![4]));
+        cs.mut_voters_outgoing().push(5);
+        cs.mut_learners_next().push(6);
+        cs.auto_leave = true;
+        // What rust-protobuf 2 (raft-proto's protobuf codec) wrote for this `ConfState`.
+        let want = [8, 1, 8, 2, 8, 0xac, 2, 16, 4, 24, 5, 32, 6, 40, 1];
+        assert_eq!(conf_state_bytes(&cs), want);
+        assert!(conf_state_bytes(&ConfState::default()).is_empty());
     }
 }

@@ -9,7 +9,6 @@
 
 use std::rc::Rc;
 
-use protobuf::Message as _;
 use raft::eraftpb::{ConfChange, ConfChangeType, ConfChangeV2, ConfState, Entry, EntryType, Message};
 use raft::{Config, RawNode, ReadOnlyOption, StateRole};
 
@@ -20,6 +19,7 @@ use super::decoded::Decoded;
 use super::disk::Disk;
 use super::logger::RaftLog;
 use super::members::ConfContext;
+use super::message::decode;
 use super::proposal::Proposal;
 use super::rng::SimRng;
 use super::trace::{Role, Trace, TraceEvent};
@@ -449,11 +449,11 @@ fn apply_entries(live: &mut Live, disk: &Disk, entries: Vec<Entry>, cx: &mut App
                 // etcd 3.4 proposes v1 changes with the member in the context; v2 entries
                 // only come from older share links, and carry no member.
                 let (cc, ctx) = if e.get_entry_type() == EntryType::EntryConfChange {
-                    let v1 = ConfChange::parse_from_bytes(&e.data).unwrap_or_default();
+                    let v1 = decode::<ConfChange>(&e.data).unwrap_or_default();
                     let ctx = ConfContext::decode(&v1.context);
                     (v1_to_v2(v1), ctx)
                 } else {
-                    (ConfChangeV2::parse_from_bytes(&e.data).unwrap_or_default(), None)
+                    (decode::<ConfChangeV2>(&e.data).unwrap_or_default(), None)
                 };
                 // `ValidateConfigurationChange`: a refused change takes its index but changes
                 // neither the membership nor raft's configuration.
