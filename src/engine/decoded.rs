@@ -9,8 +9,6 @@
 
 use std::rc::Rc;
 
-use bytes::Bytes;
-
 use super::proposal::Proposal;
 
 /// Entries remembered, by index modulo this: more than a batch of client writes in flight.
@@ -18,7 +16,7 @@ const SLOTS: u64 = 256;
 
 struct Slot {
     index: u64,
-    data: Bytes,
+    data: Vec<u8>,
     proposal: Rc<Proposal>,
 }
 
@@ -29,7 +27,7 @@ pub struct Decoded {
 
 impl Decoded {
     /// The proposal in the entry at `index` whose payload is `data`.
-    pub fn get(&mut self, index: u64, data: &Bytes) -> Result<Rc<Proposal>, postcard::Error> {
+    pub fn get(&mut self, index: u64, data: &[u8]) -> Result<Rc<Proposal>, postcard::Error> {
         if self.slots.is_empty() {
             self.slots.resize_with(SLOTS as usize, || None);
         }
@@ -39,7 +37,7 @@ impl Decoded {
             return Ok(s.proposal.clone());
         }
         let proposal = Rc::new(Proposal::decode(data)?);
-        *slot = Some(Slot { index, data: data.clone(), proposal: proposal.clone() });
+        *slot = Some(Slot { index, data: data.to_vec(), proposal: proposal.clone() });
         Ok(proposal)
     }
 }
@@ -49,8 +47,8 @@ mod tests {
     use super::*;
     use crate::store::Request;
 
-    fn entry(req_id: u64) -> Bytes {
-        Bytes::from(Proposal { req_id, origin: 1, request: Request::AlarmGet }.encode())
+    fn entry(req_id: u64) -> Vec<u8> {
+        Proposal { req_id, origin: 1, request: Request::AlarmGet }.encode()
     }
 
     #[test]
@@ -62,6 +60,6 @@ mod tests {
         let other = d.get(7, &entry(2)).unwrap();
         assert_eq!(other.req_id, 2, "a restored cluster's entry 7 is not the old one");
         assert_eq!(d.get(7 + SLOTS, &entry(1)).unwrap().req_id, 1);
-        assert!(d.get(9, &Bytes::from_static(&[0xff; 3])).is_err());
+        assert!(d.get(9, &[0xff; 3]).is_err());
     }
 }

@@ -265,7 +265,7 @@ impl Storage for Disk {
         snap.mut_metadata().index = b.applied;
         snap.mut_metadata().term = term;
         snap.mut_metadata().set_conf_state(b.conf_state.clone());
-        snap.data = b.store.to_snapshot().into();
+        snap.data = b.store.to_snapshot();
         Ok(snap)
     }
 }

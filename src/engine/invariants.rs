@@ -217,7 +217,7 @@ mod tests {
         {
             let disk = &c.nodes[&follower].disk;
             let mut e = disk.entry(index).unwrap();
-            e.data = b"forged".to_vec().into();
+            e.data = b"forged".to_vec();
             let tail: Vec<_> = (index + 1..=disk.core().last_index()).filter_map(|i| disk.entry(i)).collect();
             disk.append(&[e]);
             disk.append(&tail);

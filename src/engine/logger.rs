@@ -337,7 +337,7 @@ mod tests {
         };
         let mut cc = ConfChangeV2::default();
         cc.mut_changes().push(single(ConfChangeType::AddNode, 4));
-        cc.context = b"\x01\n\"a'\\ z\x7f\xff".to_vec().into();
+        cc.context = b"\x01\n\"a'\\ z\x7f\xff".to_vec();
         // rust-protobuf 2's `Debug` (the protobuf codec) printed exactly these.
         assert_eq!(logged(format!("{cc:?}")), r#"changes {node_id: 4} context: "\001\n\"a\'\\ z\177\377""#);
         let mut cc2 = ConfChangeV2::default();

@@ -69,7 +69,7 @@ pub(crate) fn conf_change(ctx: &ConfContext) -> ConfChange {
         MemberChange::Remove(_) => ConfChangeType::RemoveNode,
     });
     cc.node_id = ctx.node;
-    cc.context = ctx.encode().into();
+    cc.context = ctx.encode();
     cc
 }
 
@@ -91,7 +91,7 @@ pub(crate) fn bootstrap_entry(id: NodeId, token: &str) -> raft::eraftpb::Entry {
     e.set_entry_type(raft::eraftpb::EntryType::EntryConfChange);
     e.term = 1;
     e.index = id;
-    e.data = conf_change(&ctx).write_to_bytes().unwrap_or_default().into();
+    e.data = conf_change(&ctx).write_to_bytes().unwrap_or_default();
     e
 }
 
