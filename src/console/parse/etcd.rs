@@ -204,14 +204,14 @@ pub(crate) fn get(sp: &Split) -> Result<RangeRequest, ParseError> {
         req.range_end = end.text.clone().into_bytes();
     }
     let order_text = sp.value("order").unwrap_or_default();
-    req.sort_order = match order_text.to_uppercase().as_str() {
+    req.sort_order = match go_upper(&order_text).as_str() {
         "ASCEND" => SortOrder::Ascend,
         "DESCEND" => SortOrder::Descend,
         "" => SortOrder::None,
         _ => return Err(err(&format!("bad sort order {order_text}"))),
     };
     let target_text = sp.value("sort-by").unwrap_or_default();
-    req.sort_target = match target_text.to_uppercase().as_str() {
+    req.sort_target = match go_upper(&target_text).as_str() {
         "CREATE" => SortTarget::Create,
         "KEY" | "" => SortTarget::Key,
         "MODIFY" => SortTarget::Mod,
@@ -228,6 +228,21 @@ pub(crate) fn get(sp: &Split) -> Result<RangeRequest, ParseError> {
 }
 
 /// `--prefix` / `--from-key` as etcdctl maps them (an empty key means every key).
+/// etcdctl's `strings.ToUpper` on a flag value that must then equal an ASCII word: Go maps
+/// each letter on its own, and only two letters outside ASCII have an ASCII upper case
+/// (ı and ſ); any other stays outside ASCII, so the value matches no word either way. Not
+/// `str::to_uppercase`, which also makes `ﬁ` "FI" (Go leaves it) and brings core's
+/// Unicode case tables into the site.
+fn go_upper(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'ı' => 'I',
+            'ſ' => 'S',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect()
+}
+
 fn apply_range_flags(key: Vec<u8>, end: Vec<u8>, prefix: bool, from_key: bool) -> (Vec<u8>, Vec<u8>) {
     if (prefix || from_key) && key.is_empty() {
         (vec![0], vec![0])

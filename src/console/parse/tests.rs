@@ -158,6 +158,10 @@ fn get_errors_match_etcdctl() {
     );
     assert_eq!(error("get x --order=foo"), "Error: bad sort order foo");
     assert_eq!(error("get x --sort-by=foo"), "Error: bad sort target foo");
+    // Go's strings.ToUpper maps ı and ſ to I and S, and leaves the ligature ﬁ alone.
+    let r = range("get x --order=aſcend --sort-by=modıfy");
+    assert_eq!((r.sort_order, r.sort_target), (SortOrder::Ascend, SortTarget::Mod));
+    assert_eq!(error("get x --sort-by=modiﬁy"), "Error: bad sort target modiﬁy");
     assert_eq!(error("get x --consistency=q"), "Error: unknown consistency flag \"q\"");
     assert_eq!(error("get x --consistency=S"), "Error: unknown consistency flag \"S\"");
     // etcdctl 3.4 has no --count-only (3.5 added it).
