@@ -259,7 +259,7 @@ pub fn entry_summary(e: &Entry) -> String {
 /// A conf change from an entry's payload. `merge_from_bytes` rather than `parse_from_bytes`:
 /// raft-proto's prost codec implements rust-protobuf's `Message` trait by forwarding only
 /// `merge_from_bytes` and `write_to_bytes` to prost; `parse_from_bytes` would reach its
-/// stream reader, which the wrapper leaves `unimplemented!()`.
+/// stream reader, which the wrapper leaves unimplemented (it panics).
 pub(crate) fn decode<M: protobuf::Message + Default>(bytes: &[u8]) -> protobuf::ProtobufResult<M> {
     let mut m = M::default();
     m.merge_from_bytes(bytes)?;
