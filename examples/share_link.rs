@@ -26,11 +26,8 @@ fn main() {
         let mut last = 0;
         for _ in 0..100.min(puts - i) {
             let req_id = c.fresh_req_id();
-            let op = ClientOp::Put(PutRequest {
-                key: format!("k{i}").into_bytes(),
-                value: b"v".to_vec(),
-                ..PutRequest::default()
-            });
+            let op =
+                ClientOp::Put(PutRequest { key: format!("k{i}").into(), value: b"v".into(), ..PutRequest::default() });
             c.apply(Action::Client { req_id, endpoint: leader, op: op.into(), timeout_ms: None }).expect("put");
             last = req_id;
             i += 1;

@@ -54,7 +54,11 @@ fn a_run_with_crashes_and_concurrent_clients_is_linearizable() {
             let op = if (round + ep) % 3 == 0 {
                 ClientOp::Range(RangeRequest { key, ..Default::default() })
             } else {
-                ClientOp::Put(PutRequest { key, value: format!("{ep}-{round}").into_bytes(), ..Default::default() })
+                ClientOp::Put(PutRequest {
+                    key: key.into(),
+                    value: format!("{ep}-{round}").into(),
+                    ..Default::default()
+                })
             };
             if s.cluster().is_alive(ep) {
                 s.apply(Action::Client { req_id: req, endpoint: ep, op: op.into(), timeout_ms: None }).unwrap();

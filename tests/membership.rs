@@ -200,7 +200,7 @@ fn a_leader_that_removes_itself_stops_and_the_rest_elect_a_new_leader() {
     let put = |req_id: u64, key: &str| Action::Client {
         req_id,
         endpoint: leader,
-        op: ClientOp::Put(PutRequest { key: key.into(), value: b"v".to_vec(), ..Default::default() }).into(),
+        op: ClientOp::Put(PutRequest { key: key.into(), value: b"v".into(), ..Default::default() }).into(),
         timeout_ms: None,
     };
     s.apply(Action::Client {

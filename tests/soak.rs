@@ -32,7 +32,7 @@ fn random_action(c: &Cluster, rng: &mut SimRng, req_id: &mut u64) -> Action {
             Action::Client {
                 req_id: *req_id,
                 endpoint: pick(rng),
-                op: ClientOp::Put(PutRequest { key, value, ..Default::default() }).into(),
+                op: ClientOp::Put(PutRequest { key: key.into(), value: value.into(), ..Default::default() }).into(),
                 timeout_ms: None,
             }
         }

@@ -151,11 +151,7 @@ pub fn engine(w: &Workload, mode: TraceMode, clock: Clock, count: Meter) -> Figu
     let allocated = count();
     let mut req_id = c.fresh_req_id();
     let put = |i: u64, prefix: &str| {
-        ClientOp::Put(PutRequest {
-            key: format!("{prefix}{i}").into_bytes(),
-            value: b"v".to_vec(),
-            ..PutRequest::default()
-        })
+        ClientOp::Put(PutRequest { key: format!("{prefix}{i}").into(), value: b"v".into(), ..PutRequest::default() })
     };
     let mut ok = 0u64;
     let is_ok = |c: &Cluster, r: u64| c.reply(r).is_some_and(|r| r.result.is_ok()) as u64;
@@ -194,7 +190,7 @@ pub fn stores_only(w: &Workload, clock: Clock, count: Meter) -> Figures {
     let mut ok = 0u64;
     let puts = (0..w.single_puts).map(|i| format!("k{i}")).chain((0..w.batched_puts).map(|i| format!("b{i}")));
     for key in puts {
-        let req = Request::Put(PutRequest { key: key.into_bytes(), value: b"v".to_vec(), ..PutRequest::default() });
+        let req = Request::Put(PutRequest { key: key.into(), value: b"v".into(), ..PutRequest::default() });
         for s in stores.iter_mut() {
             // No watchers: the events are skipped, as the engine skips them.
             ok += s.apply_with(&req, 0, Events::Skip).result.is_ok() as u64;

@@ -21,8 +21,8 @@ pub const KEYS: u64 = 100;
 
 pub fn put(i: u64) -> ClientOp {
     ClientOp::Put(PutRequest {
-        key: format!("key{:03}", i % KEYS).into_bytes(),
-        value: format!("value-{i:08}").into_bytes(),
+        key: format!("key{:03}", i % KEYS).into(),
+        value: format!("value-{i:08}").into(),
         ..PutRequest::default()
     })
 }

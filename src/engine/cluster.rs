@@ -15,6 +15,7 @@ use super::client::ClientReply;
 use super::config::ClusterConfig;
 use super::decoded::Decoded;
 use super::disk::Disk;
+use super::node::ReadyOutput;
 use crate::store::Store;
 
 use super::message::MsgSummary;
@@ -71,6 +72,8 @@ pub struct Cluster {
     pub(crate) revoking: std::collections::BTreeSet<i64>,
     /// Recent entries' proposals, decoded once for every member that applies them.
     pub(crate) decoded: Decoded,
+    /// The buffers every Ready's output passes through.
+    pub(crate) ready_out: ReadyOutput,
     /// Every action applied so far, with the clock before it: the run's replay script.
     pub(crate) log: Vec<(u64, Action)>,
     /// Off for a rewind checkpoint, which replays a log someone else keeps (it gets its
@@ -126,6 +129,7 @@ impl Cluster {
             lease_seq: BTreeMap::new(),
             revoking: Default::default(),
             decoded: Decoded::default(),
+            ready_out: ReadyOutput::default(),
             log: Vec::new(),
             keep_log: true,
             link_up_at: BTreeMap::new(),

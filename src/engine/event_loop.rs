@@ -117,7 +117,7 @@ impl Cluster {
         ticks
     }
 
-    pub(crate) fn send_all(&mut self, mut msgs: Vec<Message>) {
+    pub(crate) fn send_all(&mut self, msgs: &mut Vec<Message>) {
         // raft-rs walks its progress map (an FxHash map, whose order depends on the width
         // of `usize`) to emit messages, so the order within one Ready differs between wasm32
         // and 64-bit hosts. A stable sort by destination fixes the order everywhere while
@@ -127,7 +127,7 @@ impl Cluster {
             msgs.sort_by_key(|m| m.to);
         }
         let now = self.now_ms;
-        for msg in msgs {
+        for msg in msgs.drain(..) {
             self.messages_sent += 1;
             let summary = MsgSummary::of(&msg);
             let (from, to) = (msg.from, msg.to);
@@ -207,7 +207,10 @@ impl Cluster {
             if !has {
                 break;
             }
-            let out = node.handle_ready(&cfg, now, events, &mut self.decoded, &mut self.trace);
+            // Taken, not borrowed: acting on the output re-enters the cluster. A nested
+            // drain (rare) finds the default and allocates its own.
+            let mut out = std::mem::take(&mut self.ready_out);
+            node.handle_ready(&cfg, now, events, &mut self.decoded, &mut self.trace, &mut out);
             let commit = node.live.as_ref().map(|l| l.commit).unwrap_or(0);
             if commit < node.max_commit_seen {
                 // Recorded for the invariant checker; raft-rs guarantees this never happens.
@@ -216,11 +219,12 @@ impl Cluster {
             if let Some(node) = self.nodes.get_mut(&id) {
                 node.max_commit_seen = node.max_commit_seen.max(commit);
             }
-            self.send_all(out.messages);
-            for note in out.notes {
+            self.send_all(&mut out.messages);
+            for note in out.notes.drain(..) {
                 self.on_applied(id, note);
             }
-            self.on_read_states(id, out.read_states);
+            self.on_read_states(id, &mut out.read_states);
+            self.ready_out = out;
         }
         self.after_ready(id);
     }

@@ -192,7 +192,7 @@ mod tests {
         c.apply(Action::Advance(3_000)).unwrap();
         let leader = c.leader().unwrap();
         for i in 1..=3 {
-            let op = ClientOp::Put(PutRequest { key: b"k".to_vec(), value: vec![b'0' + i], ..Default::default() });
+            let op = ClientOp::Put(PutRequest { key: b"k".into(), value: vec![b'0' + i].into(), ..Default::default() });
             c.apply(Action::Client { req_id: i as u64, endpoint: leader, op: op.into(), timeout_ms: None }).unwrap();
             c.apply(Action::AwaitReply { req_id: i as u64, stop_at_ms: None }).unwrap();
         }

@@ -99,6 +99,9 @@ pub enum Publish {
     Done,
 }
 
+/// What one Ready produced for the cluster to act on. The cluster keeps one and lends it to
+/// every `handle_ready`, so the hot path reuses its buffers instead of allocating three.
+#[derive(Default)]
 pub struct ReadyOutput {
     pub messages: Vec<Message>,
     pub notes: Vec<ApplyNote>,
@@ -230,12 +233,12 @@ impl Node {
         events: Events,
         decoded: &mut Decoded,
         trace: &mut Trace,
-    ) -> ReadyOutput {
-        let mut out = ReadyOutput { messages: Vec::new(), notes: Vec::new(), read_states: Vec::new() };
+        out: &mut ReadyOutput,
+    ) {
         let id = self.id;
-        let Some(live) = self.live.as_mut() else { return out };
+        let Some(live) = self.live.as_mut() else { return };
         if !live.raw.has_ready() {
-            return out;
+            return;
         }
         let mut rd = live.raw.ready();
 
@@ -294,7 +297,7 @@ impl Node {
         if removed {
             self.record_state(now_ms, trace);
             self.after_call(now_ms, trace);
-            return out;
+            return;
         }
 
         // 6. Advance, then handle what became ready because of it.
@@ -315,7 +318,6 @@ impl Node {
         self.record_state(now_ms, trace);
         self.maybe_snapshot(cfg, now_ms, trace);
         self.after_call(now_ms, trace);
-        out
     }
 
     /// Emits role, leader and term changes into the trace: raft-rs's volatile state, true

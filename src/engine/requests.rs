@@ -105,7 +105,7 @@ impl Cluster {
         self.nodes
             .get(&id)
             .and_then(|n| n.live.as_ref())
-            .is_some_and(|l| l.raw.raft.prs().conf().to_conf_state().learners.contains(&id))
+            .is_some_and(|l| l.raw.raft.prs().conf().learners().contains(&id))
     }
 
     pub(crate) fn submit(&mut self, req_id: u64, endpoint: NodeId, shared: Rc<ClientOp>, timeout_ms: Option<u64>) {
@@ -293,8 +293,8 @@ impl Cluster {
         self.with_raw(endpoint, |raw| raw.read_index(req_id.to_be_bytes().to_vec()));
     }
 
-    pub(crate) fn on_read_states(&mut self, id: NodeId, states: Vec<raft::ReadState>) {
-        for rs in states {
+    pub(crate) fn on_read_states(&mut self, id: NodeId, states: &mut Vec<raft::ReadState>) {
+        for rs in states.drain(..) {
             let Ok(bytes) = <[u8; 8]>::try_from(rs.request_ctx.as_slice()) else { continue };
             let req_id = u64::from_be_bytes(bytes);
             if let Some(p) = self.pending.get_mut(&req_id) {

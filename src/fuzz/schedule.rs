@@ -76,7 +76,10 @@ impl Schedule {
                 let ep = pick(r);
                 let key = self.key();
                 let value = format!("v{}", self.next_req).into_bytes();
-                self.client(ep, ClientOp::Put(PutRequest { key, value, ..Default::default() }))
+                self.client(
+                    ep,
+                    ClientOp::Put(PutRequest { key: key.into(), value: value.into(), ..Default::default() }),
+                )
             }
             131..=175 => {
                 let ep = pick(r);
@@ -97,7 +100,8 @@ impl Schedule {
                 let compare =
                     vec![Compare { result: CompareResult::Equal, target, key: key.clone(), range_end: Vec::new() }];
                 let value = format!("t{}", self.next_req).into_bytes();
-                let success = vec![RequestOp::Put(PutRequest { key, value, ..Default::default() })];
+                let success =
+                    vec![RequestOp::Put(PutRequest { key: key.into(), value: value.into(), ..Default::default() })];
                 self.client(ep, ClientOp::Txn(TxnRequest { compare, success, failure: Vec::new() }))
             }
             196..=199 => {
@@ -115,7 +119,7 @@ impl Schedule {
                 let key = format!("leased{}", self.rng.below(KEYS)).into_bytes();
                 self.client(
                     ep,
-                    ClientOp::Put(PutRequest { key, value: b"leased".to_vec(), lease, ..Default::default() }),
+                    ClientOp::Put(PutRequest { key: key.into(), value: b"leased".into(), lease, ..Default::default() }),
                 )
             }
             204 => {

@@ -11,6 +11,7 @@
 //! (puts, deletes, txns and etcd's request checks), `lease` (the lessor), `quota` (size
 //! model, quota and alarms), `snapshot` (image and hash).
 
+mod bytes;
 mod lease;
 pub mod membership;
 mod mvcc;
@@ -23,6 +24,7 @@ mod types;
 #[cfg(test)]
 mod tests;
 
+pub use bytes::Bytes;
 pub use membership::{ChangeRefused, Member, MemberChange, Membership};
 pub use snapshot::SnapshotError;
 pub use types::*;
@@ -256,7 +258,7 @@ impl Store {
     }
 
     fn lease_keys(&self, id: i64) -> Vec<Vec<u8>> {
-        self.kv.live_kvs().filter(|kv| kv.lease == id).map(|kv| kv.key.clone()).collect()
+        self.kv.live_kvs().filter(|kv| kv.lease() == id).map(|kv| kv.key.to_vec()).collect()
     }
 
     /// A read (serializable or after a ReadIndex): the response and the header revision
@@ -375,7 +377,7 @@ impl Store {
         snapshot::Image {
             revision: self.revision,
             compact_revision: self.compact_revision,
-            keys: self.kv.parts().clone(),
+            keys: snapshot::to_wire(self.kv.parts()),
             leases: self.leases.all().cloned().collect(),
             alarms: self.alarms.list(),
             db_size: self.size.db_size(),
@@ -394,7 +396,7 @@ impl Store {
     pub fn from_snapshot(bytes: &[u8]) -> Result<Store, SnapshotError> {
         let img = snapshot::decode(bytes)?;
         let mut store = Store {
-            kv: Mvcc::from_parts(img.keys),
+            kv: Mvcc::from_parts(snapshot::from_wire(img.keys)),
             leases: Lessor::from_list(img.leases),
             alarms: Alarms::from_list(&img.alarms),
             revision: img.revision,
@@ -410,12 +412,12 @@ impl Store {
 
     /// Current live keys in key order.
     pub fn kvs(&self) -> Vec<KeyValue> {
-        self.kv.live_kvs().cloned().collect()
+        self.kv.live_kvs().map(|kv| kv.to_kv()).collect()
     }
 
     /// The first `max` live keys in key order, and how many live keys there are.
     pub fn kvs_limited(&self, max: usize) -> (Vec<KeyValue>, u64) {
-        (self.kv.live_kvs().take(max).cloned().collect(), self.kv.live_count())
+        (self.kv.live_kvs().take(max).map(|kv| kv.to_kv()).collect(), self.kv.live_count())
     }
 
     /// FNV-1a 64 of the replicated state (like etcd's HashKV): equal on members that
@@ -425,14 +427,14 @@ impl Store {
             .leases
             .all()
             .map(|l| {
-                let keys = self.kv.live_kvs().filter(|kv| kv.lease == l.id).map(|kv| &kv.key[..]).collect();
+                let keys = self.kv.live_kvs().filter(|kv| kv.lease() == l.id).map(|kv| &kv.key[..]).collect();
                 (l.id, l.ttl, keys)
             })
             .collect();
         snapshot::hash(&snapshot::HashView {
             revision: self.revision,
             compact_revision: self.compact_revision,
-            keys: self.kv.parts(),
+            keys: snapshot::WireKeys(self.kv.parts()),
             leases,
             alarms: self.alarms.list(),
         })

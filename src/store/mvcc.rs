@@ -2,37 +2,84 @@
 //! plus its bbolt `key` bucket.
 //!
 //! Contract: versions of one key are kept in ascending revision order; a version is either
-//! a full `KeyValue` (a put) or a tombstone (a delete). Reading "at revision R" sees, per
-//! key, the newest version whose main revision is <= R. Writes go through a [`Writer`],
+//! a put (its value and metadata) or a tombstone (a delete). Reading "at revision R" sees,
+//! per key, the newest version whose main revision is <= R. Writes go through a [`Writer`],
 //! which stamps one main revision and consecutive sub revisions, like one etcd write txn.
 //! Compaction keeps, per key, the newest version <= the compact revision (dropped if it is
 //! a tombstone) and everything newer. Nothing here knows about leases' lifetimes, quotas or
 //! raft; the byte total it keeps feeds the size model in `quota.rs`.
+//!
+//! Layout: the key is held once, by the index, and shared (`Bytes`) with the request that
+//! wrote it, so every member holds one copy of a key and of a value, not three each; a
+//! `KeyValue` is built only when a reader asks for one. A key's versions sit inline in the
+//! index while there is one, as there usually is between compactions.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
-use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
+use super::bytes::Bytes;
 use super::quota::version_cost;
 use super::types::{Event, EventKind, KeyValue, Revision};
 
-/// One stored revision of a key. `kv == None` is a tombstone.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What a put stored; the key is the index's, the mod revision the version's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Stored {
+    pub create_revision: i64,
+    pub version: i64,
+    pub lease: i64,
+    pub value: Bytes,
+}
+
+/// One stored revision of a key. `put == None` is a tombstone.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Version {
     pub rev: Revision,
-    pub kv: Option<KeyValue>,
+    pub put: Option<Stored>,
 }
 
 impl Version {
     fn cost(&self, key: &[u8]) -> u64 {
-        version_cost(key, self.kv.as_ref().map_or(&[][..], |kv| &kv.value))
+        version_cost(key, self.put.as_ref().map_or(&[][..], |p| &p.value))
     }
+}
+
+pub(crate) type Versions = SmallVec<[Version; 1]>;
+
+/// A live version as a reader sees it, borrowed from the index.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct KvRef<'a> {
+    pub key: &'a Bytes,
+    pub mod_revision: i64,
+    pub stored: &'a Stored,
+}
+
+impl KvRef<'_> {
+    pub fn lease(&self) -> i64 {
+        self.stored.lease
+    }
+
+    /// The `mvccpb.KeyValue` a response carries.
+    pub fn to_kv(&self) -> KeyValue {
+        KeyValue {
+            key: self.key.to_vec(),
+            create_revision: self.stored.create_revision,
+            mod_revision: self.mod_revision,
+            version: self.stored.version,
+            value: self.stored.value.to_vec(),
+            lease: self.stored.lease,
+        }
+    }
+}
+
+fn kv_ref<'a>(key: &'a Bytes, v: &'a Version) -> Option<KvRef<'a>> {
+    v.put.as_ref().map(|stored| KvRef { key, mod_revision: v.rev.main, stored })
 }
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Mvcc {
-    keys: BTreeMap<Vec<u8>, Vec<Version>>,
+    keys: BTreeMap<Bytes, Versions>,
     /// Sum of `version_cost` over every retained version, kept incrementally because the
     /// size model is consulted on every apply.
     bytes: u64,
@@ -63,13 +110,13 @@ fn visible_at(versions: &[Version], at: i64) -> Option<&Version> {
 
 impl Mvcc {
     /// Rebuilds the index from a snapshot's per-key versions (already validated).
-    pub fn from_parts(keys: BTreeMap<Vec<u8>, Vec<Version>>) -> Mvcc {
+    pub fn from_parts(keys: BTreeMap<Bytes, Versions>) -> Mvcc {
         let bytes = keys.iter().map(|(k, vs)| vs.iter().map(|v| v.cost(k)).sum::<u64>()).sum();
-        let live = keys.values().filter(|vs| vs.last().is_some_and(|v| v.kv.is_some())).count() as u64;
+        let live = keys.values().filter(|vs| vs.last().is_some_and(|v| v.put.is_some())).count() as u64;
         Mvcc { keys, bytes, live }
     }
 
-    pub fn parts(&self) -> &BTreeMap<Vec<u8>, Vec<Version>> {
+    pub fn parts(&self) -> &BTreeMap<Bytes, Versions> {
         &self.keys
     }
 
@@ -86,23 +133,24 @@ impl Mvcc {
         self.live
     }
 
-    fn span<'a>(&'a self, key: &'a [u8], end: &'a [u8]) -> impl Iterator<Item = (&'a Vec<u8>, &'a Vec<Version>)> + 'a {
+    fn span<'a>(&'a self, key: &'a [u8], end: &'a [u8]) -> impl Iterator<Item = (&'a Bytes, &'a Versions)> + 'a {
         self.keys.range::<[u8], _>(bounds(key, end))
     }
 
-    /// The key's newest value, if it is live.
-    pub fn live(&self, key: &[u8]) -> Option<&KeyValue> {
-        self.keys.get(key).and_then(|vs| vs.last()).and_then(|v| v.kv.as_ref())
+    /// The key's newest version, if it is live.
+    pub fn live(&self, key: &[u8]) -> Option<KvRef<'_>> {
+        let (k, vs) = self.keys.get_key_value(key)?;
+        vs.last().and_then(|v| kv_ref(k, v))
     }
 
     /// Live keys of the selection as of revision `at`, in key order.
-    pub fn range_at<'a>(&'a self, key: &'a [u8], end: &'a [u8], at: i64) -> impl Iterator<Item = &'a KeyValue> + 'a {
-        self.span(key, end).filter_map(move |(_, vs)| visible_at(vs, at).and_then(|v| v.kv.as_ref()))
+    pub fn range_at<'a>(&'a self, key: &'a [u8], end: &'a [u8], at: i64) -> impl Iterator<Item = KvRef<'a>> + 'a {
+        self.span(key, end).filter_map(move |(k, vs)| visible_at(vs, at).and_then(|v| kv_ref(k, v)))
     }
 
     /// Every live key, in key order.
-    pub fn live_kvs(&self) -> impl Iterator<Item = &KeyValue> {
-        self.keys.values().filter_map(|vs| vs.last().and_then(|v| v.kv.as_ref()))
+    pub fn live_kvs(&self) -> impl Iterator<Item = KvRef<'_>> {
+        self.keys.iter().filter_map(|(k, vs)| vs.last().and_then(|v| kv_ref(k, v)))
     }
 
     /// Drops what compaction at `at` makes unreachable; returns nothing because the byte
@@ -116,11 +164,13 @@ impl Mvcc {
             };
             // etcd's keyIndex.keep: the newest version <= at survives unless it is a
             // tombstone, which nothing can read any more.
-            let is_tombstone = versions.get(newest_old).is_some_and(|v| v.kv.is_none());
+            let is_tombstone = versions.get(newest_old).is_some_and(|v| v.put.is_none());
             let drop_to = if is_tombstone { idx } else { newest_old };
             for v in versions.drain(..drop_to) {
                 freed = freed.saturating_add(v.cost(key));
             }
+            // A key compacted back to one version gives its heap block back.
+            versions.shrink_to_fit();
             !versions.is_empty()
         });
         self.bytes = self.bytes.saturating_sub(freed);
@@ -136,8 +186,11 @@ impl Mvcc {
             let first = versions.partition_point(|v| v.rev.main < start_rev);
             for v in versions.iter().skip(first) {
                 let before = v.rev.main.saturating_sub(1);
-                let prev_kv =
-                    if before >= compact_rev { visible_at(versions, before).and_then(|p| p.kv.clone()) } else { None };
+                let prev_kv = if before >= compact_rev {
+                    visible_at(versions, before).and_then(|p| kv_ref(k, p)).map(|p| p.to_kv())
+                } else {
+                    None
+                };
                 out.push((v.rev, event_for(k, v, prev_kv)));
             }
         }
@@ -146,9 +199,9 @@ impl Mvcc {
     }
 }
 
-fn event_for(key: &[u8], v: &Version, prev_kv: Option<KeyValue>) -> Event {
-    match &v.kv {
-        Some(kv) => Event { kind: EventKind::Put, kv: kv.clone(), prev_kv },
+fn event_for(key: &Bytes, v: &Version, prev_kv: Option<KeyValue>) -> Event {
+    match kv_ref(key, v) {
+        Some(kv) => Event { kind: EventKind::Put, kv: kv.to_kv(), prev_kv },
         None => Event {
             kind: EventKind::Delete,
             // etcd stores a tombstone as just the key and patches in the deleting revision.
@@ -199,46 +252,24 @@ impl<'a> Writer<'a> {
         Revision { main: self.main, sub: self.changes - 1 }
     }
 
-    fn record(&mut self, key: &[u8], version: Version, prev_kv: Option<KeyValue>) {
-        let rev = version.rev;
-        if let Some(events) = self.events.as_mut() {
-            events.push((rev, event_for(key, &version, prev_kv)));
-        }
-        self.kv.bytes = self.kv.bytes.saturating_add(version.cost(key));
-        self.kv.keys.entry(key.to_vec()).or_insert_with(|| Vec::with_capacity(1)).push(version);
-    }
-
     /// Writes a new version; returns the previous live kv when `want_prev`. One descent of
-    /// the index finds an existing key's history (puts are the hot path); only a new key is
-    /// copied into the index.
-    pub fn put(&mut self, key: &[u8], value: &[u8], lease: i64, want_prev: bool) -> Option<KeyValue> {
+    /// the index finds an existing key's history (puts are the hot path); a new key enters
+    /// the index as the request's own shared bytes.
+    pub fn put(&mut self, key: &Bytes, value: &Bytes, lease: i64, want_prev: bool) -> Option<KeyValue> {
         let rev = self.next_rev();
-        let versions = match self.kv.keys.get_mut(key) {
-            Some(versions) => versions,
-            // Most keys have one version between compactions; `Vec`'s first growth would
-            // make room for four, tripling a store's memory.
-            None => self.kv.keys.entry(key.to_vec()).or_insert_with(|| Vec::with_capacity(1)),
-        };
-        let prev = versions.last().and_then(|v| v.kv.as_ref());
+        // One descent; a new key enters as the request's bytes, an old one keeps its own.
+        let versions = self.kv.keys.entry(key.clone()).or_default();
+        let prev = versions.last().and_then(|v| kv_ref(key, v));
         let (create_revision, version) = match prev {
-            Some(p) => (p.create_revision, p.version.saturating_add(1)),
+            Some(p) => (p.stored.create_revision, p.stored.version.saturating_add(1)),
             None => (rev.main, 1),
         };
         let is_new = prev.is_none();
-        let wants_event = self.events.is_some();
-        let prev = if want_prev || wants_event { prev.cloned() } else { None };
-        let kv = KeyValue {
-            key: key.to_vec(),
-            create_revision,
-            mod_revision: rev.main,
-            version,
-            value: value.to_vec(),
-            lease,
-        };
+        let prev = if want_prev || self.events.is_some() { prev.map(|p| p.to_kv()) } else { None };
         if is_new {
             self.kv.live += 1;
         }
-        let v = Version { rev, kv: Some(kv) };
+        let v = Version { rev, put: Some(Stored { create_revision, version, lease, value: value.clone() }) };
         self.kv.bytes = self.kv.bytes.saturating_add(v.cost(key));
         let returned = if want_prev { prev.clone() } else { None };
         if let Some(events) = self.events.as_mut() {
@@ -250,14 +281,22 @@ impl<'a> Writer<'a> {
 
     /// Deletes every live key of the selection in key order; returns their last values.
     pub fn delete_range(&mut self, key: &[u8], end: &[u8]) -> Vec<KeyValue> {
-        let doomed: Vec<KeyValue> = self.kv.range_at(key, end, self.main).cloned().collect();
-        for prev in &doomed {
+        let doomed: Vec<(Bytes, KeyValue)> =
+            self.kv.range_at(key, end, self.main).map(|kv| (kv.key.clone(), kv.to_kv())).collect();
+        for (key, prev) in &doomed {
             self.kv.live = self.kv.live.saturating_sub(1);
             let rev = self.next_rev();
-            let prev_kv = self.events.is_some().then(|| prev.clone());
-            self.record(&prev.key, Version { rev, kv: None }, prev_kv);
+            let v = Version { rev, put: None };
+            if let Some(events) = self.events.as_mut() {
+                events.push((rev, event_for(key, &v, Some(prev.clone()))));
+            }
+            self.kv.bytes = self.kv.bytes.saturating_add(v.cost(key));
+            // The key is live, so it is in the index.
+            if let Some(versions) = self.kv.keys.get_mut(&key[..]) {
+                versions.push(v);
+            }
         }
-        doomed
+        doomed.into_iter().map(|(_, kv)| kv).collect()
     }
 
     /// Whether anything changed (if not, the revision stays), and the events when kept.

@@ -51,7 +51,7 @@ pub(crate) fn execute(kv: &Mvcc, req: &RangeRequest, at: i64) -> RangeResponse {
     for kv in all {
         count += 1;
         if kvs.len() < fetch {
-            kvs.push(kv.clone());
+            kvs.push(kv.to_kv());
         }
     }
 

@@ -12,9 +12,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::bytes::Bytes;
 use super::lease::{Lease, MAX_LEASE_TTL};
-use super::mvcc::Version;
-use super::types::AlarmMember;
+use super::mvcc::{Stored, Version, Versions};
+use super::types::{AlarmMember, KeyValue, Revision};
 
 const MAGIC: &[u8; 8] = b"RLSTORE\0";
 /// 2: the membership buckets joined the image.
@@ -31,11 +32,114 @@ pub enum SnapshotError {
     Corrupt(String),
 }
 
+/// A version as the image writes it: with the key and mod revision that the index keeps
+/// once per key and once per version, as earlier builds wrote every version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct WireVersion {
+    pub rev: Revision,
+    pub kv: Option<KeyValue>,
+}
+
+/// `WireVersion`'s fields in its order, borrowed from the index, so hashing writes the
+/// same bytes without building a `KeyValue` per version.
+#[derive(Serialize)]
+struct WireVersionRef<'a> {
+    rev: Revision,
+    kv: Option<KeyValueRef<'a>>,
+}
+
+/// `KeyValue`'s fields in its order; a `&[u8]` serializes as the `Vec<u8>` it stands for.
+#[derive(Serialize)]
+struct KeyValueRef<'a> {
+    key: &'a [u8],
+    create_revision: i64,
+    mod_revision: i64,
+    version: i64,
+    value: &'a [u8],
+    lease: i64,
+}
+
+fn wire_ref<'a>(key: &'a [u8], v: &'a Version) -> WireVersionRef<'a> {
+    WireVersionRef {
+        rev: v.rev,
+        kv: v.put.as_ref().map(|p| KeyValueRef {
+            key,
+            create_revision: p.create_revision,
+            mod_revision: v.rev.main,
+            version: p.version,
+            value: &p.value,
+            lease: p.lease,
+        }),
+    }
+}
+
+/// The index in the image's form.
+pub(crate) fn to_wire(keys: &BTreeMap<Bytes, Versions>) -> BTreeMap<Vec<u8>, Vec<WireVersion>> {
+    keys.iter()
+        .map(|(k, vs)| {
+            let wire = vs
+                .iter()
+                .map(|v| WireVersion {
+                    rev: v.rev,
+                    kv: v.put.as_ref().map(|p| KeyValue {
+                        key: k.to_vec(),
+                        create_revision: p.create_revision,
+                        mod_revision: v.rev.main,
+                        version: p.version,
+                        value: p.value.to_vec(),
+                        lease: p.lease,
+                    }),
+                })
+                .collect();
+            (k.to_vec(), wire)
+        })
+        .collect()
+}
+
+/// The index from an image that passed `check`, whose versions' keys and mod revisions
+/// match their places.
+pub(crate) fn from_wire(keys: BTreeMap<Vec<u8>, Vec<WireVersion>>) -> BTreeMap<Bytes, Versions> {
+    keys.into_iter()
+        .map(|(k, vs)| {
+            let versions = vs
+                .into_iter()
+                .map(|w| Version {
+                    rev: w.rev,
+                    put: w.kv.map(|kv| Stored {
+                        create_revision: kv.create_revision,
+                        version: kv.version,
+                        lease: kv.lease,
+                        value: Bytes::from(kv.value),
+                    }),
+                })
+                .collect();
+            (Bytes::from(k), versions)
+        })
+        .collect()
+}
+
+/// The index serialized as `to_wire` of it would be, without building it.
+pub(crate) struct WireKeys<'a>(pub &'a BTreeMap<Bytes, Versions>);
+
+struct WireVersions<'a>(&'a [u8], &'a Versions);
+
+impl Serialize for WireVersions<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.1.iter().map(|v| wire_ref(self.0, v)))
+    }
+}
+
+impl Serialize for WireKeys<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, vs)| (&k[..], WireVersions(k, vs))))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Image {
     pub revision: i64,
     pub compact_revision: i64,
-    pub keys: BTreeMap<Vec<u8>, Vec<Version>>,
+    pub keys: BTreeMap<Vec<u8>, Vec<WireVersion>>,
     pub leases: Vec<Lease>,
     pub alarms: Vec<AlarmMember>,
     pub db_size: i64,
@@ -122,7 +226,7 @@ fn check(img: &Image) -> Result<(), SnapshotError> {
 pub(crate) struct HashView<'a> {
     pub revision: i64,
     pub compact_revision: i64,
-    pub keys: &'a BTreeMap<Vec<u8>, Vec<Version>>,
+    pub keys: WireKeys<'a>,
     /// (id, granted ttl, attached keys in order).
     pub leases: Vec<(i64, i64, Vec<&'a [u8]>)>,
     pub alarms: Vec<AlarmMember>,

@@ -913,8 +913,8 @@ mod props {
     fn put_req() -> impl Strategy<Value = PutRequest> {
         (key(), prop::collection::vec(any::<u8>(), 0..3), lease_id(), any::<[bool; 3]>()).prop_map(
             |(key, value, lease, f)| PutRequest {
-                key,
-                value,
+                key: key.into(),
+                value: value.into(),
                 lease,
                 prev_kv: f[0],
                 ignore_value: f[1],

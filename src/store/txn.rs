@@ -189,7 +189,7 @@ fn compare_holds(kv: &Mvcc, at: i64, c: &Compare) -> bool {
     let mut any = false;
     for found in kv.range_at(&c.key, &c.range_end, at) {
         any = true;
-        if !compare_kv(c, found) {
+        if !compare_kv(c, &found.to_kv()) {
             return false;
         }
     }
@@ -284,12 +284,12 @@ pub(crate) fn apply_put(w: &mut Writer<'_>, p: &PutRequest) -> PutResponse {
     if !(p.ignore_value || p.ignore_lease) {
         return PutResponse { prev_kv: w.put(&p.key, &p.value, p.lease, p.prev_kv) };
     }
-    let existing = w.kv().live(&p.key).cloned();
+    let existing = w.kv().live(&p.key).map(|kv| kv.stored.clone());
     // The checks above guarantee `existing` for the ignore flags; should a txn reach here
     // without it (etcd would panic), an empty value and no lease are the safe reading.
     let value =
-        if p.ignore_value { existing.as_ref().map(|kv| kv.value.clone()).unwrap_or_default() } else { p.value.clone() };
-    let lease = if p.ignore_lease { existing.as_ref().map_or(0, |kv| kv.lease) } else { p.lease };
+        if p.ignore_value { existing.as_ref().map(|s| s.value.clone()).unwrap_or_default() } else { p.value.clone() };
+    let lease = if p.ignore_lease { existing.as_ref().map_or(0, |s| s.lease) } else { p.lease };
     PutResponse { prev_kv: w.put(&p.key, &value, lease, p.prev_kv) }
 }
 

@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::bytes::Bytes;
+
 /// A key's state at one revision, as `mvccpb.KeyValue`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct KeyValue {
@@ -88,8 +90,9 @@ pub struct RangeResponse {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct PutRequest {
-    pub key: Vec<u8>,
-    pub value: Vec<u8>,
+    /// Shared with every member's store that applies it (and the trace that shows it).
+    pub key: Bytes,
+    pub value: Bytes,
     /// 0 = no lease.
     pub lease: i64,
     pub prev_kv: bool,

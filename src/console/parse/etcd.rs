@@ -160,8 +160,8 @@ pub(crate) fn put(sp: &Split) -> Result<PutRequest, ParseError> {
         ParseError { message: format!("Error: bad lease ID ({e}), expecting ID in Hex"), column: col }
     })?;
     Ok(PutRequest {
-        key: args[0].text.clone().into_bytes(),
-        value,
+        key: args[0].text.clone().into(),
+        value: value.into(),
         lease,
         prev_kv: sp.bool("prev-kv"),
         ignore_value,

@@ -49,12 +49,15 @@ fn nothing_and_etcdctl_prefix() {
 
 #[test]
 fn put_forms() {
-    assert_eq!(cmd("put x 1"), Command::Put(PutRequest { key: b("x"), value: b("1"), ..Default::default() }));
+    assert_eq!(
+        cmd("put x 1"),
+        Command::Put(PutRequest { key: b("x").into(), value: b("1").into(), ..Default::default() })
+    );
     assert_eq!(
         cmd("etcdctl put x \"hello world\" --lease=2040a201a10e1315 --prev-kv"),
         Command::Put(PutRequest {
-            key: b("x"),
-            value: b("hello world"),
+            key: b("x").into(),
+            value: b("hello world").into(),
             lease: 0x2040a201a10e1315,
             prev_kv: true,
             ..Default::default()
@@ -62,16 +65,16 @@ fn put_forms() {
     );
     assert_eq!(
         cmd("put -- -key -val"),
-        Command::Put(PutRequest { key: b("-key"), value: b("-val"), ..Default::default() })
+        Command::Put(PutRequest { key: b("-key").into(), value: b("-val").into(), ..Default::default() })
     );
     assert_eq!(
         cmd("put x --ignore-value --ignore-lease"),
-        Command::Put(PutRequest { key: b("x"), ignore_value: true, ignore_lease: true, ..Default::default() })
+        Command::Put(PutRequest { key: b("x").into(), ignore_value: true, ignore_lease: true, ..Default::default() })
     );
     // etcdctl ignores words after the value.
     assert_eq!(
         cmd("put k 'it''s' extra"),
-        Command::Put(PutRequest { key: b("k"), value: b("its"), ..Default::default() })
+        Command::Put(PutRequest { key: b("k").into(), value: b("its").into(), ..Default::default() })
     );
 }
 
@@ -316,7 +319,7 @@ fn mod_gt(key: &str, rev: i64) -> Compare {
 }
 
 fn put_op(k: &str, v: &str) -> RequestOp {
-    RequestOp::Put(PutRequest { key: b(k), value: b(v), ..Default::default() })
+    RequestOp::Put(PutRequest { key: b(k).into(), value: b(v).into(), ..Default::default() })
 }
 
 fn get_op(k: &str) -> RequestOp {
