@@ -56,12 +56,12 @@ pub(crate) struct KvRef<'a> {
 }
 
 impl KvRef<'_> {
-    pub fn lease(&self) -> i64 {
+    pub fn lease(self) -> i64 {
         self.stored.lease
     }
 
     /// The `mvccpb.KeyValue` a response carries.
-    pub fn to_kv(&self) -> KeyValue {
+    pub fn to_kv(self) -> KeyValue {
         KeyValue {
             key: self.key.to_vec(),
             create_revision: self.stored.create_revision,
