@@ -17,6 +17,7 @@ use std::rc::Rc;
 use raft::eraftpb::{ConfState, Entry, HardState, Snapshot};
 use raft::{Error as RaftError, GetEntriesContext, RaftState, Storage, StorageError};
 
+use super::entry_log::EntryLog;
 use crate::store::Store;
 
 /// etcd's backend: the store and its consistent index, with the membership as of that
@@ -38,7 +39,7 @@ pub struct DiskCore {
     /// Its data is never kept: the backend holds the state.
     pub snapshot: Snapshot,
     /// Entries after `base`, contiguous.
-    pub entries: Vec<Entry>,
+    pub entries: EntryLog,
     /// (index, term) of the last entry compacted away, kept so raft can still match the
     /// entry before the first one, as etcd's MemoryStorage keeps a dummy entry.
     pub base: (u64, u64),
@@ -54,7 +55,7 @@ impl Disk {
         Disk(Rc::new(RefCell::new(DiskCore {
             hard_state: HardState::default(),
             snapshot: Snapshot::default(),
-            entries: Vec::new(),
+            entries: EntryLog::default(),
             base: (0, 0),
             backend: Backend { store, applied: 0, applied_term: 0, conf_state: ConfState::default() },
         })))
@@ -69,7 +70,7 @@ impl Disk {
             let mut core = disk.0.borrow_mut();
             core.hard_state.term = 1;
             core.hard_state.commit = entries.len() as u64;
-            core.entries = entries;
+            core.entries = EntryLog::from_vec(entries);
         }
         disk
     }
@@ -159,7 +160,7 @@ impl Disk {
         if compact_to >= first {
             let base_term = core.entries.get((compact_to - first) as usize).map(|e| e.term).unwrap_or(term);
             let drop = ((compact_to - first + 1) as usize).min(core.entries.len());
-            core.entries.drain(..drop);
+            core.entries.drop_front(drop);
             core.base = (compact_to, base_term);
         }
         if core.base.0 < index && core.entries.is_empty() {
@@ -220,7 +221,7 @@ impl Storage for Disk {
         }
         let lo = (low - first) as usize;
         let hi = (high - first) as usize;
-        let mut ents = core.entries[lo..hi].to_vec();
+        let mut ents: Vec<Entry> = core.entries.range(lo, hi).cloned().collect();
         raft::util::limit_size(&mut ents, max_size.into());
         Ok(ents)
     }

@@ -15,6 +15,7 @@ mod config;
 mod decoded;
 mod disk;
 mod duties;
+mod entry_log;
 mod event_loop;
 pub mod ids;
 pub mod invariants;
