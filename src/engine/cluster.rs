@@ -74,6 +74,8 @@ pub struct Cluster {
     pub(crate) decoded: Decoded,
     /// The buffers every Ready's output passes through.
     pub(crate) ready_out: ReadyOutput,
+    /// `send_all`'s sort of a Ready's messages by destination: (to, position).
+    pub(crate) send_order: Vec<(u64, usize)>,
     /// Every action applied so far, with the clock before it: the run's replay script.
     pub(crate) log: Vec<(u64, Action)>,
     /// Off for a rewind checkpoint, which replays a log someone else keeps (it gets its
@@ -130,6 +132,7 @@ impl Cluster {
             revoking: Default::default(),
             decoded: Decoded::default(),
             ready_out: ReadyOutput::default(),
+            send_order: Vec::new(),
             log: Vec::new(),
             keep_log: true,
             link_up_at: BTreeMap::new(),

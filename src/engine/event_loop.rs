@@ -123,36 +123,52 @@ impl Cluster {
         // and 64-bit hosts. A stable sort by destination fixes the order everywhere while
         // keeping each destination's own sequence, which raft-rs produced in program order.
         // Often already in order (one peer, or raft-rs's walk happened to be sorted).
+        // A message is 288 bytes, and a sort moves each several times: sort positions and
+        // move each message once.
+        let mut order = std::mem::take(&mut self.send_order);
+        order.clear();
         if !msgs.is_sorted_by_key(|m| m.to) {
-            msgs.sort_by_key(|m| m.to);
+            order.extend((0..msgs.len()).map(|i| (msgs[i].to, i)));
+            order.sort_by_key(|&(to, _)| to);
         }
         let now = self.now_ms;
-        for msg in msgs.drain(..) {
-            self.messages_sent += 1;
-            let summary = MsgSummary::of(&msg);
-            let (from, to) = (msg.from, msg.to);
-            let outcome = if self.nodes.get(&to).is_some_and(|n| n.is_alive()) {
-                self.network.route(now, from, to)
-            } else {
-                // A dead peer refuses the connection at once, as a killed etcd process does.
-                SendOutcome::Dropped { id: self.network.take_id(), reason: DropReason::NodeDown }
-            };
-            match outcome {
-                SendOutcome::Queued { id, deliver_at_ms, copy } => {
-                    self.trace.push_sent(now, id, deliver_at_ms, &summary);
-                    if let Some((copy_id, at)) = copy {
-                        self.trace.push_sent(now, copy_id, at, &summary);
-                        let dup =
-                            InFlight { id: copy_id, from, to, sent_at_ms: now, deliver_at_ms: at, msg: msg.clone() };
-                        self.network.enqueue(dup);
-                    }
-                    self.network.enqueue(InFlight { id, from, to, sent_at_ms: now, deliver_at_ms, msg });
+        if order.is_empty() {
+            for msg in msgs.drain(..) {
+                self.send_one(now, msg);
+            }
+        } else {
+            for &(_, i) in &order {
+                self.send_one(now, std::mem::take(&mut msgs[i]));
+            }
+            msgs.clear();
+        }
+        self.send_order = order;
+    }
+
+    fn send_one(&mut self, now: u64, msg: Message) {
+        self.messages_sent += 1;
+        let summary = MsgSummary::of(&msg);
+        let (from, to) = (msg.from, msg.to);
+        let outcome = if self.nodes.get(&to).is_some_and(|n| n.is_alive()) {
+            self.network.route(now, from, to)
+        } else {
+            // A dead peer refuses the connection at once, as a killed etcd process does.
+            SendOutcome::Dropped { id: self.network.take_id(), reason: DropReason::NodeDown }
+        };
+        match outcome {
+            SendOutcome::Queued { id, deliver_at_ms, copy } => {
+                self.trace.push_sent(now, id, deliver_at_ms, &summary);
+                if let Some((copy_id, at)) = copy {
+                    self.trace.push_sent(now, copy_id, at, &summary);
+                    let dup = InFlight { id: copy_id, from, to, sent_at_ms: now, deliver_at_ms: at, msg: msg.clone() };
+                    self.network.enqueue(dup);
                 }
-                SendOutcome::Dropped { id, reason } => {
-                    self.trace.push_sent(now, id, now, &summary);
-                    self.trace.push(now, TraceEvent::MessageDropped { id, from, to, reason });
-                    self.report_failed_send(from, to, reason, summary.msg_type == MessageType::MsgSnapshot);
-                }
+                self.network.enqueue(InFlight { id, from, to, sent_at_ms: now, deliver_at_ms, msg });
+            }
+            SendOutcome::Dropped { id, reason } => {
+                self.trace.push_sent(now, id, now, &summary);
+                self.trace.push(now, TraceEvent::MessageDropped { id, from, to, reason });
+                self.report_failed_send(from, to, reason, summary.msg_type == MessageType::MsgSnapshot);
             }
         }
     }
