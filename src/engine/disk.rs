@@ -17,7 +17,7 @@ use std::rc::Rc;
 use raft::eraftpb::{ConfState, Entry, HardState, Snapshot};
 use raft::{Error as RaftError, GetEntriesContext, RaftState, Storage, StorageError};
 
-use super::entry_log::EntryLog;
+use super::entries::EntryLog;
 use crate::store::Store;
 
 /// etcd's backend: the store and its consistent index, with the membership as of that
@@ -38,7 +38,7 @@ pub struct DiskCore {
     /// Metadata of the snapshot the log starts after; `metadata.index == 0` means none.
     /// Its data is never kept: the backend holds the state.
     pub snapshot: Snapshot,
-    /// Entries after `base`, contiguous.
+    /// Entries after `base`, contiguous: `entries` position 0 is index `base.0 + 1`.
     pub entries: EntryLog,
     /// (index, term) of the last entry compacted away, kept so raft can still match the
     /// entry before the first one, as etcd's MemoryStorage keeps a dummy entry.
@@ -70,7 +70,7 @@ impl Disk {
             let mut core = disk.0.borrow_mut();
             core.hard_state.term = 1;
             core.hard_state.commit = entries.len() as u64;
-            core.entries = EntryLog::from_vec(entries);
+            core.entries.extend(&entries);
         }
         disk
     }
@@ -127,7 +127,8 @@ impl Disk {
         debug_assert!(first.index >= base, "append {} below first index {}", first.index, base);
         let keep = first.index.saturating_sub(base) as usize;
         core.entries.truncate(keep);
-        core.entries.extend_from_slice(ents);
+        debug_assert_eq!(first.index, base + core.entries.len() as u64, "append leaves no gap");
+        core.entries.extend(ents);
     }
 
     /// Installs a snapshot received from the leader, whose data has become `store`: the
@@ -158,9 +159,9 @@ impl Disk {
         let compact_to = compact_to.min(index);
         let first = core.first_index();
         if compact_to >= first {
-            let base_term = core.entries.get((compact_to - first) as usize).map(|e| e.term).unwrap_or(term);
+            let base_term = core.entries.term((compact_to - first) as usize).unwrap_or(term);
             let drop = ((compact_to - first + 1) as usize).min(core.entries.len());
-            core.entries.drop_front(drop);
+            core.entries.drain_front(drop);
             core.base = (compact_to, base_term);
         }
         if core.base.0 < index && core.entries.is_empty() {
@@ -175,7 +176,7 @@ impl Disk {
         if index < first {
             return None;
         }
-        core.entries.get((index - first) as usize).cloned()
+        core.entries.get((index - first) as usize, index)
     }
 }
 
@@ -186,10 +187,7 @@ impl DiskCore {
     }
 
     pub fn last_index(&self) -> u64 {
-        match self.entries.last() {
-            Some(e) => e.index,
-            None => self.base.0,
-        }
+        self.base.0 + self.entries.len() as u64
     }
 }
 
@@ -221,7 +219,7 @@ impl Storage for Disk {
         }
         let lo = (low - first) as usize;
         let hi = (high - first) as usize;
-        let mut ents: Vec<Entry> = core.entries.range(lo, hi).cloned().collect();
+        let mut ents = core.entries.range(lo, hi, low);
         raft::util::limit_size(&mut ents, max_size.into());
         Ok(ents)
     }
@@ -242,7 +240,7 @@ impl Storage for Disk {
         if idx > core.last_index() {
             return Err(RaftError::Store(StorageError::Unavailable));
         }
-        Ok(core.entries[(idx - first) as usize].term)
+        core.entries.term((idx - first) as usize).ok_or(RaftError::Store(StorageError::Unavailable))
     }
 
     fn first_index(&self) -> raft::Result<u64> {

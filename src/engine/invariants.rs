@@ -160,11 +160,15 @@ impl Checker {
                 let (fa, fb) = (ca.first_index(), cb.first_index());
                 let mut matched = false;
                 for idx in (lo..=hi).rev() {
-                    let (ea, eb) = (&ca.entries[(idx - fa) as usize], &cb.entries[(idx - fb) as usize]);
+                    let (Some(ea), Some(eb)) =
+                        (ca.entries.get((idx - fa) as usize, idx), cb.entries.get((idx - fb) as usize, idx))
+                    else {
+                        continue;
+                    };
                     if ea.term == eb.term {
                         matched = true;
                     }
-                    if matched && digest(ea) != digest(eb) {
+                    if matched && digest(&ea) != digest(&eb) {
                         return violation(
                             "log matching",
                             format!(

@@ -15,7 +15,7 @@ mod config;
 mod decoded;
 mod disk;
 mod duties;
-mod entry_log;
+mod entries;
 mod event_loop;
 pub mod ids;
 pub mod invariants;

@@ -149,7 +149,11 @@ impl Cluster {
         if from > to {
             return Vec::new();
         }
-        core.entries.range((from - first) as usize, (to - first) as usize + 1).map(EntryView::from).collect()
+        core.entries
+            .range((from - first) as usize, (to - first) as usize + 1, from)
+            .iter()
+            .map(EntryView::from)
+            .collect()
     }
 
     /// Every lease on `id`'s store with its remaining and granted TTL (seconds) and its
