@@ -336,6 +336,14 @@ impl Trace {
             if matches!(rec.event, TraceEvent::ClientRequest { .. } | TraceEvent::ClientReply(_)) {
                 self.clients.push((self.pushed - 1, rec.clone()));
             }
+            if self.records.len() == self.records.capacity() {
+                // Grow by doubling, as `push` would, but never past the most the window
+                // holds (twice `window`): doubling 65,536 records to 131,072 for at most
+                // 80,000 would leave 2.4 MB (wasm32) of the buffer unused for good.
+                let cap = self.records.capacity();
+                let want = cap.saturating_mul(2).max(cap + 4).min(self.window.saturating_mul(2)).max(cap + 1);
+                self.records.reserve_exact(want - cap);
+            }
             self.records.push(rec);
         }
     }
@@ -450,6 +458,7 @@ mod tests {
         }
         assert_eq!(t.len(), 40);
         assert!(t.records().len() <= 8, "the window holds {} records", t.records().len());
+        assert_eq!(t.records.capacity(), 8, "the buffer never grows past twice the window");
         let ids: Vec<u64> = t.client_records().iter().map(|(i, _)| *i).collect();
         assert_eq!(ids, (0..20).map(|k| 2 * k).collect::<Vec<_>>(), "every request, at its absolute index");
         let hash = t.hash();
