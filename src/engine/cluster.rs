@@ -303,7 +303,7 @@ impl Cluster {
         // proposals do in etcd; anything else settles the cluster before returning.
         let batchable = matches!(action, Action::Client { .. });
         if self.keep_log {
-            self.log.push((before, action.clone()));
+            super::trace::push_growing(&mut self.log, (before, action.clone()));
         }
         self.perform(action);
         if !batchable {

@@ -245,6 +245,19 @@ fn sent_id(e: &TraceEvent) -> Option<u64> {
     }
 }
 
+/// Pushes onto a vector that grows for the whole run (the action log, the client
+/// records), making room for a quarter more at a time rather than doubling: it then holds
+/// at most a quarter more than it uses, where doubling leaves up to as much again unused
+/// (after an hour of the steady load, 131,072 slots for 72,000 items), and WASM memory
+/// never gives any of it back. Each item is moved a few more times as the vector grows,
+/// which costs little next to making it.
+pub(crate) fn push_growing<T>(v: &mut Vec<T>, item: T) {
+    if v.len() == v.capacity() {
+        v.reserve_exact((v.len() / 4).max(16));
+    }
+    v.push(item);
+}
+
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
@@ -334,7 +347,7 @@ impl Trace {
                 self.sent.push(*id, *m);
             }
             if matches!(rec.event, TraceEvent::ClientRequest { .. } | TraceEvent::ClientReply(_)) {
-                self.clients.push((self.pushed - 1, rec.clone()));
+                push_growing(&mut self.clients, (self.pushed - 1, rec.clone()));
             }
             if self.records.len() == self.records.capacity() {
                 // Grow by doubling, as `push` would, but never past the most the window
