@@ -238,4 +238,53 @@ mod tests {
         model.clear();
         check(&log, &model);
     }
+
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Append(u16),
+        Truncate(u16),
+        DrainFront(u16),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (1u16..3000).prop_map(Op::Append),
+            any::<u16>().prop_map(Op::Truncate),
+            any::<u16>().prop_map(Op::DrainFront),
+        ]
+    }
+
+    proptest! {
+        /// Whatever is appended, cut and dropped, in any order, the log reads as a `Vec`.
+        #[test]
+        fn any_sequence_reads_as_a_vec(ops in proptest::collection::vec(op(), 1..30)) {
+            let (mut log, mut model, mut next) = (EntryLog::default(), Vec::<Entry>::new(), 1u64);
+            for op in ops {
+                match op {
+                    Op::Append(n) => {
+                        // Indexes stay contiguous, as raft's are: a cut tail is rewritten.
+                        let start = model.last().map_or(next, |e| e.index + 1);
+                        let ents: Vec<Entry> = (start..start + n as u64).map(entry).collect();
+                        next = start + n as u64;
+                        log.extend(&ents);
+                        model.extend(ents);
+                    }
+                    Op::Truncate(n) => {
+                        log.truncate(n as usize);
+                        model.truncate(n as usize);
+                    }
+                    Op::DrainFront(n) => {
+                        let n = (n as usize).min(model.len());
+                        log.drain_front(n);
+                        model.drain(..n);
+                    }
+                }
+                let first = model.first().map_or(0, |e| e.index);
+                prop_assert_eq!(log.range(0, usize::MAX, first), model.clone());
+                prop_assert_eq!(log.get(model.len(), 0), None);
+            }
+        }
+    }
 }
