@@ -150,7 +150,7 @@ enum OracleCmd {
         #[arg(long)]
         write: bool,
     },
-    /// Chooses each scenario's lab seed (1 to 256) by how many etcdctl steps match its
+    /// Chooses each scenario's lab seed (1 to 1024) by how many etcdctl steps match its
     /// fixture, and writes <dir>/seeds.txt.
     Fit {
         scenarios: Vec<String>,
