@@ -111,7 +111,7 @@ fn a_restarted_member_resumes_from_its_own_backend_without_reapplying() {
         .since(from)
         .iter()
         .filter_map(|r| match r.event {
-            TraceEvent::Applied { node, index, .. } if node == f && index <= before.applied => Some(index),
+            TraceEvent::Applied { node, first, .. } if node == f && first <= before.applied => Some(first),
             _ => None,
         })
         .collect();

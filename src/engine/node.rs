@@ -425,6 +425,34 @@ struct ApplyCtx<'a> {
 }
 
 fn apply_entries(live: &mut Live, disk: &Disk, entries: Vec<Entry>, cx: &mut ApplyCtx<'_>) -> bool {
+    let mut applied = AppliedRun::default();
+    let removed = apply_each(live, disk, entries, cx, &mut applied);
+    if let Some((first, last, term)) = applied.0 {
+        cx.trace.push(cx.now_ms, TraceEvent::Applied { node: cx.id, first, last, term });
+    }
+    removed
+}
+
+/// The entries one call applied, for one trace record: (first, last, last's term). A batch
+/// of a hundred puts is one record per member, not a hundred.
+#[derive(Default)]
+struct AppliedRun(Option<(u64, u64, u64)>);
+
+impl AppliedRun {
+    fn add(&mut self, disk: &Disk, index: u64, term: u64) {
+        set_applied(disk, index, term);
+        let first = self.0.map_or(index, |(first, _, _)| first);
+        self.0 = Some((first, index, term));
+    }
+}
+
+fn apply_each(
+    live: &mut Live,
+    disk: &Disk,
+    entries: Vec<Entry>,
+    cx: &mut ApplyCtx<'_>,
+    applied: &mut AppliedRun,
+) -> bool {
     let (id, now_ms) = (cx.id, cx.now_ms);
     for e in entries {
         let index = e.index;
@@ -482,14 +510,12 @@ fn apply_entries(live: &mut Live, disk: &Disk, entries: Vec<Entry>, cx: &mut App
                     };
                 cx.notes.push(ApplyNote::ConfChange { ctx, refused });
                 if removes_self {
-                    set_applied(disk, index, e.term);
-                    cx.trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
+                    applied.add(disk, index, e.term);
                     return true;
                 }
             }
         }
-        set_applied(disk, index, e.term);
-        cx.trace.push(now_ms, TraceEvent::Applied { node: id, index, term: e.term });
+        applied.add(disk, index, e.term);
     }
     false
 }

@@ -91,9 +91,12 @@ pub enum TraceEvent {
         node: NodeId,
         index: u64,
     },
+    /// Entries `first..=last` reached the member's store (one record per apply batch);
+    /// `term` is the last one's.
     Applied {
         node: NodeId,
-        index: u64,
+        first: u64,
+        last: u64,
         term: u64,
     },
     SnapshotCreated {
@@ -307,7 +310,9 @@ impl Trace {
             }
             TraceEvent::MessageDelivered { id, from, to } => h = mix(mix(mix(mix(h, 2), *id), *from), *to),
             TraceEvent::Committed { node, index } => h = mix(mix(mix(h, 3), *node), *index),
-            TraceEvent::Applied { node, index, term } => h = mix(mix(mix(mix(h, 4), *node), *index), *term),
+            TraceEvent::Applied { node, first, last, term } => {
+                h = mix(mix(mix(mix(mix(h, 4), *node), *first), *last), *term)
+            }
             TraceEvent::EntriesPersisted { node, first, last, term } => {
                 h = mix(mix(mix(mix(mix(h, 5), *node), *first), *last), *term)
             }
