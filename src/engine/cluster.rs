@@ -88,7 +88,7 @@ pub struct Cluster {
     /// the clock moves on and at the end of each action, so that everything raft-rs does at
     /// one instant — several proposals, several arrivals — goes out in one Ready, as in
     /// etcd's raft loop.
-    pub(crate) dirty: std::collections::BTreeSet<NodeId>,
+    pub(crate) dirty: super::dirty::DirtyNodes,
     pub(crate) events_processed: u64,
 }
 

@@ -13,6 +13,7 @@ mod client;
 mod cluster;
 mod config;
 mod decoded;
+mod dirty;
 mod disk;
 mod duties;
 mod entries;

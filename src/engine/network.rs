@@ -5,12 +5,12 @@
 //! time, perhaps twice) using only the network's seeded stream; the caller then hands the
 //! message itself to `enqueue`. Each directed link delivers in FIFO order,
 //! as etcd's per-peer streams do, unless the learner reorders by hand. Messages leave in
-//! (delivery time, id) order: a binary heap of those keys over a slab of slots, so nothing
-//! depends on hashing, a message is moved in once and out once, and the slab never holds
-//! more slots than messages were ever in flight at once.
+//! (delivery time, id) order over a slab of slots, so nothing depends on hashing, a message
+//! is moved in once and out once, and the slab never holds more slots than messages were
+//! ever in flight at once. The order is kept by `DueOrder`.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
 
 use raft::eraftpb::Message;
 use serde::{Deserialize, Serialize};
@@ -67,7 +67,7 @@ pub struct Network {
     in_flight: usize,
     /// (delivery time, id, slot) of every message in flight, and nothing else: removals by
     /// hand take their key out too, so the top is always the next real delivery.
-    due: BinaryHeap<Reverse<(u64, u64, u32)>>,
+    due: DueOrder,
     link_tail_ms: BTreeMap<(NodeId, NodeId), u64>,
     rng: SimRng,
     next_id: u64,
@@ -83,7 +83,7 @@ impl Network {
             slots: Vec::new(),
             free: Vec::new(),
             in_flight: 0,
-            due: BinaryHeap::new(),
+            due: DueOrder::default(),
             link_tail_ms: BTreeMap::new(),
             rng,
             next_id: 1,
@@ -172,7 +172,7 @@ impl Network {
                 u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX)
             }
         };
-        self.due.push(Reverse((m.deliver_at_ms, m.id, slot)));
+        self.due.push((m.deliver_at_ms, m.id, slot));
         if let Some(s) = self.slots.get_mut(slot as usize) {
             *s = Some(m);
             self.in_flight += 1;
@@ -180,7 +180,7 @@ impl Network {
     }
 
     pub fn next_delivery_ms(&self) -> Option<u64> {
-        self.due.peek().map(|Reverse((t, _, _))| *t)
+        self.due.peek().map(|(t, _, _)| t)
     }
 
     fn vacate(&mut self, slot: u32) -> Option<InFlight> {
@@ -192,7 +192,7 @@ impl Network {
 
     /// The earliest message due at or before `now`.
     pub fn pop_due(&mut self, now_ms: u64) -> Option<InFlight> {
-        let &Reverse((t, _, slot)) = self.due.peek()?;
+        let (t, _, slot) = self.due.peek()?;
         if t > now_ms {
             return None;
         }
@@ -209,7 +209,7 @@ impl Network {
     /// messages in flight, which is fine for a learner's click.
     pub fn take(&mut self, id: u64) -> Option<InFlight> {
         let slot = self.slot_of(id)?;
-        self.due.retain(|Reverse((_, i, _))| *i != id);
+        self.due.remove(id);
         self.vacate(slot)
     }
 
@@ -244,5 +244,122 @@ impl Network {
         let mut all: Vec<&InFlight> = self.slots.iter().flatten().collect();
         all.sort_by_key(|m| (m.deliver_at_ms, m.id));
         all.into_iter()
+    }
+}
+
+/// (delivery time, id, slot) of every message in flight, smallest first. Ids are handed
+/// out in increasing order, so messages sent over links without latency (or with the same
+/// latency) are queued in increasing key order: those keep to a plain queue, and only the
+/// rest (jitter, extra delay, a learner's reordering) go through a binary heap. Either way
+/// the smallest key leaves first.
+#[derive(Debug, Default)]
+struct DueOrder {
+    /// Keys increasing front to back.
+    run: VecDeque<(u64, u64, u32)>,
+    heap: BinaryHeap<Reverse<(u64, u64, u32)>>,
+}
+
+impl DueOrder {
+    fn push(&mut self, key: (u64, u64, u32)) {
+        if self.run.back().is_none_or(|&last| last < key) {
+            self.run.push_back(key);
+        } else {
+            self.heap.push(Reverse(key));
+        }
+    }
+
+    fn peek(&self) -> Option<(u64, u64, u32)> {
+        match (self.run.front(), self.heap.peek()) {
+            (Some(&r), Some(&Reverse(h))) => Some(r.min(h)),
+            (Some(&r), None) => Some(r),
+            (None, h) => h.map(|&Reverse(h)| h),
+        }
+    }
+
+    fn pop(&mut self) {
+        let from_run = match (self.run.front(), self.heap.peek()) {
+            (Some(r), Some(Reverse(h))) => r < h,
+            (r, _) => r.is_some(),
+        };
+        if from_run {
+            self.run.pop_front();
+        } else {
+            self.heap.pop();
+        }
+    }
+
+    /// Takes the message `id` out of the order (a learner's drop, delay or delivery).
+    fn remove(&mut self, id: u64) {
+        self.run.retain(|&(_, i, _)| i != id);
+        self.heap.retain(|Reverse((_, i, _))| *i != id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        /// A new message: `dt` after the time of the last one sent (ids only grow).
+        Send {
+            dt: u64,
+            back: bool,
+        },
+        Pop,
+        /// Take the n-th waiting message out by hand, and maybe queue it again later.
+        Take {
+            n: usize,
+            delay: Option<u64>,
+        },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (0u64..3, any::<bool>()).prop_map(|(dt, back)| Op::Send { dt, back }),
+            3 => Just(Op::Pop),
+            1 => (0usize..8, proptest::option::of(0u64..4)).prop_map(|(n, delay)| Op::Take { n, delay }),
+        ]
+    }
+
+    proptest! {
+        /// The queue and the heap together always give back the smallest (time, id) key,
+        /// whatever order keys arrive in: the same order a single heap gave.
+        #[test]
+        fn due_order_pops_the_smallest_key(ops in proptest::collection::vec(op(), 1..200)) {
+            let mut due = DueOrder::default();
+            let mut reference = std::collections::BTreeSet::new();
+            let (mut t, mut id) = (10u64, 1u64);
+            for op in ops {
+                match op {
+                    Op::Send { dt, back } => {
+                        // Jitter can make a later message arrive earlier.
+                        t += dt;
+                        let at = if back { t.saturating_sub(2) } else { t };
+                        let key = (at, id, id as u32);
+                        id += 1;
+                        due.push(key);
+                        reference.insert(key);
+                    }
+                    Op::Pop => {
+                        prop_assert_eq!(due.peek(), reference.first().copied());
+                        due.pop();
+                        reference.pop_first();
+                    }
+                    Op::Take { n, delay } => {
+                        let Some(&key) = reference.iter().nth(n) else { continue };
+                        due.remove(key.1);
+                        reference.remove(&key);
+                        if let Some(d) = delay {
+                            let again = (key.0 + d, key.1, key.2);
+                            due.push(again);
+                            reference.insert(again);
+                        }
+                    }
+                }
+                prop_assert_eq!(due.peek(), reference.first().copied());
+            }
+        }
     }
 }
