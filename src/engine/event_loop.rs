@@ -19,9 +19,24 @@ use crate::store::Events;
 impl Cluster {
     pub(crate) fn next_event_ms(&self) -> Option<u64> {
         let delivery = self.network.next_delivery_ms();
-        let tick = self.nodes.values().filter(|n| n.is_alive()).map(|n| n.next_tick_ms).min();
+        let tick = self.next_tick_ms();
         let deadline = self.deadlines.first().map(|(t, _)| *t);
         [delivery, tick, deadline].into_iter().flatten().min()
+    }
+
+    fn next_tick_ms(&self) -> Option<u64> {
+        let scan = || self.nodes.values().filter(|n| n.is_alive()).map(|n| n.next_tick_ms).min();
+        match self.next_tick.get() {
+            Some(t) => {
+                debug_assert_eq!(t, scan(), "the cached next tick went stale");
+                t
+            }
+            None => {
+                let t = scan();
+                self.next_tick.set(Some(t));
+                t
+            }
+        }
     }
 
     /// The next event's time, after handling pending Readies if the clock would move (their
@@ -57,7 +72,10 @@ impl Cluster {
             self.deliver(m);
             return;
         }
-        let tick = self.nodes.values().filter(|n| n.is_alive() && n.next_tick_ms <= now).map(|n| n.id).next();
+        let any_due = self.next_tick_ms().is_some_and(|t| t <= now);
+        let tick = any_due
+            .then(|| self.nodes.values().find(|n| n.is_alive() && n.next_tick_ms <= now).map(|n| n.id))
+            .flatten();
         if let Some(id) = tick {
             self.tick_node(id);
             return;
@@ -74,6 +92,7 @@ impl Cluster {
         if let Some(n) = self.nodes.get_mut(&id) {
             n.schedule_next_tick(&cfg, now);
         }
+        self.next_tick.set(None);
         let advance = self.election_tick_advance(id);
         self.with_raw(id, |raw| {
             for _ in 0..advance {

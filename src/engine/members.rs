@@ -309,6 +309,7 @@ impl Cluster {
                         n.removed = true;
                         n.kill();
                     }
+                    self.next_tick.set(None);
                     self.drop_watchers_on(id);
                     self.trace.push(self.now_ms, TraceEvent::NodeRemoved { node: id });
                 }
