@@ -65,13 +65,21 @@ impl RaftLog {
 
     /// True once per election-timeout reset that raft-rs performed since the last call.
     pub fn take_reset(&self) -> bool {
-        self.sink.reset_seen.swap(false, Relaxed)
+        // A load, and a store only when set: `swap` is a locked instruction on every raft
+        // call, and the flag is almost never set. Only the engine's own thread logs into
+        // the sink and reads it, so nothing can set the flag between the two.
+        let seen = self.sink.reset_seen.load(Relaxed);
+        if seen {
+            self.sink.reset_seen.store(false, Relaxed);
+        }
+        seen
     }
 
     pub fn drain_lines(&self) -> Vec<RaftLogLine> {
-        if !self.sink.has_lines.swap(false, Relaxed) {
+        if !self.sink.has_lines.load(Relaxed) {
             return Vec::new();
         }
+        self.sink.has_lines.store(false, Relaxed);
         std::mem::take(&mut *lock(&self.sink.lines))
     }
 }
