@@ -403,12 +403,13 @@ impl Cluster {
             Action::Heal => self.network.heal(),
             Action::DropMessage(id) => {
                 if let Some(m) = self.network.take(id) {
-                    self.dropped(m, DropReason::ByHand);
+                    let is_snap = m.msg.get_msg_type() == raft::eraftpb::MessageType::MsgSnapshot;
+                    self.dropped(&m.env, is_snap, DropReason::ByHand);
                 }
             }
             Action::DeliverMessage(id) => {
                 if let Some(m) = self.network.take(id) {
-                    self.deliver(m);
+                    self.deliver(m.env, m.msg);
                 }
             }
             Action::DelayMessage { id, by_ms } => {
@@ -417,7 +418,7 @@ impl Cluster {
             Action::DuplicateMessage(id) => {
                 if let Some((new_id, at)) = self.network.duplicate(id) {
                     if let Some(m) = self.network.get(new_id) {
-                        let msg = MsgSummary::of(&m.msg);
+                        let msg = MsgSummary::of(m.msg);
                         self.trace.push_sent(self.now_ms, new_id, at, &msg);
                     }
                 }

@@ -10,18 +10,29 @@ use raft::SnapshotStatus;
 
 use super::cluster::{Cluster, MAX_EVENTS_PER_ACTION, MAX_READY_PASSES};
 use super::message::MsgSummary;
-use super::network::{InFlight, SendOutcome};
+use super::network::{Envelope, SendOutcome};
 use super::node::ApplyNote;
 use super::trace::{DropReason, TraceEvent};
 use super::NodeId;
 use crate::store::Events;
+
+fn earliest(a: Option<u64>, b: Option<u64>) -> Option<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
 
 impl Cluster {
     pub(crate) fn next_event_ms(&self) -> Option<u64> {
         let delivery = self.network.next_delivery_ms();
         let tick = self.next_tick_ms();
         let deadline = self.deadlines.first().map(|(t, _)| *t);
-        [delivery, tick, deadline].into_iter().flatten().min()
+        // Not `[..].into_iter().flatten().min()`: that builds the array in memory and reads
+        // it back wider than it wrote it, a store-forwarding stall on every event (a third of
+        // this function's time in an hour's run).
+        earliest(earliest(delivery, tick), deadline)
     }
 
     fn next_tick_ms(&self) -> Option<u64> {
@@ -68,8 +79,8 @@ impl Cluster {
     pub(crate) fn process_one(&mut self) {
         self.events_processed += 1;
         let now = self.now_ms;
-        if let Some(m) = self.network.pop_due(now) {
-            self.deliver(m);
+        if let Some((env, msg)) = self.network.pop_due(now) {
+            self.deliver(env, msg);
             return;
         }
         let any_due = self.next_tick_ms().is_some_and(|t| t <= now);
@@ -177,12 +188,12 @@ impl Cluster {
         match outcome {
             SendOutcome::Queued { id, deliver_at_ms, copy } => {
                 self.trace.push_sent(now, id, deliver_at_ms, &summary);
+                let env = Envelope { id, from, to, sent_at_ms: now, deliver_at_ms };
                 if let Some((copy_id, at)) = copy {
                     self.trace.push_sent(now, copy_id, at, &summary);
-                    let dup = InFlight { id: copy_id, from, to, sent_at_ms: now, deliver_at_ms: at, msg: msg.clone() };
-                    self.network.enqueue(dup);
+                    self.network.enqueue(Envelope { id: copy_id, deliver_at_ms: at, ..env }, msg.clone());
                 }
-                self.network.enqueue(InFlight { id, from, to, sent_at_ms: now, deliver_at_ms, msg });
+                self.network.enqueue(env, msg);
             }
             SendOutcome::Dropped { id, reason } => {
                 self.trace.push_sent(now, id, now, &summary);
@@ -206,26 +217,29 @@ impl Cluster {
         }
     }
 
-    pub(crate) fn dropped(&mut self, m: InFlight, reason: DropReason) {
-        self.trace.push(self.now_ms, TraceEvent::MessageDropped { id: m.id, from: m.from, to: m.to, reason });
-        let is_snap = m.msg.get_msg_type() == MessageType::MsgSnapshot;
-        self.report_failed_send(m.from, m.to, reason, is_snap);
+    pub(crate) fn dropped(&mut self, env: &Envelope, is_snap: bool, reason: DropReason) {
+        let Envelope { id, from, to, .. } = *env;
+        self.trace.push(self.now_ms, TraceEvent::MessageDropped { id, from, to, reason });
+        self.report_failed_send(from, to, reason, is_snap);
     }
 
-    pub(crate) fn deliver(&mut self, m: InFlight) {
-        let alive = self.nodes.get(&m.to).is_some_and(|n| n.is_alive());
-        if !alive {
-            return self.dropped(m, DropReason::NodeDown);
+    pub(crate) fn deliver(&mut self, env: Envelope, msg: Message) {
+        let Envelope { id, from, to, .. } = env;
+        let is_snap = msg.get_msg_type() == MessageType::MsgSnapshot;
+        let now = self.now_ms;
+        let node = self.nodes.get_mut(&to).filter(|n| n.is_alive());
+        let Some(node) = node else { return self.dropped(&env, is_snap, DropReason::NodeDown) };
+        if self.network.is_cut(from, to) {
+            return self.dropped(&env, is_snap, DropReason::LinkCut);
         }
-        if self.network.is_cut(m.from, m.to) {
-            return self.dropped(m, DropReason::LinkCut);
+        self.trace.push(now, TraceEvent::MessageDelivered { id, from, to });
+        // `with_raw` by hand: a closure would carry the message, one more copy of it.
+        if let Some(live) = node.live.as_mut() {
+            let _ = live.raw.step(msg);
         }
-        self.trace.push(self.now_ms, TraceEvent::MessageDelivered { id: m.id, from: m.from, to: m.to });
-        let is_snap = m.msg.get_msg_type() == MessageType::MsgSnapshot;
-        let (from, to) = (m.from, m.to);
-        self.with_raw(to, |raw| {
-            let _ = raw.step(m.msg);
-        });
+        node.after_call(now, &mut self.trace);
+        node.record_state(now, &mut self.trace);
+        self.dirty.insert(to);
         if is_snap {
             self.with_raw(from, |raw| raw.report_snapshot(to, SnapshotStatus::Finish));
         }

@@ -6,7 +6,7 @@
 //! message itself to `enqueue`. Each directed link delivers in FIFO order,
 //! as etcd's per-peer streams do, unless the learner reorders by hand. Messages leave in
 //! (delivery time, id) order over a slab of slots, so nothing depends on hashing, a message
-//! is moved in once and out once, and the slab never holds more slots than messages were
+//! body is moved in once and out once, and the slab never holds more slots than messages were
 //! ever in flight at once. The order is kept by `DueOrder`.
 
 use std::cmp::Reverse;
@@ -19,15 +19,29 @@ use super::rng::SimRng;
 use super::trace::DropReason;
 use super::NodeId;
 
-#[derive(Clone, Debug)]
-pub struct InFlight {
+/// Where a message in flight is going and when: everything about it but its body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Envelope {
     pub id: u64,
     pub from: NodeId,
     pub to: NodeId,
     pub sent_at_ms: u64,
     pub deliver_at_ms: u64,
+}
+
+/// A message in flight, whole: what a learner's hand takes out of the network.
+#[derive(Clone, Debug)]
+pub struct InFlight {
+    pub env: Envelope,
     /// The message raft-rs produced, owned here until it is stepped or dropped.
     pub msg: Message,
+}
+
+/// A message in flight as readers see it, in place.
+#[derive(Clone, Copy, Debug)]
+pub struct InFlightRef<'a> {
+    pub env: &'a Envelope,
+    pub msg: &'a Message,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,8 +75,12 @@ pub struct Network {
     faults: BTreeMap<(NodeId, NodeId), LinkFault>,
     pub base_ms: u64,
     pub jitter_ms: u64,
-    /// Messages in flight, each in a slot; `free` lists the empty slots.
-    slots: Vec<Option<InFlight>>,
+    /// Messages in flight, each in a slot: its envelope (id 0: the slot is free) and its
+    /// body apart, so the hot path moves a 200-byte body in once and out once (each move
+    /// of one is a `memory.copy` call in WASM) while the order works on small keys.
+    /// `free` lists the empty slots.
+    envelopes: Vec<Envelope>,
+    bodies: Vec<Option<Message>>,
     free: Vec<u32>,
     in_flight: usize,
     /// (delivery time, id, slot) of every message in flight, and nothing else: removals by
@@ -80,7 +98,8 @@ impl Network {
             faults: BTreeMap::new(),
             base_ms,
             jitter_ms,
-            slots: Vec::new(),
+            envelopes: Vec::new(),
+            bodies: Vec::new(),
             free: Vec::new(),
             in_flight: 0,
             due: DueOrder::default(),
@@ -163,35 +182,42 @@ impl Network {
         SendOutcome::Queued { id, deliver_at_ms: at, copy }
     }
 
-    pub fn enqueue(&mut self, m: InFlight) {
+    /// Puts a message in flight; `env.id` and its time come from `route`.
+    pub fn enqueue(&mut self, env: Envelope, msg: Message) {
         let slot = match self.free.pop() {
             Some(slot) => slot,
             None => {
                 // At most MAX_IN_FLIGHT (plus one link's copy) slots ever exist.
-                self.slots.push(None);
-                u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX)
+                self.envelopes.push(Envelope { id: 0, ..env });
+                self.bodies.push(None);
+                u32::try_from(self.envelopes.len() - 1).unwrap_or(u32::MAX)
             }
         };
-        self.due.push((m.deliver_at_ms, m.id, slot));
-        if let Some(s) = self.slots.get_mut(slot as usize) {
-            *s = Some(m);
-            self.in_flight += 1;
-        }
+        let (Some(e), Some(b)) = (self.envelopes.get_mut(slot as usize), self.bodies.get_mut(slot as usize)) else {
+            return;
+        };
+        *e = env;
+        *b = Some(msg);
+        self.due.push((env.deliver_at_ms, env.id, slot));
+        self.in_flight += 1;
     }
 
     pub fn next_delivery_ms(&self) -> Option<u64> {
         self.due.peek().map(|(t, _, _)| t)
     }
 
-    fn vacate(&mut self, slot: u32) -> Option<InFlight> {
-        let m = self.slots.get_mut(slot as usize)?.take()?;
+    fn vacate(&mut self, slot: u32) -> Option<(Envelope, Message)> {
+        let e = self.envelopes.get_mut(slot as usize).filter(|e| e.id != 0)?;
+        let env = *e;
+        e.id = 0;
         self.free.push(slot);
         self.in_flight -= 1;
-        Some(m)
+        let msg = self.bodies.get_mut(slot as usize)?.take()?;
+        Some((env, msg))
     }
 
-    /// The earliest message due at or before `now`.
-    pub fn pop_due(&mut self, now_ms: u64) -> Option<InFlight> {
+    /// The earliest message due at or before `now`, out of flight.
+    pub fn pop_due(&mut self, now_ms: u64) -> Option<(Envelope, Message)> {
         let (t, _, slot) = self.due.peek()?;
         if t > now_ms {
             return None;
@@ -201,7 +227,10 @@ impl Network {
     }
 
     fn slot_of(&self, id: u64) -> Option<u32> {
-        let i = self.slots.iter().position(|s| s.as_ref().is_some_and(|m| m.id == id))?;
+        if id == 0 {
+            return None;
+        }
+        let i = self.envelopes.iter().position(|e| e.id == id)?;
         u32::try_from(i).ok()
     }
 
@@ -210,14 +239,14 @@ impl Network {
     pub fn take(&mut self, id: u64) -> Option<InFlight> {
         let slot = self.slot_of(id)?;
         self.due.remove(id);
-        self.vacate(slot)
+        self.vacate(slot).map(|(env, msg)| InFlight { env, msg })
     }
 
     pub fn delay(&mut self, id: u64, by_ms: u64) -> bool {
         match self.take(id) {
-            Some(mut m) => {
-                m.deliver_at_ms += by_ms;
-                self.enqueue(m);
+            Some(InFlight { mut env, msg }) => {
+                env.deliver_at_ms += by_ms;
+                self.enqueue(env, msg);
                 true
             }
             None => false,
@@ -226,23 +255,29 @@ impl Network {
 
     /// A copy of a message in flight, arriving right after the original.
     pub fn duplicate(&mut self, id: u64) -> Option<(u64, u64)> {
-        let orig = self.get(id)?.clone();
-        let t = orig.deliver_at_ms;
+        let orig = self.get(id)?;
+        let (env, msg) = (*orig.env, orig.msg.clone());
         let new_id = self.next_id;
         self.next_id += 1;
-        let copy = InFlight { id: new_id, ..orig };
-        self.enqueue(copy);
-        Some((new_id, t))
+        self.enqueue(Envelope { id: new_id, ..env }, msg);
+        Some((new_id, env.deliver_at_ms))
     }
 
-    pub fn get(&self, id: u64) -> Option<&InFlight> {
-        self.slots.iter().flatten().find(|m| m.id == id)
+    pub fn get(&self, id: u64) -> Option<InFlightRef<'_>> {
+        let slot = self.slot_of(id)? as usize;
+        Some(InFlightRef { env: self.envelopes.get(slot)?, msg: self.bodies.get(slot)?.as_ref()? })
     }
 
     /// Messages in flight in delivery order.
-    pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        let mut all: Vec<&InFlight> = self.slots.iter().flatten().collect();
-        all.sort_by_key(|m| (m.deliver_at_ms, m.id));
+    pub fn in_flight(&self) -> impl Iterator<Item = InFlightRef<'_>> {
+        let mut all: Vec<InFlightRef<'_>> = self
+            .envelopes
+            .iter()
+            .zip(&self.bodies)
+            .filter(|(e, _)| e.id != 0)
+            .filter_map(|(env, b)| Some(InFlightRef { env, msg: b.as_ref()? }))
+            .collect();
+        all.sort_by_key(|m| (m.env.deliver_at_ms, m.env.id));
         all.into_iter()
     }
 }

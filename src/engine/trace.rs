@@ -212,33 +212,18 @@ pub(crate) fn hash_bytes(mut h: u64, bytes: &[u8]) -> u64 {
     mix(mix(h, u64::from_le_bytes(tail)), bytes.len() as u64)
 }
 
-/// Every field of a raft message, in a fixed order; the payload through its digest.
-fn hash_message(mut h: u64, m: &MsgSummary) -> u64 {
+/// Every field of a raft message, in a fixed order; the payload through its digest. Four
+/// independent lanes joined at the end: the same words as one chain, but each `mix` waits
+/// on a quarter as many before it (a chain of 19 was most of a send's hashing time).
+fn hash_message(h: u64, m: &MsgSummary) -> u64 {
     let (snap_index, snap_term) = m.snapshot.unwrap_or_default();
-    for v in [
-        m.msg_type as u64,
-        m.to,
-        m.from,
-        m.term,
-        m.log_term,
-        m.index,
-        m.commit,
-        m.commit_term,
-        m.request_snapshot,
-        m.reject as u64,
-        m.reject_hint,
-        m.priority as u64,
-        u64::from(m.entries),
-        u64::from(m.data_len),
-        u64::from(m.context_len),
-        m.snapshot.is_some() as u64,
-        snap_index,
-        snap_term,
-        m.digest,
-    ] {
-        h = mix(h, v);
-    }
-    h
+    let flags = m.msg_type as u64 | (m.reject as u64) << 8 | (m.snapshot.is_some() as u64) << 9;
+    let counts = u64::from(m.entries) | u64::from(m.context_len) << 32;
+    let lane = |seed: u64, words: [u64; 5]| words.into_iter().fold(seed, mix);
+    let a = lane(h, [flags, m.to, m.from, m.term, m.log_term]);
+    let b = lane(1, [m.index, m.commit, m.commit_term, m.request_snapshot, m.reject_hint]);
+    let c = lane(2, [m.priority as u64, counts, u64::from(m.data_len), snap_index, snap_term]);
+    mix(mix(mix(a, b), c), m.digest)
 }
 
 fn sent_id(e: &TraceEvent) -> Option<u64> {

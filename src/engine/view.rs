@@ -176,12 +176,12 @@ impl Cluster {
         self.network
             .in_flight()
             .map(|m| InFlightView {
-                id: m.id,
-                from: m.from,
-                to: m.to,
-                sent_at_ms: m.sent_at_ms,
-                deliver_at_ms: m.deliver_at_ms,
-                msg: MessageView::from(&m.msg),
+                id: m.env.id,
+                from: m.env.from,
+                to: m.env.to,
+                sent_at_ms: m.env.sent_at_ms,
+                deliver_at_ms: m.env.deliver_at_ms,
+                msg: MessageView::from(m.msg),
             })
             .collect()
     }
