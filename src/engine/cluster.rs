@@ -5,10 +5,8 @@
 //! event at a time, in a fixed order for ties: deliveries, then ticks (by node id), then
 //! client deadlines. Every loop that "runs until" something is capped.
 
-use std::collections::BTreeMap;
-use std::rc::Rc;
-
 use raft::eraftpb::Entry;
+use std::collections::BTreeMap;
 
 use super::action::Action;
 use super::client::ClientReply;
@@ -21,9 +19,9 @@ use crate::store::Store;
 use super::message::MsgSummary;
 use super::network::{LinkFault, Network};
 use super::node::Node;
-use super::requests::Pending;
+use super::request_table::RequestTable;
 use super::rng::{SimRng, Stream};
-use super::streams::{Keeper, Watcher};
+use super::streams::Streams;
 use super::trace::{DropReason, Trace, TraceEvent, TraceMode};
 use super::NodeId;
 
@@ -40,6 +38,8 @@ fn err<T>(msg: impl Into<String>) -> Result<T, ActionError> {
 pub(crate) const MAX_EVENTS_PER_ACTION: u64 = 50_000_000;
 /// Bound on Ready passes per raft call; raft-rs settles in two or three.
 pub(crate) const MAX_READY_PASSES: usize = 64;
+/// Bound on nodes handled by one flush (each handling can dirty others again).
+pub(crate) const MAX_FLUSH_PASSES: usize = 10_000;
 
 pub struct Cluster {
     pub(crate) cfg: ClusterConfig,
@@ -52,19 +52,11 @@ pub struct Cluster {
     /// `--initial-cluster-token`, which every member id is derived from.
     pub(crate) token: String,
     pub(crate) cluster_id: u64,
-    pub(crate) pending: BTreeMap<u64, Pending>,
-    /// (deadline, request) for every pending request: the next timeout without a scan.
-    pub(crate) deadlines: std::collections::BTreeSet<(u64, u64)>,
-    /// (endpoint, read index, request) for reads waiting only for the endpoint to apply.
-    pub(crate) reads_at: std::collections::BTreeSet<(NodeId, u64, u64)>,
-    pub(crate) replies: BTreeMap<u64, Rc<ClientReply>>,
-    pub(crate) reply_order: std::collections::VecDeque<u64>,
-    /// Every request id ever used, so none is reused even after its reply is dropped.
-    pub(crate) max_req_id: u64,
+    /// Client requests being served, and the latest replies.
+    pub(crate) requests: RequestTable,
     pub(crate) messages_sent: u64,
-    pub(crate) watchers: BTreeMap<u64, Watcher>,
-    pub(crate) keepers: BTreeMap<u64, Keeper>,
-    pub(crate) next_watch_id: u64,
+    /// Watches and lease keep-alives.
+    pub(crate) streams: Streams,
     pub(crate) files: BTreeMap<String, Vec<u8>>,
     /// Lease ids each member has handed out, for etcd-style id generation.
     pub(crate) lease_seq: BTreeMap<NodeId, u64>,
@@ -95,6 +87,9 @@ pub struct Cluster {
     /// for it before every event; scanning the nodes each time was 5% of an hour's run in
     /// WASM. Debug builds check it against a fresh scan every time it is read.
     pub(crate) next_tick: std::cell::Cell<Option<Option<u64>>>,
+    /// Loops that hit their cap (see `overran`), and what the last one was.
+    overruns: u64,
+    last_overrun: Option<String>,
 }
 
 impl Cluster {
@@ -122,16 +117,9 @@ impl Cluster {
             epoch_ms,
             token: super::ids::CLUSTER_TOKEN.to_string(),
             cluster_id,
-            pending: BTreeMap::new(),
-            deadlines: Default::default(),
-            reads_at: Default::default(),
-            replies: BTreeMap::new(),
-            reply_order: Default::default(),
-            max_req_id: 0,
+            requests: RequestTable::default(),
             messages_sent: 0,
-            watchers: BTreeMap::new(),
-            keepers: BTreeMap::new(),
-            next_watch_id: 1,
+            streams: Streams::default(),
             files: BTreeMap::new(),
             lease_seq: BTreeMap::new(),
             revoking: Default::default(),
@@ -144,6 +132,8 @@ impl Cluster {
             dirty: Default::default(),
             events_processed: 0,
             next_tick: Default::default(),
+            overruns: 0,
+            last_overrun: None,
         };
         c.bootstrap(None)?;
         Ok(c)
@@ -247,11 +237,11 @@ impl Cluster {
     }
 
     pub fn reply(&self, req_id: u64) -> Option<&ClientReply> {
-        self.replies.get(&req_id).map(|r| &**r)
+        self.requests.reply(req_id)
     }
 
     pub fn is_pending(&self, req_id: u64) -> bool {
-        self.pending.contains_key(&req_id)
+        self.requests.is_open(req_id)
     }
 
     pub fn files(&self) -> &BTreeMap<String, Vec<u8>> {
@@ -260,7 +250,7 @@ impl Cluster {
 
     /// A request id not used yet in this run.
     pub fn fresh_req_id(&self) -> u64 {
-        self.max_req_id + 1
+        self.requests.last_id() + 1
     }
 
     /// Messages raft-rs has sent since the start (dropped ones included).
@@ -294,6 +284,23 @@ impl Cluster {
         self.events_processed
     }
 
+    /// How many loops hit their cap so far, and what the last one was: 0 in every healthy
+    /// run (the invariant checker reports any).
+    pub fn overruns(&self) -> (u64, Option<&str>) {
+        (self.overruns, self.last_overrun.as_deref())
+    }
+
+    /// A loop hit its cap. The caps are there so that no action can spin forever, and a
+    /// healthy run never reaches one, so reaching one is an engine fault, not a way to stop:
+    /// the work left waits for the next event, and the run says so, as an error line in the
+    /// trace and a count the invariant checker reports.
+    pub(crate) fn overran(&mut self, what: String) {
+        self.overruns += 1;
+        let line = super::logger::RaftLogLine { level: "error".into(), text: what.clone() };
+        self.trace.push(self.now_ms, TraceEvent::RaftLog { node: 0, line });
+        self.last_overrun = Some(what);
+    }
+
     // ---- changing ----
 
     /// Applies one action. On error nothing changed.
@@ -321,7 +328,7 @@ impl Cluster {
             return Ok(());
         }
         if let Some((_, Action::AwaitReply { req_id, stop_at_ms })) = self.log.last_mut() {
-            if !self.pending.contains_key(req_id) {
+            if !self.requests.is_open(*req_id) {
                 *stop_at_ms = None;
             }
         }
@@ -338,7 +345,7 @@ impl Cluster {
             Action::AwaitReply { req_id, .. } => {
                 self.perform(Action::AwaitReply { req_id: *req_id, stop_at_ms: Some(until_ms) });
                 self.flush();
-                !self.pending.contains_key(req_id)
+                !self.requests.is_open(*req_id)
             }
             _ => {
                 let target = end_ms.min(until_ms);
@@ -456,10 +463,14 @@ impl Cluster {
             Action::AwaitReply { req_id, stop_at_ms } => {
                 let mut budget = MAX_EVENTS_PER_ACTION;
                 let stop = stop_at_ms.unwrap_or(u64::MAX);
-                while self.pending.contains_key(&req_id) && budget > 0 {
+                while self.requests.is_open(req_id) {
                     let Some(t) = self.next_event_settled() else { break };
                     if t > stop {
                         self.now_ms = self.now_ms.max(stop);
+                        break;
+                    }
+                    if budget == 0 {
+                        self.overran(format!("waited {MAX_EVENTS_PER_ACTION} events for request {req_id}; gave up"));
                         break;
                     }
                     budget -= 1;
@@ -475,10 +486,7 @@ impl Cluster {
                     self.with_raw(l, |raw| raw.transfer_leader(id));
                 }
             }
-            Action::Client { req_id, endpoint, op, timeout_ms } => {
-                self.max_req_id = req_id;
-                self.submit(req_id, endpoint, op, timeout_ms)
-            }
+            Action::Client { req_id, endpoint, op, timeout_ms } => self.submit(req_id, endpoint, op, timeout_ms),
             Action::RestoreSnapshot { path } => {
                 if let Some(data) = self.files.get(&path).cloned() {
                     self.restore_cluster(data);
@@ -506,13 +514,14 @@ impl Cluster {
 
     /// Handles every pending Ready, including those the handling itself causes.
     pub(crate) fn flush(&mut self) {
-        let mut budget = 10_000;
-        while let Some(id) = self.dirty.pop_first() {
+        for _ in 0..MAX_FLUSH_PASSES {
+            let Some(id) = self.dirty.pop_first() else { return };
             self.drain_ready(id);
-            budget -= 1;
-            if budget == 0 {
-                break;
-            }
+        }
+        if !self.dirty.is_empty() {
+            let what =
+                format!("Readies did not settle in {MAX_FLUSH_PASSES} passes; the rest waits for the next event");
+            self.overran(what);
         }
     }
 
@@ -543,9 +552,7 @@ impl Cluster {
             self.network.base_ms,
             self.network.jitter_ms,
         );
-        self.pending.clear();
-        self.deadlines.clear();
-        self.reads_at.clear();
+        self.requests.abandon_all();
         self.revoking.clear();
         // `snapshot restore` with the same peer URLs and token gives the same member ids,
         // and so the same cluster id, as etcd's restore does; another token, other ids.

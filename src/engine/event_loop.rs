@@ -28,7 +28,7 @@ impl Cluster {
     pub(crate) fn next_event_ms(&self) -> Option<u64> {
         let delivery = self.network.next_delivery_ms();
         let tick = self.next_tick_ms();
-        let deadline = self.deadlines.first().map(|(t, _)| *t);
+        let deadline = self.requests.next_deadline().map(|(t, _)| t);
         // Not `[..].into_iter().flatten().min()`: that builds the array in memory and reads
         // it back wider than it wrote it, a store-forwarding stall on every event (a third of
         // this function's time in an hour's run).
@@ -64,7 +64,13 @@ impl Cluster {
     pub(crate) fn run_until(&mut self, target: u64) {
         let mut budget = MAX_EVENTS_PER_ACTION;
         while let Some(t) = self.next_event_settled() {
-            if t > target || budget == 0 {
+            if t > target {
+                break;
+            }
+            if budget == 0 {
+                self.overran(format!(
+                    "ran {MAX_EVENTS_PER_ACTION} events in one action; the clock skips to {target} ms"
+                ));
                 break;
             }
             budget -= 1;
@@ -91,7 +97,7 @@ impl Cluster {
             self.tick_node(id);
             return;
         }
-        let due = self.deadlines.first().filter(|(t, _)| *t <= now).map(|(_, id)| *id);
+        let due = self.requests.next_deadline().filter(|(t, _)| *t <= now).map(|(_, id)| id);
         if let Some(req_id) = due {
             self.expire(req_id);
         }
@@ -248,7 +254,7 @@ impl Cluster {
     /// Runs the Ready loop on a node until it has nothing more to say.
     pub(crate) fn drain_ready(&mut self, id: NodeId) {
         let cfg = self.cfg.clone();
-        let events = if self.watchers.values().any(|w| w.node == id) { Events::Keep } else { Events::Skip };
+        let events = if self.streams.watched(id) { Events::Keep } else { Events::Skip };
         for _ in 0..MAX_READY_PASSES {
             let now = self.now_ms;
             let Some(node) = self.nodes.get_mut(&id) else { return };
@@ -274,6 +280,11 @@ impl Cluster {
             }
             self.on_read_states(id, &mut out.read_states);
             self.ready_out = out;
+        }
+        if self.nodes.get(&id).and_then(|n| n.live.as_ref()).is_some_and(|l| l.raw.has_ready()) {
+            // Still more: it goes round again with the other dirty nodes.
+            self.overran(format!("n{id}'s Ready loop did not settle in {MAX_READY_PASSES} passes"));
+            self.dirty.insert(id);
         }
         self.after_ready(id);
     }

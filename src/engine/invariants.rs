@@ -48,6 +48,12 @@ impl Checker {
     }
 
     pub fn check(&mut self, c: &Cluster) -> Result<(), Violation> {
+        if let (n @ 1.., what) = c.overruns() {
+            return violation(
+                "engine loops settle",
+                format!("{n} loop(s) hit their cap, the last: {}", what.unwrap_or("?")),
+            );
+        }
         self.election_safety(c)?;
         self.commit_monotonic(c)?;
         self.state_machine_safety(c)?;
@@ -188,7 +194,7 @@ impl Checker {
 mod tests {
     //! The checker must be able to fail: tamper with one node's disk and it must notice.
     use super::*;
-    use crate::engine::{Action, ClientOp, ClusterConfig};
+    use crate::engine::{Action, ClientOp, ClusterConfig, TraceEvent};
     use crate::store::PutRequest;
 
     fn cluster_with_writes() -> Cluster {
@@ -234,5 +240,19 @@ mod tests {
         let lm = Checker::new().log_matching(&c).unwrap_err();
         assert_eq!(lm.invariant, "log matching");
         assert!(lm.detail.contains(&format!("differ at index {index}")), "{}", lm.detail);
+    }
+
+    #[test]
+    fn a_loop_that_hit_its_cap_is_a_violation() {
+        let mut c = cluster_with_writes();
+        c.overran("n2's Ready loop did not settle in 64 passes".into());
+        let v = Checker::new().check(&c).unwrap_err();
+        assert_eq!(v.invariant, "engine loops settle");
+        assert_eq!(v.detail, "1 loop(s) hit their cap, the last: n2's Ready loop did not settle in 64 passes");
+        let line = c.trace().records().last().map(|r| r.event.clone());
+        assert!(
+            matches!(&line, Some(TraceEvent::RaftLog { node: 0, line }) if line.level == "error" && line.text.contains("64 passes")),
+            "the run says so in its trace: {line:?}"
+        );
     }
 }

@@ -26,7 +26,7 @@ use super::cluster::Cluster;
 use super::config::MAX_NODES;
 use super::disk::Disk;
 use super::ids;
-use super::requests::PendingState;
+use super::request_table::PendingState;
 use super::trace::TraceEvent;
 use super::NodeId;
 use crate::store::{ChangeRefused, Member, MemberChange};
@@ -184,9 +184,9 @@ impl Cluster {
             return self.finish(req_id, endpoint, Err(ClientError::UnhealthyCluster));
         }
         let reserved: Vec<NodeId> = self
-            .pending
-            .values()
-            .filter_map(|p| match p.state {
+            .requests
+            .open_requests()
+            .filter_map(|p| match *p.state() {
                 PendingState::Conf { node, .. } => Some(node),
                 _ => None,
             })
@@ -282,9 +282,7 @@ impl Cluster {
     pub(crate) fn retry_conf(&mut self, req_id: u64, endpoint: NodeId, node: NodeId, cc: ConfChange) {
         let mut ok = false;
         self.with_raw(endpoint, |raw| ok = raw.propose_conf_change(vec![], cc.clone()).is_ok());
-        if let Some(p) = self.pending.get_mut(&req_id) {
-            p.state = PendingState::Conf { node, proposed: ok, cc };
-        }
+        self.requests.set_state(req_id, PendingState::Conf { node, proposed: ok, cc });
     }
 
     /// A member applied a conf change (or refused it). Creates the slot of a member added
@@ -319,7 +317,7 @@ impl Cluster {
         if ctx.origin != id {
             return;
         }
-        let Some(p) = self.pending.get(&ctx.req_id) else { return };
+        let Some(p) = self.requests.get(ctx.req_id) else { return };
         if p.endpoint != id {
             return;
         }

@@ -27,6 +27,7 @@ mod network;
 mod node;
 mod proposal;
 mod replay;
+mod request_table;
 mod requests;
 mod rng;
 mod sent;

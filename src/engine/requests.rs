@@ -16,44 +16,10 @@ use crate::store::{
 use super::client::{ClientError, ClientOp, ClientReply, ClientResult, EndpointStatusInfo, ResponseHeader};
 use super::cluster::Cluster;
 use super::proposal::Proposal;
+use super::request_table::{Pending, PendingState};
 use super::trace::{Role, TraceEvent};
 
 use super::NodeId;
-
-pub(crate) struct Pending {
-    pub endpoint: NodeId,
-    pub op: Rc<ClientOp>,
-    pub submitted_ms: u64,
-    pub deadline_ms: u64,
-    pub state: PendingState,
-    /// Alarms disarmed so far, for `alarm disarm`'s reply.
-    pub disarmed: Vec<AlarmMember>,
-    /// Proposals raft-rs accepted that the endpoint has not applied yet (`alarm disarm`
-    /// proposes one per alarm).
-    pub unapplied: usize,
-}
-
-pub(crate) enum PendingState {
-    /// The endpoint is down: the client cannot connect and gives up at its deadline.
-    Unreachable,
-    /// raft-rs dropped the proposal (no leader yet); retried each tick, as etcd blocks
-    /// proposals while leaderless.
-    Propose(Vec<Proposal>),
-    /// A membership change about raft id `node` (the slot it reserves, for an add):
-    /// proposed, or waiting for a leader to take it.
-    Conf { node: NodeId, proposed: bool, cc: raft::eraftpb::ConfChange },
-    /// Proposed; answered when the endpoint applies the entry (or, for several, the last).
-    Proposed,
-    /// Waiting for a ReadIndex answer; re-asked every few ticks in case the request was lost.
-    ReadIndex { asked_ms: u64 },
-    /// Safe to serve once the endpoint has applied up to this index.
-    ReadAt(u64),
-    /// Lease calls that only the leader can answer.
-    AtLeader,
-}
-
-/// Replies held for readers; older ones are dropped (the trace has them all).
-const MAX_REPLIES_KEPT: usize = 10_000;
 
 /// How long a ReadIndex may go unanswered before it is asked again (etcd 3.5's retry).
 const READ_INDEX_RETRY_MS: u64 = 500;
@@ -71,12 +37,7 @@ impl Cluster {
     }
 
     pub(crate) fn finish(&mut self, req_id: u64, endpoint: NodeId, result: Result<ClientResult, ClientError>) {
-        if let Some(p) = self.pending.remove(&req_id) {
-            self.deadlines.remove(&(p.deadline_ms, req_id));
-            if let PendingState::ReadAt(index) = p.state {
-                self.reads_at.remove(&(p.endpoint, index, req_id));
-            }
-        }
+        self.requests.close(req_id);
         let mut header = self.header(endpoint);
         if matches!(
             result,
@@ -90,15 +51,7 @@ impl Cluster {
         }
         let reply = Rc::new(ClientReply { req_id, endpoint, header, result });
         self.trace.push(self.now_ms, TraceEvent::ClientReply(reply.clone()));
-        self.replies.insert(req_id, reply);
-        self.reply_order.push_back(req_id);
-        // Replies are read right after they arrive; keep recent ones only, so a long run's
-        // memory stays bounded.
-        while self.reply_order.len() > MAX_REPLIES_KEPT {
-            if let Some(old) = self.reply_order.pop_front() {
-                self.replies.remove(&old);
-            }
-        }
+        self.requests.record_reply(reply);
     }
 
     fn is_learner(&self, id: NodeId) -> bool {
@@ -111,21 +64,11 @@ impl Cluster {
     pub(crate) fn submit(&mut self, req_id: u64, endpoint: NodeId, shared: Rc<ClientOp>, timeout_ms: Option<u64>) {
         self.trace.push(self.now_ms, TraceEvent::ClientRequest { req_id, endpoint, op: shared.clone() });
         let op: &ClientOp = &shared;
-        let pending = Pending {
-            endpoint,
-            op: shared.clone(),
-            submitted_ms: self.now_ms,
-            deadline_ms: self.now_ms + timeout_ms.unwrap_or(self.cfg.command_timeout_ms),
-            state: PendingState::Unreachable,
-            disarmed: Vec::new(),
-            unapplied: 0,
-        };
-        self.deadlines.insert((pending.deadline_ms, req_id));
-        self.pending.insert(req_id, pending);
+        let deadline_ms = self.now_ms + timeout_ms.unwrap_or(self.cfg.command_timeout_ms);
+        self.requests.open(req_id, Pending::new(endpoint, shared.clone(), self.now_ms, deadline_ms));
         // Cancelling is the client hanging up: it needs no live endpoint.
         if let ClientOp::WatchCancel { watch_id } = *op {
-            self.watchers.remove(&watch_id);
-            self.keepers.remove(&watch_id);
+            self.streams.end(watch_id);
             return self.finish(req_id, endpoint, Ok(ClientResult::WatchCanceled { watch_id }));
         }
         if !self.is_alive(endpoint) {
@@ -135,8 +78,7 @@ impl Cluster {
             if let ClientOp::Watch { .. } | ClientOp::LeaseKeepAliveStream { .. } = op {
                 // A learner refuses the stream, and etcdctl's client retries it in silence
                 // until it is stopped: a stream that never says anything.
-                let stream_id = self.next_watch_id;
-                self.next_watch_id += 1;
+                let stream_id = self.streams.new_id();
                 let result = match op {
                     ClientOp::Watch { .. } => ClientResult::WatchCreated { watch_id: stream_id },
                     _ => ClientResult::KeepAliveStarted { stream_id },
@@ -181,9 +123,7 @@ impl Cluster {
             }
             ClientOp::Range(_) | ClientOp::Health => self.ask_read_index(req_id, endpoint),
             ClientOp::LeaseKeepAlive { .. } | ClientOp::LeaseTimeToLive { .. } => {
-                if let Some(p) = self.pending.get_mut(&req_id) {
-                    p.state = PendingState::AtLeader;
-                }
+                self.requests.set_state(req_id, PendingState::AtLeader);
                 self.try_at_leader(req_id);
             }
             ClientOp::LeaseList => {
@@ -211,10 +151,9 @@ impl Cluster {
                 self.create_watch(req_id, endpoint, key.clone(), range_end.clone(), *start_revision, *prev_kv)
             }
             ClientOp::LeaseKeepAliveStream { id } => {
-                let stream_id = self.next_watch_id;
-                self.next_watch_id += 1;
-                self.keepers
-                    .insert(stream_id, super::streams::Keeper { node: endpoint, lease: *id, next_ms: self.now_ms });
+                let stream_id = self.streams.new_id();
+                let keeper = super::streams::Keeper { node: endpoint, lease: *id, next_ms: self.now_ms };
+                self.streams.add_keeper(stream_id, keeper);
                 self.finish(req_id, endpoint, Ok(ClientResult::KeepAliveStarted { stream_id }));
                 self.keep_alive(stream_id);
             }
@@ -278,18 +217,17 @@ impl Cluster {
                 dropped.push(p);
             }
         }
-        if let Some(pending) = self.pending.get_mut(&req_id) {
+        if let Some(pending) = self.requests.get_mut(req_id) {
             pending.unapplied += total - dropped.len();
-            // Whatever raft-rs dropped is retried on later ticks.
-            pending.state = if dropped.is_empty() { PendingState::Proposed } else { PendingState::Propose(dropped) };
         }
+        // Whatever raft-rs dropped is retried on later ticks.
+        let state = if dropped.is_empty() { PendingState::Proposed } else { PendingState::Propose(dropped) };
+        self.requests.set_state(req_id, state);
     }
 
     fn ask_read_index(&mut self, req_id: u64, endpoint: NodeId) {
         let now = self.now_ms;
-        if let Some(p) = self.pending.get_mut(&req_id) {
-            p.state = PendingState::ReadIndex { asked_ms: now };
-        }
+        self.requests.set_state(req_id, PendingState::ReadIndex { asked_ms: now });
         self.with_raw(endpoint, |raw| raw.read_index(req_id.to_be_bytes().to_vec()));
     }
 
@@ -297,11 +235,10 @@ impl Cluster {
         for rs in states.drain(..) {
             let Ok(bytes) = <[u8; 8]>::try_from(rs.request_ctx.as_slice()) else { continue };
             let req_id = u64::from_be_bytes(bytes);
-            if let Some(p) = self.pending.get_mut(&req_id) {
-                if p.endpoint == id && matches!(p.state, PendingState::ReadIndex { .. }) {
-                    p.state = PendingState::ReadAt(rs.index);
-                    self.reads_at.insert((id, rs.index, req_id));
-                }
+            let asked = self.requests.get(req_id).is_some_and(|p| p.endpoint == id)
+                && matches!(self.requests.get(req_id).map(|p| p.state()), Some(PendingState::ReadIndex { .. }));
+            if asked {
+                self.requests.set_state(req_id, PendingState::ReadAt(rs.index));
             }
         }
     }
@@ -315,17 +252,13 @@ impl Cluster {
             return;
         }
         let applied = node.applied();
-        if self.reads_at.is_empty() {
-            return;
-        }
-        let ready: Vec<u64> = self.reads_at.range((id, 0, 0)..=(id, applied, u64::MAX)).map(|(_, _, r)| *r).collect();
-        for req_id in ready {
+        for req_id in self.requests.reads_ready(id, applied) {
             self.serve_read(req_id);
         }
     }
 
     fn serve_read(&mut self, req_id: u64) {
-        let Some(p) = self.pending.get(&req_id) else { return };
+        let Some(p) = self.requests.get(req_id) else { return };
         let endpoint = p.endpoint;
         let op = p.op.clone();
         let result = match &*op {
@@ -344,7 +277,7 @@ impl Cluster {
     /// Lease keep-alive and time-to-live are answered by the leader's lessor; the endpoint
     /// forwards them when it knows a leader it can reach.
     fn try_at_leader(&mut self, req_id: u64) {
-        let Some(p) = self.pending.get(&req_id) else { return };
+        let Some(p) = self.requests.get(req_id) else { return };
         let endpoint = p.endpoint;
         let Some(leader) = self.reachable_leader(endpoint) else { return };
         let now = self.now_ms;
@@ -397,29 +330,15 @@ impl Cluster {
                 }
             }
         }
-        let due: Vec<u64> =
-            self.keepers.iter().filter(|(_, k)| k.node == id && k.next_ms <= now).map(|(s, _)| *s).collect();
-        for stream_id in due {
+        for stream_id in self.streams.keepers_due(id, now) {
             self.keep_alive(stream_id);
         }
-        if self.pending.is_empty() {
-            return;
-        }
-        let waiting: Vec<u64> = self.pending.iter().filter(|(_, p)| p.endpoint == id).map(|(r, _)| *r).collect();
-        for req_id in waiting {
-            let Some(p) = self.pending.get_mut(&req_id) else { continue };
-            match &mut p.state {
-                PendingState::Propose(list) => {
-                    let list = std::mem::take(list);
-                    let before = list.len();
-                    self.propose(req_id, id, list);
-                    let _ = before;
-                }
-                PendingState::Conf { node, proposed: false, cc } => {
-                    let (node, cc) = (*node, cc.clone());
-                    self.retry_conf(req_id, id, node, cc);
-                }
-                PendingState::ReadIndex { asked_ms } if now >= *asked_ms + READ_INDEX_RETRY_MS => {
+        for req_id in self.requests.at_endpoint(id) {
+            let Some(p) = self.requests.get(req_id) else { continue };
+            match p.state().clone() {
+                PendingState::Propose(list) => self.propose(req_id, id, list),
+                PendingState::Conf { node, proposed: false, cc } => self.retry_conf(req_id, id, node, cc),
+                PendingState::ReadIndex { asked_ms } if now >= asked_ms + READ_INDEX_RETRY_MS => {
                     self.ask_read_index(req_id, id);
                 }
                 PendingState::AtLeader => self.try_at_leader(req_id),
@@ -430,7 +349,7 @@ impl Cluster {
 
     /// The client's command timeout passed.
     pub(crate) fn expire(&mut self, req_id: u64) {
-        let Some(p) = self.pending.get(&req_id) else { return };
+        let Some(p) = self.requests.get(req_id) else { return };
         let endpoint = p.endpoint;
         self.finish(req_id, endpoint, Err(ClientError::DeadlineExceeded));
     }
@@ -452,7 +371,7 @@ impl Cluster {
             return;
         }
         let req_id = proposal.req_id;
-        let Some(p) = self.pending.get_mut(&req_id) else { return };
+        let Some(p) = self.requests.get_mut(req_id) else { return };
         if p.endpoint != id {
             return;
         }
@@ -462,7 +381,7 @@ impl Cluster {
             if let Request::AlarmDeactivate(a) = &proposal.request {
                 p.disarmed.push(*a);
             }
-            if p.unapplied > 0 || !matches!(p.state, PendingState::Proposed) {
+            if p.unapplied > 0 || !matches!(p.state(), PendingState::Proposed) {
                 return;
             }
             let disarmed = std::mem::take(&mut p.disarmed);

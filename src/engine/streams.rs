@@ -6,6 +6,12 @@
 //! history (or is canceled if that was compacted). A
 //! keep-alive renews through the endpoint's leader every TTL/3 and ends when the lease is
 //! gone. Both die with their endpoint, and each answer is a trace event.
+//!
+//! `Streams` holds them: watches and keep-alives share one id sequence, each id is handed
+//! out once (a stream a learner refuses still takes one, as etcd's does), and every stream
+//! belongs to one member, so a member's streams end together.
+
+use std::collections::BTreeMap;
 
 use crate::store::{Applied, Event, Revision};
 
@@ -31,6 +37,78 @@ pub(crate) struct Watcher {
     pub next_rev: i64,
 }
 
+#[derive(Default)]
+pub(crate) struct Streams {
+    watchers: BTreeMap<u64, Watcher>,
+    keepers: BTreeMap<u64, Keeper>,
+    /// The id the next stream gets; ids start at 1.
+    next_id: u64,
+}
+
+impl Streams {
+    /// A stream id never handed out before.
+    pub fn new_id(&mut self) -> u64 {
+        self.next_id = self.next_id.max(1);
+        self.next_id += 1;
+        self.next_id - 1
+    }
+
+    pub fn add_watch(&mut self, id: u64, w: Watcher) {
+        self.watchers.insert(id, w);
+    }
+
+    pub fn add_keeper(&mut self, id: u64, k: Keeper) {
+        self.keepers.insert(id, k);
+    }
+
+    /// Ends the stream `id`, whichever kind it is.
+    pub fn end(&mut self, id: u64) {
+        self.watchers.remove(&id);
+        self.keepers.remove(&id);
+    }
+
+    pub fn exists(&self, id: u64) -> bool {
+        self.watchers.contains_key(&id) || self.keepers.contains_key(&id)
+    }
+
+    pub fn watch(&self, id: u64) -> Option<&Watcher> {
+        self.watchers.get(&id)
+    }
+
+    pub fn watch_mut(&mut self, id: u64) -> Option<&mut Watcher> {
+        self.watchers.get_mut(&id)
+    }
+
+    pub fn keeper(&self, id: u64) -> Option<&Keeper> {
+        self.keepers.get(&id)
+    }
+
+    pub fn keeper_mut(&mut self, id: u64) -> Option<&mut Keeper> {
+        self.keepers.get_mut(&id)
+    }
+
+    /// The watches on `node`, by id.
+    pub fn watches_on(&self, node: NodeId) -> Vec<u64> {
+        self.watchers.iter().filter(|(_, w)| w.node == node).map(|(k, _)| *k).collect()
+    }
+
+    /// Whether anyone watches `node`'s store (its applies then build events).
+    pub fn watched(&self, node: NodeId) -> bool {
+        self.watchers.values().any(|w| w.node == node)
+    }
+
+    /// The keep-alives on `node` due at `now`, by id.
+    pub fn keepers_due(&self, node: NodeId, now_ms: u64) -> Vec<u64> {
+        self.keepers.iter().filter(|(_, k)| k.node == node && k.next_ms <= now_ms).map(|(s, _)| *s).collect()
+    }
+
+    /// Ends every stream on `node` (it stopped, or left the cluster).
+    pub fn end_on(&mut self, node: NodeId) {
+        self.watchers.retain(|_, w| w.node != node);
+        self.keepers.retain(|_, k| k.node != node);
+    }
+}
+
 pub(crate) fn in_range(k: &[u8], key: &[u8], range_end: &[u8]) -> bool {
     if range_end.is_empty() {
         k == key
@@ -45,7 +123,7 @@ impl Cluster {
     /// One renewal of a keep-alive stream, if its leader is reachable; otherwise it tries
     /// again on the endpoint's next tick, as clientv3 retries.
     pub(crate) fn keep_alive(&mut self, stream_id: u64) {
-        let Some(k) = self.keepers.get(&stream_id) else { return };
+        let Some(k) = self.streams.keeper(stream_id) else { return };
         let (node, lease) = (k.node, k.lease);
         let Some(leader) = self.reachable_leader(node) else { return };
         let now = self.now_ms;
@@ -55,13 +133,11 @@ impl Cluster {
         match ttl {
             // clientv3 sends the next keep-alive a third of the TTL later.
             Some(t) => {
-                if let Some(k) = self.keepers.get_mut(&stream_id) {
+                if let Some(k) = self.streams.keeper_mut(stream_id) {
                     k.next_ms = now + (t.max(1) as u64 * 1000) / 3;
                 }
             }
-            None => {
-                self.keepers.remove(&stream_id);
-            }
+            None => self.streams.end(stream_id),
         }
         let tick = KeepAliveTick { stream_id, header: self.header(node), lease, ttl_secs: ttl };
         self.trace.push(self.now_ms, TraceEvent::KeepAlive { node, tick: Box::new(tick) });
@@ -76,20 +152,19 @@ impl Cluster {
         start: i64,
         prev_kv: bool,
     ) {
-        let watch_id = self.next_watch_id;
-        self.next_watch_id += 1;
+        let watch_id = self.streams.new_id();
         let Some(store) = self.store_of(endpoint) else { return };
         let current = store.revision();
         let next_rev = if start > 0 { start } else { current + 1 };
         let history = if start > 0 && start <= current { Some(store.history(&key, &range_end, start)) } else { None };
         let compact = store.compact_revision();
         drop(store);
-        self.watchers.insert(watch_id, Watcher { node: endpoint, key, range_end, prev_kv, next_rev });
+        self.streams.add_watch(watch_id, Watcher { node: endpoint, key, range_end, prev_kv, next_rev });
         self.finish(req_id, endpoint, Ok(ClientResult::WatchCreated { watch_id }));
         match history {
             Some(Ok(events)) => self.catch_up(watch_id, endpoint, events, prev_kv, current),
             Some(Err(_)) => {
-                self.watchers.remove(&watch_id);
+                self.streams.end(watch_id);
                 let batch = WatchBatch {
                     watch_id,
                     header: self.header(endpoint),
@@ -117,7 +192,7 @@ impl Cluster {
         for (_, evs) in groups {
             self.emit_watch(watch_id, node, header.clone(), evs, prev_kv);
         }
-        if let Some(w) = self.watchers.get_mut(&watch_id) {
+        if let Some(w) = self.streams.watch_mut(watch_id) {
             w.next_rev = current + 1;
         }
     }
@@ -144,9 +219,8 @@ impl Cluster {
             return;
         }
         let header = self.header(id);
-        let ids: Vec<u64> = self.watchers.iter().filter(|(_, w)| w.node == id).map(|(k, _)| *k).collect();
-        for watch_id in ids {
-            let Some(w) = self.watchers.get_mut(&watch_id) else { continue };
+        for watch_id in self.streams.watches_on(id) {
+            let Some(w) = self.streams.watch_mut(watch_id) else { continue };
             let evs: Vec<Event> = applied
                 .events
                 .iter()
@@ -166,9 +240,8 @@ impl Cluster {
     /// restore and syncs them from the backend), or is canceled with the compact revision
     /// if that history is gone.
     pub(crate) fn resync_watchers(&mut self, id: NodeId) {
-        let ids: Vec<u64> = self.watchers.iter().filter(|(_, w)| w.node == id).map(|(k, _)| *k).collect();
-        for watch_id in ids {
-            let Some(w) = self.watchers.get(&watch_id) else { continue };
+        for watch_id in self.streams.watches_on(id) {
+            let Some(w) = self.streams.watch(watch_id) else { continue };
             let (key, range_end, next_rev, prev_kv) = (w.key.clone(), w.range_end.clone(), w.next_rev, w.prev_kv);
             let Some(store) = self.store_of(id) else { return };
             let current = store.revision();
@@ -182,7 +255,7 @@ impl Cluster {
             match history {
                 Ok(events) => self.catch_up(watch_id, id, events, prev_kv, current),
                 Err(_) => {
-                    self.watchers.remove(&watch_id);
+                    self.streams.end(watch_id);
                     let batch =
                         WatchBatch { watch_id, header, events: Vec::new(), compact_revision: compact, canceled: true };
                     self.trace.push(self.now_ms, TraceEvent::Watch { node: id, batch: Box::new(batch) });
@@ -192,7 +265,6 @@ impl Cluster {
     }
 
     pub(crate) fn drop_watchers_on(&mut self, id: NodeId) {
-        self.watchers.retain(|_, w| w.node != id);
-        self.keepers.retain(|_, k| k.node != id);
+        self.streams.end_on(id);
     }
 }

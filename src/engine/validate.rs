@@ -89,7 +89,7 @@ impl Cluster {
             }
             Action::Heal | Action::Step => {}
             Action::AwaitReply { req_id, .. } => {
-                if !self.pending.contains_key(req_id) && !self.replies.contains_key(req_id) {
+                if !self.requests.is_known(*req_id) {
                     return err(format!("no request {req_id} was made"));
                 }
             }
@@ -138,15 +138,15 @@ impl Cluster {
                 if timeout_ms.is_some_and(|t| t == 0 || t > 3_600_000) {
                     return err("--command-timeout must be between 1ms and 1h");
                 }
-                if *req_id == 0 || *req_id <= self.max_req_id {
+                if *req_id == 0 || *req_id <= self.requests.last_id() {
                     return err(format!(
                         "request id {req_id} is already used (ids increase from {})",
-                        self.max_req_id + 1
+                        self.requests.last_id() + 1
                     ));
                 }
                 self.need_node(*endpoint)?;
                 if let ClientOp::WatchCancel { watch_id } = &**op {
-                    if !self.watchers.contains_key(watch_id) && !self.keepers.contains_key(watch_id) {
+                    if !self.streams.exists(*watch_id) {
                         return err(format!("no watch or keep-alive {watch_id} is running"));
                     }
                 }
