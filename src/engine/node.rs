@@ -104,8 +104,22 @@ pub enum Publish {
 #[derive(Default)]
 pub struct ReadyOutput {
     pub messages: Vec<Message>,
+    /// Emptied message buffers, each handed back to raft-rs for its next messages: a
+    /// Ready takes raft-rs's buffer and leaves it none, so without this every Ready's
+    /// messages would grow a new one from nothing.
+    pub spare: Vec<Vec<Message>>,
     pub notes: Vec<ApplyNote>,
     pub read_states: Vec<raft::ReadState>,
+}
+
+impl ReadyOutput {
+    fn take_messages(&mut self, mut batch: Vec<Message>) {
+        self.messages.append(&mut batch);
+        // A few are plenty: each Ready hands back at most one per node it ran on.
+        if batch.capacity() > 0 && self.spare.len() < 8 {
+            self.spare.push(batch);
+        }
+    }
 }
 
 impl Node {
@@ -247,7 +261,7 @@ impl Node {
         }
         // 1. Messages that need no persistence leave at once (a leader's appends go out
         //    while it writes its own copy).
-        out.messages.extend(rd.take_messages());
+        out.take_messages(rd.take_messages());
 
         // 2. A snapshot from the leader replaces the backend wholesale.
         if !rd.snapshot().is_empty() {
@@ -288,7 +302,7 @@ impl Node {
         out.read_states.extend(rd.take_read_states());
 
         // 5. Messages that promise what was just persisted (votes, append acks).
-        out.messages.extend(rd.take_persisted_messages());
+        out.take_messages(rd.take_persisted_messages());
 
         // A member that applied its own removal stops here, as etcd stops it ("the member
         // has been permanently removed from the cluster"); the cluster kills it when it reads
@@ -307,7 +321,7 @@ impl Node {
             let hs = self.disk.core().hard_state.clone();
             Self::record_durable(live, id, &hs, now_ms, trace);
         }
-        out.messages.extend(light.take_messages());
+        out.take_messages(light.take_messages());
         let committed = light.take_committed_entries();
         let mut cx = ApplyCtx { id, now_ms, events, decoded: &mut *decoded, trace, notes: &mut out.notes };
         let removed = apply_entries(live, &self.disk, committed, &mut cx);
@@ -315,6 +329,11 @@ impl Node {
             live.raw.advance_apply();
         }
 
+        if live.raw.raft.msgs.capacity() == 0 {
+            if let Some(buffer) = out.spare.pop() {
+                live.raw.raft.msgs = buffer;
+            }
+        }
         self.record_state(now_ms, trace);
         self.maybe_snapshot(cfg, now_ms, trace);
         self.after_call(now_ms, trace);

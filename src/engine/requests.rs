@@ -119,7 +119,7 @@ impl Cluster {
             }
             // etcd 3.4 sends every alarm request through raft, `alarm list` too.
             ClientOp::AlarmList => {
-                self.propose(req_id, endpoint, vec![Proposal { req_id, origin: endpoint, request: Request::AlarmGet }])
+                self.propose(req_id, endpoint, [Proposal { req_id, origin: endpoint, request: Request::AlarmGet }])
             }
             ClientOp::Range(_) | ClientOp::Health => self.ask_read_index(req_id, endpoint),
             ClientOp::LeaseKeepAlive { .. } | ClientOp::LeaseTimeToLive { .. } => {
@@ -201,15 +201,17 @@ impl Cluster {
             // waits for it to apply, and then refuses the write (`quotaAlarmer.check`).
             let member_id = self.nodes.get(&endpoint).map(|n| n.member_id).unwrap_or(0);
             let request = Request::AlarmActivate(AlarmMember { member_id, alarm: AlarmType::NoSpace });
-            return self.propose(req_id, endpoint, vec![Proposal { req_id, origin: endpoint, request }]);
+            return self.propose(req_id, endpoint, [Proposal { req_id, origin: endpoint, request }]);
         }
-        self.propose(req_id, endpoint, vec![Proposal { req_id, origin: endpoint, request }]);
+        self.propose(req_id, endpoint, [Proposal { req_id, origin: endpoint, request }]);
     }
 
-    fn propose(&mut self, req_id: u64, endpoint: NodeId, proposals: Vec<Proposal>) {
-        let total = proposals.len();
+    /// Takes any sequence of proposals, so the common single write needs no `Vec`.
+    fn propose(&mut self, req_id: u64, endpoint: NodeId, proposals: impl IntoIterator<Item = Proposal>) {
+        let mut total = 0;
         let mut dropped: Vec<Proposal> = Vec::new();
         for p in proposals {
+            total += 1;
             let data = p.encode();
             let mut ok = false;
             self.with_raw(endpoint, |raw| ok = raw.propose(vec![], data).is_ok());
