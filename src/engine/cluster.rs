@@ -21,6 +21,7 @@ use super::network::{LinkFault, Network};
 use super::node::Node;
 use super::request_table::RequestTable;
 use super::rng::{SimRng, Stream};
+use super::slots::NodeSlots;
 use super::streams::Streams;
 use super::trace::{DropReason, Trace, TraceEvent, TraceMode};
 use super::NodeId;
@@ -44,7 +45,7 @@ pub(crate) const MAX_FLUSH_PASSES: usize = 10_000;
 pub struct Cluster {
     pub(crate) cfg: ClusterConfig,
     pub(crate) now_ms: u64,
-    pub(crate) nodes: BTreeMap<NodeId, Node>,
+    pub(crate) nodes: NodeSlots,
     pub(crate) network: Network,
     pub(crate) trace: Trace,
     /// Unix time in ms at simulated time 0 (see `wall_ms`).
@@ -111,7 +112,7 @@ impl Cluster {
         let mut c = Cluster {
             cfg,
             now_ms: 0,
-            nodes: BTreeMap::new(),
+            nodes: NodeSlots::default(),
             network,
             trace: Trace::new(mode),
             epoch_ms,
@@ -259,7 +260,7 @@ impl Cluster {
     }
 
     pub fn node_ids(&self) -> Vec<NodeId> {
-        self.nodes.keys().copied().collect()
+        self.nodes.keys().collect()
     }
 
     pub(crate) fn node(&self, id: NodeId) -> Option<&Node> {

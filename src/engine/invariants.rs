@@ -225,7 +225,7 @@ mod tests {
         // WAL might, keeping the term.
         let index = c.node_view(follower).unwrap().committed;
         {
-            let disk = &c.nodes[&follower].disk;
+            let disk = &c.nodes.get(&follower).unwrap().disk;
             let mut e = disk.entry(index).unwrap();
             e.data = b"forged".to_vec();
             let tail: Vec<_> = (index + 1..=disk.core().last_index()).filter_map(|i| disk.entry(i)).collect();

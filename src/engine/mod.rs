@@ -31,6 +31,7 @@ mod request_table;
 mod requests;
 mod rng;
 mod sent;
+mod slots;
 mod streams;
 mod trace;
 mod validate;
