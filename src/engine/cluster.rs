@@ -362,7 +362,7 @@ impl Cluster {
 
     fn perform(&mut self, action: Action) {
         let cut_before: std::collections::BTreeSet<(NodeId, NodeId)> = match action {
-            Action::Partition(_) | Action::Restore { .. } | Action::Heal => self.network.cut_links().copied().collect(),
+            Action::Partition(_) | Action::Restore { .. } | Action::Heal => self.network.cut_links().collect(),
             _ => Default::default(),
         };
         self.perform_inner(action);
@@ -565,7 +565,7 @@ impl Cluster {
 
 impl Network {
     pub(crate) fn heal_cuts(&mut self) {
-        let cuts: Vec<(NodeId, NodeId)> = self.cut_links().copied().collect();
+        let cuts: Vec<(NodeId, NodeId)> = self.cut_links().collect();
         for (a, b) in cuts {
             self.restore(a, b);
         }

@@ -10,11 +10,12 @@
 //! ever in flight at once. The order is kept by `DueOrder`.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
 
 use raft::eraftpb::Message;
 use serde::{Deserialize, Serialize};
 
+use super::config::MAX_NODES;
 use super::rng::SimRng;
 use super::trace::DropReason;
 use super::NodeId;
@@ -70,9 +71,47 @@ pub enum SendOutcome {
 /// transport buffer would. Keeps memory bounded under a message storm.
 pub const MAX_IN_FLIGHT: usize = 100_000;
 
+/// A value per directed link between raft ids 0..=MAX_NODES, in a flat array: the network
+/// reads a link's cut, fault and FIFO tail on every send, and a tree search each time was
+/// most of routing. Ids past MAX_NODES (which the lab never makes) read as the default and
+/// cannot be set.
+#[derive(Clone, Debug)]
+struct Links<T> {
+    cells: [[T; LINK_IDS]; LINK_IDS],
+}
+
+const LINK_IDS: usize = MAX_NODES as usize + 1;
+
+impl<T: Copy + Default + PartialEq> Links<T> {
+    fn new() -> Self {
+        Links { cells: [[T::default(); LINK_IDS]; LINK_IDS] }
+    }
+
+    fn cell(from: NodeId, to: NodeId) -> Option<(usize, usize)> {
+        (from <= MAX_NODES && to <= MAX_NODES).then_some((from as usize, to as usize))
+    }
+
+    fn get(&self, from: NodeId, to: NodeId) -> T {
+        Self::cell(from, to).map_or_else(T::default, |(f, t)| self.cells[f][t])
+    }
+
+    fn set(&mut self, from: NodeId, to: NodeId, value: T) {
+        if let Some((f, t)) = Self::cell(from, to) {
+            self.cells[f][t] = value;
+        }
+    }
+
+    /// The links whose value is not the default, in (from, to) order.
+    fn set_links(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+        let cells =
+            self.cells.iter().enumerate().flat_map(|(f, row)| row.iter().enumerate().map(move |(t, v)| (f, t, v)));
+        cells.filter(|(_, _, v)| **v != T::default()).map(|(f, t, _)| (f as NodeId, t as NodeId))
+    }
+}
+
 pub struct Network {
-    cut: BTreeSet<(NodeId, NodeId)>,
-    faults: BTreeMap<(NodeId, NodeId), LinkFault>,
+    cut: Links<bool>,
+    faults: Links<LinkFault>,
     pub base_ms: u64,
     pub jitter_ms: u64,
     /// Messages in flight, each in a slot: its envelope (id 0: the slot is free) and its
@@ -86,7 +125,8 @@ pub struct Network {
     /// (delivery time, id, slot) of every message in flight, and nothing else: removals by
     /// hand take their key out too, so the top is always the next real delivery.
     due: DueOrder,
-    link_tail_ms: BTreeMap<(NodeId, NodeId), u64>,
+    /// When the last message queued on each link arrives: later ones may not pass it.
+    link_tail_ms: Links<u64>,
     rng: SimRng,
     next_id: u64,
 }
@@ -94,8 +134,8 @@ pub struct Network {
 impl Network {
     pub fn new(rng: SimRng, base_ms: u64, jitter_ms: u64) -> Self {
         Network {
-            cut: BTreeSet::new(),
-            faults: BTreeMap::new(),
+            cut: Links::new(),
+            faults: Links::new(),
             base_ms,
             jitter_ms,
             envelopes: Vec::new(),
@@ -103,43 +143,40 @@ impl Network {
             free: Vec::new(),
             in_flight: 0,
             due: DueOrder::default(),
-            link_tail_ms: BTreeMap::new(),
+            link_tail_ms: Links::new(),
             rng,
             next_id: 1,
         }
     }
 
     pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
-        self.cut.contains(&(from, to))
+        self.cut.get(from, to)
     }
 
     pub fn cut(&mut self, from: NodeId, to: NodeId) {
-        self.cut.insert((from, to));
+        self.cut.set(from, to, true);
     }
 
     pub fn restore(&mut self, from: NodeId, to: NodeId) {
-        self.cut.remove(&(from, to));
+        self.cut.set(from, to, false);
     }
 
-    pub fn cut_links(&self) -> impl Iterator<Item = &(NodeId, NodeId)> {
-        self.cut.iter()
+    /// The cut links, in (from, to) order.
+    pub fn cut_links(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+        self.cut.set_links()
     }
 
     pub fn heal(&mut self) {
-        self.cut.clear();
-        self.faults.clear();
+        self.cut = Links::new();
+        self.faults = Links::new();
     }
 
     pub fn fault(&self, from: NodeId, to: NodeId) -> LinkFault {
-        self.faults.get(&(from, to)).copied().unwrap_or_default()
+        self.faults.get(from, to)
     }
 
     pub fn set_fault(&mut self, from: NodeId, to: NodeId, fault: LinkFault) {
-        if fault == LinkFault::default() {
-            self.faults.remove(&(from, to));
-        } else {
-            self.faults.insert((from, to), fault);
-        }
+        self.faults.set(from, to, fault);
     }
 
     /// A message id for a message that never reaches the wire (its peer is down).
@@ -168,10 +205,8 @@ impl Network {
         if self.in_flight >= MAX_IN_FLIGHT {
             return SendOutcome::Dropped { id, reason: DropReason::Chance };
         }
-        let mut at = now_ms + self.base_ms + jitter + fault.extra_ms;
-        let tail = self.link_tail_ms.entry((from, to)).or_insert(0);
-        at = at.max(*tail);
-        *tail = at;
+        let at = (now_ms + self.base_ms + jitter + fault.extra_ms).max(self.link_tail_ms.get(from, to));
+        self.link_tail_ms.set(from, to, at);
         let copy = if twice {
             let copy_id = self.next_id;
             self.next_id += 1;
