@@ -104,10 +104,9 @@ impl Cluster {
     }
 
     pub(crate) fn tick_node(&mut self, id: NodeId) {
-        let cfg = self.cfg.clone();
         let now = self.now_ms;
         if let Some(n) = self.nodes.get_mut(&id) {
-            n.schedule_next_tick(&cfg, now);
+            n.schedule_next_tick(&self.cfg, now);
         }
         self.next_tick.set(None);
         let advance = self.election_tick_advance(id);
@@ -253,7 +252,6 @@ impl Cluster {
 
     /// Runs the Ready loop on a node until it has nothing more to say.
     pub(crate) fn drain_ready(&mut self, id: NodeId) {
-        let cfg = self.cfg.clone();
         let events = if self.streams.watched(id) { Events::Keep } else { Events::Skip };
         for _ in 0..MAX_READY_PASSES {
             let now = self.now_ms;
@@ -265,7 +263,7 @@ impl Cluster {
             // Taken, not borrowed: acting on the output re-enters the cluster. A nested
             // drain (rare) finds the default and allocates its own.
             let mut out = std::mem::take(&mut self.ready_out);
-            node.handle_ready(&cfg, now, events, &mut self.decoded, &mut self.trace, &mut out);
+            node.handle_ready(&self.cfg, now, events, &mut self.decoded, &mut self.trace, &mut out);
             let commit = node.live.as_ref().map(|l| l.commit).unwrap_or(0);
             if commit < node.max_commit_seen {
                 // Recorded for the invariant checker; raft-rs guarantees this never happens.
