@@ -504,13 +504,21 @@ impl Cluster {
 
     /// Runs `f` on a live node's `RawNode`, then re-pins its timeout and drains its Ready.
     pub(crate) fn with_raw(&mut self, id: NodeId, f: impl FnOnce(&mut raft::RawNode<Disk>)) {
+        if self.call_raw(id, f).is_some() {
+            self.dirty.insert(id);
+        }
+    }
+
+    /// `with_raw` without marking the node dirty, for a caller that knows whether the call
+    /// left raft-rs anything to hand over. `None`: the node is not running.
+    pub(crate) fn call_raw<R>(&mut self, id: NodeId, f: impl FnOnce(&mut raft::RawNode<Disk>) -> R) -> Option<R> {
         let now = self.now_ms;
-        let Some(node) = self.nodes.get_mut(&id) else { return };
-        let Some(live) = node.live.as_mut() else { return };
-        f(&mut live.raw);
+        let node = self.nodes.get_mut(&id)?;
+        let live = node.live.as_mut()?;
+        let r = f(&mut live.raw);
         node.after_call(now, &mut self.trace);
         node.record_state(now, &mut self.trace);
-        self.dirty.insert(id);
+        Some(r)
     }
 
     /// Handles every pending Ready, including those the handling itself causes.

@@ -64,18 +64,19 @@ impl Cluster {
             client_urls: vec![super::ids::client_url(id)],
         };
         let data = Proposal { req_id: 0, origin: id, request }.encode();
-        // `with_raw` by hand, to mark the member dirty only when raft-rs took the proposal
-        // or has news. A dropped proposal (a leader transfer in progress, say) leaves
-        // nothing to handle, and marking the member dirty anyway brought it straight back
-        // here to be dropped again, for the whole of a flush's budget.
-        let Some(node) = self.nodes.get_mut(&id) else { return };
-        let Some(live) = node.live.as_mut() else { return };
-        let ok = live.raw.propose(vec![], data).is_ok();
-        let news = ok || live.raw.has_ready();
-        node.after_call(now, &mut self.trace);
-        node.record_state(now, &mut self.trace);
+        // The member is marked dirty only when raft-rs took the proposal or has news. A
+        // dropped proposal (a leader transfer in progress, say) leaves nothing to handle,
+        // and marking the member dirty anyway brought it straight back here to be dropped
+        // again, for the whole of a flush's budget.
+        let proposed = self.call_raw(id, |raw| {
+            let ok = raw.propose(vec![], data).is_ok();
+            (ok, ok || raw.has_ready())
+        });
+        let Some((ok, news)) = proposed else { return };
         if ok {
-            node.publish = Publish::Proposed(now);
+            if let Some(n) = self.nodes.get_mut(&id) {
+                n.publish = Publish::Proposed(now);
+            }
         }
         if news {
             self.dirty.insert(id);

@@ -231,20 +231,16 @@ impl Cluster {
     pub(crate) fn deliver(&mut self, env: Envelope, msg: Message) {
         let Envelope { id, from, to, .. } = env;
         let is_snap = msg.get_msg_type() == MessageType::MsgSnapshot;
-        let now = self.now_ms;
-        let node = self.nodes.get_mut(&to).filter(|n| n.is_alive());
-        let Some(node) = node else { return self.dropped(&env, is_snap, DropReason::NodeDown) };
+        if !self.is_alive(to) {
+            return self.dropped(&env, is_snap, DropReason::NodeDown);
+        }
         if self.network.is_cut(from, to) {
             return self.dropped(&env, is_snap, DropReason::LinkCut);
         }
-        self.trace.push(now, TraceEvent::MessageDelivered { id, from, to });
-        // `with_raw` by hand: a closure would carry the message, one more copy of it.
-        if let Some(live) = node.live.as_mut() {
-            let _ = live.raw.step(msg);
-        }
-        node.after_call(now, &mut self.trace);
-        node.record_state(now, &mut self.trace);
-        self.dirty.insert(to);
+        self.trace.push(self.now_ms, TraceEvent::MessageDelivered { id, from, to });
+        self.with_raw(to, |raw| {
+            let _ = raw.step(msg);
+        });
         if is_snap {
             self.with_raw(from, |raw| raw.report_snapshot(to, SnapshotStatus::Finish));
         }
