@@ -28,6 +28,20 @@ pub struct Globals {
     pub write_out: OutputFormat,
     /// `--command-timeout`, truncated to whole milliseconds; `None` = etcdctl's 5s default.
     pub command_timeout_ms: Option<u64>,
+    /// A TLS flag (`--cacert`, `--cert`, `--key`, `--insecure-skip-tls-verify`) or an
+    /// `https://` endpoint was given: accepted, and the lab (which has no TLS) says so once.
+    #[serde(default)]
+    pub tls: bool,
+    /// `--hex`: keys and values print as `\x..` escapes.
+    #[serde(default)]
+    pub hex: bool,
+    /// `--user`, as given (`name` or `name:password`); the lab has no auth, so it is refused
+    /// as etcd refuses it with auth disabled.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// `-w` was on the line (so `ETCDCTL_WRITE_OUT` does not apply).
+    #[serde(default)]
+    pub write_out_given: bool,
 }
 
 /// The `-w` formats the lab prints (etcdctl's `fields` and `protobuf` are refused).
@@ -59,6 +73,17 @@ pub enum OutputFormat {
 pub enum Command {
     /// Empty line or `# comment`.
     Nothing,
+    /// `export NAME=value…`: shell variables etcdctl reads (`ETCDCTL_API`,
+    /// `ETCDCTL_ENDPOINTS`, …), kept by the console for the lines after it.
+    Export(Vec<(String, String)>),
+    /// `unset NAME…`.
+    Unset(Vec<String>),
+    /// `NAME=value` alone: a shell variable that etcdctl does not see until exported.
+    ShellAssign(Vec<(String, String)>),
+    /// `ETCDCTL_API=2 etcdctl …`: etcdctl 3.4's v2 client, its words as given.
+    V2 {
+        args: Vec<String>,
+    },
     /// `help [command...]`, `-h`/`--help`, or a command group without a valid
     /// subcommand (etcdctl prints the group's help then). `None` = general help.
     Help {
@@ -131,6 +156,35 @@ pub enum Command {
 
     EndpointStatus {
         cluster: bool,
+    },
+    EndpointHashKv {
+        cluster: bool,
+        revision: i64,
+    },
+    MemberUpdate {
+        id: u64,
+        peer_urls: Vec<String>,
+    },
+    /// `lock <name>`: hold the lock until cancelled (`--ttl`: the session lease's TTL).
+    Lock {
+        name: String,
+        ttl_secs: i64,
+    },
+    /// `elect <name> <proposal>` campaigns; `elect -l <name>` observes.
+    Elect {
+        name: String,
+        proposal: Option<String>,
+    },
+    MoveLeader {
+        target: u64,
+    },
+    /// `check perf`, with the `--load` profile resolved.
+    CheckPerf {
+        rate: u32,
+        clients: u32,
+        prefix: String,
+        auto_compact: bool,
+        auto_defrag: bool,
     },
     EndpointHealth {
         cluster: bool,

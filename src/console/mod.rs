@@ -10,3 +10,4 @@ mod help;
 mod lab;
 pub mod parse;
 pub mod session;
+mod v2;

@@ -10,13 +10,13 @@ use std::collections::BTreeMap;
 
 use crate::engine::{
     Action, ClientError, ClientOp, ClientReply, ClientResult, Cluster, ClusterConfig, EndpointStatusInfo, MemberInfo,
-    NodeId, ResponseHeader, TraceEvent,
+    NodeId, PerfOp, RecipeKind, RecipeOp, RecipeSaid, ResponseHeader, TraceEvent,
 };
 use crate::store::{PutRequest, Store};
 
 use super::command::{Command, Globals, OutputFormat};
 use super::format::{self, Output};
-use super::parse::{parse_line, TxnBuilder};
+use super::parse::{parse_line_with, TxnBuilder};
 
 pub struct Session {
     pub(super) cluster: Cluster,
@@ -28,12 +28,16 @@ pub struct Session {
     pub(super) watch_formats: BTreeMap<u64, OutputFormat>,
     /// Absolute trace index up to which stream output was printed.
     stream_cursor: u64,
+    /// The shell's exported variables (`export ETCDCTL_API=3`), oldest first.
+    env: Vec<(String, String)>,
+    /// The console said once already that the lab has no TLS.
+    tls_noted: bool,
 }
 
 impl Session {
     pub fn new(cfg: ClusterConfig) -> Result<Self, String> {
         let cluster = Cluster::new(cfg).map_err(|e| e.0)?;
-        Ok(Session { cluster, default_endpoint: 1, txn: None, watch_formats: BTreeMap::new(), stream_cursor: 0 })
+        Ok(Session::from_cluster(cluster))
     }
 
     pub fn cluster(&self) -> &Cluster {
@@ -43,7 +47,15 @@ impl Session {
     /// A session over a cluster rebuilt elsewhere (a rewind replays into a new cluster).
     pub fn from_cluster(cluster: Cluster) -> Self {
         let stream_cursor = cluster.trace().len();
-        Session { cluster, default_endpoint: 1, txn: None, watch_formats: BTreeMap::new(), stream_cursor }
+        Session {
+            cluster,
+            default_endpoint: 1,
+            txn: None,
+            watch_formats: BTreeMap::new(),
+            stream_cursor,
+            env: Vec::new(),
+            tls_noted: false,
+        }
     }
 
     /// The cluster itself, for a rewind going forward through the actions it kept (they
@@ -99,13 +111,36 @@ impl Session {
                 Err(e) => format::error(strip_error(&e.message)),
             };
         }
-        let parsed = match parse_line(line) {
+        let parsed = match parse_line_with(line, &self.env) {
             Ok(l) => l,
             Err(e) => return Output::err(format!("{}\n", with_error_prefix(&e.message))),
         };
         let g = parsed.globals;
         match parsed.command {
             Command::Nothing => Output::default(),
+            Command::Export(vars) => {
+                for (name, value) in vars {
+                    self.env.retain(|(n, _)| *n != name);
+                    self.env.push((name, value));
+                }
+                Output::default()
+            }
+            Command::Unset(names) => {
+                self.env.retain(|(n, _)| !names.contains(n));
+                Output::default()
+            }
+            Command::ShellAssign(vars) => {
+                let names: Vec<&str> = vars.iter().map(|(n, _)| n.as_str()).collect();
+                let mut o = Output::default();
+                if names.iter().any(|n| n.starts_with("ETCDCTL_")) {
+                    o.note = format!(
+                        "(a shell variable that etcdctl does not see: `export {}` passes it on, or put it before `etcdctl` on the same line)\n",
+                        vars.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join(" ")
+                    );
+                }
+                o
+            }
+            Command::V2 { args } => super::v2::answer(&args),
             Command::Help { topic } => Output::out(super::help::help(topic.as_deref())),
             Command::Version => Output::out("etcdctl version: 3.4.23\nAPI version: 3.4\n"),
             Command::Lab(lab) => self.lab(lab),
@@ -119,7 +154,14 @@ impl Session {
                     Output::default()
                 }
             }
-            other => self.etcd(&g, other),
+            other => {
+                let mut out = self.etcd(&g, other);
+                if g.tls && !self.tls_noted {
+                    self.tls_noted = true;
+                    out.note = "(the lab has no TLS: its members talk plain http, so --cacert, --cert, --key and https:// are accepted and not used)\n".into();
+                }
+                out
+            }
         }
     }
 
@@ -152,6 +194,17 @@ impl Session {
                     };
                     (batch.watch_id, o)
                 }
+                TraceEvent::Recipe { out, .. } => {
+                    let fmt = self.watch_formats.get(&out.stream_id).copied().unwrap_or(OutputFormat::Simple);
+                    let o = match &out.said {
+                        RecipeSaid::Got(resp) => {
+                            format::get(fmt, &header(&out.header), resp, format::GetOptions::default())
+                        }
+                        RecipeSaid::Failed(why) => format::error(why),
+                        RecipeSaid::Ended => Output::default(),
+                    };
+                    (out.stream_id, o)
+                }
                 TraceEvent::KeepAlive { tick, .. } => {
                     let fmt = self.watch_formats.get(&tick.stream_id).copied().unwrap_or(OutputFormat::Simple);
                     let o = match tick.ttl_secs {
@@ -174,7 +227,7 @@ impl Session {
     /// `finish_pending`). Every other line runs at once, exactly as `run_line` would.
     pub fn start_line(&mut self, line: &str) -> Started {
         if self.txn.is_none() {
-            if let Ok(parsed) = parse_line(line) {
+            if let Ok(parsed) = parse_line_with(line, &self.env) {
                 let g = parsed.globals;
                 let fmt = g.write_out;
                 let single = match parsed.command {
@@ -257,7 +310,25 @@ impl Session {
         if g.endpoints.is_empty() {
             return Ok(vec![self.default_endpoint]);
         }
-        g.endpoints.iter().map(|e| parse_endpoint(e)).collect()
+        g.endpoints.iter().map(|e| self.resolve_endpoint(e)).collect()
+    }
+
+    /// An endpoint as typed: `nK`, with or without `http(s)://` and `:2379`; `127.0.0.1` and
+    /// `localhost` are the selected member, as for an etcdctl run on that member's machine.
+    fn resolve_endpoint(&self, e: &str) -> Result<NodeId, String> {
+        let bare = e.strip_prefix("http://").or_else(|| e.strip_prefix("https://")).unwrap_or(e);
+        let host = bare.strip_suffix(":2379").unwrap_or(bare);
+        if host == "127.0.0.1" || host == "localhost" {
+            return Ok(self.default_endpoint);
+        }
+        parse_endpoint(e).map_err(|_| {
+            let names: Vec<String> = self.cluster.node_ids().iter().map(|id| format!("n{id}")).collect();
+            format!(
+                "unknown endpoint {e:?}: the lab's members are {} at http://nK:2379 (127.0.0.1 and localhost mean the selected member, n{})",
+                names.join(", "),
+                self.default_endpoint
+            )
+        })
     }
 
     /// The endpoint a one-shot call goes to: clientv3's balancer uses a member it can
@@ -514,6 +585,112 @@ impl Session {
                     .collect();
                 format::endpoint_health(fmt, &checks)
             }
+            Command::EndpointHashKv { cluster, revision } => {
+                let (eps, names) = self.targets(g, cluster, &endpoints)?;
+                let replies = self.call_in_turn(&eps, ClientOp::HashKv { revision }, g)?;
+                let mut hashes = Vec::new();
+                let mut failed = String::new();
+                let mut last_err = None;
+                for (r, name) in replies.iter().zip(&names) {
+                    match &r.result {
+                        Ok(ClientResult::HashKv { hash, compact_revision }) => hashes.push(format::EndpointHash {
+                            endpoint: name.clone(),
+                            header: header(&r.header),
+                            hash: *hash,
+                            compact_revision: *compact_revision,
+                        }),
+                        Err(e) => {
+                            failed.push_str(&format::endpoint_hashkv_failed(name, &e.to_string()).stderr);
+                            last_err = Some(e.to_string());
+                        }
+                        Ok(_) => {}
+                    }
+                }
+                let mut o = format::endpoint_hashkv(fmt, &hashes);
+                o.stderr = failed + &o.stderr;
+                if let Some(e) = last_err {
+                    o.stderr.push_str(&format::error_line(&e));
+                }
+                o
+            }
+            Command::MoveLeader { target } => {
+                // etcdctl asks each endpoint's status in turn, and the first one that leads
+                // is asked to move.
+                let names = self.typed_names(g, &endpoints);
+                let mut leader = None;
+                for ep in &endpoints {
+                    let r = self.call(*ep, ClientOp::Status, g)?;
+                    match &r.result {
+                        Ok(ClientResult::Status(s)) if s.leader != 0 && s.leader == r.header.member_id => {
+                            leader = Some((*ep, s.leader));
+                            break;
+                        }
+                        Ok(_) => {}
+                        Err(e) => return Ok(format::error(&e.to_string())),
+                    }
+                }
+                let Some((ep, leader_id)) = leader else {
+                    return Ok(format::error(&format!("no leader endpoint given at [{}]", names.join(" "))));
+                };
+                let r = self.call(ep, ClientOp::MoveLeader { target_member_id: target }, g)?;
+                match &r.result {
+                    Ok(ClientResult::LeaderMoved { .. }) => format::move_leader(fmt, leader_id, target),
+                    Err(e) => format::error(&e.to_string()),
+                    Ok(_) => format::error("unexpected reply"),
+                }
+            }
+            Command::MemberUpdate { id, peer_urls } => {
+                let r = single(self, ClientOp::MemberUpdate { member_id: id, peer_urls })?;
+                reply_or_error(&r, |h, res| match res {
+                    ClientResult::MemberUpdated { member_id, members, .. } => {
+                        Some(format::member_update(fmt, h, *member_id, &members_of(members)))
+                    }
+                    _ => None,
+                })
+            }
+            Command::Lock { name, ttl_secs } => {
+                let op = RecipeOp { kind: RecipeKind::Lock, name: name.into_bytes(), ttl_secs };
+                self.start_recipe(ep, op, fmt, g)?
+            }
+            Command::Elect { name, proposal } => {
+                let kind = match proposal {
+                    Some(p) => RecipeKind::Campaign(p.into_bytes()),
+                    None => RecipeKind::Observe,
+                };
+                // `elect` always makes its session with concurrency's default TTL.
+                let op = RecipeOp { kind, name: name.into_bytes(), ttl_secs: 60 };
+                self.start_recipe(ep, op, fmt, g)?
+            }
+            Command::CheckPerf { rate, clients, prefix, auto_compact, auto_defrag } => {
+                let op = PerfOp {
+                    rate,
+                    clients,
+                    duration_ms: 60_000,
+                    prefix: prefix.clone().into_bytes(),
+                    auto_compact,
+                    auto_defrag,
+                };
+                let r = single(self, ClientOp::CheckPerf(op))?;
+                match &r.result {
+                    Ok(ClientResult::Perf(rep)) => {
+                        let secs = |us: u64| us as f64 / 1e6;
+                        let total = secs(rep.total_us);
+                        let figures = format::PerfFigures {
+                            writes_per_sec: if total > 0.0 { rep.writes as f64 / total } else { 0.0 },
+                            rate_limit: rate,
+                            slowest_secs: secs(rep.slowest_us),
+                            stddev_secs: secs(rep.stddev_us),
+                            errors: rep.errors.clone(),
+                        };
+                        format::check_perf(&figures)
+                    }
+                    Ok(ClientResult::PerfPrefixInUse) => format::error(&format!(
+                        "prefix {prefix:?} has keys. Delete with etcdctl del --prefix {prefix} first"
+                    )),
+                    Err(e) => format::error(&e.to_string()),
+                    Ok(_) => format::error("unexpected reply"),
+                }
+            }
             Command::SnapshotSave { file } => {
                 if endpoints.len() > 1 {
                     // etcdctl refuses before it connects, naming the endpoints as given.
@@ -549,11 +726,56 @@ impl Session {
                 let revision = if store.has_key_revisions() { store.revision() } else { 0 };
                 format::snapshot_status(fmt, store.hash() as u32, revision, keys, store.db_size())
             }
-            Command::Nothing | Command::Help { .. } | Command::Version | Command::Lab(_) | Command::TxnStdin { .. } => {
-                Output::default()
-            }
+            Command::Nothing
+            | Command::Help { .. }
+            | Command::Version
+            | Command::Lab(_)
+            | Command::TxnStdin { .. }
+            | Command::Export(_)
+            | Command::Unset(_)
+            | Command::ShellAssign(_)
+            | Command::V2 { .. } => Output::default(),
         };
         Ok(out)
+    }
+
+    /// Starts `lock` or `elect`: a stream that prints when it holds or leads.
+    fn start_recipe(&mut self, ep: NodeId, op: RecipeOp, fmt: OutputFormat, g: &Globals) -> Result<Output, String> {
+        let r = self.call(ep, ClientOp::Recipe(op), g)?;
+        Ok(match r.result {
+            Ok(ClientResult::RecipeStarted { stream_id }) => {
+                self.watch_formats.insert(stream_id, fmt);
+                Output::default()
+            }
+            Ok(_) => format::error("unexpected reply"),
+            Err(e) => format::error(&e.to_string()),
+        })
+    }
+
+    /// The endpoints as the user typed them (etcdctl prints them so), or `nK` for the
+    /// selected member when none was given.
+    fn typed_names(&self, g: &Globals, endpoints: &[NodeId]) -> Vec<String> {
+        if g.endpoints.len() == endpoints.len() {
+            g.endpoints.clone()
+        } else {
+            endpoints.iter().map(|id| format!("n{id}")).collect()
+        }
+    }
+
+    /// The endpoints a per-endpoint command visits and the names it prints: the given
+    /// ones, or with `--cluster` every started member's client URL.
+    fn targets(
+        &mut self,
+        g: &Globals,
+        cluster: bool,
+        endpoints: &[NodeId],
+    ) -> Result<(Vec<NodeId>, Vec<String>), String> {
+        if cluster {
+            let eps = self.cluster_endpoints(g)?;
+            let names = eps.iter().map(|id| endpoint_name(*id, true)).collect();
+            return Ok((eps, names));
+        }
+        Ok((endpoints.to_vec(), self.typed_names(g, endpoints)))
     }
 
     fn members_now(&mut self, ep: NodeId) -> Vec<format::Member> {
@@ -696,7 +918,8 @@ pub fn parse_endpoint(e: &str) -> Result<NodeId, String> {
 }
 
 fn with_error_prefix(msg: &str) -> String {
-    if msg.starts_with("Error: ") || msg.starts_with("Unknown help topic") {
+    let bare = ["Error: ", "Unknown help topic", "unsupported API version", "export: ", "unset: "];
+    if bare.iter().any(|p| msg.starts_with(p)) {
         msg.to_string()
     } else {
         format!("Error: {msg}")

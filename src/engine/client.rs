@@ -73,6 +73,72 @@ pub enum ClientOp {
     WatchCancel {
         watch_id: u64,
     },
+    /// etcdctl's `lock` and `elect`: a recipe of etcd's `concurrency` package, run by the
+    /// client over plain calls (see `engine::recipes`). Answered at once with the stream
+    /// that then reports what the recipe's etcdctl prints.
+    Recipe(RecipeOp),
+    /// `move-leader`: the endpoint, which must lead, hands leadership to this member.
+    MoveLeader {
+        target_member_id: u64,
+    },
+    /// `endpoint hashkv`: the hash of the endpoint's MVCC key space up to `revision`
+    /// (0 = now), as etcd's `HashByRev` computes it.
+    HashKv {
+        revision: i64,
+    },
+    /// `member update`: new peer URLs for a member.
+    MemberUpdate {
+        member_id: u64,
+        peer_urls: Vec<String>,
+    },
+    /// `check perf`: etcdctl's write load against the endpoint, then its report.
+    CheckPerf(PerfOp),
+}
+
+/// Which `concurrency` recipe, and on what name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipeOp {
+    pub kind: RecipeKind,
+    /// The lock or election name; keys live under `name/`.
+    pub name: Vec<u8>,
+    /// The session lease's TTL (`lock --ttl`; `elect` always uses 60).
+    pub ttl_secs: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecipeKind {
+    /// `Mutex.Lock`, then hold until cancelled or the session ends.
+    Lock,
+    /// `Election.Campaign` with this proposal, then lead until cancelled.
+    Campaign(Vec<u8>),
+    /// `elect -l`: `Election.Observe`, printing each leader.
+    Observe,
+}
+
+/// `check perf`'s load: etcdctl's profile for `--load`, and where its keys go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PerfOp {
+    /// Writes per second the rate limiter allows.
+    pub rate: u32,
+    /// Concurrent clients, each with one request in flight.
+    pub clients: u32,
+    pub duration_ms: u64,
+    pub prefix: Vec<u8>,
+    pub auto_compact: bool,
+    pub auto_defrag: bool,
+}
+
+/// What `check perf` measured, in simulated time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PerfReport {
+    pub writes: u64,
+    /// Each error text and how often it came back, sorted by text.
+    pub errors: Vec<(String, u64)>,
+    /// From the first request to the last answer, in microseconds.
+    pub total_us: u64,
+    pub slowest_us: u64,
+    /// Population standard deviation of the latencies, in microseconds.
+    pub stddev_us: u64,
 }
 
 impl ClientOp {
@@ -125,24 +191,83 @@ pub enum ClientResult {
     Range(RangeResponse),
     DeleteRange(DeleteRangeResponse),
     Txn(TxnResponse),
-    Compacted { revision: i64 },
-    LeaseGranted { id: i64, ttl_secs: i64 },
-    LeaseRevoked { id: i64 },
-    LeaseKeptAlive { id: i64, ttl_secs: i64 },
-    LeaseTimeToLive { id: i64, info: Option<LeaseInfo> },
+    Compacted {
+        revision: i64,
+    },
+    LeaseGranted {
+        id: i64,
+        ttl_secs: i64,
+    },
+    LeaseRevoked {
+        id: i64,
+    },
+    LeaseKeptAlive {
+        id: i64,
+        ttl_secs: i64,
+    },
+    LeaseTimeToLive {
+        id: i64,
+        info: Option<LeaseInfo>,
+    },
     Leases(Vec<i64>),
     Alarms(Vec<AlarmMember>),
-    Defragmented { endpoint: String },
-    Members { cluster_id: u64, members: Vec<MemberInfo> },
-    MemberAdded { cluster_id: u64, member: MemberInfo, members: Vec<MemberInfo> },
-    MemberPromoted { cluster_id: u64, member_id: u64 },
-    MemberRemoved { cluster_id: u64, member_id: u64 },
+    Defragmented {
+        endpoint: String,
+    },
+    Members {
+        cluster_id: u64,
+        members: Vec<MemberInfo>,
+    },
+    MemberAdded {
+        cluster_id: u64,
+        member: MemberInfo,
+        members: Vec<MemberInfo>,
+    },
+    MemberPromoted {
+        cluster_id: u64,
+        member_id: u64,
+    },
+    MemberRemoved {
+        cluster_id: u64,
+        member_id: u64,
+    },
     Status(EndpointStatusInfo),
-    Healthy { endpoint: String, took_ms: u64 },
-    SnapshotSaved { path: String, size: u64 },
-    WatchCreated { watch_id: u64 },
-    KeepAliveStarted { stream_id: u64 },
-    WatchCanceled { watch_id: u64 },
+    Healthy {
+        endpoint: String,
+        took_ms: u64,
+    },
+    SnapshotSaved {
+        path: String,
+        size: u64,
+    },
+    WatchCreated {
+        watch_id: u64,
+    },
+    KeepAliveStarted {
+        stream_id: u64,
+    },
+    WatchCanceled {
+        watch_id: u64,
+    },
+    RecipeStarted {
+        stream_id: u64,
+    },
+    LeaderMoved {
+        from_member: u64,
+        to_member: u64,
+    },
+    HashKv {
+        hash: u32,
+        compact_revision: i64,
+    },
+    MemberUpdated {
+        cluster_id: u64,
+        member_id: u64,
+        members: Vec<MemberInfo>,
+    },
+    /// `check perf` with the prefix already in use, or its report.
+    PerfPrefixInUse,
+    Perf(PerfReport),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -180,6 +305,12 @@ pub enum ClientError {
     Stopped,
     #[error("{0}")]
     Other(String),
+    #[error("etcdserver: bad leader transferee")]
+    BadLeaderTransferee,
+    #[error("etcdserver: not leader")]
+    NotLeader,
+    #[error("etcdserver: request timed out, leader transfer took too long")]
+    LeaderTransferTimeout,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

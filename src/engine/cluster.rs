@@ -58,6 +58,8 @@ pub struct Cluster {
     pub(crate) messages_sent: u64,
     /// Watches and lease keep-alives.
     pub(crate) streams: Streams,
+    pub(crate) recipes: super::recipes::Recipes,
+    pub(crate) perf: super::perf::PerfRuns,
     pub(crate) files: BTreeMap<String, Vec<u8>>,
     /// Lease ids each member has handed out, for etcd-style id generation.
     pub(crate) lease_seq: BTreeMap<NodeId, u64>,
@@ -121,6 +123,8 @@ impl Cluster {
             requests: RequestTable::default(),
             messages_sent: 0,
             streams: Streams::default(),
+            recipes: Default::default(),
+            perf: Default::default(),
             files: BTreeMap::new(),
             lease_seq: BTreeMap::new(),
             revoking: Default::default(),

@@ -1,7 +1,8 @@
 //! The event loop: simulated time moves one event at a time.
 //!
-//! Contract: the next event is the earliest of a delivery, a node's tick and a client
-//! deadline; ties go deliveries first, then ticks by node id, then deadlines. Before the
+//! Contract: the next event is the earliest of a delivery, a node's tick, a client
+//! deadline and a `check perf` token; ties go deliveries first, then ticks by node id,
+//! then deadlines, then tokens. Before the
 //! clock moves, every pending Ready is handled, so whatever raft-rs did at one instant leaves
 //! in one Ready. Every loop is capped.
 
@@ -32,7 +33,7 @@ impl Cluster {
         // Not `[..].into_iter().flatten().min()`: that builds the array in memory and reads
         // it back wider than it wrote it, a store-forwarding stall on every event (a third of
         // this function's time in an hour's run).
-        earliest(earliest(delivery, tick), deadline)
+        earliest(earliest(earliest(delivery, tick), deadline), self.perf.next_due_ms())
     }
 
     fn next_tick_ms(&self) -> Option<u64> {
@@ -100,7 +101,9 @@ impl Cluster {
         let due = self.requests.next_deadline().filter(|(t, _)| *t <= now).map(|(_, id)| id);
         if let Some(req_id) = due {
             self.expire(req_id);
+            return;
         }
+        self.perf_due();
     }
 
     pub(crate) fn tick_node(&mut self, id: NodeId) {

@@ -21,11 +21,14 @@ mod event_loop;
 pub mod ids;
 pub mod invariants;
 mod logger;
+mod maintenance;
 mod members;
 mod message;
 mod network;
 mod node;
+mod perf;
 mod proposal;
+mod recipes;
 mod replay;
 mod request_table;
 mod requests;
@@ -42,14 +45,15 @@ pub type NodeId = u64;
 
 pub use action::Action;
 pub use client::{
-    ClientError, ClientOp, ClientReply, ClientResult, EndpointStatusInfo, KeepAliveTick, MemberInfo, ResponseHeader,
-    WatchBatch,
+    ClientError, ClientOp, ClientReply, ClientResult, EndpointStatusInfo, KeepAliveTick, MemberInfo, PerfOp,
+    PerfReport, RecipeKind, RecipeOp, ResponseHeader, WatchBatch,
 };
 pub use cluster::{ActionError, Cluster};
 pub use config::{ClusterConfig, MAX_NODES};
 pub use logger::RaftLogLine;
 pub use message::{entry_summary, EntryView, MessageView, MsgSummary, SnapshotMetaView};
 pub use proposal::{Proposal, RequestSummary};
+pub use recipes::{RecipeOutput, RecipeSaid, INTERNAL_REQ_BASE};
 pub use replay::{resume_to, Cursor, Replayer, Run};
 pub use rng::{SimRng, Stream};
 pub use trace::{fnv1a, DropReason, Role, Trace, TraceEvent, TraceMode, TraceRecord};

@@ -88,6 +88,9 @@ impl RequestSummary for Request {
                 format!("publish {member_id:x} name={name} client-urls={}", client_urls.join(","))
             }
             Request::ClusterVersion(v) => format!("set cluster version {v}"),
+            Request::MemberUpdate { member_id, peer_urls } => {
+                format!("member update {member_id:x} --peer-urls={}", peer_urls.join(","))
+            }
         }
     }
 }

@@ -69,6 +69,8 @@ pub(crate) enum PendingState {
     ReadAt(u64),
     /// Lease calls that only the leader can answer.
     AtLeader,
+    /// `move-leader`: waiting for the endpoint to see this raft id lead.
+    MoveLeader { target: NodeId },
 }
 
 /// Replies held for readers; older ones are dropped (the trace has them all).
@@ -91,7 +93,10 @@ impl RequestTable {
     /// Opens `req_id`; an id already open is replaced, its deadline and read with it.
     pub fn open(&mut self, req_id: u64, pending: Pending) {
         self.close(req_id);
-        self.last_id = self.last_id.max(req_id);
+        // The engine's own calls (recipes, `check perf`) count from a base of their own.
+        if req_id < crate::engine::INTERNAL_REQ_BASE {
+            self.last_id = self.last_id.max(req_id);
+        }
         self.deadlines.insert((pending.deadline_ms, req_id));
         self.pending.insert(req_id, pending);
     }

@@ -44,14 +44,22 @@ impl Cluster {
             Ok(ClientResult::Members { .. }
                 | ClientResult::MemberAdded { .. }
                 | ClientResult::MemberPromoted { .. }
-                | ClientResult::MemberRemoved { .. })
+                | ClientResult::MemberRemoved { .. }
+                | ClientResult::MemberUpdated { .. })
         ) {
             // etcd's cluster service fills its headers without a revision.
             header.revision = 0;
         }
         let reply = Rc::new(ClientReply { req_id, endpoint, header, result });
         self.trace.push(self.now_ms, TraceEvent::ClientReply(reply.clone()));
-        self.requests.record_reply(reply);
+        self.requests.record_reply(reply.clone());
+        if req_id >= super::recipes::INTERNAL_REQ_BASE {
+            if self.recipes.owns_call(req_id) {
+                self.recipe_reply(&reply);
+            } else {
+                self.perf_reply(&reply);
+            }
+        }
     }
 
     fn is_learner(&self, id: NodeId) -> bool {
@@ -64,10 +72,19 @@ impl Cluster {
     pub(crate) fn submit(&mut self, req_id: u64, endpoint: NodeId, shared: Rc<ClientOp>, timeout_ms: Option<u64>) {
         self.trace.push(self.now_ms, TraceEvent::ClientRequest { req_id, endpoint, op: shared.clone() });
         let op: &ClientOp = &shared;
+        // `check perf` runs its load without the command timeout (its calls have their own).
+        let timeout_ms = match op {
+            ClientOp::CheckPerf(p) => Some(p.duration_ms + 60_000),
+            _ => timeout_ms,
+        };
         let deadline_ms = self.now_ms + timeout_ms.unwrap_or(self.cfg.command_timeout_ms);
         self.requests.open(req_id, Pending::new(endpoint, shared.clone(), self.now_ms, deadline_ms));
         // Cancelling is the client hanging up: it needs no live endpoint.
         if let ClientOp::WatchCancel { watch_id } = *op {
+            if self.recipes.is_recipe(watch_id) {
+                self.cancel_recipe(watch_id);
+                return self.finish(req_id, endpoint, Ok(ClientResult::WatchCanceled { watch_id }));
+            }
             self.streams.end(watch_id);
             return self.finish(req_id, endpoint, Ok(ClientResult::WatchCanceled { watch_id }));
         }
@@ -166,6 +183,17 @@ impl Cluster {
             ClientOp::MemberAdd { learner, .. } => self.member_add(req_id, endpoint, *learner),
             ClientOp::MemberPromote { member_id } => self.member_promote(req_id, endpoint, *member_id),
             ClientOp::MemberRemove { member_id } => self.member_remove(req_id, endpoint, *member_id),
+            ClientOp::Recipe(r) => self.start_recipe(req_id, endpoint, r),
+            ClientOp::MoveLeader { target_member_id } => self.move_leader(req_id, endpoint, *target_member_id),
+            ClientOp::HashKv { revision } => {
+                let result = self.hash_kv(endpoint, *revision);
+                self.finish(req_id, endpoint, result)
+            }
+            ClientOp::MemberUpdate { member_id, peer_urls } => {
+                let request = Request::MemberUpdate { member_id: *member_id, peer_urls: peer_urls.clone() };
+                self.propose_write(req_id, endpoint, request)
+            }
+            ClientOp::CheckPerf(p) => self.start_perf(req_id, endpoint, p),
         }
     }
 
@@ -344,6 +372,7 @@ impl Cluster {
                     self.ask_read_index(req_id, id);
                 }
                 PendingState::AtLeader => self.try_at_leader(req_id),
+                PendingState::MoveLeader { target } => self.check_moved(req_id, id, target),
                 _ => {}
             }
         }
@@ -353,6 +382,7 @@ impl Cluster {
     pub(crate) fn expire(&mut self, req_id: u64) {
         let Some(p) = self.requests.get(req_id) else { return };
         let endpoint = p.endpoint;
+        self.perf.runs.remove(&req_id);
         self.finish(req_id, endpoint, Err(ClientError::DeadlineExceeded));
     }
 
@@ -405,6 +435,11 @@ impl Cluster {
             (Ok(Response::LeaseGrant { id, ttl_secs }), _) => Ok(ClientResult::LeaseGranted { id, ttl_secs }),
             (Ok(Response::LeaseRevoke), Request::LeaseRevoke { id }) => Ok(ClientResult::LeaseRevoked { id: *id }),
             (Ok(Response::Alarm(list)), _) => Ok(ClientResult::Alarms(list)),
+            (Ok(Response::Membership), Request::MemberUpdate { member_id, .. }) => Ok(ClientResult::MemberUpdated {
+                cluster_id: self.cluster_id,
+                member_id: *member_id,
+                members: self.member_list(id),
+            }),
             (Ok(other), _) => Err(ClientError::Other(format!("internal: unexpected response {other:?}"))),
         };
         self.finish(req_id, id, result);

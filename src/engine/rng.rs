@@ -19,6 +19,8 @@ pub enum Stream {
     Timeouts = 2,
     Ids = 3,
     TickPhase = 4,
+    /// `check perf`'s random keys.
+    Perf = 5,
 }
 
 impl SimRng {

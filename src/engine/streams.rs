@@ -137,7 +137,16 @@ impl Cluster {
                     k.next_ms = now + (t.max(1) as u64 * 1000) / 3;
                 }
             }
-            None => self.streams.end(stream_id),
+            None => {
+                self.streams.end(stream_id);
+                if self.recipes.owner_of_stream(stream_id).is_some() {
+                    return self.recipe_keeper_lost(stream_id);
+                }
+            }
+        }
+        if self.recipes.owner_of_stream(stream_id).is_some() {
+            // A recipe's session: etcdctl prints nothing for its renewals.
+            return;
         }
         let tick = KeepAliveTick { stream_id, header: self.header(node), lease, ttl_secs: ttl };
         self.trace.push(self.now_ms, TraceEvent::KeepAlive { node, tick: Box::new(tick) });
@@ -165,6 +174,9 @@ impl Cluster {
             Some(Ok(events)) => self.catch_up(watch_id, endpoint, events, prev_kv, current),
             Some(Err(_)) => {
                 self.streams.end(watch_id);
+                if self.recipes.owner_of_stream(watch_id).is_some() {
+                    return self.recipe_watch_lost(watch_id);
+                }
                 let batch = WatchBatch {
                     watch_id,
                     header: self.header(endpoint),
@@ -209,6 +221,9 @@ impl Cluster {
             for e in &mut events {
                 e.prev_kv = None;
             }
+        }
+        if self.recipes.owner_of_stream(watch_id).is_some() {
+            return self.recipe_events(watch_id, &header, &events);
         }
         let batch = WatchBatch { watch_id, header, events, compact_revision: 0, canceled: false };
         self.trace.push(self.now_ms, TraceEvent::Watch { node, batch: Box::new(batch) });
@@ -256,6 +271,10 @@ impl Cluster {
                 Ok(events) => self.catch_up(watch_id, id, events, prev_kv, current),
                 Err(_) => {
                     self.streams.end(watch_id);
+                    if self.recipes.owner_of_stream(watch_id).is_some() {
+                        self.recipe_watch_lost(watch_id);
+                        continue;
+                    }
                     let batch =
                         WatchBatch { watch_id, header, events: Vec::new(), compact_revision: compact, canceled: true };
                     self.trace.push(self.now_ms, TraceEvent::Watch { node: id, batch: Box::new(batch) });
@@ -265,6 +284,7 @@ impl Cluster {
     }
 
     pub(crate) fn drop_watchers_on(&mut self, id: NodeId) {
+        self.drop_recipes_on(id);
         self.streams.end_on(id);
     }
 }

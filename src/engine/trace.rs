@@ -144,6 +144,11 @@ pub enum TraceEvent {
     MemberAdded {
         node: NodeId,
     },
+    /// What a `lock` or `elect` prints (see `engine::recipes`).
+    Recipe {
+        node: NodeId,
+        out: Box<super::recipes::RecipeOutput>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

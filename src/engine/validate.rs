@@ -138,6 +138,12 @@ impl Cluster {
                 if timeout_ms.is_some_and(|t| t == 0 || t > 3_600_000) {
                     return err("--command-timeout must be between 1ms and 1h");
                 }
+                if *req_id >= super::INTERNAL_REQ_BASE {
+                    return err(format!(
+                        "request id {req_id} is the engine's own (ids from {} are)",
+                        super::INTERNAL_REQ_BASE
+                    ));
+                }
                 if *req_id == 0 || *req_id <= self.requests.last_id() {
                     return err(format!(
                         "request id {req_id} is already used (ids increase from {})",
@@ -146,7 +152,7 @@ impl Cluster {
                 }
                 self.need_node(*endpoint)?;
                 if let ClientOp::WatchCancel { watch_id } = &**op {
-                    if !self.streams.exists(*watch_id) {
+                    if !self.streams.exists(*watch_id) && !self.recipes.is_recipe(*watch_id) {
                         return err(format!("no watch or keep-alive {watch_id} is running"));
                     }
                 }

@@ -156,6 +156,22 @@ impl Membership {
         }
     }
 
+    /// `member update`, validated as etcd's `ValidateConfigurationChange` does for
+    /// `ConfChangeUpdateNode`: the member exists, and no other member has these URLs.
+    pub fn update(&mut self, id: u64, peer_urls: &[String]) -> Result<(), super::StoreError> {
+        if !self.members.contains_key(&id) {
+            return Err(super::StoreError::MemberNotFound);
+        }
+        let taken = self.members.values().any(|o| o.id != id && o.peer_urls.iter().any(|u| peer_urls.contains(u)));
+        if taken {
+            return Err(super::StoreError::PeerUrlExists);
+        }
+        if let Some(m) = self.members.get_mut(&id) {
+            m.peer_urls = peer_urls.to_vec();
+        }
+        Ok(())
+    }
+
     pub fn set_version(&mut self, version: &str) {
         self.version = Some(version.to_string());
     }

@@ -12,6 +12,7 @@
 //! model, quota and alarms), `snapshot` (image and hash).
 
 mod bytes;
+mod hash_kv;
 mod lease;
 pub mod membership;
 mod mvcc;
@@ -26,6 +27,7 @@ mod tests;
 
 pub use bytes::Bytes;
 pub use membership::{ChangeRefused, Member, MemberChange, Membership};
+pub use range::prefix_range_end;
 pub use snapshot::SnapshotError;
 pub use types::*;
 
@@ -173,6 +175,9 @@ impl Store {
                 self.membership.set_version(v);
                 (Ok(Response::Membership), Vec::new())
             }
+            Request::MemberUpdate { member_id, peer_urls } => {
+                (self.membership.update(*member_id, peer_urls).map(|()| Response::Membership), Vec::new())
+            }
         }
     }
 
@@ -272,6 +277,11 @@ impl Store {
     /// Current revision; a fresh store is at 1, as etcd.
     pub fn revision(&self) -> i64 {
         self.revision
+    }
+
+    /// `endpoint hashkv` at `rev` (0 = now): etcd's `(hash, revision, compact revision)`.
+    pub fn hash_kv(&self, rev: i64) -> Result<(u32, i64, i64), StoreError> {
+        hash_kv::hash_by_rev(&self.kv, rev, self.revision, self.compact_revision)
     }
 
     /// 0 if never compacted.

@@ -84,3 +84,16 @@ pub(crate) fn execute(kv: &Mvcc, req: &RangeRequest, at: i64) -> RangeResponse {
     }
     RangeResponse { kvs, more, count, header_revision: 0 }
 }
+
+/// clientv3's `GetPrefixRangeEnd`: the first key past every key with this prefix;
+/// `[0]` (all keys from `key` on) when none exists, e.g. for `0xff 0xff`.
+pub fn prefix_range_end(key: &[u8]) -> Vec<u8> {
+    match key.iter().rposition(|&b| b < 0xff) {
+        Some(i) => {
+            let mut end = key[..=i].to_vec();
+            end[i] += 1;
+            end
+        }
+        None => vec![0],
+    }
+}

@@ -220,6 +220,13 @@ pub enum Request {
     },
     /// The leader sets the cluster version once every member is known (`3.4.0`).
     ClusterVersion(String),
+    /// `member update`: a member's new peer URLs. etcd sends it as a `ConfChangeUpdateNode`,
+    /// which changes nothing in raft's own configuration; raft-rs has no such type, so it
+    /// goes through the log as a normal entry, validated and applied at the same point.
+    MemberUpdate {
+        member_id: u64,
+        peer_urls: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -306,4 +313,8 @@ pub enum StoreError {
     /// `put --ignore-value`/`--ignore-lease` on a key that does not exist.
     #[error("etcdserver: key not found")]
     KeyNotFound,
+    #[error("etcdserver: member not found")]
+    MemberNotFound,
+    #[error("etcdserver: Peer URLs already exists")]
+    PeerUrlExists,
 }

@@ -187,7 +187,7 @@ impl Lab {
     pub fn console(&mut self, line: &str) -> String {
         self.fork();
         let said = match self.session.start_line(line) {
-            Started::Done(out) => Said { line: line.to_string(), out: out.combined(), pending: None },
+            Started::Done(out) => Said { line: line.to_string(), out: out.shown(), pending: None },
             Started::Pending { req_id, endpoint, render } => {
                 Said { line: line.to_string(), out: String::new(), pending: Some((req_id, endpoint, render)) }
             }
@@ -210,7 +210,7 @@ impl Lab {
         for said in self.transcript.iter_mut() {
             if let Some((req_id, endpoint, render)) = &said.pending {
                 if let Some(out) = self.session.finish_pending(*req_id, *endpoint, render) {
-                    said.out = out.combined();
+                    said.out = out.shown();
                     said.pending = None;
                 }
             }

@@ -55,6 +55,7 @@ pub fn run(nodes: u64, seed: u64, config: Option<std::path::PathBuf>) -> i32 {
         print!("{}", out.stdout);
         let _ = std::io::stdout().flush();
         eprint!("{}", out.stderr);
+        eprint!("{}", out.note);
         print!("{}", session.take_watch_output());
         let _ = std::io::stdout().flush();
     }

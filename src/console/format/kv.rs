@@ -236,7 +236,7 @@ pub fn watch_canceled(format: OutputFormat, header: &Header, compact_revision: i
         }
         _ => String::new(),
     };
-    Output { stdout, stderr }
+    Output { stdout, stderr, ..Output::default() }
 }
 
 /// `compact REV`: the same line whatever `-w` says.

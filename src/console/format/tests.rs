@@ -503,6 +503,7 @@ fn endpoint_health_forms() {
 "
             .into(),
             stderr: "Error: unhealthy cluster\n".into(),
+            ..Output::default()
         }
     );
     assert_eq!(

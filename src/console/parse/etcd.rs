@@ -18,18 +18,7 @@ fn err_at(msg: String, tok: &Token) -> ParseError {
     ParseError::at(format!("Error: {msg}"), tok.col)
 }
 
-/// clientv3's `GetPrefixRangeEnd`: the first key past every key with this prefix;
-/// `[0]` (all keys from `key` on) when none exists, e.g. for `0xff 0xff`.
-pub(crate) fn prefix_range_end(key: &[u8]) -> Vec<u8> {
-    match key.iter().rposition(|&b| b < 0xff) {
-        Some(i) => {
-            let mut end = key[..=i].to_vec();
-            end[i] += 1;
-            end
-        }
-        None => vec![0],
-    }
-}
+pub(crate) use crate::store::prefix_range_end;
 
 pub(crate) fn build(path: &str, sp: &Split) -> Result<Command, ParseError> {
     let args = &sp.args;
@@ -100,10 +89,64 @@ pub(crate) fn build(path: &str, sp: &Split) -> Result<Command, ParseError> {
         "member promote" => Command::MemberPromote { id: member_arg(one("member ID is not provided")?)? },
         "member remove" => Command::MemberRemove { id: member_arg(one("member ID is not provided")?)? },
         "member update" => {
-            member_arg(one("member ID is not provided")?)?;
-            return Err(err("member update is not supported in the lab"));
+            // `memberUpdateCommandFunc`: the id, then `--peer-urls`.
+            let id = member_arg(one("member ID is not provided")?)?;
+            let peer_urls = match sp.value("peer-urls") {
+                Some(s) if !s.is_empty() => s.split(',').map(str::to_string).collect(),
+                _ => return Err(err("member peer urls not provided")),
+            };
+            Command::MemberUpdate { id, peer_urls }
         }
         "endpoint status" => Command::EndpointStatus { cluster: sp.bool("cluster") },
+        "endpoint hashkv" => Command::EndpointHashKv { cluster: sp.bool("cluster"), revision: sp.int64("rev") },
+        "lock" => {
+            let Some(name) = args.first() else {
+                return Err(err("lock takes a lock name argument and an optional command to execute."));
+            };
+            if args.len() > 1 {
+                return Err(err_at(
+                    "the lab runs no programs: `lock NAME COMMAND...` needs a shell; hold the lock with `lock NAME` and stop it with `cancel`".into(),
+                    &args[1],
+                ));
+            }
+            let ttl = sp.int64("ttl");
+            Command::Lock { name: name.text.clone(), ttl_secs: if sp.last("ttl").is_some() { ttl } else { 60 } }
+        }
+        "elect" => {
+            if args.is_empty() || args.len() > 2 {
+                return Err(err("elect takes one election name argument and an optional proposal argument."));
+            }
+            let proposal = args.get(1).map(|t| t.text.clone());
+            if proposal.is_none() && !sp.bool("listen") {
+                return Err(err("no proposal argument but -l not set"));
+            }
+            Command::Elect { name: args[0].text.clone(), proposal }
+        }
+        "move-leader" => {
+            let [a] = args.as_slice() else {
+                return Err(err("move-leader command needs 1 argument"));
+            };
+            let target = go_parse_uint_hex(&a.text).map_err(|e| err_at(e, a))?;
+            Command::MoveLeader { target }
+        }
+        "check perf" => {
+            // `newCheckPerfCommand`: the load's aliases, then etcdctl's profile for it.
+            let load = sp.value("load").unwrap_or_else(|| "s".to_string());
+            let (rate, clients) = match load.as_str() {
+                "s" | "small" => (150, 50),
+                "m" | "medium" => (1000, 200),
+                "l" | "large" => (8000, 500),
+                "xl" | "xLarge" => (15000, 1000),
+                other => return Err(err(&format!("unknown load option {other}"))),
+            };
+            Command::CheckPerf {
+                rate,
+                clients,
+                prefix: sp.value("prefix").unwrap_or_else(|| "/etcdctl-check-perf/".to_string()),
+                auto_compact: sp.bool("auto-compact"),
+                auto_defrag: sp.bool("auto-defrag"),
+            }
+        }
         "endpoint health" => Command::EndpointHealth { cluster: sp.bool("cluster") },
         "snapshot save" => Command::SnapshotSave { file: one("snapshot save expects one argument")?.text.clone() },
         "snapshot status" => {

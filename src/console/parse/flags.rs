@@ -38,13 +38,38 @@ pub(crate) const fn int(long: &'static str) -> FlagDef {
     FlagDef { long, short: None, kind: Kind::Int }
 }
 
-/// etcdctl's persistent flags the lab honours, plus `--help`, which every command has.
+pub(crate) const fn dur(long: &'static str) -> FlagDef {
+    FlagDef { long, short: None, kind: Kind::Duration }
+}
+
+/// etcdctl 3.4's persistent flags, every one (the lab honours `--endpoints`, `-w`,
+/// `--command-timeout` and `--hex`; the TLS ones are accepted with a note, since the lab
+/// has no TLS; `--user` is refused as etcd refuses it with auth off), plus `--help`,
+/// which every command has.
 pub(crate) const GLOBAL: &[FlagDef] = &[
+    v("cacert"),
+    v("cert"),
+    dur("command-timeout"),
+    b("debug"),
+    dur("dial-timeout"),
+    FlagDef { long: "discovery-srv", short: Some('d'), kind: Kind::Str },
+    v("discovery-srv-name"),
     v("endpoints"),
+    b("hex"),
+    b("insecure-discovery"),
+    b("insecure-skip-tls-verify"),
+    b("insecure-transport"),
+    dur("keepalive-time"),
+    dur("keepalive-timeout"),
+    v("key"),
+    v("password"),
+    v("user"),
     FlagDef { long: "write-out", short: Some('w'), kind: Kind::Str },
-    FlagDef { long: "command-timeout", short: None, kind: Kind::Duration },
     FlagDef { long: "help", short: Some('h'), kind: Kind::Bool },
 ];
+
+/// The TLS flags: accepted, with the lab's note that it has no TLS.
+pub(crate) const TLS_FLAGS: &[&str] = &["cacert", "cert", "key", "insecure-skip-tls-verify"];
 
 /// One flag occurrence; bool flags without `=` carry "true".
 #[derive(Clone, Debug)]
@@ -193,7 +218,7 @@ impl Split {
 
     /// pflag converts each value as it meets the flag, so the first bad one is reported
     /// before anything later on the line.
-    fn push(&mut self, def: FlagDef, value: String, col: usize) -> Result<(), ParseError> {
+    pub(crate) fn push(&mut self, def: FlagDef, value: String, col: usize) -> Result<(), ParseError> {
         let seen = Seen { def, value, col };
         let why = match def.kind {
             Kind::Bool if parse_bool(&seen.value).is_none() => {
