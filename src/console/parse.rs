@@ -25,6 +25,12 @@ mod tests;
 
 pub use txn::{parse_txn_body, TxnBuilder};
 
+/// Whether `word` is a shell assignment (`ETCDCTL_API=3`), as the console reads a line's
+/// leading words.
+pub fn is_assignment(word: &str) -> bool {
+    env::assignment(word).is_some()
+}
+
 /// Whether `word` starts a lab command (`kill`, `partition`, …, or the optional `lab`
 /// before one) rather than an etcdctl one.
 pub fn is_lab_word(word: &str) -> bool {
@@ -226,8 +232,8 @@ pub fn parse_line_with(line: &str, exported: &[(String, String)]) -> Result<Line
         let args = tokens.into_iter().map(|t| t.text).collect();
         return Ok(Line { command: Command::V2 { args }, globals: Globals::default() });
     }
-    let mut line = parse_v3(tokens)?;
-    apply_env(&mut line.globals, &vars)?;
+    let (mut line, split) = parse_v3(tokens)?;
+    apply_env(&mut line.globals, &vars, &split)?;
     Ok(line)
 }
 
@@ -265,7 +271,17 @@ fn shell_builtin(tokens: &[Token]) -> Result<Option<Command>, ParseError> {
 
 /// The `ETCDCTL_<FLAG>` variables for the global flags the line left unset, checked as
 /// pflag checks a flag's value.
-fn apply_env(g: &mut Globals, vars: &[(String, String)]) -> Result<(), ParseError> {
+fn apply_env(g: &mut Globals, vars: &[(String, String)], line: &flags::Split) -> Result<(), ParseError> {
+    // etcdctl 3.4 (`flags.SetPflagsFromEnv`, then `verifyEnv`) stops with a fatal log line
+    // when a flag on the line shadows its variable; capnslog's timestamp is left out here.
+    for def in GLOBAL.iter() {
+        let name = env::env_name(def.long);
+        if line.last(def.long).is_some() && env::lookup(vars, &name).is_some() {
+            return Err(ParseError::new(format!(
+                "C | pkg/flags: conflicting environment variable {name:?} is shadowed by corresponding command-line flag (either unset environment variable or disable flag)"
+            )));
+        }
+    }
     let mut split = flags::Split::default();
     for def in GLOBAL.iter().filter(|d| d.long != "help") {
         if let Some(value) = env::flag_value(vars, def.long) {
@@ -290,7 +306,7 @@ fn apply_env(g: &mut Globals, vars: &[(String, String)]) -> Result<(), ParseErro
     Ok(())
 }
 
-fn parse_v3(mut tokens: Vec<Token>) -> Result<Line, ParseError> {
+fn parse_v3(mut tokens: Vec<Token>) -> Result<(Line, flags::Split), ParseError> {
     // `lab history` reads as `history`: the prefix tells lab commands from etcdctl's in
     // lessons and docs, and is optional.
     if tokens.first().is_some_and(|t| t.text == "lab" && !t.quoted)
@@ -304,7 +320,7 @@ fn parse_v3(mut tokens: Vec<Token>) -> Result<Line, ParseError> {
         // Only flags: etcdctl then shows its help, after pflag has had its say.
         let split = flags::split(&tokens, &[], false)?;
         let globals = globals(&split)?;
-        return Ok(Line { command: Command::Help { topic: None }, globals });
+        return Ok((Line { command: Command::Help { topic: None }, globals }, split));
     };
     let name = tokens[first].text.clone();
     let mut used = vec![first];
@@ -321,10 +337,10 @@ fn parse_v3(mut tokens: Vec<Token>) -> Result<Line, ParseError> {
                 format!("{group} {}", tokens[w].text)
             }
             _ => {
-                return Ok(Line {
-                    command: Command::Help { topic: Some(group.to_string()) },
-                    globals: Globals::default(),
-                })
+                return Ok((
+                    Line { command: Command::Help { topic: Some(group.to_string()) }, globals: Globals::default() },
+                    flags::Split::default(),
+                ))
             }
         }
     } else if ETCD_COMMANDS.contains(&name.as_str()) || lab::is_lab_command(&name) {
@@ -353,7 +369,7 @@ fn parse_v3(mut tokens: Vec<Token>) -> Result<Line, ParseError> {
         etcd::build(&path, &split)?
     };
     let globals = globals(&split)?;
-    Ok(Line { command, globals })
+    Ok((Line { command, globals }, split))
 }
 
 fn help_topic(args: &[Token]) -> Result<Command, ParseError> {

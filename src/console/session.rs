@@ -918,7 +918,7 @@ pub fn parse_endpoint(e: &str) -> Result<NodeId, String> {
 }
 
 fn with_error_prefix(msg: &str) -> String {
-    let bare = ["Error: ", "Unknown help topic", "unsupported API version", "export: ", "unset: "];
+    let bare = ["Error: ", "Unknown help topic", "unsupported API version", "export: ", "unset: ", "C | "];
     if bare.iter().any(|p| msg.starts_with(p)) {
         msg.to_string()
     } else {

@@ -89,7 +89,6 @@ pub(crate) struct Recipe {
     kind: RecipeKind,
     /// `name/`.
     prefix: Vec<u8>,
-    ttl_secs: i64,
     lease: i64,
     key: Vec<u8>,
     /// Lock: `myRev`; election: `leaderRev`.
@@ -187,7 +186,6 @@ impl Cluster {
             node: endpoint,
             kind: op.kind.clone(),
             prefix,
-            ttl_secs: op.ttl_secs,
             lease: 0,
             key: Vec::new(),
             rev: 0,
@@ -564,8 +562,9 @@ impl Cluster {
         self.recipe_fail(stream_id, why.into());
     }
 
-    /// The ttl a recipe's session asked for (for views).
-    pub fn recipe_ttl(&self, stream_id: u64) -> Option<i64> {
-        self.recipes.running.get(&stream_id).map(|r| r.ttl_secs)
+    /// Whether the `lock` or `elect` stream `stream_id` still runs (a cancelled one runs
+    /// until it has unlocked or resigned, as etcdctl does before it exits).
+    pub fn recipe_running(&self, stream_id: u64) -> bool {
+        self.recipes.is_recipe(stream_id)
     }
 }

@@ -169,7 +169,8 @@ impl Cluster {
             }
             ClientOp::LeaseKeepAliveStream { id } => {
                 let stream_id = self.streams.new_id();
-                let keeper = super::streams::Keeper { node: endpoint, lease: *id, next_ms: self.now_ms };
+                let keeper =
+                    super::streams::Keeper { node: endpoint, lease: *id, next_ms: self.now_ms, deadline_ms: None };
                 self.streams.add_keeper(stream_id, keeper);
                 self.finish(req_id, endpoint, Ok(ClientResult::KeepAliveStarted { stream_id }));
                 self.keep_alive(stream_id);

@@ -26,6 +26,9 @@ pub(crate) struct Keeper {
     pub lease: i64,
     /// When the next renewal is due.
     pub next_ms: u64,
+    /// clientv3's own deadline: a TTL after the last answer. A recipe's session ends there
+    /// when no renewal got through (its endpoint was cut off from the leader).
+    pub deadline_ms: Option<u64>,
 }
 
 pub(crate) struct Watcher {
@@ -124,8 +127,14 @@ impl Cluster {
     /// again on the endpoint's next tick, as clientv3 retries.
     pub(crate) fn keep_alive(&mut self, stream_id: u64) {
         let Some(k) = self.streams.keeper(stream_id) else { return };
-        let (node, lease) = (k.node, k.lease);
-        let Some(leader) = self.reachable_leader(node) else { return };
+        let (node, lease, deadline) = (k.node, k.lease, k.deadline_ms);
+        let Some(leader) = self.reachable_leader(node) else {
+            if deadline.is_some_and(|d| self.now_ms >= d) && self.recipes.owner_of_stream(stream_id).is_some() {
+                self.streams.end(stream_id);
+                self.recipe_keeper_lost(stream_id);
+            }
+            return;
+        };
         let now = self.now_ms;
         let Some(mut store) = self.store_mut_of(leader) else { return };
         let ttl = store.renew_lease(lease, now).ok();
@@ -135,6 +144,7 @@ impl Cluster {
             Some(t) => {
                 if let Some(k) = self.streams.keeper_mut(stream_id) {
                     k.next_ms = now + (t.max(1) as u64 * 1000) / 3;
+                    k.deadline_ms = Some(now + t.max(1) as u64 * 1000);
                 }
             }
             None => {

@@ -31,6 +31,8 @@ pub const STREAM_GRACE_MS: u64 = 500;
 pub const ETCDCTL_START_MS: u64 = 10;
 /// How finely time advances while waiting for a leader.
 const SLICE_MS: u64 = 10;
+/// How long a cancelled `lock` or `elect` may take to unlock or resign.
+const RECIPE_EXIT_MS: u64 = 5_000;
 
 struct LabRun {
     session: Session,
@@ -165,6 +167,13 @@ impl LabRun {
         let Some(id) = stream else { return out };
         // Ctrl-C ends etcdctl; the console's cancel is the same for the stream.
         let _ = self.session.run_line(&format!("cancel {id}"));
+        // A lock or an election unlocks or resigns before its etcdctl exits.
+        for _ in 0..(RECIPE_EXIT_MS / SLICE_MS) {
+            if !self.session.cluster().recipe_running(id) {
+                break;
+            }
+            let _ = self.session.apply(Action::Advance(SLICE_MS));
+        }
         self.collect_streams();
         append(&mut out, self.printed.remove(&id).unwrap_or_default());
         out

@@ -54,6 +54,14 @@
 //!     status --cluster -w table` rows as n3, n1, n5, n6, n4 and as n3, n6, n1, n5, n4.
 //! 12. etcdctl's exit status (`# exit 1`) is kept in the fixture but not compared: the
 //!     console prints text and has no exit status; a wrong error still shows in the text.
+//! 13. `lock` and `elect` keys (`mylock/<lease id in hex>`) carry their session's lease id,
+//!     minted as in rule 5: those ids are learned from every `NAME/<hex>` line of a lock or
+//!     election named in the scenario and masked like granted leases, and so is the
+//!     base64 of the whole key in JSON (`<key NAME/<leaseN>>`).
+//! 14. `check perf`: its progress bar (frames ended by `\r`, redrawn five times a second
+//!     with a wall-clock ETA) is dropped, and the slowest request and the standard
+//!     deviation (`took 0.036272s`, `Stddev is 0.001033s`) → `<secs>`: latencies of the
+//!     machine. The verdicts and the throughput are compared.
 //!
 //! Not masked but fitted: which member wins an election, and how many elections a
 //! timing gap allows (the leader, `IS LEADER`, raft terms), differ between two real runs
@@ -67,8 +75,10 @@ use super::vars::{lease_granted, member_added};
 /// What one transcript minted at run time, to be replaced by placeholders.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Masker {
-    /// Lease ids in the order they were granted.
+    /// Lease ids in the order they were granted (or first printed in a lock's key).
     leases: Vec<u64>,
+    /// Lock and election keys seen (rule 13): the key and its lease id.
+    recipe_keys: Vec<(String, u64)>,
     /// Members added at run time: (name, id).
     members: Vec<(String, u64)>,
     /// Steps that come right after a `defrag` (rule 7), by index.
@@ -103,7 +113,42 @@ impl Masker {
                 m.after_defrag.push(i + 1);
             }
         }
+        m.learn_recipe_keys(t);
         m
+    }
+
+    /// Rule 13: every `NAME/<hex>` line, where NAME is a lock or election of the scenario.
+    fn learn_recipe_keys(&mut self, t: &Transcript) {
+        let names: Vec<String> = t
+            .steps
+            .iter()
+            .filter_map(|s| {
+                let mut words = s.line.split_whitespace().skip_while(|w| w.contains('=') && !w.starts_with('-'));
+                let first = words.next().filter(|w| *w != "etcdctl").or_else(|| words.next())?;
+                if first != "lock" && first != "elect" {
+                    return None;
+                }
+                words.find(|w| !w.starts_with('-')).map(str::to_string)
+            })
+            .collect();
+        for s in &t.steps {
+            for line in s.stdout.lines() {
+                let Some((name, hex)) = line.rsplit_once('/') else { continue };
+                if !names.iter().any(|n| n == name) || hex.is_empty() || hex.len() > 16 {
+                    continue;
+                }
+                let Ok(id) = u64::from_str_radix(hex, 16) else { continue };
+                if !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+                    continue;
+                }
+                if !self.leases.contains(&id) {
+                    self.leases.push(id);
+                }
+                if !self.recipe_keys.iter().any(|(k, _)| k == line) {
+                    self.recipe_keys.push((line.to_string(), id));
+                }
+            }
+        }
     }
 
     /// The text step `index` (from 0) of the transcript is compared by.
@@ -166,9 +211,16 @@ impl Masker {
         }
     }
 
-    /// Rules 2, 4, 5, 6, 7 (JSON) and 9 on a piece of text.
+    /// Rules 2, 4, 5, 6, 7 (JSON), 9, 13 and 14 on a piece of text.
     fn text(&self, t: &str, sizes: Sizes) -> String {
-        let mut t = endpoints(t);
+        let mut t = check_perf(&endpoints(t));
+        for (key, id) in &self.recipe_keys {
+            use base64::Engine;
+            let b64 = base64::engine::general_purpose::STANDARD.encode(key);
+            let n = self.leases.iter().position(|l| l == id).map_or(0, |i| i + 1);
+            let name = key.rsplit_once('/').map_or("", |(n, _)| n);
+            t = t.replace(&format!("\"{b64}\""), &format!("\"<key {name}/<lease{n}>>\""));
+        }
         t = took(&t);
         t = t.replace("rpc error: code = Unknown desc = context deadline exceeded", "context deadline exceeded");
         t = request_timed_out(&t);
@@ -194,6 +246,31 @@ impl Masker {
         }
         t
     }
+}
+
+/// Rule 14: `check perf`'s progress frames (each begins with `\r`) are dropped, and its
+/// two latencies masked.
+fn check_perf(t: &str) -> String {
+    if !t.contains("writes/s") && !t.contains(" / 60 ") {
+        return t.to_string();
+    }
+    let mut out = String::new();
+    for line in t.split_inclusive('\n') {
+        // A progress line is `\r`-separated frames; keep what follows the last one's newline.
+        let line = if line.contains('\r') && line.contains(" / 60 ") { "" } else { line };
+        let mut l = line.to_string();
+        for lead in ["Slowest request took too long: ", "Slowest request took ", "Stddev too high: ", "Stddev is "] {
+            if let Some(i) = l.find(lead) {
+                let rest = &l[i + lead.len()..];
+                if let Some(end) = rest.find('s') {
+                    l = format!("{}<secs>{}", &l[..i + lead.len()], &rest[end + 1..]);
+                }
+                break;
+            }
+        }
+        out.push_str(&l);
+    }
+    out
 }
 
 /// Rule 9's second half: `etcdserver: request timed out[, possibly due to …]` to the end

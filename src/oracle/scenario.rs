@@ -537,7 +537,10 @@ fn step(ctx: &mut Ctx, text: &str, line_no: usize, col0: usize) -> Option<Step> 
             );
             return None;
         }
-        Command::Watch { .. } | Command::LeaseKeepAlive { once: false, .. } => {
+        Command::Watch { .. }
+        | Command::LeaseKeepAlive { once: false, .. }
+        | Command::Lock { .. }
+        | Command::Elect { .. } => {
             if !background {
                 ctx.err(
                     line_no,
@@ -563,7 +566,11 @@ fn step(ctx: &mut Ctx, text: &str, line_no: usize, col0: usize) -> Option<Step> 
         _ => {}
     }
     if background && mode != EtcdMode::Background {
-        ctx.err(line_no, col0 + command.chars().count() + 1, "only watch and lease keep-alive run in the background");
+        ctx.err(
+            line_no,
+            col0 + command.chars().count() + 1,
+            "only watch, lease keep-alive, lock and elect run in the background",
+        );
         return None;
     }
     let reads_stdin = matches!(parsed.command, Command::TxnStdin { .. });

@@ -82,7 +82,7 @@ pub(crate) fn build(path: &str, sp: &Split) -> Result<Command, ParseError> {
             let peer_urls = match sp.value("peer-urls") {
                 None => Vec::new(),
                 Some(s) if s.is_empty() => return Err(err("member peer urls not provided")),
-                Some(s) => s.split(',').map(str::to_string).collect(),
+                Some(s) => peer_urls(&s)?,
             };
             Command::MemberAdd { name: args[0].text.clone(), peer_urls, learner: sp.bool("learner") }
         }
@@ -92,7 +92,7 @@ pub(crate) fn build(path: &str, sp: &Split) -> Result<Command, ParseError> {
             // `memberUpdateCommandFunc`: the id, then `--peer-urls`.
             let id = member_arg(one("member ID is not provided")?)?;
             let peer_urls = match sp.value("peer-urls") {
-                Some(s) if !s.is_empty() => s.split(',').map(str::to_string).collect(),
+                Some(s) if !s.is_empty() => peer_urls(&s)?,
                 _ => return Err(err("member peer urls not provided")),
             };
             Command::MemberUpdate { id, peer_urls }
@@ -101,7 +101,7 @@ pub(crate) fn build(path: &str, sp: &Split) -> Result<Command, ParseError> {
         "endpoint hashkv" => Command::EndpointHashKv { cluster: sp.bool("cluster"), revision: sp.int64("rev") },
         "lock" => {
             let Some(name) = args.first() else {
-                return Err(err("lock takes a lock name argument and an optional command to execute."));
+                return Err(err("lock takes a lock name argument and an optional command to execute"));
             };
             if args.len() > 1 {
                 return Err(err_at(
@@ -110,15 +110,18 @@ pub(crate) fn build(path: &str, sp: &Split) -> Result<Command, ParseError> {
                 ));
             }
             let ttl = sp.int64("ttl");
-            Command::Lock { name: name.text.clone(), ttl_secs: if sp.last("ttl").is_some() { ttl } else { 60 } }
+            // etcdctl's `--ttl` defaults to 10 s (`lockTTL`).
+            Command::Lock { name: name.text.clone(), ttl_secs: if sp.last("ttl").is_some() { ttl } else { 10 } }
         }
         "elect" => {
             if args.is_empty() || args.len() > 2 {
-                return Err(err("elect takes one election name argument and an optional proposal argument."));
+                return Err(err("elect takes one election name argument and an optional proposal argument"));
             }
             let proposal = args.get(1).map(|t| t.text.clone());
-            if proposal.is_none() && !sp.bool("listen") {
-                return Err(err("no proposal argument but -l not set"));
+            match (&proposal, sp.bool("listen")) {
+                (None, false) => return Err(err("no proposal argument but -l not set")),
+                (Some(_), true) => return Err(err("proposal given but -l is set")),
+                _ => {}
             }
             Command::Elect { name: args[0].text.clone(), proposal }
         }
@@ -166,6 +169,32 @@ pub(crate) fn build(path: &str, sp: &Split) -> Result<Command, ParseError> {
         },
         other => return Err(err(&format!("unknown command {other:?} for \"etcdctl\""))),
     })
+}
+
+/// `types.NewURLs`, which etcdctl's member commands go through: each URL trimmed, with an
+/// http(s) or unix(s) scheme, a `host:port`, and no path.
+fn peer_urls(list: &str) -> Result<Vec<String>, ParseError> {
+    let mut out = Vec::new();
+    for raw in list.split(',') {
+        let u = raw.trim();
+        let (scheme, rest) = u.split_once("://").unwrap_or(("", u));
+        if !matches!(scheme, "http" | "https" | "unix" | "unixs") {
+            return Err(err(&format!("URL scheme must be http, https, unix, or unixs: {u}")));
+        }
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let has_port = host.rsplit_once(':').is_some_and(|(h, _)| !h.contains(':') || h.starts_with('['));
+        if !has_port {
+            return Err(err(&format!("URL address does not have the form \"host:port\": {u}")));
+        }
+        if !path.is_empty() {
+            return Err(err(&format!("URL must not contain a path: {u}")));
+        }
+        out.push(u.to_string());
+    }
+    Ok(out)
 }
 
 /// etcdctl parses lease ids with `ParseInt(s, 16, 64)`, so ids above i64::MAX are

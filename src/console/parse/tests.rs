@@ -295,7 +295,21 @@ fn admin_commands() {
         error("member promote zz"),
         "Error: bad member ID arg (strconv.ParseUint: parsing \"zz\": invalid syntax), expecting ID in Hex"
     );
-    assert_eq!(error("member update 1 --peer-urls=x"), "Error: member update is not supported in the lab");
+    // etcdctl (types.NewURLs, before anything is sent).
+    assert_eq!(error("member update 1 --peer-urls=x"), "Error: URL scheme must be http, https, unix, or unixs: x");
+    assert_eq!(
+        error("member update 1 --peer-urls=http://127.0.0.1"),
+        "Error: URL address does not have the form \"host:port\": http://127.0.0.1"
+    );
+    assert_eq!(error("member update a b --peer-urls=http://n2:2380"), "Error: member ID is not provided");
+    assert_eq!(error("member update 1 --peer-urls="), "Error: member peer urls not provided");
+    assert_eq!(
+        cmd("member update C0234BDA4E532FE --peer-urls=http://n2:2390,http://localhost:2390"),
+        Command::MemberUpdate {
+            id: 0xc0234bda4e532fe,
+            peer_urls: vec!["http://n2:2390".into(), "http://localhost:2390".into()]
+        }
+    );
     assert_eq!(cmd("snapshot save s.db"), Command::SnapshotSave { file: "s.db".into() });
     assert_eq!(cmd("snapshot status s.db"), Command::SnapshotStatus { file: "s.db".into() });
     assert_eq!(

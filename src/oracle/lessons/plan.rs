@@ -27,7 +27,8 @@ pub const LAN_LATENCY_MS: u64 = 10;
 pub enum Mode {
     /// Runs to its end.
     Plain,
-    /// Runs until `cancel` (`watch`, `lease keep-alive`); its output joins the step's.
+    /// Runs until `cancel` (`watch`, `lease keep-alive`, `lock`, `elect`); its output joins
+    /// the step's.
     Stream,
     /// `snapshot restore FILE`: the runner restores every member as an operator does.
     Restore { file: String },
@@ -146,7 +147,12 @@ pub fn action(line: &str, command_timeout_ms: u64) -> Result<Action, String> {
             words = w;
             stdin = Some(body);
         }
-        Some(Command::Watch { .. }) | Some(Command::LeaseKeepAlive { once: false, .. }) => mode = Mode::Stream,
+        Some(
+            Command::Watch { .. }
+            | Command::LeaseKeepAlive { once: false, .. }
+            | Command::Lock { .. }
+            | Command::Elect { .. },
+        ) => mode = Mode::Stream,
         Some(Command::SnapshotRestore { file, options }) if options == &Default::default() => {
             mode = Mode::Restore { file: file.clone() }
         }

@@ -30,9 +30,16 @@ pub struct Captured {
     pub timed_out: Option<u64>,
 }
 
+/// Leading `NAME=value` words are the command's environment, as a shell reads them.
 fn command(dir: &Path, args: &[String]) -> Command {
+    let n = args.iter().take_while(|w| crate::console::parse::is_assignment(w)).count();
     let mut c = Command::new("ip");
-    c.args(["netns", "exec", CLIENT_NS, "etcdctl"]).args(args).env("ETCDCTL_API", "3").current_dir(dir);
+    c.args(["netns", "exec", CLIENT_NS, "etcdctl"]).args(&args[n..]).env("ETCDCTL_API", "3").current_dir(dir);
+    for a in &args[..n] {
+        if let Some((name, value)) = a.split_once('=') {
+            c.env(name, value);
+        }
+    }
     c.process_group(0);
     c
 }

@@ -15,12 +15,24 @@ use super::cluster::{initial_cluster, peer_url, RealCluster, TOKEN};
 use super::etcdctl::{self, Captured};
 
 /// How long a one-shot etcdctl may run before the harness kills it (etcdctl's own
-/// command timeout is 5 s).
-pub const STEP_TIMEOUT: Duration = Duration::from_secs(60);
+/// command timeout is 5 s; `check perf` loads for 60 s, then cleans up).
+pub const STEP_TIMEOUT: Duration = Duration::from_secs(100);
 
 /// `--endpoints=n1,n2` → `--endpoints=n1:2379,n2:2379`; no `--endpoints` → n1 (the
-/// console's default endpoint).
+/// console's default endpoint), unless `ETCDCTL_ENDPOINTS` is assigned before the
+/// command (etcdctl 3.4 refuses a flag that shadows its variable). Leading `NAME=value`
+/// words stay in front, for `etcdctl::command` to pass as the environment.
 pub fn with_ports(mut words: Vec<String>) -> Vec<String> {
+    let n = words.iter().take_while(|w| crate::console::parse::is_assignment(w)).count();
+    let assigned: Vec<String> = words.drain(..n).collect();
+    let env_endpoints = assigned.iter().any(|a| a.starts_with("ETCDCTL_ENDPOINTS="));
+    let v2 = assigned.iter().any(|a| a == "ETCDCTL_API=2");
+    let mut words = with_ports_v3(words, env_endpoints || v2);
+    words.splice(0..0, assigned);
+    words
+}
+
+fn with_ports_v3(mut words: Vec<String>, no_default: bool) -> Vec<String> {
     let port = |list: &str| -> String {
         list.split(',')
             .map(|e| if e.contains(':') { e.to_string() } else { format!("{e}:2379") })
@@ -43,7 +55,7 @@ pub fn with_ports(mut words: Vec<String>) -> Vec<String> {
         }
         i += 1;
     }
-    if !found {
+    if !found && !no_default {
         words.push("--endpoints=n1:2379".into());
     }
     words
@@ -164,6 +176,14 @@ mod tests {
         assert_eq!(with_ports(w("get x")), w("get x --endpoints=n1:2379"));
         assert_eq!(with_ports(w("etcdctl get x --endpoints=n1,n3")), w("get x --endpoints=n1:2379,n3:2379"));
         assert_eq!(with_ports(w("--endpoints n2 put x 1")), w("--endpoints n2:2379 put x 1"));
+        assert_eq!(
+            with_ports(w("ETCDCTL_API=3 etcdctl member list")),
+            w("ETCDCTL_API=3 member list --endpoints=n1:2379")
+        );
+        assert_eq!(
+            with_ports(w("ETCDCTL_ENDPOINTS=http://n2:2379 etcdctl endpoint status")),
+            w("ETCDCTL_ENDPOINTS=http://n2:2379 endpoint status")
+        );
     }
 
     #[test]
