@@ -1,8 +1,8 @@
 //! The event loop: simulated time moves one event at a time.
 //!
 //! Contract: the next event is the earliest of a delivery, a node's tick, a client
-//! deadline and a `check perf` token; ties go deliveries first, then ticks by node id,
-//! then deadlines, then tokens. Before the
+//! deadline, a `check perf` token and a `lock`/`elect` session deadline; ties go
+//! deliveries first, then ticks by node id, then deadlines, then the clients' own timers. Before the
 //! clock moves, every pending Ready is handled, so whatever raft-rs did at one instant leaves
 //! in one Ready. Every loop is capped.
 
@@ -33,7 +33,8 @@ impl Cluster {
         // Not `[..].into_iter().flatten().min()`: that builds the array in memory and reads
         // it back wider than it wrote it, a store-forwarding stall on every event (a third of
         // this function's time in an hour's run).
-        earliest(earliest(earliest(delivery, tick), deadline), self.perf.next_due_ms())
+        let client = earliest(self.perf.next_due_ms(), self.recipes.next_deadline_ms());
+        earliest(earliest(earliest(delivery, tick), deadline), client)
     }
 
     fn next_tick_ms(&self) -> Option<u64> {
@@ -104,6 +105,7 @@ impl Cluster {
             return;
         }
         self.perf_due();
+        self.recipe_deadlines_due();
     }
 
     pub(crate) fn tick_node(&mut self, id: NodeId) {

@@ -14,14 +14,17 @@
 //!   the oldest key, or waits for the first put, then follows that key until it is deleted.
 //! - What etcdctl prints is a `TraceEvent::Recipe`: the `get` of its key once it holds or
 //!   leads (or each leader it observes), an error, or that it ended.
-//! - A recipe dies with its endpoint, like every stream; its key then stays until its
-//!   session lease expires, which is how a killed holder lets the next one in.
+//! - A recipe outlives its endpoint, as the etcdctl process does: when the member stops,
+//!   the recipe's watch and keep-alive end with it, and a TTL after its last renewal the
+//!   client's own deadline passes, so a holder or leader then fails with `session expired`
+//!   (a waiter waits on). Its key stays until the lease expires on the leader, which is
+//!   how a dead holder lets the next one in.
 //! - Two etcdctl behaviours are kept as they are: the session lease is not revoked when
 //!   the command ends (lock and elect never close their session; the lease runs out), and
 //!   a waiter whose own key vanished still "gets" the lock once the older keys are gone,
 //!   then fails with `lock lost on init`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -109,6 +112,8 @@ pub(crate) struct Recipes {
     calls: BTreeMap<u64, u64>,
     /// Internal watch or keep-alive stream id → its recipe.
     streams: BTreeMap<u64, u64>,
+    /// (when, recipe): the client-side session deadline of a recipe whose endpoint stopped.
+    deadlines: BTreeSet<(u64, u64)>,
     next_req: u64,
 }
 
@@ -129,6 +134,11 @@ impl Recipes {
     pub fn new_req_id(&mut self) -> u64 {
         self.next_req += 1;
         INTERNAL_REQ_BASE + self.next_req
+    }
+
+    /// The next session deadline to check, in ms.
+    pub fn next_deadline_ms(&self) -> Option<u64> {
+        self.deadlines.first().map(|(t, _)| *t)
     }
 
     /// Recipes whose endpoint is `node`.
@@ -222,6 +232,7 @@ impl Cluster {
             }
         }
         let Some(r) = self.recipes.running.remove(&stream_id) else { return };
+        self.recipes.deadlines.retain(|(_, id)| *id != stream_id);
         for s in r.watch.into_iter().chain(r.keeper) {
             self.streams.end(s);
             self.recipes.streams.remove(&s);
@@ -272,10 +283,40 @@ impl Cluster {
         self.recipe_call(stream_id, op);
     }
 
-    /// The recipes on a member that stopped end with it, silently, like its other streams.
-    pub(crate) fn drop_recipes_on(&mut self, node: NodeId) {
+    /// A member stopped: its recipes lose their watch and keep-alive (the member's streams
+    /// end), and each session now runs out a TTL after its last renewal.
+    pub(crate) fn orphan_recipes_on(&mut self, node: NodeId) {
         for id in self.recipes.on(node) {
-            self.recipe_end(id, None);
+            let Some(r) = self.recipes.running.get_mut(&id) else { continue };
+            let deadline = r.keeper.take().and_then(|k| {
+                self.recipes.streams.remove(&k);
+                let d = self.streams.keeper(k).and_then(|k| k.deadline_ms);
+                self.streams.end(k);
+                d
+            });
+            if let Some(w) = r.watch.take() {
+                self.recipes.streams.remove(&w);
+                self.streams.end(w);
+            }
+            if let Some(d) = deadline {
+                self.recipes.deadlines.insert((d.max(self.now_ms), id));
+            }
+        }
+    }
+
+    /// Session deadlines due now.
+    pub(crate) fn recipe_deadlines_due(&mut self) {
+        let now = self.now_ms;
+        while let Some(&(t, id)) = self.recipes.deadlines.first() {
+            if t > now {
+                break;
+            }
+            self.recipes.deadlines.remove(&(t, id));
+            let Some(r) = self.recipes.running.get_mut(&id) else { continue };
+            r.session_lost = true;
+            if matches!(r.step, Step::Held) {
+                self.recipe_session_lost(id);
+            }
         }
     }
 

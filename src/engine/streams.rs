@@ -294,7 +294,7 @@ impl Cluster {
     }
 
     pub(crate) fn drop_watchers_on(&mut self, id: NodeId) {
-        self.drop_recipes_on(id);
+        self.orphan_recipes_on(id);
         self.streams.end_on(id);
     }
 }
