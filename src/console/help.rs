@@ -3,7 +3,9 @@
 //! Contract: plain text, one screen per topic; unknown topics get etcdctl's answer.
 
 const GENERAL: &str = "\
-etcd commands (as etcdctl 3.4; global flags: --endpoints=nK, -w simple|json|table, --command-timeout=5s):
+etcd commands (as etcdctl 3.4; global flags: --endpoints=nK|http://nK:2379|127.0.0.1:2379,
+  -w simple|json|table, --command-timeout=5s; --cacert, --cert, --key, --dial-timeout, --user,
+  --hex, --debug and the rest are accepted):
   put <key> <value> [--lease=<id>] [--prev-kv]
   get <key> [range_end] [--prefix] [--from-key] [--rev=N] [--keys-only] [--limit=N]
       [--print-value-only] [--consistency=l|s] [--order=ASCEND|DESCEND] [--sort-by=KEY|...]
@@ -13,11 +15,19 @@ etcd commands (as etcdctl 3.4; global flags: --endpoints=nK, -w simple|json|tabl
       txn 'mod(\"x\") > \"0\"' then 'put x 10' else 'put x 0'
   watch <key> [range_end] [--prefix] [--rev=N] [--prev-kv]
   lease grant <ttl> | revoke <id> | keep-alive [--once] <id> | timetolive <id> [--keys] | list
-  compact <rev> [--physical]      defrag [--cluster]      alarm list | disarm
-  member list | add <name> [--learner] | promote <id> | remove <id>
-  endpoint status [--cluster] | health [--cluster]
+  lock <name> [--ttl=10]          holds the lock until cancel (a second lock waits)
+  elect <name> <proposal> | elect -l <name>      campaign, or observe the leader
+  compact|compaction <rev> [--physical]      defrag [--cluster]      alarm list | disarm
+  member list | add <name> [--learner] | promote <id> | remove <id> | update <id> --peer-urls=<urls>
+  move-leader <member-id>         the leader among --endpoints hands over leadership
+  endpoint status [--cluster] | health [--cluster] | hashkv [--cluster] [--rev=N]
+  check perf [--load=s|m|l|xl] [--prefix=/etcdctl-check-perf/] [--auto-compact] [--auto-defrag]
   snapshot save <file> | restore <file> | status <file>
   version
+
+shell: NAME=value before etcdctl sets its environment for that line (ETCDCTL_API=2|3,
+  ETCDCTL_ENDPOINTS, ETCDCTL_WRITE_OUT, any ETCDCTL_<FLAG>); export NAME=value and
+  unset NAME keep it for the lines after. The word etcdctl itself is optional.
 
 lab commands:
   kill <node>|leader   restart <node>   start <node>
@@ -28,8 +38,47 @@ lab commands:
   campaign <node>   transfer <node>
   status   leader   trace-hash
   history   the clients' operations so far, judged for linearizability
+  cancel [stream]   Ctrl-C for a watch, keep-alive, lock or elect (all of them without an id)
   lab <command>   the same as <command>, e.g. \"lab history\"
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::parse::{command_paths, completions};
+
+    #[test]
+    fn help_and_completion_cover_every_command_and_flag() {
+        for (path, flags) in command_paths() {
+            let first = path.split(' ').next().unwrap_or_default();
+            let shown = GENERAL.lines().any(|l| {
+                let l = l.trim_start();
+                let words: Vec<&str> = l.split(|c: char| c.is_whitespace() || c == '|').collect();
+                words.contains(&first) && path.split(' ').all(|w| words.contains(&w))
+            });
+            assert!(shown, "help does not show {path:?}");
+            let words: Vec<&str> = path.split(' ').collect();
+            let (head, last) = words.split_at(words.len() - 1);
+            let prefix = if head.is_empty() { String::new() } else { format!("{} ", head.join(" ")) };
+            assert!(
+                completions(&prefix).contains(&format!("{prefix}{}", last[0])),
+                "completion does not offer {path:?}"
+            );
+            for f in flags {
+                let offered = completions(&format!("{path} --"));
+                assert!(
+                    offered.iter().any(|c| c == &format!("{path} --{f}") || c == &format!("{path} --{f}=")),
+                    "completion does not offer --{f} for {path:?}: {offered:?}"
+                );
+            }
+        }
+        // The global flags, on any command.
+        let offered = completions("get x --");
+        for f in ["cacert", "cert", "key", "dial-timeout", "insecure-skip-tls-verify", "user", "hex", "debug"] {
+            assert!(offered.iter().any(|c| c.starts_with(&format!("get x --{f}"))), "no --{f}");
+        }
+    }
+}
 
 pub fn help(topic: Option<&str>) -> String {
     match topic {

@@ -105,6 +105,80 @@ const NOT_SIMULATED: &[(&str, &str)] = &[
     ("check datascale", "check datascale measures the member's process memory, which the lab does not model"),
 ];
 
+/// Every etcdctl command path the console runs (`get`, `member update`, …), with its
+/// local flags' names: for help and completion checks.
+#[cfg(test)]
+pub(crate) fn command_paths() -> Vec<(String, Vec<&'static str>)> {
+    let leaves = ETCD_COMMANDS.iter().filter(|c| **c != "help").map(|c| c.to_string());
+    let subs = GROUPS.iter().flat_map(|(g, subs)| subs.iter().map(move |s| format!("{g} {s}")));
+    leaves
+        .chain(subs)
+        .filter(|p| !NOT_SIMULATED.iter().any(|(n, _)| n == p))
+        .map(|p| {
+            let flags = local_flags(&p).iter().map(|f| f.long).collect();
+            (p, flags)
+        })
+        .collect()
+}
+
+/// etcdctl 3.4's top-level commands, as cobra lists them (sorted), for its suggestions.
+const ROOT_COMMANDS: &[&str] = &[
+    "alarm",
+    "auth",
+    "check",
+    "compaction",
+    "defrag",
+    "del",
+    "elect",
+    "endpoint",
+    "get",
+    "lease",
+    "lock",
+    "make-mirror",
+    "member",
+    "migrate",
+    "move-leader",
+    "put",
+    "role",
+    "snapshot",
+    "txn",
+    "user",
+    "version",
+    "watch",
+];
+
+/// Everything etcdctl (cobra) writes to stderr for an unknown command: the error with its
+/// "Did you mean this?" suggestions (a command within two edits, or one the word begins),
+/// the hint to `--help`, then the error again from etcdctl's own `ExitWithError`.
+pub fn unknown_command_text(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let near: Vec<&str> =
+        ROOT_COMMANDS.iter().copied().filter(|c| levenshtein(&lower, c) <= 2 || c.starts_with(&lower)).collect();
+    let mut err = format!("unknown command {} for \"etcdctl\"", lex::go_quote(word));
+    if !near.is_empty() {
+        err.push_str("\n\nDid you mean this?\n");
+        for c in near {
+            err.push_str(&format!("\t{c}\n"));
+        }
+    }
+    format!("Error: {err}\nRun 'etcdctl --help' for usage.\nError: {err}\n")
+}
+
+/// Edit distance over characters (cobra's `ld`).
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 /// Each command's local flags, keyed by its full path.
 fn local_flags(path: &str) -> &'static [FlagDef] {
     use flags::{b, int, v};

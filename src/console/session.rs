@@ -113,7 +113,17 @@ impl Session {
         }
         let parsed = match parse_line_with(line, &self.env) {
             Ok(l) => l,
-            Err(e) => return Output::err(format!("{}\n", with_error_prefix(&e.message))),
+            Err(e) => {
+                // cobra's whole answer to an unknown command (the parser's error is its
+                // first line).
+                if let Some(word) = e.message.strip_prefix("Error: unknown command \"").and_then(|r| r.split_once('"'))
+                {
+                    if word.1 == " for \"etcdctl\"" && !word.0.contains('\\') {
+                        return Output::err(super::parse::unknown_command_text(word.0));
+                    }
+                }
+                return Output::err(format!("{}\n", with_error_prefix(&e.message)));
+            }
         };
         let g = parsed.globals;
         match parsed.command {
@@ -427,11 +437,10 @@ impl Session {
                 Render::Compact.render(&single(self, ClientOp::Compact { revision, physical })?)
             }
             Command::Defrag { cluster, .. } => {
-                let eps = if cluster { self.cluster_endpoints(g)? } else { endpoints.clone() };
+                let (eps, names) = self.targets(g, cluster, &endpoints)?;
                 let replies = self.call_in_turn(&eps, ClientOp::Defrag, g)?;
                 let mut o = Output::default();
-                for r in replies {
-                    let name = endpoint_name(r.endpoint, cluster);
+                for (r, name) in replies.into_iter().zip(names) {
                     let part = match r.result {
                         Ok(_) => format::defrag(&name),
                         Err(e) => format::defrag_failed(&name, &e.to_string()),
@@ -544,15 +553,15 @@ impl Session {
                 })
             }
             Command::EndpointStatus { cluster } => {
-                let eps = if cluster { self.cluster_endpoints(g)? } else { endpoints.clone() };
+                let (eps, names) = self.targets(g, cluster, &endpoints)?;
                 let replies = self.call_in_turn(&eps, ClientOp::Status, g)?;
                 let mut statuses = Vec::new();
                 let mut failed = Output::default();
-                for r in replies {
+                for (r, name) in replies.iter().zip(&names) {
                     match &r.result {
-                        Ok(ClientResult::Status(s)) => statuses.push(status_of(s, &r.header, cluster)),
+                        Ok(ClientResult::Status(s)) => statuses.push(status_of(s, &r.header, name)),
                         Err(e) => {
-                            let f = format::endpoint_status_failed(&endpoint_name(r.endpoint, cluster), &e.to_string());
+                            let f = format::endpoint_status_failed(name, &e.to_string());
                             failed.stderr.push_str(&f.stderr);
                         }
                         Ok(_) => {}
@@ -563,19 +572,20 @@ impl Session {
                 o
             }
             Command::EndpointHealth { cluster } => {
-                let eps = if cluster { self.cluster_endpoints(g)? } else { endpoints.clone() };
+                let (eps, names) = self.targets(g, cluster, &endpoints)?;
                 let replies = self.call_each(&eps, ClientOp::Health, g)?;
                 let checks: Vec<format::EndpointHealth> = replies
                     .iter()
-                    .map(|r| match &r.result {
+                    .zip(&names)
+                    .map(|(r, name)| match &r.result {
                         Ok(ClientResult::Healthy { took_ms, .. }) => format::EndpointHealth {
-                            endpoint: endpoint_name(r.endpoint, cluster),
+                            endpoint: name.clone(),
                             health: true,
                             took: format::go_duration(took_ms * 1_000_000),
                             error: None,
                         },
                         Err(e) => format::EndpointHealth {
-                            endpoint: endpoint_name(r.endpoint, cluster),
+                            endpoint: name.clone(),
                             health: false,
                             took: format::go_duration(0),
                             error: Some(e.to_string()),
@@ -882,9 +892,9 @@ fn members_of(ms: &[MemberInfo]) -> Vec<format::Member> {
     ms.iter().map(member_of).collect()
 }
 
-fn status_of(s: &EndpointStatusInfo, h: &ResponseHeader, cluster: bool) -> format::EndpointStatus {
+fn status_of(s: &EndpointStatusInfo, h: &ResponseHeader, name: &str) -> format::EndpointStatus {
     format::EndpointStatus {
-        endpoint: if cluster { format!("http://{}:2379", s.endpoint) } else { s.endpoint.clone() },
+        endpoint: name.to_string(),
         header: header(h),
         version: s.version.clone(),
         db_size: s.db_size,
