@@ -147,6 +147,7 @@ fn play(session: &mut Session, input: &[String]) -> String {
         let o = session.run_line(line);
         out.push_str(&o.stdout);
         out.push_str(&o.stderr);
+        out.push_str(&o.note);
         out.push_str(&session.take_watch_output());
     }
     out
@@ -269,7 +270,7 @@ macro_rules! transcripts {
     };
 }
 
-transcripts!(basics, mvcc, txn, leases_watch, lab, history);
+transcripts!(basics, mvcc, txn, leases_watch, lab, history, pasted);
 
 #[test]
 fn the_parser_reads_both_output_forms() {

@@ -152,7 +152,9 @@ impl Cluster {
                 }
                 self.need_node(*endpoint)?;
                 if let ClientOp::WatchCancel { watch_id } = &**op {
-                    if !self.streams.exists(*watch_id) && !self.recipes.is_recipe(*watch_id) {
+                    // A lock's or election's own watch and keep-alive are not the user's to stop.
+                    let visible = self.streams.exists(*watch_id) && self.recipes.owner_of_stream(*watch_id).is_none();
+                    if !visible && !self.recipes.is_recipe(*watch_id) {
                         return err(format!("no watch or keep-alive {watch_id} is running"));
                     }
                 }
