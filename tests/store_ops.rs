@@ -377,9 +377,11 @@ fn version_usage_errors_and_unknown_commands() {
     assert_eq!(line(&mut s, "lease grant"), err("Error: lease grant command needs TTL argument\n"));
     assert_eq!(line(&mut s, "member promote"), err("Error: member ID is not provided\n"));
     assert_eq!(line(&mut s, "watch"), err("Error: bad number of arguments\n"));
-    // etcdctl prints the Error line, a usage hint and the Error line again; the console
-    // keeps the first line only.
-    assert_eq!(line(&mut s, "bogus"), err("Error: unknown command \"bogus\" for \"etcdctl\"\n"));
+    // etcdctl (cobra) prints the Error line, a usage hint and the Error line again.
+    assert_eq!(
+        line(&mut s, "bogus"),
+        err("Error: unknown command \"bogus\" for \"etcdctl\"\nRun 'etcdctl --help' for usage.\nError: unknown command \"bogus\" for \"etcdctl\"\n")
+    );
     assert_eq!(line(&mut s, "put x 1 --bogus"), err("Error: unknown flag: --bogus\n"));
     assert_eq!(s.cluster().trace_hash(), before, "none of these reached the cluster");
     assert_eq!(line(&mut s, "put '' v"), err("Error: etcdserver: key is not provided\n"));
