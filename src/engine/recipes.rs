@@ -603,6 +603,11 @@ impl Cluster {
         self.recipe_fail(stream_id, why.into());
     }
 
+    /// The `lock` and `elect` streams running, by id.
+    pub fn recipe_ids(&self) -> Vec<u64> {
+        self.recipes.running.keys().copied().collect()
+    }
+
     /// Whether the `lock` or `elect` stream `stream_id` still runs (a cancelled one runs
     /// until it has unlocked or resigned, as etcdctl does before it exits).
     pub fn recipe_running(&self, stream_id: u64) -> bool {

@@ -5,9 +5,11 @@
 //! dead node); a refused action changes nothing. The mix covers every fault and client call
 //! the soak must exercise: crashes and restarts, partitions, one-way cuts, heal, message
 //! drop, delay and duplication, leader transfer, membership changes, and client puts,
-//! gets, deletes, txns, leases, watches and compaction.
+//! gets, deletes, txns, leases, watches and compaction; and etcdctl's own recipes and
+//! admin calls: lock, elect (and observe), their cancellation, move-leader, hashkv and
+//! member update.
 
-use crate::engine::{Action, ClientOp, Cluster, SimRng};
+use crate::engine::{Action, ClientOp, Cluster, RecipeKind, RecipeOp, SimRng};
 use crate::store::{
     Compare, CompareResult, CompareTarget, DeleteRangeRequest, PutRequest, RangeRequest, RequestOp, TxnRequest,
 };
@@ -139,6 +141,43 @@ impl Schedule {
                 self.client(ep, ClientOp::Compact { revision, physical: false })
             }
             209..=259 => Action::Advance(self.rng.below(300)),
+            260..=263 => {
+                let ep = pick(r);
+                let name = format!("lock{}", r.below(2)).into_bytes();
+                let ttl_secs = 1 + r.below(10) as i64;
+                self.client(ep, ClientOp::Recipe(RecipeOp { kind: RecipeKind::Lock, name, ttl_secs }))
+            }
+            264..=265 => {
+                let ep = pick(r);
+                let kind = match r.below(3) {
+                    0 => RecipeKind::Observe,
+                    v => RecipeKind::Campaign(format!("p{v}").into_bytes()),
+                };
+                self.client(ep, ClientOp::Recipe(RecipeOp { kind, name: b"el".to_vec(), ttl_secs: 60 }))
+            }
+            266..=268 => {
+                let running = c.recipe_ids();
+                let ep = pick(r);
+                match running.get(r.below(running.len().max(1) as u64) as usize) {
+                    Some(&watch_id) => self.client(ep, ClientOp::WatchCancel { watch_id }),
+                    None => Action::Step,
+                }
+            }
+            269 => {
+                let ep = pick(r);
+                let target = pick(r);
+                self.client(ep, ClientOp::MoveLeader { target_member_id: member_id(target) })
+            }
+            270 => {
+                let ep = pick(r);
+                let revision = r.below(3) as i64 - 1;
+                self.client(ep, ClientOp::HashKv { revision })
+            }
+            271 => {
+                let (ep, target) = (pick(r), pick(r));
+                let peer_urls = vec![format!("http://n{target}:2380")];
+                self.client(ep, ClientOp::MemberUpdate { member_id: member_id(target), peer_urls })
+            }
             _ => Action::Step,
         }
     }

@@ -7,9 +7,10 @@
 //! failed read) had no effect and is left out. Serializable reads are not linearizable by
 //! design, so they are left out unless asked for. Range reads, multi-key txns, leases and
 //! admin calls are outside the model and left out, as are puts with a lease (an expiry
-//! deletes the key behind the clients' backs).
+//! deletes the key behind the clients' backs) and the calls `lock`, `elect` and `check
+//! perf` make on their own.
 
-use crate::engine::{ClientError, ClientOp, ClientResult, Trace, TraceEvent, TraceRecord};
+use crate::engine::{ClientError, ClientOp, ClientResult, Trace, TraceEvent, TraceRecord, INTERNAL_REQ_BASE};
 use crate::store::{CompareResult, CompareTarget, RequestOp, TxnRequest};
 
 use super::{History, Input, Op, Output};
@@ -105,6 +106,9 @@ impl Recorder {
     pub fn feed(&mut self, records: &[TraceRecord]) {
         for r in records {
             match &r.event {
+                // The engine's own calls (a lock's or an election's steps, check perf's
+                // load) are etcdctl's, not the learner's: their keys are the recipe's.
+                TraceEvent::ClientRequest { req_id, .. } if *req_id >= INTERNAL_REQ_BASE => {}
                 TraceEvent::ClientRequest { req_id, endpoint, op } => {
                     if let Some(input) = input_of(op, self.serializable) {
                         let label = label_of(&input, op);
