@@ -42,6 +42,20 @@ lab commands:
   lab <command>   the same as <command>, e.g. \"lab history\"
 ";
 
+pub fn help(topic: Option<&str>) -> String {
+    match topic {
+        None => GENERAL.to_string(),
+        Some(t) => {
+            let lines: Vec<&str> = GENERAL.lines().filter(|l| l.trim_start().starts_with(t)).collect();
+            if lines.is_empty() {
+                format!("Unknown help topic [`{t}`]\n")
+            } else {
+                lines.join("\n") + "\n"
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,20 +90,6 @@ mod tests {
         let offered = completions("get x --");
         for f in ["cacert", "cert", "key", "dial-timeout", "insecure-skip-tls-verify", "user", "hex", "debug"] {
             assert!(offered.iter().any(|c| c.starts_with(&format!("get x --{f}"))), "no --{f}");
-        }
-    }
-}
-
-pub fn help(topic: Option<&str>) -> String {
-    match topic {
-        None => GENERAL.to_string(),
-        Some(t) => {
-            let lines: Vec<&str> = GENERAL.lines().filter(|l| l.trim_start().starts_with(t)).collect();
-            if lines.is_empty() {
-                format!("Unknown help topic [`{t}`]\n")
-            } else {
-                lines.join("\n") + "\n"
-            }
         }
     }
 }

@@ -240,6 +240,18 @@ impl Session {
             if let Ok(parsed) = parse_line_with(line, &self.env) {
                 let g = parsed.globals;
                 let fmt = g.write_out;
+                if let Command::Lock { .. } | Command::Elect { proposal: Some(_), .. } = &parsed.command {
+                    // A lock or a campaign shows as pending until it holds or leads.
+                    let before = self.streams();
+                    let out = self.run_line(line);
+                    let started = self.streams().into_iter().find(|id| !before.contains(id));
+                    return match started {
+                        Some(stream) if out == Output::default() => {
+                            Started::Pending { req_id: 0, endpoint: 0, render: Render::Waiting(stream) }
+                        }
+                        _ => Started::Done(out),
+                    };
+                }
                 let single = match parsed.command {
                     Command::Put(p) => Some((ClientOp::Put(p), Render::Put(fmt))),
                     Command::Get { range, print_value_only } => {
@@ -289,6 +301,10 @@ impl Session {
     /// promote or a remove, etcdctl lists the members again; so does this, from the
     /// endpoint's view as the reply is printed.
     pub fn finish_pending(&self, req_id: u64, endpoint: NodeId, render: &Render) -> Option<Output> {
+        if let Render::Waiting(stream) = render {
+            // What it prints comes as the stream's output.
+            return (!self.cluster.recipe_waiting(*stream)).then(Output::default);
+        }
         let r = self.cluster.reply(req_id)?;
         let members = || members_of(&self.cluster.member_list(endpoint));
         Some(match render {
@@ -837,6 +853,8 @@ pub enum Render {
     MemberAdd(OutputFormat, String),
     MemberPromote(OutputFormat),
     MemberRemove(OutputFormat),
+    /// A `lock` or a campaign, pending until its stream prints (it holds, or leads).
+    Waiting(u64),
 }
 
 impl Render {

@@ -96,6 +96,8 @@ pub(crate) struct Recipe {
     key: Vec<u8>,
     /// Lock: `myRev`; election: `leaderRev`.
     rev: i64,
+    /// Its etcdctl has printed something (it holds, leads, observed a leader, or failed).
+    printed: bool,
     step: Step,
     /// The internal watch the recipe waits on, if any.
     watch: Option<u64>,
@@ -199,6 +201,7 @@ impl Cluster {
             lease: 0,
             key: Vec::new(),
             rev: 0,
+            printed: false,
             step: Step::Grant,
             watch: None,
             keeper: None,
@@ -218,7 +221,9 @@ impl Cluster {
     }
 
     fn recipe_say(&mut self, stream_id: u64, header: ResponseHeader, said: RecipeSaid) {
-        let Some(node) = self.recipes.running.get(&stream_id).map(|r| r.node) else { return };
+        let Some(r) = self.recipes.running.get_mut(&stream_id) else { return };
+        r.printed = true;
+        let node = r.node;
         let out = RecipeOutput { stream_id, header, said };
         self.trace.push(self.now_ms, TraceEvent::Recipe { node, out: Box::new(out) });
     }
@@ -420,7 +425,7 @@ impl Cluster {
                 let Some(r) = self.recipes.running.get(&stream_id) else { return };
                 // `WithLastCreate` and `WithMaxCreateRev(myRev-1)`: etcd filters on the
                 // server; the lab asks for the range newest first and filters here.
-                let older = resp.kvs.iter().find(|kv| kv.create_revision <= r.rev - 1);
+                let older = resp.kvs.iter().find(|kv| kv.create_revision < r.rev);
                 match older {
                     None => self.recipe_fetch(stream_id),
                     Some(kv) => {
@@ -532,11 +537,9 @@ impl Cluster {
             return;
         }
         match r.step {
-            Step::WaitDelete => {
-                if events.iter().any(|e| e.kind == EventKind::Delete) {
-                    self.recipe_unwatch(stream_id);
-                    self.recipe_look(stream_id);
-                }
+            Step::WaitDelete if events.iter().any(|e| e.kind == EventKind::Delete) => {
+                self.recipe_unwatch(stream_id);
+                self.recipe_look(stream_id);
             }
             Step::ObserveFirstPut => {
                 if let Some(e) = events.iter().find(|e| e.kind == EventKind::Put) {
@@ -601,6 +604,12 @@ impl Cluster {
             RecipeKind::Observe => return,
         };
         self.recipe_fail(stream_id, why.into());
+    }
+
+    /// Whether the `lock` or `elect` stream `stream_id` runs and has printed nothing yet
+    /// (it waits for the lock, or for leadership).
+    pub fn recipe_waiting(&self, stream_id: u64) -> bool {
+        self.recipes.running.get(&stream_id).is_some_and(|r| !r.printed)
     }
 
     /// The `lock` and `elect` streams running, by id.

@@ -442,6 +442,26 @@ mod tests {
     }
 
     #[test]
+    fn a_second_lock_shows_as_pending_until_the_first_is_cancelled() {
+        let mut lab = lab();
+        assert_eq!(lab.console("lock jobs"), "");
+        assert_eq!(lab.pending(), 1, "the first lock is pending until it holds");
+        lab.play(PLAY_SLICE_MS * 4);
+        assert_eq!(lab.pending(), 0);
+        let first = lab.transcript.last().map(|s| s.out.clone()).unwrap_or_default();
+        assert!(first.starts_with("jobs/") && first.ends_with("\n\n"), "the holder prints its key: {first:?}");
+        assert_eq!(lab.console("lock jobs --endpoints=n2"), "");
+        lab.play(PLAY_SLICE_MS * 20);
+        assert_eq!(lab.pending(), 1, "the second lock waits while the first holds");
+        let holder = lab.session().streams()[0];
+        lab.console(&format!("cancel {holder}"));
+        lab.play(PLAY_SLICE_MS * 4);
+        assert_eq!(lab.pending(), 0, "the second lock holds once the first unlocked");
+        let second = lab.transcript.last().map(|s| s.out.clone()).unwrap_or_default();
+        assert!(second.starts_with("jobs/") && second != first, "the second holder prints its own key: {second:?}");
+    }
+
+    #[test]
     fn playing_elects_a_leader_and_a_put_reaches_every_store() {
         let mut lab = lab();
         let leader = lab.session().cluster().leader().expect("a leader after 3 s");
