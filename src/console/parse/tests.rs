@@ -607,3 +607,93 @@ proptest! {
         let _ = completions(&line);
     }
 }
+
+#[test]
+fn command_lines_as_notes_hold_them() {
+    // Leading assignments are the command's environment; `etcdctl` is optional.
+    let l = parse_line("ETCDCTL_API=3 etcdctl member list -w table").unwrap();
+    assert_eq!((l.command, l.globals.write_out), (Command::MemberList, OutputFormat::Table));
+    let l = parse_line("ETCDCTL_ENDPOINTS=http://n2:2379,n3 ETCDCTL_WRITE_OUT=json get x").unwrap();
+    assert_eq!(l.globals.endpoints, vec!["http://n2:2379".to_string(), "n3".to_string()]);
+    assert_eq!(l.globals.write_out, OutputFormat::Json);
+    // Exported variables count as well; the line's own assignment wins over them.
+    let exported = vec![("ETCDCTL_WRITE_OUT".to_string(), "table".to_string())];
+    assert_eq!(parse_line_with("endpoint status", &exported).unwrap().globals.write_out, OutputFormat::Table);
+    assert_eq!(
+        parse_line_with("ETCDCTL_WRITE_OUT=json endpoint status", &exported).unwrap().globals.write_out,
+        OutputFormat::Json
+    );
+    // etcdctl 3.4.23: a flag that shadows its variable is fatal.
+    let exported = vec![("ETCDCTL_ENDPOINTS".to_string(), "n2".to_string())];
+    assert_eq!(
+        parse_line_with("get x --endpoints=n1", &exported).unwrap_err().message,
+        "C | pkg/flags: conflicting environment variable \"ETCDCTL_ENDPOINTS\" is shadowed by corresponding command-line flag (either unset environment variable or disable flag)"
+    );
+    // etcdctl 3.4.23's main: unset, empty or 3 is v3; 2 is the v2 client; else refused.
+    assert_eq!(parse_line("ETCDCTL_API= get x").unwrap().command, cmd("get x"));
+    assert_eq!(
+        parse_line("ETCDCTL_API=2 etcdctl ls /").unwrap().command,
+        Command::V2 { args: vec!["ls".into(), "/".into()] }
+    );
+    assert_eq!(error("ETCDCTL_API=3.4 etcdctl get x"), "unsupported API version 3.4");
+    assert_eq!(
+        error("ETCDCTL_COMMAND_TIMEOUT=soon get x"),
+        "Error: invalid argument \"soon\" for \"--command-timeout\" flag: time: invalid duration \"soon\""
+    );
+    // Shell words around etcdctl.
+    assert_eq!(
+        cmd("export ETCDCTL_API=3 ETCDCTL_ENDPOINTS=n2"),
+        Command::Export(vec![("ETCDCTL_API".into(), "3".into()), ("ETCDCTL_ENDPOINTS".into(), "n2".into())])
+    );
+    assert_eq!(cmd("unset ETCDCTL_API"), Command::Unset(vec!["ETCDCTL_API".into()]));
+    assert_eq!(cmd("ETCDCTL_API=3"), Command::ShellAssign(vec![("ETCDCTL_API".into(), "3".into())]));
+    // Every global flag of etcdctl 3.4; the TLS ones and https:// mark the line for the note.
+    let l = parse_line(
+        "etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/c --cert=/a --key=/k --dial-timeout=3s --keepalive-time=2s --keepalive-timeout=6s --insecure-transport=false --insecure-skip-tls-verify --insecure-discovery --discovery-srv-name=x --user=root:pw --password=pw --hex --debug endpoint health",
+    )
+    .unwrap();
+    assert_eq!(l.command, Command::EndpointHealth { cluster: false });
+    assert!(l.globals.tls && l.globals.hex);
+    assert!(!parse_line("get x --endpoints=http://n1:2379").unwrap().globals.tls);
+    // v2's TLS flags are v2's: etcdctl v3 does not know them.
+    assert_eq!(error("get x --ca-file=/c"), "Error: unknown flag: --ca-file");
+}
+
+#[test]
+fn lock_elect_move_leader_hashkv_and_check_perf() {
+    // Texts from etcdctl 3.4.23.
+    assert_eq!(cmd("lock mylock"), Command::Lock { name: "mylock".into(), ttl_secs: 10 });
+    assert_eq!(cmd("lock --ttl=30 mylock"), Command::Lock { name: "mylock".into(), ttl_secs: 30 });
+    assert_eq!(error("lock"), "Error: lock takes a lock name argument and an optional command to execute");
+    assert_eq!(cmd("elect e1 p1"), Command::Elect { name: "e1".into(), proposal: Some("p1".into()) });
+    assert_eq!(cmd("elect -l e1"), Command::Elect { name: "e1".into(), proposal: None });
+    assert_eq!(error("elect"), "Error: elect takes one election name argument and an optional proposal argument");
+    assert_eq!(
+        error("elect e1 p1 p2"),
+        "Error: elect takes one election name argument and an optional proposal argument"
+    );
+    assert_eq!(error("elect e1"), "Error: no proposal argument but -l not set");
+    assert_eq!(error("elect -l e1 p1"), "Error: proposal given but -l is set");
+    assert_eq!(error("elect --ttl=5 e1 p1"), "Error: unknown flag: --ttl");
+    assert_eq!(cmd("move-leader 611C8D2CC8ACB42D"), Command::MoveLeader { target: 0x611c8d2cc8acb42d });
+    assert_eq!(error("move-leader"), "Error: move-leader command needs 1 argument");
+    assert_eq!(error("move-leader 1 2"), "Error: move-leader command needs 1 argument");
+    assert_eq!(error("move-leader 0x1"), "Error: strconv.ParseUint: parsing \"0x1\": invalid syntax");
+    assert_eq!(cmd("endpoint hashkv --rev=5 foo"), Command::EndpointHashKv { cluster: false, revision: 5 });
+    assert_eq!(
+        error("endpoint hashkv --rev=abc"),
+        "Error: invalid argument \"abc\" for \"--rev\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax"
+    );
+    let perf = |rate, clients| Command::CheckPerf {
+        rate,
+        clients,
+        prefix: "/etcdctl-check-perf/".into(),
+        auto_compact: false,
+        auto_defrag: false,
+    };
+    assert_eq!(cmd("check perf"), perf(150, 50));
+    assert_eq!(cmd("check perf --load=medium"), perf(1000, 200));
+    assert_eq!(cmd("check perf --load=xLarge"), perf(15000, 1000));
+    assert_eq!(error("check perf --load=bogus"), "Error: unknown load option bogus");
+    assert_eq!(error("user add root"), "Error: the lab has no authentication (user, role and auth are not simulated)");
+}
