@@ -254,9 +254,10 @@ impl Session {
                 }
                 let single = match parsed.command {
                     Command::Put(p) => Some((ClientOp::Put(p), Render::Put(fmt))),
-                    Command::Get { range, print_value_only } => {
-                        Some((ClientOp::Range(range), Render::Get(fmt, print_value_only)))
-                    }
+                    Command::Get { range, print_value_only } => Some((
+                        ClientOp::Range(range),
+                        Render::Get(fmt, format::GetOptions { print_value_only, hex: g.hex }),
+                    )),
                     Command::Del(d) => Some((ClientOp::DeleteRange(d), Render::Del(fmt))),
                     Command::Compact { revision, physical } => {
                         Some((ClientOp::Compact { revision, physical }, Render::Compact))
@@ -435,7 +436,8 @@ impl Session {
         let out = match cmd {
             Command::Put(p) => Render::Put(fmt).render(&single(self, ClientOp::Put(p))?),
             Command::Get { range, print_value_only } => {
-                Render::Get(fmt, print_value_only).render(&single(self, ClientOp::Range(range))?)
+                Render::Get(fmt, format::GetOptions { print_value_only, hex: g.hex })
+                    .render(&single(self, ClientOp::Range(range))?)
             }
             Command::Del(d) => Render::Del(fmt).render(&single(self, ClientOp::DeleteRange(d))?),
             Command::Txn(t) => return Ok(self.txn_request(g, t)),
@@ -842,7 +844,7 @@ pub enum Started {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Render {
     Put(OutputFormat),
-    Get(OutputFormat, bool),
+    Get(OutputFormat, format::GetOptions),
     Del(OutputFormat),
     Compact,
     Txn(OutputFormat),
@@ -871,9 +873,7 @@ impl Render {
         }
         reply_or_error(r, |h, res| match (self, res) {
             (Render::Put(fmt), ClientResult::Put(p)) => Some(format::put(fmt, h, p)),
-            (Render::Get(fmt, print_value_only), ClientResult::Range(resp)) => {
-                Some(format::get(fmt, h, resp, format::GetOptions { print_value_only }))
-            }
+            (Render::Get(fmt, opts), ClientResult::Range(resp)) => Some(format::get(fmt, h, resp, opts)),
             (Render::Del(fmt), ClientResult::DeleteRange(resp)) => Some(format::del(fmt, h, resp)),
             (Render::Compact, ClientResult::Compacted { revision }) => Some(format::compact(*revision)),
             (Render::Txn(fmt), ClientResult::Txn(resp)) => Some(format::txn(fmt, h, resp)),

@@ -13,6 +13,13 @@ use crate::store::{
 pub struct GetOptions {
     /// `--print-value-only`: values without keys (simple format only).
     pub print_value_only: bool,
+    /// `--hex`: every byte of keys and values as `\xNN` (simple format only).
+    pub hex: bool,
+}
+
+/// etcdctl's `addHexPrefix(hex.EncodeToString(b))`: `\x` before each byte's two digits.
+fn hex_escaped(b: &[u8]) -> String {
+    b.iter().map(|x| format!("\\x{x:02x}")).collect()
 }
 
 fn table_not_supported() -> Output {
@@ -43,7 +50,16 @@ fn put_simple(out: &mut String, resp: &PutResponse) {
 
 fn get_simple(out: &mut String, resp: &RangeResponse, opts: GetOptions) {
     for kv in &resp.kvs {
-        push_kv(out, kv, opts.print_value_only);
+        if opts.hex {
+            if !opts.print_value_only {
+                out.push_str(&hex_escaped(&kv.key));
+                out.push('\n');
+            }
+            out.push_str(&hex_escaped(&kv.value));
+            out.push('\n');
+        } else {
+            push_kv(out, kv, opts.print_value_only);
+        }
     }
 }
 

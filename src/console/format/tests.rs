@@ -42,7 +42,7 @@ fn get_forms() {
     let all = RangeResponse { kvs: svc(), more: false, count: 3, header_revision: 0 };
     let s = get(OutputFormat::Simple, &hdr(13), &all, GetOptions::default());
     assert_eq!(s.stdout, "svc/a\nv-svc/a\nsvc/b\nv-svc/b\nsvc/c\nv-svc/c\n");
-    let v = get(OutputFormat::Simple, &hdr(13), &all, GetOptions { print_value_only: true });
+    let v = get(OutputFormat::Simple, &hdr(13), &all, GetOptions { print_value_only: true, ..GetOptions::default() });
     assert_eq!(v.stdout, "v-svc/a\nv-svc/b\nv-svc/c\n");
     assert_eq!(
         get(OutputFormat::Json, &hdr(13), &all, GetOptions::default()).stdout,
