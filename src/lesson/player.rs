@@ -21,6 +21,7 @@ use std::collections::VecDeque;
 
 use crate::console::command::{Command, LabCommand};
 use crate::console::parse::{is_lab_word, parse_line};
+use crate::console::session::Render;
 use crate::engine::{Cluster, NodeId, Role};
 use crate::ui::lab::Lab;
 
@@ -536,7 +537,10 @@ impl Player {
         }
         let said = lab.transcript.len();
         let text = lab.console(&line);
-        if lab.transcript[said].pending.is_some() {
+        // A `lock` or a campaign is a stream: it stays pending until it holds or leads,
+        // maybe for ever, and the lesson goes on meanwhile, as it does past a `watch`.
+        let stream = matches!(lab.transcript[said].pending, Some((_, _, Render::Waiting(_))));
+        if lab.transcript[said].pending.is_some() && !stream {
             self.running = Some(Running::Reply { item: idx, said, since_ms: lab.now_ms() });
             return;
         }
