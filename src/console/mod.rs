@@ -4,10 +4,12 @@
 //! panics; `format` prints results exactly as etcdctl 3.4 does; `session` runs lines
 //! against a cluster, turning each into `Action`s. A bad line leaves the cluster untouched.
 
+mod admin;
 pub mod command;
 pub mod format;
 mod help;
 mod lab;
 pub mod parse;
+mod render;
 pub mod session;
 mod v2;

@@ -9,10 +9,13 @@
 use std::collections::BTreeMap;
 
 use crate::engine::{
-    Action, ClientError, ClientOp, ClientReply, ClientResult, Cluster, ClusterConfig, EndpointStatusInfo, MemberInfo,
-    NodeId, PerfOp, RecipeKind, RecipeOp, RecipeSaid, ResponseHeader, TraceEvent,
+    Action, ClientError, ClientOp, ClientReply, ClientResult, Cluster, ClusterConfig, NodeId, RecipeKind, RecipeOp,
+    RecipeSaid, TraceEvent,
 };
 use crate::store::{PutRequest, Store};
+
+use super::render::{header, member_of, members_of, reply_or_error, status_of};
+pub use super::render::{Render, Started};
 
 use super::command::{Command, Globals, OutputFormat};
 use super::format::{self, Output};
@@ -381,7 +384,12 @@ impl Session {
     /// as etcdctl's `endpoint status` and `defrag` loop over their endpoints: a stopped
     /// member costs the whole command timeout, and the members after it answer that much
     /// later (a real 3.4.23 run showed every survivor caught up with the new leader there).
-    fn call_in_turn(&mut self, endpoints: &[NodeId], op: ClientOp, g: &Globals) -> Result<Vec<ClientReply>, String> {
+    pub(super) fn call_in_turn(
+        &mut self,
+        endpoints: &[NodeId],
+        op: ClientOp,
+        g: &Globals,
+    ) -> Result<Vec<ClientReply>, String> {
         endpoints.iter().map(|ep| self.call(*ep, op.clone(), g)).collect()
     }
 
@@ -402,7 +410,7 @@ impl Session {
         Ok(out)
     }
 
-    fn cluster_endpoints(&mut self, g: &Globals) -> Result<Vec<NodeId>, String> {
+    pub(super) fn cluster_endpoints(&mut self, g: &Globals) -> Result<Vec<NodeId>, String> {
         let eps = self.endpoint_of(g)?;
         let ep = self.pick(&eps);
         let reply = self.call(ep, ClientOp::MemberList, g)?;
@@ -613,60 +621,8 @@ impl Session {
                     .collect();
                 format::endpoint_health(fmt, &checks)
             }
-            Command::EndpointHashKv { cluster, revision } => {
-                let (eps, names) = self.targets(g, cluster, &endpoints)?;
-                let replies = self.call_in_turn(&eps, ClientOp::HashKv { revision }, g)?;
-                let mut hashes = Vec::new();
-                let mut failed = String::new();
-                let mut last_err = None;
-                for (r, name) in replies.iter().zip(&names) {
-                    match &r.result {
-                        Ok(ClientResult::HashKv { hash, compact_revision }) => hashes.push(format::EndpointHash {
-                            endpoint: name.clone(),
-                            header: header(&r.header),
-                            hash: *hash,
-                            compact_revision: *compact_revision,
-                        }),
-                        Err(e) => {
-                            failed.push_str(&format::endpoint_hashkv_failed(name, &e.to_string()).stderr);
-                            last_err = Some(e.to_string());
-                        }
-                        Ok(_) => {}
-                    }
-                }
-                let mut o = format::endpoint_hashkv(fmt, &hashes);
-                o.stderr = failed + &o.stderr;
-                if let Some(e) = last_err {
-                    o.stderr.push_str(&format::error_line(&e));
-                }
-                o
-            }
-            Command::MoveLeader { target } => {
-                // etcdctl asks each endpoint's status in turn, and the first one that leads
-                // is asked to move.
-                let names = self.typed_names(g, &endpoints);
-                let mut leader = None;
-                for ep in &endpoints {
-                    let r = self.call(*ep, ClientOp::Status, g)?;
-                    match &r.result {
-                        Ok(ClientResult::Status(s)) if s.leader != 0 && s.leader == r.header.member_id => {
-                            leader = Some((*ep, s.leader));
-                            break;
-                        }
-                        Ok(_) => {}
-                        Err(e) => return Ok(format::error(&e.to_string())),
-                    }
-                }
-                let Some((ep, leader_id)) = leader else {
-                    return Ok(format::error(&format!("no leader endpoint given at [{}]", names.join(" "))));
-                };
-                let r = self.call(ep, ClientOp::MoveLeader { target_member_id: target }, g)?;
-                match &r.result {
-                    Ok(ClientResult::LeaderMoved { .. }) => format::move_leader(fmt, leader_id, target),
-                    Err(e) => format::error(&e.to_string()),
-                    Ok(_) => format::error("unexpected reply"),
-                }
-            }
+            Command::EndpointHashKv { cluster, revision } => self.hashkv(g, cluster, revision, &endpoints)?,
+            Command::MoveLeader { target } => self.move_leader(g, target, &endpoints)?,
             Command::MemberUpdate { id, peer_urls } => {
                 let r = single(self, ClientOp::MemberUpdate { member_id: id, peer_urls })?;
                 reply_or_error(&r, |h, res| match res {
@@ -690,34 +646,7 @@ impl Session {
                 self.start_recipe(ep, op, fmt, g)?
             }
             Command::CheckPerf { rate, clients, prefix, auto_compact, auto_defrag } => {
-                let op = PerfOp {
-                    rate,
-                    clients,
-                    duration_ms: 60_000,
-                    prefix: prefix.clone().into_bytes(),
-                    auto_compact,
-                    auto_defrag,
-                };
-                let r = single(self, ClientOp::CheckPerf(op))?;
-                match &r.result {
-                    Ok(ClientResult::Perf(rep)) => {
-                        let secs = |us: u64| us as f64 / 1e6;
-                        let total = secs(rep.total_us);
-                        let figures = format::PerfFigures {
-                            writes_per_sec: if total > 0.0 { rep.writes as f64 / total } else { 0.0 },
-                            rate_limit: rate,
-                            slowest_secs: secs(rep.slowest_us),
-                            stddev_secs: secs(rep.stddev_us),
-                            errors: rep.errors.clone(),
-                        };
-                        format::check_perf(&figures)
-                    }
-                    Ok(ClientResult::PerfPrefixInUse) => format::error(&format!(
-                        "prefix {prefix:?} has keys. Delete with etcdctl del --prefix {prefix} first"
-                    )),
-                    Err(e) => format::error(&e.to_string()),
-                    Ok(_) => format::error("unexpected reply"),
-                }
+                self.check_perf(g, ep, rate, clients, prefix, auto_compact, auto_defrag)?
             }
             Command::SnapshotSave { file } => {
                 if endpoints.len() > 1 {
@@ -767,45 +696,6 @@ impl Session {
         Ok(out)
     }
 
-    /// Starts `lock` or `elect`: a stream that prints when it holds or leads.
-    fn start_recipe(&mut self, ep: NodeId, op: RecipeOp, fmt: OutputFormat, g: &Globals) -> Result<Output, String> {
-        let r = self.call(ep, ClientOp::Recipe(op), g)?;
-        Ok(match r.result {
-            Ok(ClientResult::RecipeStarted { stream_id }) => {
-                self.watch_formats.insert(stream_id, fmt);
-                Output::default()
-            }
-            Ok(_) => format::error("unexpected reply"),
-            Err(e) => format::error(&e.to_string()),
-        })
-    }
-
-    /// The endpoints as the user typed them (etcdctl prints them so), or `nK` for the
-    /// selected member when none was given.
-    fn typed_names(&self, g: &Globals, endpoints: &[NodeId]) -> Vec<String> {
-        if g.endpoints.len() == endpoints.len() {
-            g.endpoints.clone()
-        } else {
-            endpoints.iter().map(|id| format!("n{id}")).collect()
-        }
-    }
-
-    /// The endpoints a per-endpoint command visits and the names it prints: the given
-    /// ones, or with `--cluster` every started member's client URL.
-    fn targets(
-        &mut self,
-        g: &Globals,
-        cluster: bool,
-        endpoints: &[NodeId],
-    ) -> Result<(Vec<NodeId>, Vec<String>), String> {
-        if cluster {
-            let eps = self.cluster_endpoints(g)?;
-            let names = eps.iter().map(|id| endpoint_name(*id, true)).collect();
-            return Ok((eps, names));
-        }
-        Ok((endpoints.to_vec(), self.typed_names(g, endpoints)))
-    }
-
     fn members_now(&mut self, ep: NodeId) -> Vec<format::Member> {
         let g = Globals::default();
         match self.call(ep, ClientOp::MemberList, &g).map(|r| r.result) {
@@ -829,109 +719,6 @@ impl Session {
     pub fn put(&mut self, endpoint: NodeId, key: &str, value: &str) -> Result<ClientReply, String> {
         let op = ClientOp::Put(PutRequest { key: key.into(), value: value.into(), ..Default::default() });
         self.call(endpoint, op, &Globals::default())
-    }
-}
-
-/// What `start_line` did with a line.
-pub enum Started {
-    /// It ran to the end; this is what it printed.
-    Done(Output),
-    /// Its request is in flight; print the reply with `finish_pending`.
-    Pending { req_id: u64, endpoint: NodeId, render: Render },
-}
-
-/// How a single-call command prints its reply (`-w` captured when the line was read).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Render {
-    Put(OutputFormat),
-    Get(OutputFormat, format::GetOptions),
-    Del(OutputFormat),
-    Compact,
-    Txn(OutputFormat),
-    LeaseGrant(OutputFormat),
-    /// The lease id, which etcdctl prints back.
-    LeaseRevoke(OutputFormat, i64),
-    /// The new member's name, which etcdctl prints back.
-    MemberAdd(OutputFormat, String),
-    MemberPromote(OutputFormat),
-    MemberRemove(OutputFormat),
-    /// A `lock` or a campaign, pending until its stream prints (it holds, or leads).
-    Waiting(u64),
-}
-
-impl Render {
-    pub fn render(self, r: &ClientReply) -> Output {
-        if let Render::LeaseRevoke(fmt, id) = self {
-            return match &r.result {
-                Err(e) => format::error(&format!("failed to revoke lease ({e})")),
-                Ok(_) => format::lease_revoke(fmt, &header(&r.header), id),
-            };
-        }
-        // etcdctl wraps every error of a grant the same way (lease_command.go).
-        if let (true, Err(e)) = (matches!(self, Render::LeaseGrant(_)), &r.result) {
-            return format::error(&format!("failed to grant lease ({e})"));
-        }
-        reply_or_error(r, |h, res| match (self, res) {
-            (Render::Put(fmt), ClientResult::Put(p)) => Some(format::put(fmt, h, p)),
-            (Render::Get(fmt, opts), ClientResult::Range(resp)) => Some(format::get(fmt, h, resp, opts)),
-            (Render::Del(fmt), ClientResult::DeleteRange(resp)) => Some(format::del(fmt, h, resp)),
-            (Render::Compact, ClientResult::Compacted { revision }) => Some(format::compact(*revision)),
-            (Render::Txn(fmt), ClientResult::Txn(resp)) => Some(format::txn(fmt, h, resp)),
-            (Render::LeaseGrant(fmt), ClientResult::LeaseGranted { id, ttl_secs }) => {
-                Some(format::lease_grant(fmt, h, *id, *ttl_secs))
-            }
-            _ => None,
-        })
-    }
-}
-
-fn reply_or_error(r: &ClientReply, f: impl FnOnce(&format::Header, &ClientResult) -> Option<Output>) -> Output {
-    match &r.result {
-        Ok(res) => f(&header(&r.header), res).unwrap_or_else(|| format::error("unexpected reply")),
-        Err(e) => format::error(&e.to_string()),
-    }
-}
-
-fn header(h: &ResponseHeader) -> format::Header {
-    format::Header { cluster_id: h.cluster_id, member_id: h.member_id, revision: h.revision, raft_term: h.raft_term }
-}
-
-fn member_of(m: &MemberInfo) -> format::Member {
-    format::Member {
-        id: m.id,
-        name: m.name.clone(),
-        peer_urls: m.peer_urls.clone(),
-        client_urls: m.client_urls.clone(),
-        is_learner: m.is_learner,
-    }
-}
-
-fn members_of(ms: &[MemberInfo]) -> Vec<format::Member> {
-    ms.iter().map(member_of).collect()
-}
-
-fn status_of(s: &EndpointStatusInfo, h: &ResponseHeader, name: &str) -> format::EndpointStatus {
-    format::EndpointStatus {
-        endpoint: name.to_string(),
-        header: header(h),
-        version: s.version.clone(),
-        db_size: s.db_size,
-        db_size_in_use: s.db_size_in_use,
-        leader: s.leader,
-        raft_index: s.raft_index,
-        raft_term: s.raft_term,
-        raft_applied_index: s.raft_applied_index,
-        errors: s.errors.clone(),
-        is_learner: s.is_learner,
-    }
-}
-
-/// How etcdctl names an endpoint: as typed (`n1`), or by client URL with `--cluster`.
-fn endpoint_name(id: NodeId, cluster: bool) -> String {
-    if cluster {
-        format!("http://n{id}:2379")
-    } else {
-        format!("n{id}")
     }
 }
 
