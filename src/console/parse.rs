@@ -151,7 +151,7 @@ const ROOT_COMMANDS: &[&str] = &[
 /// "Did you mean this?" suggestions (a command within two edits, or one the word begins),
 /// the hint to `--help`, then the error again from etcdctl's own `ExitWithError`.
 pub fn unknown_command_text(word: &str) -> String {
-    let lower = word.to_lowercase();
+    let lower = word.to_ascii_lowercase();
     let near: Vec<&str> =
         ROOT_COMMANDS.iter().copied().filter(|c| levenshtein(&lower, c) <= 2 || c.starts_with(&lower)).collect();
     let mut err = format!("unknown command {} for \"etcdctl\"", lex::go_quote(word));
