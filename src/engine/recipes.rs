@@ -265,10 +265,11 @@ impl Cluster {
             Step::Held => None,
             Step::Look | Step::WaitDelete | Step::Proclaim | Step::Fetch => Some("context canceled".to_string()),
             Step::Release(_) => return,
-            // Nothing of ours is in the store yet (or etcdctl was still starting up).
-            Step::Grant | Step::Keep | Step::Create => {
-                return self.recipe_fail(stream_id, "context canceled".into());
-            }
+            // Still making its session: etcdctl has not set its Ctrl-C handler yet, and the
+            // signal ends it without a word.
+            Step::Grant | Step::Keep => return self.recipe_end(stream_id, Some(RecipeSaid::Ended)),
+            // Its txn is in flight: the call fails with the cancelled context.
+            Step::Create => return self.recipe_fail(stream_id, "context canceled".into()),
             Step::ObserveGet | Step::ObserveFirstPut | Step::ObserveFollow => {
                 return self.recipe_end(stream_id, Some(RecipeSaid::Ended));
             }
