@@ -196,7 +196,7 @@ impl Masker {
 
     /// Rules 7 (simple form), 8, 10 and 11, which depend on the command.
     fn by_command(&self, line: &str, out: String, sizes: Sizes) -> String {
-        let words: Vec<&str> = line.split_whitespace().take(2).collect();
+        let words = command_words(line);
         let out = match words[..] {
             ["endpoint", "status"] if sizes == Sizes::Masked => endpoint_status_sizes(&out),
             _ => out,
@@ -246,6 +246,29 @@ impl Masker {
         }
         t
     }
+}
+
+/// A line's first two command words, past `NAME=value` words, `etcdctl` and global flags
+/// (`etcdctl --endpoints=http://n1:2379 endpoint status` is `endpoint status`).
+fn command_words(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut words = line.split_whitespace();
+    while let Some(w) = words.next() {
+        if w == "etcdctl" || crate::console::parse::is_assignment(w) {
+            continue;
+        }
+        if w.starts_with('-') {
+            if matches!(w, "-w" | "--write-out" | "--endpoints") {
+                words.next();
+            }
+            continue;
+        }
+        out.push(w);
+        if out.len() == 2 {
+            break;
+        }
+    }
+    out
 }
 
 /// Rule 14: `check perf`'s progress frames (each begins with `\r`) are dropped, and its
@@ -527,6 +550,16 @@ mod tests {
 
     fn step(line: &str, stdout: &str, stderr: &str) -> StepRecord {
         StepRecord::new(line, &[]).with_output(stdout, stderr)
+    }
+
+    #[test]
+    fn command_words_skip_the_environment_etcdctl_and_global_flags() {
+        assert_eq!(command_words("endpoint status -w json"), ["endpoint", "status"]);
+        assert_eq!(
+            command_words("ETCDCTL_API=3 etcdctl --endpoints=http://n1:2379 -w table endpoint status"),
+            ["endpoint", "status"]
+        );
+        assert_eq!(command_words("etcdctl --endpoints n2 member list"), ["member", "list"]);
     }
 
     #[test]
