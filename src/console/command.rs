@@ -291,4 +291,9 @@ pub enum LabCommand {
     /// Stop a streaming command (`watch`, `lease keep-alive`) as Ctrl-C would; `None` stops
     /// them all.
     Cancel(Option<u64>),
+    /// `disk n1 200ms`: a slow disk; `disk n1 0` makes it fast again.
+    Disk {
+        node: NodeRef,
+        delay_ms: u64,
+    },
 }

@@ -33,7 +33,7 @@ lab commands:
   kill <node>|leader   restart <node>   start <node>
   partition n1,n2 n3,n4,n5   isolate <node>   cut n1->n2 | n1<->n2   restore n1->n2   heal
   drop <msg-id> | drop n1->n2 25%   delay <msg-id> 200ms | delay n1->n2 50ms   duplicate <msg-id>
-  latency <base> [jitter]
+  latency <base> [jitter]   disk <node> 200ms (every fsync takes that long; 0 = fast)
   tick [N]   run <duration>   step [N]
   campaign <node>   transfer <node>
   status   leader   trace-hash

@@ -150,6 +150,15 @@ impl Session {
                 self.act(vec![Action::TransferLeader(id)])?;
                 done(format!("leadership transfer to n{id} requested"))
             }
+            LabCommand::Disk { node, delay_ms } => {
+                let id = self.resolve(node)?;
+                self.act(vec![Action::DiskDelay { node: id, delay_ms }])?;
+                if delay_ms == 0 {
+                    done(format!("n{id}'s disk is fast again"))
+                } else {
+                    done(format!("n{id}'s disk now takes {delay_ms}ms for every fsync"))
+                }
+            }
             LabCommand::Status => Ok(self.status_table()),
             LabCommand::History => {
                 // Serializable reads included: they are the ones a partition makes stale.

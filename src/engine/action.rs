@@ -76,4 +76,8 @@ pub enum Action {
     /// member and cluster ids derived from another token. (A variant of its own, at the
     /// end, so that the share links made before it still decode.)
     RestoreSnapshotWithToken { path: String, token: String },
+    /// `disk n1 200ms`: every write to n1's disk (WAL entries, hard state, a received
+    /// snapshot) takes this long, and n1's Ready loop waits for it as etcd's raft loop
+    /// waits in `fsync`. 0 makes the disk fast again. The disk keeps it across restarts.
+    DiskDelay { node: NodeId, delay_ms: u64 },
 }

@@ -84,6 +84,12 @@ pub struct Cluster {
     /// one instant — several proposals, several arrivals — goes out in one Ready, as in
     /// etcd's raft loop.
     pub(crate) dirty: super::dirty::DirtyNodes,
+    /// Slow-disk writes under way: (done at, node). An entry whose node has since crashed
+    /// or restarted is stale, and is skipped when it comes due.
+    pub(crate) fsyncs: std::collections::BTreeSet<(u64, NodeId)>,
+    /// When each leader last sent each peer a heartbeat: etcd's timeout detector, which
+    /// warns when a slow disk made the leader late.
+    pub(crate) heartbeats_sent: std::collections::BTreeMap<(NodeId, NodeId), (u64, u64)>,
     pub(crate) events_processed: u64,
     /// The earliest tick of a live node (`Some(None)`: none is alive), or `None` when a
     /// node started, stopped, joined or ticked since it was worked out. The event loop asks
@@ -135,6 +141,8 @@ impl Cluster {
             keep_log: true,
             link_up_at: BTreeMap::new(),
             dirty: Default::default(),
+            fsyncs: Default::default(),
+            heartbeats_sent: Default::default(),
             events_processed: 0,
             next_tick: Default::default(),
             overruns: 0,
@@ -492,6 +500,11 @@ impl Cluster {
                 }
             }
             Action::Client { req_id, endpoint, op, timeout_ms } => self.submit(req_id, endpoint, op, timeout_ms),
+            Action::DiskDelay { node, delay_ms } => {
+                if let Some(n) = self.nodes.get_mut(&node) {
+                    n.disk_delay_ms = delay_ms;
+                }
+            }
             Action::RestoreSnapshot { path } => {
                 if let Some(data) = self.files.get(&path).cloned() {
                     self.restore_cluster(data);

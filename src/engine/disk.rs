@@ -46,6 +46,13 @@ pub struct DiskCore {
     pub backend: Backend,
 }
 
+/// The state a write replaced, to take it back.
+pub struct Undo {
+    hard_state: HardState,
+    from: Option<u64>,
+    tail: Vec<Entry>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Disk(Rc<RefCell<DiskCore>>);
 
@@ -129,6 +136,33 @@ impl Disk {
         core.entries.truncate(keep);
         debug_assert_eq!(first.index, base + core.entries.len() as u64, "append leaves no gap");
         core.entries.extend(ents);
+    }
+
+    /// What `undo` needs to take back a write that starts at `first` (a crash before a
+    /// slow disk finished it): the hard state and the entries the write replaces.
+    pub fn undo_point(&self, first: Option<u64>) -> Undo {
+        let core = self.0.borrow();
+        let from = first.map(|f| f.max(core.first_index()));
+        let tail = match from {
+            Some(f) => {
+                let (base, len) = (core.first_index(), core.entries.len());
+                let lo = ((f - base) as usize).min(len);
+                core.entries.range(lo, len, base + lo as u64)
+            }
+            None => Vec::new(),
+        };
+        Undo { hard_state: core.hard_state.clone(), from, tail }
+    }
+
+    /// Takes back the write `undo` was made for.
+    pub fn undo(&self, undo: Undo) {
+        let mut core = self.0.borrow_mut();
+        core.hard_state = undo.hard_state;
+        if let Some(from) = undo.from {
+            let keep = from.saturating_sub(core.first_index()) as usize;
+            core.entries.truncate(keep);
+            core.entries.extend(&undo.tail);
+        }
     }
 
     /// Installs a snapshot received from the leader, whose data has become `store`: the

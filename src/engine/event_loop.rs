@@ -1,8 +1,9 @@
 //! The event loop: simulated time moves one event at a time.
 //!
-//! Contract: the next event is the earliest of a delivery, a node's tick, a client
-//! deadline, a `check perf` token and a `lock`/`elect` session deadline; ties go
-//! deliveries first, then ticks by node id, then deadlines, then the clients' own timers. Before the
+//! Contract: the next event is the earliest of a delivery, a slow disk's finished write, a
+//! node's tick, a client deadline, a `check perf` token and a `lock`/`elect` session
+//! deadline; ties go deliveries first, then finished writes by node id, then ticks by node
+//! id, then deadlines, then the clients' own timers. Before the
 //! clock moves, every pending Ready is handled, so whatever raft-rs did at one instant leaves
 //! in one Ready. Every loop is capped.
 
@@ -28,7 +29,7 @@ fn earliest(a: Option<u64>, b: Option<u64>) -> Option<u64> {
 impl Cluster {
     pub(crate) fn next_event_ms(&self) -> Option<u64> {
         let delivery = self.network.next_delivery_ms();
-        let tick = self.next_tick_ms();
+        let tick = earliest(self.next_tick_ms(), self.fsyncs.first().map(|(t, _)| *t));
         let deadline = self.requests.next_deadline().map(|(t, _)| t);
         // Not `[..].into_iter().flatten().min()`: that builds the array in memory and reads
         // it back wider than it wrote it, a store-forwarding stall on every event (a third of
@@ -91,6 +92,13 @@ impl Cluster {
             self.deliver(env, msg);
             return;
         }
+        if let Some(&(t, id)) = self.fsyncs.first() {
+            if t <= now {
+                self.fsyncs.pop_first();
+                self.fsync_done(id, t);
+                return;
+            }
+        }
         let any_due = self.next_tick_ms().is_some_and(|t| t <= now);
         let tick = any_due
             .then(|| self.nodes.values().find(|n| n.is_alive() && n.next_tick_ms <= now).map(|n| n.id))
@@ -108,12 +116,39 @@ impl Cluster {
         self.recipe_deadlines_due();
     }
 
+    /// A slow disk finished the write it began at some Ready: the rest of that Ready runs,
+    /// then the tick it held back, then whatever became ready meanwhile.
+    fn fsync_done(&mut self, id: NodeId, at_ms: u64) {
+        let due = self.nodes.get(&id).and_then(|n| n.live.as_ref()).and_then(|l| l.fsync.as_ref());
+        if due.is_none_or(|f| f.done_at_ms != at_ms) {
+            return;
+        }
+        let now = self.now_ms;
+        let mut out = std::mem::take(&mut self.ready_out);
+        let Some(node) = self.nodes.get_mut(&id) else { return };
+        let tick_owed = node.finish_fsync(&self.cfg, now, &mut self.trace, &mut out);
+        self.after_handle(id, &mut out);
+        self.ready_out = out;
+        if tick_owed {
+            self.with_raw(id, |raw| {
+                raw.tick();
+            });
+            self.on_tick(id);
+        }
+        self.drain_ready(id);
+    }
+
     pub(crate) fn tick_node(&mut self, id: NodeId) {
         let now = self.now_ms;
         if let Some(n) = self.nodes.get_mut(&id) {
             n.schedule_next_tick(&self.cfg, now);
         }
         self.next_tick.set(None);
+        // A loop blocked in fsync misses its ticks; Go's ticker channel keeps one.
+        if let Some(f) = self.nodes.get_mut(&id).and_then(|n| n.live.as_mut()).and_then(|l| l.fsync.as_mut()) {
+            f.tick_owed = true;
+            return;
+        }
         let advance = self.election_tick_advance(id);
         self.with_raw(id, |raw| {
             for _ in 0..advance {
@@ -189,6 +224,9 @@ impl Cluster {
         self.messages_sent += 1;
         let summary = MsgSummary::of(&msg);
         let (from, to) = (msg.from, msg.to);
+        if summary.msg_type == MessageType::MsgHeartbeat {
+            self.observe_heartbeat(from, to, msg.term);
+        }
         let outcome = if self.nodes.get(&to).is_some_and(|n| n.is_alive()) {
             self.network.route(now, from, to)
         } else {
@@ -211,6 +249,28 @@ impl Cluster {
                 self.report_failed_send(from, to, reason, summary.msg_type == MessageType::MsgSnapshot);
             }
         }
+    }
+
+    /// etcd's timeout detector (`processMessages`): a leader whose heartbeat to a peer
+    /// comes more than two heartbeat intervals after the last one warns, because its raft
+    /// loop was held up, most often by a slow disk. A new term starts the records afresh,
+    /// as etcd resets them when the member becomes leader.
+    fn observe_heartbeat(&mut self, from: NodeId, to: NodeId, term: u64) {
+        let now = self.now_ms;
+        let interval = self.cfg.heartbeat_tick * self.cfg.tick_ms;
+        let expected = 2 * interval;
+        let last = self.heartbeats_sent.insert((from, to), (term, now));
+        let Some((last_term, last_ms)) = last else { return };
+        if last_term != term || now.saturating_sub(last_ms) <= expected {
+            return;
+        }
+        let exceeded = now - last_ms - expected;
+        let member = self.nodes.get(&to).map(|n| n.member_id).unwrap_or(0);
+        let text = format!(
+            "leader failed to send out heartbeat on time; took too long, leader is overloaded likely from slow disk \
+             to={member:x} heartbeat-interval={interval}ms expected-duration={expected}ms exceeded-duration={exceeded}ms"
+        );
+        self.trace_warn(from, text);
     }
 
     /// What etcd's transport tells raft when a send fails: a dead or cut-off peer is
@@ -257,35 +317,45 @@ impl Cluster {
         for _ in 0..MAX_READY_PASSES {
             let now = self.now_ms;
             let Some(node) = self.nodes.get_mut(&id) else { return };
-            let has = node.live.as_ref().is_some_and(|l| l.raw.has_ready());
-            if !has {
+            if !node.wants_ready() {
                 break;
             }
             // Taken, not borrowed: acting on the output re-enters the cluster. A nested
             // drain (rare) finds the default and allocates its own.
             let mut out = std::mem::take(&mut self.ready_out);
-            node.handle_ready(&self.cfg, now, events, &mut self.decoded, &mut self.trace, &mut out);
-            let commit = node.live.as_ref().map(|l| l.commit).unwrap_or(0);
-            if commit < node.max_commit_seen {
-                // Recorded for the invariant checker; raft-rs guarantees this never happens.
-                self.trace_warn(id, format!("commit index moved back to {commit}"));
+            let fsync = node.handle_ready(&self.cfg, now, events, &mut self.decoded, &mut self.trace, &mut out);
+            if let Some(t) = fsync {
+                self.fsyncs.insert((t, id));
             }
-            if let Some(node) = self.nodes.get_mut(&id) {
-                node.max_commit_seen = node.max_commit_seen.max(commit);
-            }
-            self.send_all(&mut out.messages);
-            for note in out.notes.drain(..) {
-                self.on_applied(id, note);
-            }
-            self.on_read_states(id, &mut out.read_states);
+            self.after_handle(id, &mut out);
             self.ready_out = out;
         }
-        if self.nodes.get(&id).and_then(|n| n.live.as_ref()).is_some_and(|l| l.raw.has_ready()) {
+        if self.nodes.get(&id).is_some_and(|n| n.wants_ready()) {
             // Still more: it goes round again with the other dirty nodes.
             self.overran(format!("n{id}'s Ready loop did not settle in {MAX_READY_PASSES} passes"));
             self.dirty.insert(id);
         }
         self.after_ready(id);
+    }
+
+    /// Acts on what one Ready produced: the commit check, the messages, the applied
+    /// entries' effects and the answered reads.
+    fn after_handle(&mut self, id: NodeId, out: &mut super::node::ReadyOutput) {
+        let commit = self.nodes.get(&id).and_then(|n| n.live.as_ref()).map(|l| l.commit).unwrap_or(0);
+        if let Some(node) = self.nodes.get_mut(&id) {
+            if commit < node.max_commit_seen {
+                // Recorded for the invariant checker; raft-rs guarantees this never happens.
+                let text = format!("commit index moved back to {commit}");
+                self.trace_warn(id, text);
+            } else {
+                node.max_commit_seen = commit;
+            }
+        }
+        self.send_all(&mut out.messages);
+        for note in out.notes.drain(..) {
+            self.on_applied(id, note);
+        }
+        self.on_read_states(id, &mut out.read_states);
     }
 
     pub(crate) fn on_applied(&mut self, id: NodeId, note: ApplyNote) {

@@ -31,6 +31,8 @@ pub struct Checker {
     /// Committed entries as first seen anywhere: index → (term, payload hash).
     committed: BTreeMap<u64, (u64, u64)>,
     max_commit: BTreeMap<NodeId, u64>,
+    /// The commit index each running member has reached in its current run.
+    max_live_commit: BTreeMap<NodeId, u64>,
     checked_upto: BTreeMap<NodeId, u64>,
 }
 
@@ -101,13 +103,26 @@ impl Checker {
         Ok(())
     }
 
+    /// The commit index on disk never moves back, nor does a running member's. A running
+    /// member may know more than its disk (a slow disk has not written the hard state
+    /// yet): a crash then loses that knowledge, and the member relearns it from the leader.
     fn commit_monotonic(&mut self, c: &Cluster) -> Result<(), Violation> {
         for n in c.nodes.values() {
-            let commit = match n.live.as_ref() {
-                Some(l) => l.raw.raft.raft_log.committed,
-                None => n.disk.core().hard_state.commit,
-            };
+            let durable = n.disk.core().hard_state.commit;
             let seen = self.max_commit.entry(n.id).or_insert(0);
+            if durable < *seen {
+                return violation(
+                    "commit index monotonic",
+                    format!("n{} commit on disk went back from {} to {durable}", n.id, *seen),
+                );
+            }
+            *seen = durable;
+            let Some(l) = n.live.as_ref() else {
+                self.max_live_commit.remove(&n.id);
+                continue;
+            };
+            let commit = l.raw.raft.raft_log.committed;
+            let seen = self.max_live_commit.entry(n.id).or_insert(0);
             if commit < *seen {
                 return violation(
                     "commit index monotonic",

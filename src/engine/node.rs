@@ -25,6 +25,9 @@ use super::rng::SimRng;
 use super::trace::{Role, Trace, TraceEvent};
 use super::NodeId;
 
+/// A WAL sync slower than this draws etcd's `slow fdatasync` warning.
+const SLOW_FSYNC_MS: u64 = 1_000;
+
 /// The running half of a node: everything a crash destroys.
 pub struct Live {
     pub raw: RawNode<Disk>,
@@ -41,6 +44,27 @@ pub struct Live {
     pub last_snapshot: u64,
     /// The term in which this node, as leader, last took over lease expiry.
     pub lease_term: u64,
+    /// A Ready whose disk writes are still under way on a slow disk (`disk n1 200ms`).
+    pub fsync: Option<Fsync>,
+}
+
+/// A Ready whose disk writes are under way on a slow disk. etcd's raft loop blocks in
+/// `fsync` (the WAL's `Save`): it takes no new Ready and loses its ticks (Go's ticker keeps
+/// one), while raft itself keeps stepping the messages that arrive. raft-rs allows that
+/// only through its asynchronous Ready API, so the write is handed over at once
+/// (`advance_append_async`) and reported durable when the delay is over
+/// (`on_persist_ready`). A crash before then undoes the write.
+pub struct Fsync {
+    number: u64,
+    persisted_messages: Vec<Message>,
+    /// (first, last, last's term) of the entries written.
+    appended: Option<(u64, u64, u64)>,
+    hard_state: Option<raft::eraftpb::HardState>,
+    undo: super::disk::Undo,
+    pub started_ms: u64,
+    pub done_at_ms: u64,
+    /// A tick came while the loop waited; it fires once when the write is done.
+    pub tick_owed: bool,
 }
 
 /// What applying one committed entry meant, for the cluster to act on (answer clients,
@@ -85,6 +109,8 @@ pub struct Node {
     timeouts: SimRng,
     /// The highest commit index this node persisted, to check it never moves back.
     pub max_commit_seen: u64,
+    /// How long each write to this member's disk takes (`disk n1 200ms`); 0 is instant.
+    pub disk_delay_ms: u64,
 }
 
 /// etcd's `publish` loop: proposed once the member knows a leader, again after each
@@ -138,6 +164,7 @@ impl Node {
             tick_phase_ms,
             timeouts,
             max_commit_seen: 0,
+            disk_delay_ms: 0,
         }
     }
 
@@ -171,7 +198,10 @@ impl Node {
         let log = RaftLog::new(cfg.record_raft_log, cfg.record_raft_debug);
         // A starting etcd recovers its leases held forever until it leads (initAndRecover).
         self.disk.backend_mut().store.demote_leases();
-        let applied = self.applied();
+        // A slow disk lets the backend apply past the commit index on disk (etcd applies
+        // while the WAL write is under way); raft-rs must not be told it applied more than
+        // it knows committed, and the entries in between are skipped when they come again.
+        let applied = self.applied().min(self.disk.core().hard_state.commit.max(self.disk.first_index() - 1));
         let snap_index = self.disk.core().snapshot.get_metadata().index;
         let config = self.raft_config(cfg, applied);
         let raw = RawNode::new(&config, self.disk.clone(), &log.logger()).map_err(|e| format!("n{}: {e}", self.id))?;
@@ -187,6 +217,7 @@ impl Node {
             commit: hs.commit,
             last_snapshot: snap_index,
             lease_term: 0,
+            fsync: None,
         };
         live.role = role_of(&live);
         self.live = Some(live);
@@ -217,8 +248,12 @@ impl Node {
         }
     }
 
+    /// A crash: the running half is gone, and a disk write still under way never
+    /// happened.
     pub fn kill(&mut self) {
-        self.live = None;
+        if let Some(f) = self.live.take().and_then(|l| l.fsync) {
+            self.disk.undo(f.undo);
+        }
     }
 
     /// The backend's consistent index: the last entry applied to the store.
@@ -237,7 +272,13 @@ impl Node {
         std::cell::Ref::map(self.disk.backend(), |b| &b.store)
     }
 
-    /// One pass of the Ready loop. Returns what must leave the node.
+    /// Whether the Ready loop has something to do now: a Ready, and no disk write under way.
+    pub fn wants_ready(&self) -> bool {
+        self.live.as_ref().is_some_and(|l| l.fsync.is_none() && l.raw.has_ready())
+    }
+
+    /// One pass of the Ready loop. Returns what must leave the node, and, when the Ready
+    /// writes to a slow disk, the time the write is done (`finish_fsync` then).
     /// `events`: whether a watcher on this member reads the events of what it applies.
     /// `decoded` shares each entry's decoded proposal between the members.
     pub fn handle_ready(
@@ -248,11 +289,11 @@ impl Node {
         decoded: &mut Decoded,
         trace: &mut Trace,
         out: &mut ReadyOutput,
-    ) {
+    ) -> Option<u64> {
         let id = self.id;
-        let Some(live) = self.live.as_mut() else { return };
-        if !live.raw.has_ready() {
-            return;
+        let live = self.live.as_mut()?;
+        if live.fsync.is_some() || !live.raw.has_ready() {
+            return None;
         }
         let mut rd = live.raw.ready();
 
@@ -263,6 +304,90 @@ impl Node {
         //    while it writes its own copy).
         out.take_messages(rd.take_messages());
 
+        // A received snapshot is written at once: the lab slows the WAL, not snapshots.
+        let writes = !rd.entries().is_empty() || rd.hs().is_some();
+        if self.disk_delay_ms > 0 && writes && rd.snapshot().is_empty() {
+            // etcd hands the committed entries to its apply goroutine before it writes the
+            // WAL, so they apply while the disk works (raft-rs offers only entries this
+            // member has already made durable).
+            let committed = rd.take_committed_entries();
+            let mut cx = ApplyCtx { id, now_ms, events, decoded: &mut *decoded, trace, notes: &mut out.notes };
+            if apply_entries(live, &self.disk, committed, &mut cx) {
+                self.finish_ready(cfg, now_ms, events, decoded, trace, out, rd, true);
+                return None;
+            }
+            let undo = self.disk.undo_point(rd.entries().first().map(|e| e.index));
+            let appended = rd.entries().last().map(|l| (rd.entries()[0].index, l.index, l.term));
+            self.disk.append(rd.entries());
+            // raft-rs reads the hard state only when a member starts, so it goes to disk when
+            // the write is done; the entries must be there now, for raft-rs reads them back.
+            let hard_state = rd.hs().cloned();
+            out.read_states.extend(rd.take_read_states());
+            let persisted_messages = rd.take_persisted_messages();
+            let number = rd.number();
+            live.raw.advance_append_async(rd);
+            live.raw.advance_apply();
+            let done_at_ms = now_ms + self.disk_delay_ms;
+            live.fsync = Some(Fsync {
+                number,
+                persisted_messages,
+                appended,
+                hard_state,
+                undo,
+                started_ms: now_ms,
+                done_at_ms,
+                tick_owed: false,
+            });
+            self.record_state(now_ms, trace);
+            self.after_call(now_ms, trace);
+            return Some(done_at_ms);
+        }
+        self.finish_ready(cfg, now_ms, events, decoded, trace, out, rd, false);
+        None
+    }
+
+    /// The slow disk's write is done: what it promised may leave. Returns whether a tick
+    /// came while it waited (the loop then ticks once, as Go's ticker kept one).
+    pub fn finish_fsync(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace, out: &mut ReadyOutput) -> bool {
+        let id = self.id;
+        let Some(live) = self.live.as_mut() else { return false };
+        let Some(f) = live.fsync.take() else { return false };
+        let took = now_ms.saturating_sub(f.started_ms);
+        if took >= SLOW_FSYNC_MS {
+            // etcd's WAL warns past a second (wal.go, warnSyncDuration).
+            let text = format!("slow fdatasync took={took}ms expected-duration={SLOW_FSYNC_MS}ms");
+            trace.push(now_ms, engine_line(id, "warn", text));
+        }
+        if let Some((first, last, term)) = f.appended {
+            trace.push(now_ms, TraceEvent::EntriesPersisted { node: id, first, last, term });
+        }
+        if let Some(hs) = &f.hard_state {
+            self.disk.set_hard_state(hs.clone());
+            Self::record_durable(live, id, hs, now_ms, trace);
+        }
+        out.take_messages(f.persisted_messages);
+        live.raw.on_persist_ready(f.number);
+        self.record_state(now_ms, trace);
+        self.maybe_snapshot(cfg, now_ms, trace);
+        self.after_call(now_ms, trace);
+        f.tick_owed
+    }
+
+    /// Steps 2 to 6 of the Ready contract: everything after the first messages.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_ready(
+        &mut self,
+        cfg: &ClusterConfig,
+        now_ms: u64,
+        events: Events,
+        decoded: &mut Decoded,
+        trace: &mut Trace,
+        out: &mut ReadyOutput,
+        mut rd: raft::Ready,
+        removed_before: bool,
+    ) {
+        let id = self.id;
+        let Some(live) = self.live.as_mut() else { return };
         // 2. A snapshot from the leader replaces the backend wholesale.
         if !rd.snapshot().is_empty() {
             let snap = rd.snapshot().clone();
@@ -286,7 +411,7 @@ impl Node {
         // 3. Apply what is committed.
         let committed = rd.take_committed_entries();
         let mut cx = ApplyCtx { id, now_ms, events, decoded: &mut *decoded, trace, notes: &mut out.notes };
-        let removed = apply_entries(live, &self.disk, committed, &mut cx);
+        let removed = apply_entries(live, &self.disk, committed, &mut cx) || removed_before;
 
         // 4. Persist entries and hard state.
         if !rd.entries().is_empty() {
@@ -388,6 +513,13 @@ impl Node {
             let b = self.disk.backend();
             // etcd 3.4 triggers when applied - snapshot index exceeds the count (`<=` returns).
             if b.applied <= live.last_snapshot || b.applied - live.last_snapshot <= cfg.snapshot_count {
+                return;
+            }
+            // After a crash in a slow disk's write the backend may have applied past the
+            // commit index on disk; etcd snapshots at raft's applied index, which has not
+            // passed it. Wait until raft has caught up with the backend.
+            let commit = self.disk.core().hard_state.commit;
+            if b.applied > live.raw.raft.raft_log.applied || b.applied > commit {
                 return;
             }
             (b.applied, b.conf_state.clone())

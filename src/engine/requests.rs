@@ -293,7 +293,11 @@ impl Cluster {
         let endpoint = p.endpoint;
         let op = p.op.clone();
         let result = match &*op {
-            ClientOp::Range(r) => self.serve_range(endpoint, r),
+            ClientOp::Range(r) => {
+                let result = self.serve_range(endpoint, r);
+                self.warn_slow_range(endpoint, p.submitted_ms, r, &result);
+                result
+            }
             ClientOp::AlarmList => {
                 Ok(ClientResult::Alarms(self.store_of(endpoint).map(|s| s.alarms()).unwrap_or_default()))
             }
@@ -303,6 +307,33 @@ impl Cluster {
             _ => Err(ClientError::Other("internal: not a read".into())),
         };
         self.finish(req_id, endpoint, result);
+    }
+
+    /// etcd's `warnOfExpensiveReadOnlyRangeRequest`: a range that took more than 100 ms
+    /// from its arrival (its linearizable wait included) is logged. With a slow disk on
+    /// the leader this is the warning operators see most.
+    fn warn_slow_range(
+        &mut self,
+        endpoint: NodeId,
+        submitted_ms: u64,
+        r: &RangeRequest,
+        result: &Result<ClientResult, ClientError>,
+    ) {
+        const EXPECTED_MS: u64 = 100;
+        let took = self.now_ms.saturating_sub(submitted_ms);
+        if took <= EXPECTED_MS {
+            return;
+        }
+        let count = match result {
+            Ok(ClientResult::Range(resp)) => resp.count,
+            _ => 0,
+        };
+        let key = String::from_utf8_lossy(&r.key);
+        let text = format!(
+            "apply request took too long took={took}ms expected-duration={EXPECTED_MS}ms prefix=\"read-only range \" \
+             request=\"key:{key:?} \" response=\"range_response_count:{count}\""
+        );
+        self.trace_warn(endpoint, text);
     }
 
     /// Lease keep-alive and time-to-live are answered by the leader's lessor; the endpoint

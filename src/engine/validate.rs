@@ -159,6 +159,12 @@ impl Cluster {
                     }
                 }
             }
+            Action::DiskDelay { node, delay_ms } => {
+                self.need_node(*node)?;
+                if *delay_ms > 60_000 {
+                    return err("a disk delay is at most 60s");
+                }
+            }
             Action::RestoreSnapshot { path } | Action::RestoreSnapshotWithToken { path, .. } => {
                 if let Action::RestoreSnapshotWithToken { token, .. } = action {
                     if token.is_empty() {

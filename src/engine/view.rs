@@ -42,6 +42,10 @@ pub struct NodeView {
     pub revision: i64,
     pub kvs: Vec<KeyValue>,
     pub key_count: u64,
+    /// How long each write to its disk takes (`disk n1 200ms`), and when the write under
+    /// way, if any, is done.
+    pub disk_delay_ms: u64,
+    pub fsync_until_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +119,8 @@ impl Cluster {
             revision: 0,
             kvs: Vec::new(),
             key_count: 0,
+            disk_delay_ms: n.disk_delay_ms,
+            fsync_until_ms: None,
         };
         if let Some(live) = n.live.as_ref() {
             let r = &live.raw.raft;
@@ -129,6 +135,7 @@ impl Cluster {
             v.persisted = r.raft_log.persisted;
             v.committed = r.raft_log.committed;
             v.applied = n.applied();
+            v.fsync_until_ms = live.fsync.as_ref().map(|f| f.done_at_ms);
             v.snapshot_index = live.last_snapshot.max(snapshot_index);
             let store = n.store();
             v.revision = store.revision();

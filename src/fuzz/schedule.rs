@@ -4,7 +4,7 @@
 //! the same schedule natively and in wasm. Actions may be refused by the engine (killing a
 //! dead node); a refused action changes nothing. The mix covers every fault and client call
 //! the soak must exercise: crashes and restarts, partitions, one-way cuts, heal, message
-//! drop, delay and duplication, leader transfer, membership changes, and client puts,
+//! drop, delay and duplication, slow disks, leader transfer, membership changes, and client puts,
 //! gets, deletes, txns, leases, watches and compaction; and etcdctl's own recipes and
 //! admin calls: lock, elect (and observe), their cancellation, move-leader, hashkv and
 //! member update.
@@ -74,7 +74,13 @@ impl Schedule {
                 let (ep, target) = (pick(r), pick(r));
                 self.client(ep, ClientOp::MemberRemove { member_id: member_id(target) })
             }
-            61..=130 => {
+            61..=63 => {
+                // A slow disk, at times slower than the election timeout; as often fast again.
+                let node = pick(r);
+                let delay_ms = if r.below(2) == 0 { 0 } else { 1 + r.below(1_500) };
+                Action::DiskDelay { node, delay_ms }
+            }
+            64..=130 => {
                 let ep = pick(r);
                 let key = self.key();
                 let value = format!("v{}", self.next_req).into_bytes();

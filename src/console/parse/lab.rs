@@ -14,6 +14,7 @@ pub(crate) const LAB_COMMANDS: &[&str] = &[
     "cancel",
     "cut",
     "delay",
+    "disk",
     "drop",
     "duplicate",
     "heal",
@@ -58,6 +59,7 @@ pub(crate) fn usage(cmd: &str) -> &'static str {
             "duplicate <msg-id> or duplicate <link> <percent>%, e.g. \"duplicate 12\" or \"duplicate n1->n2 10%\""
         }
         "latency" => "latency <base> [jitter], e.g. \"latency 10ms 5ms\"",
+        "disk" => "disk <node> <fsync duration>, e.g. \"disk n1 200ms\" (\"disk n1 0\" makes it fast again)",
         "tick" => "tick [count], e.g. \"tick 10\"",
         "step" => "step [count], e.g. \"step 5\"",
         "run" => "run <duration>, e.g. \"run 1.5s\" or \"run 500ms\"",
@@ -102,6 +104,10 @@ pub(crate) fn build(cmd: &str, args: &[Token]) -> Result<LabCommand, ParseError>
         "campaign" => LabCommand::Campaign(node_arg()?),
         "transfer" => LabCommand::Transfer(node_arg()?),
         "partition" => LabCommand::Partition(partition(args)?),
+        "disk" => {
+            arity(2, 2)?;
+            LabCommand::Disk { node: node(&args[0])?, delay_ms: duration_ms(&args[1])? }
+        }
         "cut" => {
             arity(1, 1)?;
             LabCommand::Cut(link(&args[0])?)

@@ -214,6 +214,12 @@ fn lab_word(line: &str) -> Result<Action, String> {
         LabCommand::Status | LabCommand::History | LabCommand::Leader | LabCommand::TraceHash => {
             return lab_only(text, false)
         }
+        LabCommand::Disk { delay_ms: 0, .. } => return lab_only(text, false),
+        LabCommand::Disk { .. } => {
+            // Slowing a real member's fsync needs a delaying block device (dm-delay) or
+            // filesystem (FUSE), neither of which this machine has.
+            return lab_only(format!("{text} (the real members' disks cannot be slowed here)"), true);
+        }
         LabCommand::Campaign(_)
         | LabCommand::DropMessage { .. }
         | LabCommand::DropLink { .. }
