@@ -216,6 +216,17 @@ impl Cluster {
         &self.trace
     }
 
+    /// A node's warnings (and worse) in the trace kept so far, oldest first.
+    pub fn warnings_of(&self, id: NodeId) -> Vec<String> {
+        let lines = self.trace.records().iter().filter_map(|r| match &r.event {
+            TraceEvent::RaftLog { node, line } if *node == id && line.level != "info" && line.level != "debug" => {
+                Some(line.text.clone())
+            }
+            _ => None,
+        });
+        lines.collect()
+    }
+
     pub fn trace_hash(&self) -> u64 {
         self.trace.hash()
     }

@@ -76,6 +76,10 @@ pub enum Func {
     Alive,
     /// The leader this node believes in.
     LeaderOf,
+    /// Each write to its disk takes this many ms (`disk n1 200ms`).
+    Disk,
+    /// Its warnings so far, one per line, as the trace panel shows them.
+    Log,
 }
 
 const FUNCS: &[(&str, Func)] = &[
@@ -91,6 +95,8 @@ const FUNCS: &[(&str, Func)] = &[
     ("role", Func::Role),
     ("alive", Func::Alive),
     ("leader-of", Func::LeaderOf),
+    ("disk", Func::Disk),
+    ("log", Func::Log),
 ];
 
 impl Func {
@@ -99,6 +105,7 @@ impl Func {
             Func::Vote | Func::LeaderOf => Ty::Node,
             Func::Role => Ty::Role,
             Func::Alive => Ty::Bool,
+            Func::Log => Ty::Str,
             _ => Ty::Int,
         }
     }

@@ -100,6 +100,8 @@ fn value(scope: &dyn Scope, e: &Expr) -> Result<Val, String> {
                 Func::Persisted => int(v.persisted),
                 Func::LastIndex => int(v.last_index),
                 Func::SnapshotIndex => int(v.snapshot_index),
+                Func::Disk => int(v.disk_delay_ms),
+                Func::Log => Val::Str(Some(scope.cluster().warnings_of(v.id).join("\n"))),
                 Func::Revision if !v.alive => return Err(format!("n{} is dead, so its store cannot be read", v.id)),
                 Func::Revision => Val::Int(v.revision),
                 Func::Keys if !v.alive => return Err(format!("n{} is dead, so its store cannot be read", v.id)),

@@ -302,3 +302,24 @@ test('changing a setting starts a new run with it', async () => {
   assert.equal(await lab(page).getAttribute('data-now'), '0', 'the new run starts from the beginning');
   await context.close();
 });
+
+test('a slow disk is drawn on its node, and pulses while a write holds the node', async () => {
+  const { page, context } = await open();
+  const leader = await waitLeader(page);
+  const id = leader.slice(1);
+  await pause(page);
+  await consoleLine(page, `disk ${leader} 800ms`);
+  await page.waitForFunction(() => document.querySelector('#transcript').innerText.includes('800ms for every fsync'));
+  const label = page.locator(`g.node[data-node="${id}"] text.slowdisk`);
+  assert.equal(await label.textContent(), '⛁ fsync 800ms');
+  // A put makes the leader write its log: while time is paused mid-write, the node says so.
+  await consoleLine(page, 'put x 1');
+  await page.click('#play');
+  await page.waitForFunction((id) => document.querySelector(`g.node[data-node="${id}"]`).classList.contains('fsync'),
+    id, { timeout: 20_000 });
+  await page.screenshot({ path: SHOTS + 'slow-disk.png' });
+  await consoleLine(page, `disk ${leader} 0`);
+  await page.waitForFunction((id) => !document.querySelector(`g.node[data-node="${id}"] text.slowdisk`), id,
+    { timeout: 20_000 });
+  await context.close();
+});

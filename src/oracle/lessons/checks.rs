@@ -33,6 +33,8 @@ fn fname(f: Func) -> &'static str {
         Func::Role => "role",
         Func::Alive => "alive",
         Func::LeaderOf => "leader-of",
+        Func::Disk => "disk",
+        Func::Log => "log",
     }
 }
 
@@ -42,6 +44,10 @@ pub fn lab_only(c: &Clause) -> Option<String> {
         match e {
             Expr::Call(f @ (Func::Vote | Func::Persisted | Func::LastIndex | Func::SnapshotIndex), _) => {
                 return Some(format!("{}() is raft state etcdctl does not show", fname(*f)))
+            }
+            Expr::Call(Func::Disk, _) => return Some("disk() is the lab's simulated disk".into()),
+            Expr::Call(Func::Log, _) => {
+                return Some("log() is the lab's trace; a real member logs to its own stderr".into())
             }
             Expr::Role(r @ (Role::Candidate | Role::PreCandidate)) => {
                 return Some(format!("etcdctl cannot tell a {} from a follower that knows no leader", r.word()))
@@ -208,7 +214,7 @@ fn value(view: &View, e: &Expr) -> Result<Val, Miss> {
                         })?)),
                     }
                 }
-                Func::Vote | Func::Persisted | Func::LastIndex | Func::SnapshotIndex => {
+                Func::Vote | Func::Persisted | Func::LastIndex | Func::SnapshotIndex | Func::Disk | Func::Log => {
                     return Err(Miss::Unknown(format!("{}() is lab-only", fname(*f))))
                 }
             }

@@ -87,8 +87,17 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
             html! {}
         };
         let vote = if nv.vote > 0 { format!("n{}", nv.vote) } else { "—".into() };
+        // A slow disk (`disk n1 200ms`) shows under the node, and pulses while a write
+        // holds the node's Ready loop.
+        let writing = nv.alive && nv.fsync_until_ms.is_some();
+        let disk = if nv.disk_delay_ms > 0 {
+            let word = if writing { t(lang, Text::Fsyncing) } else { t(lang, Text::SlowDisk) };
+            html! { <text class="slowdisk" x={fmt(x)} y={fmt(y + 64.0)}>{ format!("⛁ {word} {}ms", nv.disk_delay_ms) }</text> }
+        } else {
+            html! {}
+        };
         html! {
-            <g class={classes!("node", role_class, selected.then_some("selected"), (!nv.alive).then_some("dead"))}
+            <g class={classes!("node", role_class, selected.then_some("selected"), (!nv.alive).then_some("dead"), writing.then_some("fsync"))}
                data-node={id.to_string()} data-role={format!("{:?}", nv.role)} data-alive={nv.alive.to_string()}
                data-term={nv.term.to_string()} data-committed={nv.committed.to_string()} tabindex="0" role="button"
                aria-label={format!("n{id}: {role_word}, {} {}", t(lang, Text::Term), nv.term)}
@@ -101,6 +110,7 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
                 <text class="role" x={fmt(x)} y={fmt(y - 8.0)}>{ role_word }</text>
                 <text class="small" x={fmt(x)} y={fmt(y + 18.0)}>{ format!("{} {} · {} {vote}", t(lang, Text::Term), nv.term, t(lang, Text::Vote)) }</text>
                 <text class="small" x={fmt(x)} y={fmt(y + 42.0)}>{ format!("p{} c{} a{}", nv.persisted, nv.committed, nv.applied) }</text>
+                { disk }
             </g>
         }
     });
