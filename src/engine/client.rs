@@ -289,6 +289,8 @@ pub enum ClientError {
     LearnerNotReady,
     #[error("etcdserver: too many learner members in cluster")]
     TooManyLearners,
+    #[error("etcdserver: request is too large")]
+    RequestTooLarge,
     #[error("etcdserver: re-configuration failed due to not enough started members")]
     NotEnoughStartedMembers,
     #[error("etcdserver: ID exists")]

@@ -33,6 +33,12 @@ pub struct ClusterConfig {
     pub jitter_ms: u64,
     /// etcdctl's --command-timeout.
     pub command_timeout_ms: u64,
+    /// etcd's --max-request-bytes (default 1.5 MiB): a bigger proposal is refused with
+    /// `etcdserver: request is too large`.
+    pub max_request_bytes: u64,
+    /// raft's MaxSizePerMsg, which etcd 3.4 fixes at 1 MiB with no flag: an append carries
+    /// entries up to this size (always at least one).
+    pub max_size_per_msg: u64,
     /// Whether raft-rs's own log lines (info and above) are kept in the trace.
     pub record_raft_log: bool,
     /// Whether raft-rs's debug lines ("committing index 7", "rejected msgApp …") are kept
@@ -57,6 +63,8 @@ impl Default for ClusterConfig {
             latency_ms: 2,
             jitter_ms: 3,
             command_timeout_ms: 5_000,
+            max_request_bytes: 1024 * 1024 + 512 * 1024,
+            max_size_per_msg: 1024 * 1024,
             record_raft_log: true,
             record_raft_debug: false,
         }
@@ -92,6 +100,12 @@ impl ClusterConfig {
         }
         if self.command_timeout_ms == 0 || self.command_timeout_ms > 3_600_000 {
             return Err(format!("command_timeout_ms must be 1 to 3600000, got {}", self.command_timeout_ms));
+        }
+        if self.max_request_bytes == 0 {
+            return Err("max_request_bytes must be at least 1".into());
+        }
+        if self.max_size_per_msg == 0 {
+            return Err("max_size_per_msg must be at least 1".into());
         }
         Ok(())
     }

@@ -178,7 +178,7 @@ impl Node {
             election_tick: cfg.election_tick as usize,
             heartbeat_tick: cfg.heartbeat_tick as usize,
             applied,
-            max_size_per_msg: 1024 * 1024,
+            max_size_per_msg: cfg.max_size_per_msg,
             // etcd 3.4's maxInflightMsgs.
             max_inflight_msgs: 512,
             check_quorum: cfg.check_quorum,

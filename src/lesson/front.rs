@@ -43,6 +43,8 @@ struct ClusterFront {
     snapshot_catchup_entries: Option<u64>,
     quota_bytes: Option<u64>,
     command_timeout_ms: Option<u64>,
+    max_request_bytes: Option<u64>,
+    max_size_per_msg: Option<u64>,
 }
 
 impl ClusterFront {
@@ -62,6 +64,8 @@ impl ClusterFront {
             snapshot_catchup_entries: self.snapshot_catchup_entries.unwrap_or(d.snapshot_catchup_entries),
             quota_backend_bytes: self.quota_bytes.unwrap_or(d.quota_backend_bytes),
             command_timeout_ms: self.command_timeout_ms.unwrap_or(d.command_timeout_ms),
+            max_request_bytes: self.max_request_bytes.unwrap_or(d.max_request_bytes),
+            max_size_per_msg: self.max_size_per_msg.unwrap_or(d.max_size_per_msg),
             ..d
         }
     }

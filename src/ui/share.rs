@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{Action, ClusterConfig, Run};
 
-const VERSION: u8 = 1;
+/// 2 added `max_request_bytes` and `max_size_per_msg` to the config; version 1 links
+/// still open, with those two at etcd's defaults.
+const VERSION: u8 = 2;
 /// A decoded run may not expand beyond this many actions (a hostile count cannot make the
 /// page allocate without bound).
 pub const MAX_ACTIONS: usize = 1_000_000;
@@ -21,6 +23,58 @@ pub const MAX_ACTIONS: usize = 1_000_000;
 struct Packed {
     config: ClusterConfig,
     actions: Vec<(u32, Action)>,
+}
+
+/// The config as version 1 links wrote it: postcard has no field names, so the old
+/// layout must be read as it was.
+#[derive(Deserialize)]
+struct ConfigV1 {
+    nodes: u64,
+    seed: u64,
+    tick_ms: u64,
+    heartbeat_tick: u64,
+    election_tick: u64,
+    pre_vote: bool,
+    check_quorum: bool,
+    snapshot_count: u64,
+    snapshot_catchup_entries: u64,
+    quota_backend_bytes: u64,
+    latency_ms: u64,
+    jitter_ms: u64,
+    command_timeout_ms: u64,
+    record_raft_log: bool,
+    record_raft_debug: bool,
+}
+
+#[derive(Deserialize)]
+struct PackedV1 {
+    config: ConfigV1,
+    actions: Vec<(u32, Action)>,
+}
+
+impl From<PackedV1> for Packed {
+    fn from(p: PackedV1) -> Packed {
+        let c = p.config;
+        let config = ClusterConfig {
+            nodes: c.nodes,
+            seed: c.seed,
+            tick_ms: c.tick_ms,
+            heartbeat_tick: c.heartbeat_tick,
+            election_tick: c.election_tick,
+            pre_vote: c.pre_vote,
+            check_quorum: c.check_quorum,
+            snapshot_count: c.snapshot_count,
+            snapshot_catchup_entries: c.snapshot_catchup_entries,
+            quota_backend_bytes: c.quota_backend_bytes,
+            latency_ms: c.latency_ms,
+            jitter_ms: c.jitter_ms,
+            command_timeout_ms: c.command_timeout_ms,
+            record_raft_log: c.record_raft_log,
+            record_raft_debug: c.record_raft_debug,
+            ..ClusterConfig::default()
+        };
+        Packed { config, actions: p.actions }
+    }
 }
 
 /// The fragment (without `#`) that reproduces `run`.
@@ -49,11 +103,14 @@ pub fn decode(fragment: &str) -> Result<Option<Run>, String> {
         .decode(value.trim_end_matches('='))
         .map_err(|e| format!("the link's run is not valid base64 ({e})"))?;
     let (version, body) = bytes.split_first().ok_or("the link's run is empty")?;
-    if *version != VERSION {
-        return Err(format!("the link's run has format version {version}; this lab reads version {VERSION}"));
-    }
-    let packed: Packed =
-        postcard::from_bytes(body).map_err(|e| format!("the link's run is damaged ({e}); was it cut short?"))?;
+    let damaged = |e: postcard::Error| format!("the link's run is damaged ({e}); was it cut short?");
+    let packed: Packed = match *version {
+        1 => postcard::from_bytes::<PackedV1>(body).map_err(damaged)?.into(),
+        VERSION => postcard::from_bytes(body).map_err(damaged)?,
+        _ => {
+            return Err(format!("the link's run has format version {version}; this lab reads versions 1 and {VERSION}"))
+        }
+    };
     packed.config.validate().map_err(|e| format!("the link's cluster settings are invalid: {e}"))?;
     let total: u64 = packed.actions.iter().map(|(n, _)| u64::from(*n)).sum();
     if total > MAX_ACTIONS as u64 {
@@ -94,6 +151,40 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_link_still_opens_with_the_new_settings_at_their_defaults() {
+        // Made by the lab before version 2: 3 nodes, seed 7, a kill and a second of time.
+        #[derive(Serialize)]
+        struct V1 {
+            config: [u64; 5],
+            flags: [bool; 2],
+            rest: [u64; 6],
+            record: [bool; 2],
+            actions: Vec<(u32, Action)>,
+        }
+        let d = ClusterConfig::default();
+        let v1 = V1 {
+            config: [3, 7, d.tick_ms, d.heartbeat_tick, d.election_tick],
+            flags: [d.pre_vote, d.check_quorum],
+            rest: [
+                d.snapshot_count,
+                d.snapshot_catchup_entries,
+                d.quota_backend_bytes,
+                d.latency_ms,
+                d.jitter_ms,
+                d.command_timeout_ms,
+            ],
+            record: [d.record_raft_log, d.record_raft_debug],
+            actions: vec![(1, Action::Kill(2)), (20, Action::Advance(50))],
+        };
+        let mut bytes = vec![1u8];
+        bytes.extend(postcard::to_allocvec(&v1).unwrap());
+        let run = decode(&format!("run={}", URL_SAFE_NO_PAD.encode(bytes))).unwrap().unwrap();
+        assert_eq!(run.config, ClusterConfig::with_nodes(3, 7));
+        assert_eq!(run.actions.len(), 21);
+        assert_eq!(run.actions[0], Action::Kill(2));
+    }
+
+    #[test]
     fn a_fragment_without_a_run_is_not_an_error() {
         assert_eq!(decode("").unwrap(), None);
         assert_eq!(decode("#lang=zh-CN").unwrap(), None);
@@ -108,7 +199,7 @@ mod tests {
         assert_eq!(decode("#run=").unwrap_err(), "the link's run is empty");
         assert_eq!(
             decode(&format!("#run={}", URL_SAFE_NO_PAD.encode([9u8, 1, 2]))).unwrap_err(),
-            "the link's run has format version 9; this lab reads version 1"
+            "the link's run has format version 9; this lab reads versions 1 and 2"
         );
         let good = encode(&sample());
         // Cut a multiple of 4 characters, so the base64 stays well formed and the damage is

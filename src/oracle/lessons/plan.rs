@@ -99,6 +99,18 @@ pub fn flags(cfg: &ClusterConfig) -> Settings {
     if cfg.quota_backend_bytes != d.quota_backend_bytes {
         flags.push(format!("--quota-backend-bytes={}", cfg.quota_backend_bytes));
     }
+    if cfg.max_request_bytes != d.max_request_bytes {
+        flags.push(format!("--max-request-bytes={}", cfg.max_request_bytes));
+    }
+    if cfg.max_size_per_msg != d.max_size_per_msg {
+        notes.push(format!(
+            "max-size-per-msg = {}: etcd 3.4 fixes raft's MaxSizePerMsg at {} bytes, with no flag",
+            cfg.max_size_per_msg, d.max_size_per_msg
+        ));
+        parts.get_or_insert_with(|| {
+            "with appends of up to 1 MiB, which etcd 3.4 cannot be told to make smaller".to_string()
+        });
+    }
     if cfg.pre_vote {
         flags.push("--pre-vote=true".into());
     }
