@@ -10,7 +10,7 @@
 //! cond   := clause ("and" clause)*
 //! clause := expr op expr | expr "contains" expr
 //! op     := == | != | < | <= | > | >=
-//! expr   := number | "string" | word | node "get" key | func "(" node ")"
+//! expr   := number | "string" | word | node "get" key | node "entry" index | func "(" node ")"
 //!         | leader | reply | output | now | voters | learners
 //! node   := n1…n9 | leader | a follower | the old leader | none
 //! ```
@@ -125,6 +125,9 @@ pub enum Expr {
     Call(Func, NodeName),
     /// `n3 get x`: the value in that node's applied store (a local read, no quorum).
     Get(NodeName, String),
+    /// `n3 entry 7`: the log entry at that index on the node's disk, as `term 2: put x 1`
+    /// (`none` when the disk has no entry there).
+    Entry(NodeName, u64),
     Reply,
     Output,
     Now,
@@ -336,6 +339,15 @@ impl Parser {
                         self.at += 1;
                         return Ok(Side::Typed(Expr::Get(node, key), Ty::Str));
                     }
+                    if self.word_is(0, "entry") {
+                        self.at += 1;
+                        let Some(Tok::Int(index)) = self.peek() else {
+                            return self.err("expected a log index after entry, e.g. n3 entry 7");
+                        };
+                        let index = u64::try_from(*index).unwrap_or(0);
+                        self.at += 1;
+                        return Ok(Side::Typed(Expr::Entry(node, index), Ty::Str));
+                    }
                     if !matches!(node, NodeName::Id(_) | NodeName::None | NodeName::Leader) {
                         return Ok(Side::Typed(Expr::Node(node), Ty::Node));
                     }
@@ -453,7 +465,11 @@ pub fn nodes_named(cond: &Cond) -> Vec<u64> {
     let mut out = Vec::new();
     for c in &cond.clauses {
         for e in [&c.lhs, &c.rhs] {
-            if let Expr::Node(NodeName::Id(id)) | Expr::Call(_, NodeName::Id(id)) | Expr::Get(NodeName::Id(id), _) = e {
+            if let Expr::Node(NodeName::Id(id))
+            | Expr::Call(_, NodeName::Id(id))
+            | Expr::Get(NodeName::Id(id), _)
+            | Expr::Entry(NodeName::Id(id), _) = e
+            {
                 out.push(*id);
             }
         }

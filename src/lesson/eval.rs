@@ -44,6 +44,7 @@ fn describe(e: &Expr) -> String {
     match e {
         Expr::Call(f, n) => format!("{}({n})", f.name()),
         Expr::Get(n, k) => format!("{n} get {k}"),
+        Expr::Entry(n, i) => format!("{n} entry {i}"),
         Expr::Node(n) => n.to_string(),
         Expr::Reply => "reply".into(),
         Expr::Output => "output".into(),
@@ -76,6 +77,11 @@ fn value(scope: &dyn Scope, e: &Expr) -> Result<Val, String> {
             let (voters, learners) = scope.cluster().membership().ok_or("every node is down")?;
             let n = if matches!(e, Expr::Learners) { learners.len() } else { voters.len() };
             Val::Int(n as i64)
+        }
+        Expr::Entry(n, index) => {
+            let v = view_of(scope, *n)?;
+            let e = scope.cluster().log_entries(v.id, *index, *index);
+            Val::Str(e.first().map(|e| format!("term {}: {}", e.term, e.summary)))
         }
         Expr::Get(n, key) => {
             let v = view_of(scope, *n)?;

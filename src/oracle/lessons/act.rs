@@ -426,7 +426,7 @@ impl Player<'_> {
             let mut others = false;
             for e in [&c.lhs, &c.rhs] {
                 let node = match e {
-                    Expr::Node(n) | Expr::Call(_, n) | Expr::Get(n, _) => Some(*n),
+                    Expr::Node(n) | Expr::Call(_, n) | Expr::Get(n, _) | Expr::Entry(n, _) => Some(*n),
                     Expr::Reply | Expr::Output if reply_elsewhere => {
                         others = true;
                         None

@@ -46,6 +46,7 @@ pub fn lab_only(c: &Clause) -> Option<String> {
                 return Some(format!("{}() is raft state etcdctl does not show", fname(*f)))
             }
             Expr::Call(Func::Disk, _) => return Some("disk() is the lab's simulated disk".into()),
+            Expr::Entry(..) => return Some("a log entry is raft state etcdctl does not show".into()),
             Expr::Call(Func::Log, _) => {
                 return Some("log() is the lab's trace; a real member logs to its own stderr".into())
             }
@@ -152,6 +153,7 @@ fn value(view: &View, e: &Expr) -> Result<Val, Miss> {
             Some(Err(why)) => return Err(Miss::Unknown(why.clone())),
             None => return Err(Miss::Unknown("member list was not asked".into())),
         },
+        Expr::Entry(..) => return Err(Miss::Unknown("a log entry is raft state etcdctl does not show".into())),
         Expr::Get(n, key) => {
             let id = some(*n)?;
             match view.gets.get(&(id, key.clone())) {
@@ -275,6 +277,7 @@ fn describe(e: &Expr) -> Option<String> {
     Some(match e {
         Expr::Call(f, n) => format!("{}({n})", fname(*f)),
         Expr::Get(n, k) => format!("{n} get {k}"),
+        Expr::Entry(n, i) => format!("{n} entry {i}"),
         Expr::Node(n) => n.to_string(),
         Expr::Reply => "reply".into(),
         Expr::Output => "output".into(),
