@@ -291,4 +291,6 @@ pub enum LabCommand {
     /// Stop a streaming command (`watch`, `lease keep-alive`) as Ctrl-C would; `None` stops
     /// them all.
     Cancel(Option<u64>),
+    /// `kube …`: the lab's kube-apiserver client (see `crate::kube`).
+    Kube(crate::kube::KubeCommand),
 }
