@@ -135,11 +135,12 @@ impl Session {
                         }
                     };
                     if informer {
+                        let n = o.stdout.lines().filter(|l| !l.starts_with("NAME") && !l.starts_with('(')).count();
                         out.stdout.push_str(&format!(
-                            "informer: LIST {} {}: {} items at resourceVersion {list_rv}\n",
+                            "informer: LIST {} {}: {n} {} at resourceVersion {list_rv}\n",
                             res.plural(),
                             ns.as_deref().map(|n| format!("in {n}")).unwrap_or_else(|| "in all namespaces".into()),
-                            o.stdout.lines().filter(|l| !l.starts_with("NAME") && !l.starts_with('(')).count(),
+                            if n == 1 { "item" } else { "items" },
                         ));
                     } else {
                         out.stdout.push_str(&o.stdout);
