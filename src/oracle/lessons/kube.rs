@@ -74,9 +74,10 @@ impl Real<'_, '_> {
         match self.p.session.etcdctl(&with_ports(words), stdin) {
             Ok(c) if c.exit.is_none() => Ok(c.stdout),
             Ok(c) => {
+                // etcd's text as it came (a timeout may add `, possibly due to previous
+                // leader failure`, which kube-apiserver passes on too).
                 let err = c.stderr.lines().find_map(|l| l.strip_prefix("Error: ")).unwrap_or("etcdctl failed");
-                // etcd's `etcdserver: request timed out, possibly due to …` is the same error.
-                Err(err.split(", possibly due to").next().unwrap_or(err).to_string())
+                Err(err.to_string())
             }
             Err(e) => {
                 self.harness = Some(e.clone());
