@@ -5,11 +5,12 @@
 //! Contract:
 //! - The client talks to the session's default endpoint (n1), as a stacked control
 //!   plane's kube-apiserver talks to the etcd member on its own machine.
-//! - Each call waits up to etcd's own request timeout (5 s + 2 × the election timeout,
-//!   7 s with etcd's defaults), longer than etcdctl's 5 s: kube-apiserver's requests
-//!   outlive etcd's timeout, so it is etcd that gives up first and answers `etcdserver:
-//!   request timed out`, which kubectl prints as `Error from server: etcdserver: request
-//!   timed out`. The lab's client deadline at that moment stands for etcd's answer.
+//! - A write waits up to etcd's own request timeout (5 s + 2 × the election timeout,
+//!   7 s with etcd's defaults): kube-apiserver's requests outlive it, so it is etcd that
+//!   gives up first and answers `etcdserver: request timed out`, which kubectl prints as
+//!   `Error from server: etcdserver: request timed out`. The lab's client deadline at that
+//!   moment stands for etcd's answer. A read waits up to kube-apiserver's request timeout
+//!   (60 s), then kubectl prints the apiserver's 504 Timeout.
 //! - `kube get -w` lists (unless `--resource-version` is given), then watches the prefix
 //!   from the list's revision + 1 with prev-kv; events print as they arrive, each with its
 //!   resourceVersion. `kube informer` does the same, and when the watch is refused
@@ -51,9 +52,14 @@ pub(super) fn stream_output(s: &KubeStream, batch: &WatchBatch) -> Output {
 struct Engine<'a> {
     s: &'a mut Session,
     ep: NodeId,
+    /// Writes: etcd's request timeout, after which the lab's client deadline stands for
+    /// etcd's own `etcdserver: request timed out`.
     g: Globals,
+    /// Reads: kube-apiserver's request timeout.
+    read: Globals,
 }
 
+/// A write's error; a deadline is etcd's own request timeout.
 fn etcd_text(e: ClientError) -> String {
     match e {
         ClientError::DeadlineExceeded => "etcdserver: request timed out".into(),
@@ -63,11 +69,13 @@ fn etcd_text(e: ClientError) -> String {
 
 impl Etcd for Engine<'_> {
     fn range(&mut self, req: RangeRequest) -> Result<(i64, RangeResponse), String> {
-        let r = self.s.call(self.ep, ClientOp::Range(req), &self.g)?;
+        let r = self.s.call(self.ep, ClientOp::Range(req), &self.read)?;
         match r.result {
             Ok(ClientResult::Range(resp)) => Ok((r.header.revision, resp)),
             Ok(_) => Err("unexpected reply".into()),
-            Err(e) => Err(etcd_text(e)),
+            // kube-apiserver's own deadline passed.
+            Err(ClientError::DeadlineExceeded) => Err(kube::client::DEADLINE.into()),
+            Err(e) => Err(e.to_string()),
         }
     }
 
@@ -95,8 +103,9 @@ impl Session {
 
     fn kube_engine(&mut self) -> Engine<'_> {
         let g = Globals { command_timeout_ms: Some(self.kube_timeout_ms()), ..Globals::default() };
+        let read = Globals { command_timeout_ms: Some(kube::client::READ_TIMEOUT_MS), ..Globals::default() };
         let ep = self.default_endpoint;
-        Engine { s: self, ep, g }
+        Engine { s: self, ep, g, read }
     }
 
     pub(super) fn kube(&mut self, cmd: KubeCommand) -> Output {

@@ -20,8 +20,9 @@
 //!   differs fails; then `txn If(mod_revision(key) = <read>) Then(Delete(key)) Else(Get)`,
 //!   retried like an update.
 //! - compact: one round of `compact.go`'s compactor (see [`Compactor`]).
-//! - Errors from etcd itself (a timeout while quorum is lost) pass through as kubectl
-//!   prints an error that is not an API status: `Error from server: <etcd's text>`.
+//! - Errors from etcd itself (a write's timeout while quorum is lost) pass through as
+//!   kubectl prints an error that is not an API status: `Error from server: <etcd's
+//!   text>`. A read that outlives kube-apiserver's request timeout is its 504 Timeout.
 
 use serde_json::Value;
 
@@ -38,11 +39,28 @@ use super::objects::{self, Resource, Spec};
 /// How many times an update or delete retries a txn that lost a race.
 pub const MAX_TRIES: usize = 5;
 
+/// How long kube-apiserver waits on a read: its `--request-timeout` (60 s by default).
+pub const READ_TIMEOUT_MS: u64 = 60_000;
+
+/// etcd's request timeout with its default election timeout (5 s + 2 × 1 s).
+pub const WRITE_TIMEOUT_MS: u64 = 7_000;
+
+/// The end of the error text of a call whose deadline passed on the client's side.
+pub const DEADLINE: &str = "context deadline exceeded";
+
 /// The key kube-apiserver's compactor keeps its round count in (as the key's version).
 pub const COMPACT_REV_KEY: &str = "compact_rev_key";
 
 /// An etcd that answers ranges, txns and compactions. `Err` is etcd's error text
-/// (`etcdserver: request timed out`), without etcdctl's `Error: `.
+/// (`etcdserver: request timed out`), without etcdctl's `Error: `; a text that ends with
+/// [`DEADLINE`] means kube-apiserver's own deadline passed first.
+///
+/// The deadlines are kube-apiserver's: a write is a raft proposal, which etcd itself gives
+/// up on after its request timeout (5 s + 2 election timeouts: [`WRITE_TIMEOUT_MS`] with
+/// etcd's defaults), answering `etcdserver: request timed out`; a linearizable read has no
+/// such server-side limit in etcd 3.4 (a real 3.4.23 read without quorum waited out its
+/// client's deadline), so it runs until kube-apiserver's request timeout,
+/// [`READ_TIMEOUT_MS`].
 pub trait Etcd {
     /// The reply and its header's revision.
     fn range(&mut self, req: RangeRequest) -> Result<(i64, RangeResponse), String>;
@@ -128,6 +146,9 @@ fn err_out(text: String) -> Output {
 }
 
 fn etcd_err(text: String) -> Output {
+    if text.ends_with(DEADLINE) {
+        return Output::err(format::request_timeout());
+    }
     Output::err(format::server_error(&text))
 }
 

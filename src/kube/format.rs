@@ -46,6 +46,15 @@ pub fn expired() -> String {
     format!("Error from server (Expired): {WATCH_TOO_OLD}\n")
 }
 
+/// A request kube-apiserver itself gave up on: its timeout filter
+/// (`k8s.io/apiserver/pkg/server/filters/timeout.go`) answers 504 with
+/// `NewTimeoutError("request did not complete within requested timeout - context deadline
+/// exceeded")`. Taken from the filter's source and its test, not from a recorded run.
+pub fn request_timeout() -> String {
+    "Error from server (Timeout): Timeout: request did not complete within requested timeout - context deadline exceeded\n"
+        .to_string()
+}
+
 /// An etcd error the apiserver passes through (a 500 with reason Unknown).
 pub fn server_error(text: &str) -> String {
     format!("Error from server: {text}\n")

@@ -170,6 +170,11 @@ fn etcd_errors_pass_through_as_kubectl_prints_them() {
     e.fail = Some("etcdserver: request timed out".into());
     assert_eq!(run(&mut c, &mut e, "create pod default/web"), "Error from server: etcdserver: request timed out\n");
     assert_eq!(run(&mut c, &mut e, "get pods -A"), "Error from server: etcdserver: request timed out\n");
+    e.fail = Some("rpc error: code = Unknown desc = context deadline exceeded".into());
+    assert_eq!(
+        run(&mut c, &mut e, "get pod default/web"),
+        "Error from server (Timeout): Timeout: request did not complete within requested timeout - context deadline exceeded\n"
+    );
 }
 
 #[test]

@@ -2,9 +2,10 @@
 //! sent by etcdctl with `-w json`, and its text printed from the real replies, so the
 //! lesson's checks on a `kube` reply judge what real etcd answered.
 //!
-//! Contract: the client goes to n1, as in the lab. Each etcdctl run gets a 10 s command
-//! timeout, longer than etcd's own request timeout (7 s), so that a request etcd cannot
-//! serve fails with etcd's `etcdserver: request timed out`, as kube-apiserver sees it. A
+//! Contract: the client goes to n1, as in the lab. A write's etcdctl run gets a 10 s
+//! command timeout, longer than etcd's own request timeout (7 s), so that a write etcd
+//! cannot serve fails with etcd's `etcdserver: request timed out`, as kube-apiserver sees
+//! it; a read gets kube-apiserver's 60 s. A
 //! run the harness cannot start stops the lesson; etcdctl's own errors are etcd's answer.
 
 use base64::engine::general_purpose::STANDARD;
@@ -20,7 +21,10 @@ use crate::store::{
 
 use super::Player;
 
+/// Writes: longer than etcd's own 7 s request timeout, so that etcd answers first.
 const TIMEOUT: &str = "--command-timeout=10s";
+/// Reads: kube-apiserver's request timeout (`crate::kube::client::READ_TIMEOUT_MS`).
+const READ_TIMEOUT: &str = "--command-timeout=60s";
 
 /// Real etcd behind etcdctl; a harness failure is kept apart from etcd's answers.
 struct Real<'p, 'a> {
@@ -70,7 +74,8 @@ fn op_line(op: &RequestOp) -> String {
 impl Real<'_, '_> {
     /// Runs etcdctl; `Ok(stdout)` or `Err(etcd's error text)`.
     fn run(&mut self, mut words: Vec<String>, stdin: Option<&str>) -> Result<String, String> {
-        words.push(TIMEOUT.into());
+        let read = words.first().is_some_and(|w| w == "get");
+        words.push(if read { READ_TIMEOUT } else { TIMEOUT }.into());
         match self.p.session.etcdctl(&with_ports(words), stdin) {
             Ok(c) if c.exit.is_none() => Ok(c.stdout),
             Ok(c) => {
