@@ -561,6 +561,9 @@ pub fn completions(prefix: &str) -> Vec<String> {
                 if let Some((_, subs)) = GROUPS.iter().find(|(n, _)| n == g) {
                     candidates.extend(subs.iter().map(|s| s.to_string()));
                 }
+                if *g == "kube" {
+                    candidates.extend(crate::kube::command::VERBS.iter().map(|s| s.to_string()));
+                }
             }
             _ => {}
         }

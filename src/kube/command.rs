@@ -101,6 +101,9 @@ impl KubeCommand {
     }
 }
 
+/// The verbs, for completion.
+pub const VERBS: &[&str] = &["compact", "create", "delete", "get", "informer", "label", "set"];
+
 /// Usage of each verb, for errors and help.
 pub fn usage(verb: &str) -> &'static str {
     match verb {
