@@ -18,6 +18,11 @@
 //!   from the new list, as client-go's reflector does. The lab relists when the refusal
 //!   comes at the watch's start (the usual case: a watch resumed from an old
 //!   resourceVersion); a watch canceled later only prints the error.
+//! - The client's state (its compactor's round and revision, which watches are kube's) is
+//!   the session's, as it is one kube-apiserver's memory: a session rebuilt for a rewind
+//!   starts a fresh client, whose first compactor round loses its txn and follows the
+//!   round count in `compact_rev_key`, as a restarted kube-apiserver does, and whose
+//!   running watches print as plain etcd watches.
 
 use crate::engine::{ClientError, ClientOp, ClientResult, NodeId, TraceEvent, WatchBatch};
 use crate::kube::{self, format as kfmt, Etcd, KubeCommand, KubeOutput, Resource};
