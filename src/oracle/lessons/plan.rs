@@ -447,4 +447,12 @@ mod tests {
         let only_pre_vote = super::flags(&ClusterConfig { pre_vote: true, ..Default::default() });
         assert_eq!((only_pre_vote.notes.len(), only_pre_vote.parts), (0, None));
     }
+
+    #[test]
+    fn kube_lines_run_their_requests_and_their_streams_stay_in_the_lab() {
+        assert!(matches!(action("kube create pod default/web", 5000), Ok(Action::Kube(_))));
+        assert!(matches!(action("lab kube compact", 5000), Ok(Action::Kube(_))));
+        assert!(matches!(action("kube get pods -w", 5000), Ok(Action::LabOnly { taints: true, .. })));
+        assert!(matches!(action("kube informer pods -A", 5000), Ok(Action::LabOnly { taints: true, .. })));
+    }
 }
