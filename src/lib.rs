@@ -10,6 +10,7 @@ pub mod console;
 pub mod engine;
 pub mod fuzz;
 pub mod history;
+pub mod kube;
 pub mod lesson;
 pub mod oracle;
 pub mod store;

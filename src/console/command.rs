@@ -296,4 +296,6 @@ pub enum LabCommand {
         node: NodeRef,
         delay_ms: u64,
     },
+    /// `kube …`: the lab's kube-apiserver client (see `crate::kube`).
+    Kube(crate::kube::KubeCommand),
 }

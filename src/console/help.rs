@@ -40,6 +40,15 @@ lab commands:
   history   the clients' operations so far, judged for linearizability
   cancel [stream]   Ctrl-C for a watch, keep-alive, lock or elect (all of them without an id)
   lab <command>   the same as <command>, e.g. \"lab history\"
+
+kube (a kube-apiserver client: /registry/<resource>/<ns>/<name> keys, resourceVersion = mod_revision):
+  kube create pod|configmap|deployment [ns/]name [--image=nginx] [--replicas=N] [--from-literal=k=v]
+  kube get <resource> [[ns/]name] [-n ns | -A] [-o json|yaml] [-w] [--resource-version=N]
+  kube set image <resource> [ns/]name <image> [--resource-version=N]
+  kube label <resource> [ns/]name key=value [--resource-version=N]
+  kube delete <resource> [ns/]name [--resource-version=N]
+  kube compact     one round of kube-apiserver's compactor (compacts to the previous round's revision)
+  kube informer <resource> [-n ns | -A] [--resource-version=N]   list, watch, relist on 410 Gone
 ";
 
 pub fn help(topic: Option<&str>) -> String {

@@ -31,6 +31,9 @@ impl Session {
     }
 
     pub(super) fn lab(&mut self, cmd: LabCommand) -> Output {
+        if let LabCommand::Kube(k) = cmd {
+            return self.kube(k);
+        }
         match self.lab_inner(cmd) {
             Ok(text) => Output::out(text),
             Err(e) => format::error(&e),
@@ -170,6 +173,8 @@ impl Session {
                 None => "none".into(),
             }),
             LabCommand::TraceHash => done(format!("{:016x}", self.cluster.trace_hash())),
+            // Answered by `Session::kube` before it gets here.
+            LabCommand::Kube(_) => Ok(String::new()),
             LabCommand::Cancel(which) => {
                 let ids: Vec<u64> = match which {
                     Some(id) => vec![id],
@@ -180,6 +185,7 @@ impl Session {
                     let ep = self.default_endpoint;
                     let res = self.call(ep, ClientOp::WatchCancel { watch_id: stream }, &Globals::default());
                     self.watch_formats.remove(&stream);
+                    self.kube_streams.remove(&stream);
                     match res {
                         Ok(_) => stopped.push(stream.to_string()),
                         // Cancelling everything skips streams that already ended by themselves.

@@ -8,6 +8,7 @@ mod admin;
 pub mod command;
 pub mod format;
 mod help;
+mod kube;
 mod lab;
 pub mod parse;
 mod render;

@@ -388,6 +388,15 @@ fn parse_v3(mut tokens: Vec<Token>) -> Result<(Line, flags::Split), ParseError> 
     {
         tokens.remove(0);
     }
+    // `kube …` has kubectl's flags (`-n`, `-w`, `-o`), not etcdctl's: its own parser reads
+    // every word after it.
+    if tokens.first().is_some_and(|t| t.text == "kube" && !t.quoted) {
+        let words: Vec<String> = tokens[1..].iter().map(|t| t.text.clone()).collect();
+        let cmd = crate::kube::parse(&words).map_err(ParseError::new)?;
+        let line =
+            Line { command: Command::Lab(crate::console::command::LabCommand::Kube(cmd)), globals: Globals::default() };
+        return Ok((line, flags::Split::default()));
+    }
 
     let words = command_words(&tokens, 2);
     let Some(&first) = words.first() else {
@@ -551,6 +560,9 @@ pub fn completions(prefix: &str) -> Vec<String> {
             [g] => {
                 if let Some((_, subs)) = GROUPS.iter().find(|(n, _)| n == g) {
                     candidates.extend(subs.iter().map(|s| s.to_string()));
+                }
+                if *g == "kube" {
+                    candidates.extend(crate::kube::command::VERBS.iter().map(|s| s.to_string()));
                 }
             }
             _ => {}

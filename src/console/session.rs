@@ -35,6 +35,10 @@ pub struct Session {
     env: Vec<(String, String)>,
     /// The console said once already that the lab has no TLS.
     tls_noted: bool,
+    /// The `kube` client's own state (its compactor), as one kube-apiserver keeps it.
+    pub(super) kube: crate::kube::KubeClient,
+    /// The open `kube get -w` and `kube informer` watches (each also in `watch_formats`).
+    pub(super) kube_streams: BTreeMap<u64, super::kube::KubeStream>,
 }
 
 impl Session {
@@ -58,6 +62,8 @@ impl Session {
             stream_cursor,
             env: Vec::new(),
             tls_noted: false,
+            kube: Default::default(),
+            kube_streams: BTreeMap::new(),
         }
     }
 
@@ -196,6 +202,9 @@ impl Session {
         let trace = self.cluster.trace();
         for rec in trace.since(self.stream_cursor) {
             let (stream, o) = match &rec.event {
+                TraceEvent::Watch { batch, .. } if self.kube_streams.contains_key(&batch.watch_id) => {
+                    (batch.watch_id, super::kube::stream_output(&self.kube_streams[&batch.watch_id], batch))
+                }
                 TraceEvent::Watch { batch, .. } => {
                     let fmt = self.watch_formats.get(&batch.watch_id).copied().unwrap_or(OutputFormat::Simple);
                     let header = header(&batch.header);
@@ -670,6 +679,7 @@ impl Session {
                 };
                 self.act(vec![action])?;
                 self.watch_formats.clear();
+                self.kube_streams.clear();
                 format::snapshot_restore()
             }
             Command::SnapshotStatus { file } => {

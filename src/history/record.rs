@@ -5,7 +5,9 @@
 //! reply was. A put, delete or txn that timed out (or whose server stopped) is `Unknown`: it
 //! may have taken effect. An operation that failed for certain (a refusal, a NOSPACE, a
 //! failed read) had no effect and is left out. Serializable reads are not linearizable by
-//! design, so they are left out unless asked for. Range reads, multi-key txns, leases and
+//! design, so they are left out unless asked for. A txn that writes its one key under a
+//! revision or version compare (kube-apiserver's updates) is its write when it succeeded.
+//! Range reads, other multi-op txns, leases and
 //! admin calls are outside the model and left out, as are puts with a lease (an expiry
 //! deletes the key behind the clients' backs) and the calls `lock`, `elect` and `check
 //! perf` make on their own.
@@ -30,7 +32,34 @@ fn input_of(op: &ClientOp, serializable: bool) -> Option<Input> {
             Some(Input::Get { key: text(&r.key) })
         }
         ClientOp::DeleteRange(d) if d.range_end.is_empty() => Some(Input::Delete { key: text(&d.key) }),
-        ClientOp::Txn(t) => cas_of(t),
+        ClientOp::Txn(t) => cas_of(t).or_else(|| guarded_write(t)),
+        _ => None,
+    }
+}
+
+/// A write guarded by a revision or version compare on its own key, with at most a get of
+/// that key as its else branch: kube-apiserver's update and delete (`mod("k") = "7"`), its
+/// compactor's round (`version("compact_rev_key") = "3"`). The model holds values, not
+/// revisions, so such a txn is its write when it succeeded and nothing when it failed:
+/// every order that explains the history still has the write where it took effect.
+fn guarded_write(t: &TxnRequest) -> Option<Input> {
+    let [c] = t.compare.as_slice() else { return None };
+    let guarded = matches!(c.target, CompareTarget::Mod(_) | CompareTarget::Version(_) | CompareTarget::Create(_));
+    if !guarded || c.result != CompareResult::Equal || !c.range_end.is_empty() {
+        return None;
+    }
+    match t.failure.as_slice() {
+        [] => {}
+        [RequestOp::Range(r)] if r.key == c.key && r.range_end.is_empty() => {}
+        _ => return None,
+    }
+    match t.success.as_slice() {
+        [RequestOp::Put(p)] if p.key == c.key && !p.ignore_value && p.lease == 0 => {
+            Some(Input::Put { key: text(&p.key), value: text(&p.value) })
+        }
+        [RequestOp::DeleteRange(d)] if d.key == c.key && d.range_end.is_empty() => {
+            Some(Input::Delete { key: text(&d.key) })
+        }
         _ => None,
     }
 }
@@ -45,7 +74,8 @@ fn cas_of(t: &TxnRequest) -> Option<Input> {
     }
     let expect = match &c.target {
         CompareTarget::Value(v) => Some(text(v)),
-        CompareTarget::Create(0) | CompareTarget::Version(0) => None,
+        // kube-apiserver's create compares `mod("k") = "0"`: absent, as the other two.
+        CompareTarget::Create(0) | CompareTarget::Version(0) | CompareTarget::Mod(0) => None,
         _ => return None,
     };
     Some(Input::Cas { key: text(&c.key), expect, new: text(&p.value) })
@@ -62,6 +92,9 @@ fn label_of(input: &Input, op: &ClientOp) -> String {
         }
     };
     match input {
+        Input::Put { key, .. } | Input::Delete { key } if matches!(op, ClientOp::Txn(_)) => {
+            format!("txn {}", word(key))
+        }
         Input::Put { key, value } => format!("put {} {}", word(key), word(value)),
         Input::Get { key } => {
             let serializable = matches!(op, ClientOp::Range(r) if r.serializable);
@@ -79,6 +112,12 @@ fn output_of(input: &Input, result: &Result<ClientResult, ClientError>) -> Optio
         (Input::Get { .. }, Ok(ClientResult::Range(r))) => Some(Output::Value(r.kvs.first().map(|kv| text(&kv.value)))),
         (Input::Delete { .. }, Ok(ClientResult::DeleteRange(d))) => Some(Output::Deleted(d.deleted)),
         (Input::Cas { .. }, Ok(ClientResult::Txn(t))) => Some(Output::Swapped(t.succeeded)),
+        // A guarded write (`guarded_write`): its write if it succeeded, else no effect.
+        (Input::Put { .. }, Ok(ClientResult::Txn(t))) => t.succeeded.then_some(Output::Ok),
+        (Input::Delete { .. }, Ok(ClientResult::Txn(t))) => match t.responses.first() {
+            Some(crate::store::ResponseOp::DeleteRange(d)) if t.succeeded => Some(Output::Deleted(d.deleted)),
+            _ => None,
+        },
         (Input::Get { .. }, Err(_)) => None,
         (_, Err(ClientError::DeadlineExceeded | ClientError::Stopped | ClientError::Other(_))) => Some(Output::Unknown),
         _ => None,

@@ -545,7 +545,8 @@ impl Player {
             return;
         }
         self.absorb(lab);
-        let lab_error = is_lab_word(first) && text.starts_with("Error");
+        // A `kube` line's `Error from server (…)` is kube-apiserver's answer, not a bad line.
+        let lab_error = is_lab_word(first) && text.starts_with("Error") && !text.starts_with("Error from server");
         let mark =
             if lab_error { Mark::Fail(text.trim_end().to_string()) } else { Mark::Pass(text.trim_end().to_string()) };
         self.finish(idx, mark);

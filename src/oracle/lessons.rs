@@ -220,6 +220,8 @@ struct Player<'a> {
     step: usize,
     checks: Vec<CheckResult>,
     lab_actions: Vec<(usize, String)>,
+    /// The `kube` lines' client (its compactor's state), as in the lab's session.
+    kube: crate::kube::KubeClient,
 }
 
 impl<'a> Player<'a> {
@@ -234,6 +236,7 @@ impl<'a> Player<'a> {
             records: Vec::new(),
             ids,
             lease: None,
+            kube: Default::default(),
             leaders: Leaders::default(),
             reply: None,
             output: String::new(),
@@ -366,4 +369,5 @@ fn drop_logs(stderr: &str) -> String {
 
 mod act;
 mod boot;
+mod kube;
 mod look;

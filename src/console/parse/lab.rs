@@ -21,6 +21,7 @@ pub(crate) const LAB_COMMANDS: &[&str] = &[
     "history",
     "isolate",
     "kill",
+    "kube",
     "latency",
     "leader",
     "partition",
@@ -68,6 +69,7 @@ pub(crate) fn usage(cmd: &str) -> &'static str {
         "status" => "status",
         "history" => "history",
         "leader" => "leader",
+        "kube" => crate::kube::usage(""),
         _ => "trace-hash",
     }
 }
@@ -202,6 +204,11 @@ pub(crate) fn build(cmd: &str, args: &[Token]) -> Result<LabCommand, ParseError>
         "history" => {
             arity(0, 0)?;
             LabCommand::History
+        }
+        // The console reads `kube` lines before etcdctl's flags; this is for any other caller.
+        "kube" => {
+            let words: Vec<String> = args.iter().map(|t| t.text.clone()).collect();
+            LabCommand::Kube(crate::kube::parse(&words).map_err(ParseError::new)?)
         }
         _ => {
             arity(0, 0)?;

@@ -697,3 +697,27 @@ fn lock_elect_move_leader_hashkv_and_check_perf() {
     assert_eq!(error("check perf --load=bogus"), "Error: unknown load option bogus");
     assert_eq!(error("user add root"), "Error: the lab has no authentication (user, role and auth are not simulated)");
 }
+
+#[test]
+fn kube_lines_have_kubectls_flags_not_etcdctls() {
+    use crate::kube::{KubeCommand, KubeOutput, Resource, Target};
+    let l = parse_line("kube get pods -n kube-system -w").unwrap();
+    assert_eq!(
+        l.command,
+        Command::Lab(LabCommand::Kube(KubeCommand::Get {
+            res: Resource::Pods,
+            target: Target::Namespace("kube-system".into()),
+            output: KubeOutput::Table,
+            watch: true,
+            resource_version: None,
+        }))
+    );
+    assert_eq!(l.globals, Globals::default(), "-w is kubectl's --watch here, not etcdctl's -w");
+    assert!(matches!(
+        parse_line("lab kube compact").unwrap().command,
+        Command::Lab(LabCommand::Kube(KubeCommand::Compact))
+    ));
+    let e = parse_line("kube get pods -o xml").unwrap_err();
+    assert!(e.message.starts_with("Error: kube get: output format \"xml\""), "{}", e.message);
+    assert!(crate::console::parse::completions("kube ").contains(&"kube informer".to_string()));
+}

@@ -79,6 +79,7 @@ impl Player<'_> {
                 }
                 return self.etcd(&filled, with_ports(words), stdin, mode);
             }
+            Action::Kube(cmd) => return self.kube(&filled, cmd),
             Action::LabOnly { what, taints } => {
                 self.lab_actions.push((pos.line, filled.clone()));
                 if taints {

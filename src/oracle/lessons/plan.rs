@@ -10,7 +10,9 @@
 //! `--peer-urls=http://n4:2380`, `transfer n2` → `move-leader`). Lab words that real
 //! processes cannot perform (`campaign`, `drop`, `delay`, `duplicate`, `step`, `tick`, a
 //! one-way cut, a latency above a LAN's) are `LabOnly` and *taint* the checks after them in
-//! their step; words that only print (`history`, `status`) do not.
+//! their step; words that only print (`history`, `status`) do not. A `kube` line is the
+//! kube client's own requests as etcdctl runs ([`Action::Kube`]), except its watches
+//! (`kube get -w`, `kube informer`), which are lab-only.
 
 use crate::console::command::{Command, LabCommand, NodeRef};
 use crate::console::parse::{is_lab_word, parse_line, shell_words};
@@ -59,6 +61,9 @@ pub enum Action {
     Sleep(u64),
     /// `cancel`: Ctrl-C to every running stream.
     Cancel,
+    /// A `kube` line that answers once: the kube client's requests, each one an etcdctl
+    /// run with `-w json`, its output printed from the real replies.
+    Kube(crate::kube::KubeCommand),
     /// Only the lab can do this; `taints` when the checks after it depend on it.
     LabOnly {
         what: String,
@@ -220,6 +225,10 @@ fn lab_word(line: &str) -> Result<Action, String> {
         LabCommand::Heal => Action::Heal,
         LabCommand::Run { duration_ms } => Action::Sleep(duration_ms),
         LabCommand::Cancel(_) => Action::Cancel,
+        // A kube watch prints from the lab's own watch stream, which the real side does
+        // not map: the checks after it in the step are lab-only.
+        LabCommand::Kube(k) if k.streams() => return lab_only(text, true),
+        LabCommand::Kube(k) => Action::Kube(k),
         LabCommand::Latency { base_ms, jitter_ms } => {
             return lab_only(text, base_ms + jitter_ms > LAN_LATENCY_MS);
         }
@@ -455,5 +464,13 @@ mod tests {
         assert_eq!(super::flags(&ClusterConfig::default()), Settings::default());
         let only_pre_vote = super::flags(&ClusterConfig { pre_vote: true, ..Default::default() });
         assert_eq!((only_pre_vote.notes.len(), only_pre_vote.parts), (0, None));
+    }
+
+    #[test]
+    fn kube_lines_run_their_requests_and_their_streams_stay_in_the_lab() {
+        assert!(matches!(action("kube create pod default/web", 5000), Ok(Action::Kube(_))));
+        assert!(matches!(action("lab kube compact", 5000), Ok(Action::Kube(_))));
+        assert!(matches!(action("kube get pods -w", 5000), Ok(Action::LabOnly { taints: true, .. })));
+        assert!(matches!(action("kube informer pods -A", 5000), Ok(Action::LabOnly { taints: true, .. })));
     }
 }
