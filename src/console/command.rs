@@ -216,6 +216,17 @@ pub struct SnapshotRestoreOptions {
     pub skip_hash_check: bool,
 }
 
+impl SnapshotRestoreOptions {
+    /// Whether the line restores one member's data dir, as etcdctl does; without any of
+    /// these flags the lab restores its whole cluster at once (see `Action::RestoreSnapshot`).
+    pub fn per_member(&self) -> bool {
+        self.name.is_some()
+            || self.data_dir.is_some()
+            || self.initial_cluster.is_some()
+            || self.initial_advertise_peer_urls.is_some()
+    }
+}
+
 /// A node named on the console: `n1`…`n9`, or whichever node leads when the command runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NodeRef {
@@ -291,6 +302,11 @@ pub enum LabCommand {
     /// Stop a streaming command (`watch`, `lease keep-alive`) as Ctrl-C would; `None` stops
     /// them all.
     Cancel(Option<u64>),
+    /// `start n1 --data-dir=n1.etcd`: start from a data dir `snapshot restore` made.
+    StartFrom {
+        node: NodeRef,
+        data_dir: String,
+    },
     /// `disk n1 200ms`: a slow disk; `disk n1 0` makes it fast again.
     Disk {
         node: NodeRef,

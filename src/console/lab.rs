@@ -153,6 +153,13 @@ impl Session {
                 self.act(vec![Action::TransferLeader(id)])?;
                 done(format!("leadership transfer to n{id} requested"))
             }
+            LabCommand::StartFrom { node, data_dir } => {
+                let id = self.resolve(node)?;
+                self.act(vec![Action::StartFrom { node: id, data_dir: data_dir.clone() }])?;
+                let member = self.cluster.node_view(id).map(|v| v.member_id).unwrap_or(0);
+                let cluster = self.cluster.cluster_id();
+                done(format!("n{id} started from {data_dir}: member {member:x} of cluster {cluster:x}"))
+            }
             LabCommand::Disk { node, delay_ms } => {
                 let id = self.resolve(node)?;
                 self.act(vec![Action::DiskDelay { node: id, delay_ms }])?;

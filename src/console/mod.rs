@@ -12,5 +12,6 @@ mod kube;
 mod lab;
 pub mod parse;
 mod render;
+mod restore;
 pub mod session;
 mod v2;

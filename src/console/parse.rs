@@ -209,6 +209,7 @@ fn local_flags(path: &str) -> &'static [FlagDef] {
     const LOCK: &[FlagDef] = &[int("ttl")];
     const ELECT: &[FlagDef] = &[FlagDef { long: "listen", short: Some('l'), kind: Kind::Bool }];
     const CHECK_PERF: &[FlagDef] = &[b("auto-compact"), b("auto-defrag"), v("load"), v("prefix")];
+    const START: &[FlagDef] = &[v("data-dir")];
     const RESTORE: &[FlagDef] = &[
         v("data-dir"),
         v("initial-advertise-peer-urls"),
@@ -236,6 +237,7 @@ fn local_flags(path: &str) -> &'static [FlagDef] {
         "elect" => ELECT,
         "check perf" => CHECK_PERF,
         "snapshot restore" => RESTORE,
+        "start" => START,
         _ => &[],
     }
 }
@@ -446,6 +448,8 @@ fn parse_v3(mut tokens: Vec<Token>) -> Result<(Line, flags::Split), ParseError> 
         Command::Help { topic: Some(path) }
     } else if path == "help" {
         help_topic(&split.args)?
+    } else if path == "start" && split.value("data-dir").is_some() {
+        Command::Lab(lab::start_from(&split.args, split.value("data-dir").unwrap_or_default())?)
     } else if lab::is_lab_command(&path) {
         Command::Lab(lab::build(&path, &split.args)?)
     } else {

@@ -672,6 +672,9 @@ impl Session {
                     Err(e) => format::error(&e.to_string()),
                 }
             }
+            Command::SnapshotRestore { file, options } if options.per_member() => {
+                super::restore::restore_member(self, &file, options)?
+            }
             Command::SnapshotRestore { file, options } => {
                 let action = match options.initial_cluster_token {
                     Some(token) => Action::RestoreSnapshotWithToken { path: file, token },

@@ -80,4 +80,11 @@ pub enum Action {
     /// snapshot) takes this long, and n1's Ready loop waits for it as etcd's raft loop
     /// waits in `fsync`. 0 makes the disk fast again. The disk keeps it across restarts.
     DiskDelay { node: NodeId, delay_ms: u64 },
+    /// `snapshot restore FILE --name nK --initial-cluster … --initial-cluster-token T
+    /// --data-dir D`: a new data dir for one member of a new cluster whose members are
+    /// `initial`, holding the saved store. Nothing runs until `StartFrom`.
+    RestoreMember { path: String, member: NodeId, initial: Vec<NodeId>, token: String, data_dir: String },
+    /// `start nK --data-dir D`: the member starts from a restored data dir, as etcd does
+    /// with `--data-dir`; what its old disk held is gone.
+    StartFrom { node: NodeId, data_dir: String },
 }

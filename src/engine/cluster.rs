@@ -87,6 +87,8 @@ pub struct Cluster {
     /// Slow-disk writes under way: (done at, node). An entry whose node has since crashed
     /// or restarted is stale, and is skipped when it comes due.
     pub(crate) fsyncs: std::collections::BTreeSet<(u64, NodeId)>,
+    /// Data dirs made by `snapshot restore --data-dir`, waiting for `start --data-dir`.
+    pub(crate) data_dirs: std::collections::BTreeMap<String, DataDir>,
     /// When each leader last sent each peer a heartbeat: etcd's timeout detector, which
     /// warns when a slow disk made the leader late.
     pub(crate) heartbeats_sent: std::collections::BTreeMap<(NodeId, NodeId), (u64, u64)>,
@@ -142,6 +144,7 @@ impl Cluster {
             link_up_at: BTreeMap::new(),
             dirty: Default::default(),
             fsyncs: Default::default(),
+            data_dirs: Default::default(),
             heartbeats_sent: Default::default(),
             events_processed: 0,
             next_tick: Default::default(),
@@ -186,7 +189,9 @@ impl Cluster {
     pub(crate) fn add_slot(&mut self, id: NodeId, member_id: u64, name: String, disk: Disk) {
         let timeouts = SimRng::derive(self.cfg.seed, Stream::Timeouts, id);
         let phase = SimRng::derive(self.cfg.seed, Stream::TickPhase, id).below(self.cfg.tick_ms);
-        self.nodes.insert(id, Node::new(id, member_id, name, disk, timeouts, phase));
+        let mut node = Node::new(id, member_id, name, disk, timeouts, phase);
+        node.cluster_id = self.cluster_id;
+        self.nodes.insert(id, node);
         self.next_tick.set(None);
     }
 
@@ -225,6 +230,12 @@ impl Cluster {
             _ => None,
         });
         lines.collect()
+    }
+
+    /// Whether `snapshot restore --data-dir` made this data dir and no member started from
+    /// it yet.
+    pub fn has_data_dir(&self, dir: &str) -> bool {
+        self.data_dirs.contains_key(dir)
     }
 
     pub fn trace_hash(&self) -> u64 {
@@ -516,6 +527,12 @@ impl Cluster {
                     n.disk_delay_ms = delay_ms;
                 }
             }
+            Action::RestoreMember { path, member, initial, token, data_dir } => {
+                if let Some(store) = self.files.get(&path).cloned() {
+                    self.data_dirs.insert(data_dir, DataDir { member, initial, token, store });
+                }
+            }
+            Action::StartFrom { node, data_dir } => self.start_from(node, &data_dir),
             Action::RestoreSnapshot { path } => {
                 if let Some(data) = self.files.get(&path).cloned() {
                     self.restore_cluster(data);
@@ -576,6 +593,35 @@ impl Cluster {
         self.drop_watchers_on(id);
     }
 
+    /// `start nK --data-dir D`: the slot gets the restored member's disk and identity (its
+    /// member id from its peer URL and the data dir's token), and starts. The cluster id
+    /// the lab reports becomes the new cluster's.
+    fn start_from(&mut self, id: NodeId, data_dir: &str) {
+        let Some(dd) = self.data_dirs.remove(data_dir) else { return };
+        let fresh = Store::new(self.cfg.quota_backend_bytes, self.cfg.min_lease_ttl_secs());
+        let mut store = Store::from_snapshot(&dd.store).unwrap_or(fresh);
+        store.configure(self.cfg.quota_backend_bytes, self.cfg.min_lease_ttl_secs());
+        let members: Vec<_> = dd.initial.iter().map(|k| super::members::initial_member(*k, &dd.token)).collect();
+        let ids: Vec<u64> = members.iter().map(|m| m.id).collect();
+        store.set_initial_members(members);
+        let cs = raft::eraftpb::ConfState { voters: dd.initial.clone(), ..Default::default() };
+        let disk = Disk::restored(store, dd.initial.len() as u64, 1, cs);
+        let delay = self.nodes.get(&id).map(|n| n.disk_delay_ms).unwrap_or(0);
+        if self.nodes.get(&id).is_some_and(|n| n.is_alive()) {
+            self.kill(id);
+        }
+        self.cluster_id = super::ids::cluster_id(&ids);
+        self.token = dd.token.clone();
+        let member_id = super::members::initial_member(id, &dd.token).id;
+        self.add_slot(id, member_id, format!("n{id}"), disk);
+        if let Some(n) = self.nodes.get_mut(&id) {
+            n.disk_delay_ms = delay;
+        }
+        if let Err(e) = self.start_node(id) {
+            self.trace_warn(id, e.0);
+        }
+    }
+
     /// `etcdctl snapshot restore`: a fresh cluster (new cluster id, term 1) of the same size
     /// whose members all start from the saved store. Files survive; everything else is new.
     fn restore_cluster(&mut self, data: Vec<u8>) {
@@ -597,6 +643,16 @@ impl Cluster {
             self.trace_warn(0, e.0);
         }
     }
+}
+
+/// A member's data dir restored from a backup: the member it is for, the new cluster's
+/// members and token, and the backend.
+#[derive(Clone, Debug)]
+pub struct DataDir {
+    pub member: NodeId,
+    pub initial: Vec<NodeId>,
+    pub token: String,
+    pub store: Vec<u8>,
 }
 
 impl Network {

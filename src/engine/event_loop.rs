@@ -279,7 +279,7 @@ impl Cluster {
     /// failure (so the leader sends another). A message dropped by chance or by hand goes
     /// unnoticed: it models a loss the transport cannot see, which raft itself must survive.
     fn report_failed_send(&mut self, from: NodeId, to: NodeId, reason: DropReason, is_snap: bool) {
-        if matches!(reason, DropReason::LinkCut | DropReason::NodeDown) {
+        if matches!(reason, DropReason::LinkCut | DropReason::NodeDown | DropReason::ClusterMismatch) {
             self.with_raw(from, |raw| raw.report_unreachable(to));
         }
         if is_snap {
@@ -301,6 +301,10 @@ impl Cluster {
         }
         if self.network.is_cut(from, to) {
             return self.dropped(&env, is_snap, DropReason::LinkCut);
+        }
+        let cluster = |id: NodeId| self.nodes.get(&id).map(|n| n.cluster_id);
+        if cluster(from) != cluster(to) {
+            return self.dropped(&env, is_snap, DropReason::ClusterMismatch);
         }
         self.trace.push(self.now_ms, TraceEvent::MessageDelivered { id, from, to });
         self.with_raw(to, |raw| {

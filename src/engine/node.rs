@@ -111,6 +111,9 @@ pub struct Node {
     pub max_commit_seen: u64,
     /// How long each write to this member's disk takes (`disk n1 200ms`); 0 is instant.
     pub disk_delay_ms: u64,
+    /// The cluster this member's data dir belongs to: peers of another cluster refuse
+    /// its messages.
+    pub cluster_id: u64,
 }
 
 /// etcd's `publish` loop: proposed once the member knows a leader, again after each
@@ -165,6 +168,7 @@ impl Node {
             timeouts,
             max_commit_seen: 0,
             disk_delay_ms: 0,
+            cluster_id: 0,
         }
     }
 

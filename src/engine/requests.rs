@@ -29,7 +29,7 @@ impl Cluster {
         let node = self.nodes.get(&endpoint);
         let live = node.and_then(|n| n.live.as_ref());
         ResponseHeader {
-            cluster_id: self.cluster_id,
+            cluster_id: node.map(|n| n.cluster_id).unwrap_or(self.cluster_id),
             member_id: node.map(|n| n.member_id).unwrap_or(0),
             revision: self.store_of(endpoint).map(|s| s.revision()).unwrap_or(0),
             raft_term: live.and(node).map(|n| n.applied_term()).unwrap_or(0),
@@ -178,7 +178,7 @@ impl Cluster {
             ClientOp::WatchCancel { .. } => {}
             ClientOp::MemberList => {
                 let members = self.member_list(endpoint);
-                let cluster_id = self.cluster_id;
+                let cluster_id = self.nodes.get(&endpoint).map(|n| n.cluster_id).unwrap_or(self.cluster_id);
                 self.finish(req_id, endpoint, Ok(ClientResult::Members { cluster_id, members }))
             }
             ClientOp::MemberAdd { learner, .. } => self.member_add(req_id, endpoint, *learner),

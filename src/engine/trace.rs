@@ -45,6 +45,9 @@ pub enum DropReason {
     NodeDown,
     Chance,
     ByHand,
+    /// Sender and receiver belong to different clusters (etcd's rafthttp answers
+    /// "request cluster ID mismatch").
+    ClusterMismatch,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

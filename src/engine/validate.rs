@@ -159,6 +159,47 @@ impl Cluster {
                     }
                 }
             }
+            Action::RestoreMember { path, member, initial, token, data_dir } => {
+                let Some(data) = self.files.get(path) else {
+                    return err(format!("open {path}: no such file or directory"));
+                };
+                if let Err(e) = crate::store::Store::from_snapshot(data) {
+                    return err(format!("{path}: {e}"));
+                }
+                if self.data_dirs.contains_key(data_dir) {
+                    return err(format!("data-dir {data_dir:?} exists"));
+                }
+                if token.is_empty() {
+                    return err("--initial-cluster-token must not be empty");
+                }
+                if initial.is_empty() || initial.iter().any(|k| !(1..=MAX_NODES).contains(k)) {
+                    return err(format!("the lab's members are n1 to n{MAX_NODES}"));
+                }
+                if !initial.contains(member) {
+                    return err(format!("couldn't find local name \"n{member}\" in the initial cluster configuration"));
+                }
+            }
+            Action::StartFrom { node, data_dir } => {
+                let Some(dd) = self.data_dirs.get(data_dir) else {
+                    return err(format!(
+                        "no data dir {data_dir:?}: make one with snapshot restore <file> --name n{node} … --data-dir {data_dir}"
+                    ));
+                };
+                if dd.member != *node {
+                    return err(format!(
+                        "{data_dir} was restored for n{} (--name n{}); start n{} with it",
+                        dd.member, dd.member, dd.member
+                    ));
+                }
+                if !(1..=MAX_NODES).contains(node) {
+                    return err(format!("unknown node n{node}: nodes are n1 to n{MAX_NODES}"));
+                }
+                if self.nodes.get(node).is_some_and(|n| n.is_alive()) {
+                    return err(format!(
+                        "n{node} is running: stop it (kill n{node}) before it starts from another data dir"
+                    ));
+                }
+            }
             Action::DiskDelay { node, delay_ms } => {
                 self.need_node(*node)?;
                 if *delay_ms > 60_000 {

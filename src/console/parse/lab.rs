@@ -45,7 +45,7 @@ pub(crate) fn usage(cmd: &str) -> &'static str {
     match cmd {
         "kill" => "kill <node>, e.g. \"kill n2\" or \"kill leader\"",
         "restart" => "restart <node>, e.g. \"restart n2\"",
-        "start" => "start <node>, e.g. \"start n2\"",
+        "start" => "start <node> [--data-dir=<dir>], e.g. \"start n2\" or \"start n1 --data-dir=n1.etcd\"",
         "isolate" => "isolate <node>, e.g. \"isolate leader\"",
         "campaign" => "campaign <node>, e.g. \"campaign n3\"",
         "transfer" => "transfer <node>, e.g. \"transfer n3\"",
@@ -76,6 +76,18 @@ pub(crate) fn usage(cmd: &str) -> &'static str {
 
 fn usage_err(cmd: &str, what: &str, col: Option<usize>) -> ParseError {
     ParseError { message: format!("Error: {cmd} {what}; usage: {}", usage(cmd)), column: col }
+}
+
+/// `start nK --data-dir=D` (the flag already split off).
+pub(crate) fn start_from(args: &[Token], data_dir: String) -> Result<LabCommand, ParseError> {
+    let [n] = args else {
+        let what = if args.is_empty() { "needs a node" } else { "takes one node" };
+        return Err(usage_err("start", what, args.get(1).map(|t| t.col)));
+    };
+    if data_dir.is_empty() {
+        return Err(usage_err("start", "needs a directory after --data-dir", None));
+    }
+    Ok(LabCommand::StartFrom { node: node(n)?, data_dir })
 }
 
 pub(crate) fn build(cmd: &str, args: &[Token]) -> Result<LabCommand, ParseError> {

@@ -105,6 +105,10 @@ impl Player<'_> {
                 self.fresh.insert(id);
                 self.session.start_added(id)
             }
+            Action::StartFrom(id, dir) => {
+                self.fresh.insert(id);
+                self.session.start_from(id, &dir)
+            }
             Action::Isolate(n) => self.on_node(n, |s, id| s.partition(&[vec![id]]))?,
             Action::Heal => self.session.heal(),
             Action::Cut(a, b) => self.link(a, b, true)?,

@@ -49,6 +49,9 @@ pub enum Action {
     Restart(NodeName),
     /// An added member's first start.
     Start(u64),
+    /// `start nK --data-dir=D`: the member starts from a data dir `snapshot restore` made
+    /// (named as the real side named it, see `real_data_dir`).
+    StartFrom(u64, String),
     Isolate(NodeName),
     Partition(Vec<Vec<NodeName>>),
     /// Both directions of one link.
@@ -173,6 +176,23 @@ pub fn action(line: &str, command_timeout_ms: u64) -> Result<Action, String> {
         Some(Command::SnapshotRestore { file, options }) if options == &Default::default() => {
             mode = Mode::Restore { file: file.clone() }
         }
+        Some(Command::SnapshotRestore { options, .. }) if options.per_member() => {
+            // The real side's members already use n1.etcd…: a restored dir gets a name of
+            // its own, and `start --data-dir` maps it the same way.
+            words.retain(|w| !w.starts_with("--data-dir"));
+            if let Some(i) = words.iter().position(|w| w == "--data-dir") {
+                words.remove(i);
+            }
+            let name = options.name.clone().unwrap_or_else(|| "default".into());
+            let dir = options.data_dir.clone().unwrap_or_else(|| format!("{name}.etcd"));
+            if let Some(given) = &options.data_dir {
+                // `--data-dir X`: X followed the flag as its own word.
+                if let Some(i) = words.iter().position(|w| w == given) {
+                    words.remove(i);
+                }
+            }
+            words.push(format!("--data-dir={}", real_data_dir(&dir)));
+        }
         Some(Command::MemberAdd { name, peer_urls, .. }) if peer_urls.is_empty() => {
             words.push(format!("--peer-urls=http://{name}:2380"));
         }
@@ -184,6 +204,12 @@ pub fn action(line: &str, command_timeout_ms: u64) -> Result<Action, String> {
         words.push(format!("--command-timeout={command_timeout_ms}ms"));
     }
     Ok(Action::Etcd { words, stdin, mode })
+}
+
+/// Where a data dir the lesson names is made on the real side: apart from the members'
+/// own `nK.etcd`.
+pub fn real_data_dir(dir: &str) -> String {
+    format!("restored-{}", dir.trim_start_matches("./"))
 }
 
 fn lab_only(what: impl Into<String>, taints: bool) -> Result<Action, String> {
@@ -213,6 +239,10 @@ fn lab_word(line: &str) -> Result<Action, String> {
         LabCommand::Kill(_) => Action::Kill(one()?),
         LabCommand::Restart(_) => Action::Restart(one()?),
         LabCommand::Start(NodeRef::Id(id)) => Action::Start(id),
+        LabCommand::StartFrom { node: NodeRef::Id(id), data_dir } => Action::StartFrom(id, real_data_dir(&data_dir)),
+        LabCommand::StartFrom { node: NodeRef::Leader, .. } => {
+            return Err(format!("{line}: start takes a member such as n1"))
+        }
         LabCommand::Start(NodeRef::Leader) => return Err(format!("{line}: start takes a member such as n4")),
         LabCommand::Isolate(_) => Action::Isolate(one()?),
         LabCommand::Transfer(_) => Action::Transfer(one()?),

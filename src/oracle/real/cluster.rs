@@ -176,6 +176,22 @@ impl RealCluster {
         Ok(())
     }
 
+    /// A stopped member starts from a data dir `etcdctl snapshot restore` made (relative to
+    /// the scenario's directory). etcd ignores the `--initial-*` flags for a data dir that
+    /// already holds a member, so it starts as that member of the restored cluster.
+    pub fn start_from(&mut self, k: u64, dir: &str) -> Result<(), String> {
+        if self.is_running(k) {
+            return Err(format!("n{k} is running: stop it before it starts from {dir}"));
+        }
+        let data = self.dir.join(dir);
+        if !data.is_dir() {
+            return Err(format!("{}: no such data dir", data.display()));
+        }
+        self.spawn(k, &data, &Join::New)?;
+        self.started.insert(k, (data, Join::New));
+        Ok(())
+    }
+
     /// Kills every member and deletes every data dir (logs stay): back to before `boot`.
     pub fn reset(&mut self) -> Result<(), String> {
         for k in self.running() {

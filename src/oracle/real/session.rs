@@ -162,6 +162,11 @@ impl Session {
         self.cluster.start_added(k, &ic)
     }
 
+    /// `start nK --data-dir=D`: a stopped member starts from a restored data dir.
+    pub fn start_from(&mut self, k: u64, dir: &str) -> Result<(), String> {
+        self.cluster.start_from(k, dir)
+    }
+
     pub fn partition(&mut self, groups: &[Vec<u64>]) -> Result<(), String> {
         self.cluster.net().partition(groups)
     }
