@@ -270,7 +270,7 @@ macro_rules! transcripts {
     };
 }
 
-transcripts!(basics, mvcc, txn, leases_watch, lab, history, pasted, kube);
+transcripts!(basics, mvcc, txn, leases_watch, lab, history, pasted, kube, restore_disk);
 
 #[test]
 fn the_parser_reads_both_output_forms() {
