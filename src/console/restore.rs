@@ -82,11 +82,10 @@ pub(super) fn restore_member(s: &mut Session, file: &str, o: SnapshotRestoreOpti
     let ids_of: Vec<u64> = initial.iter().map(|k| ids::member_id(&[ids::peer_url(*k)], &token, None)).collect();
     let me = ids::member_id(&[ids::peer_url(member)], &token, None);
     let names: Vec<String> = initial.iter().map(|k| format!("n{k}")).collect();
-    let mut out = Output::default();
-    out.note = format!(
+    let note = format!(
         "(made {data_dir}: member n{member} ({me:x}) of a new cluster {:x} with {}; start it with: start n{member} --data-dir={data_dir})\n",
         ids::cluster_id(&ids_of),
         names.join(", ")
     );
-    Ok(out)
+    Ok(Output { note, ..Output::default() })
 }
