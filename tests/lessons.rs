@@ -150,7 +150,7 @@ fn front_matter_errors_point_into_the_front_matter() {
     );
     assert_eq!(
         errors(&with_line("seed = 7", "seed = 7\nspeed = 2")),
-        vec!["bad.md:13:1: front matter: unknown field `speed`, expected one of `nodes`, `seed`, `tick-ms`, `heartbeat-tick`, `election-tick`, `latency-ms`, `jitter-ms`, `pre-vote`, `check-quorum`, `snapshot-count`, `snapshot-catchup-entries`, `quota-bytes`, `command-timeout-ms` for key `cluster`".to_string()]
+        vec!["bad.md:13:1: front matter: unknown field `speed`, expected one of `nodes`, `seed`, `tick-ms`, `heartbeat-tick`, `election-tick`, `latency-ms`, `jitter-ms`, `pre-vote`, `check-quorum`, `snapshot-count`, `snapshot-catchup-entries`, `quota-bytes`, `command-timeout-ms`, `max-request-bytes`, `max-size-per-msg` for key `cluster`".to_string()]
     );
     assert_eq!(
         errors("# no front matter\n"),
