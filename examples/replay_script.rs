@@ -51,7 +51,7 @@ const SCRIPT: &[&str] = &[
     "restart n4",
     "disk n5 0",
     "run 5s",
-    "snapshot save b.db",
+    "snapshot save b.db --endpoints=n3",
     "snapshot restore b.db --name n2 --initial-cluster n2=http://n2:2380 --initial-advertise-peer-urls http://n2:2380 --initial-cluster-token solo",
     "kill n2",
     "start n2 --data-dir=n2.etcd",
