@@ -23,6 +23,8 @@ etcd commands (as etcdctl 3.4; global flags: --endpoints=nK|http://nK:2379|127.0
   endpoint status [--cluster] | health [--cluster] | hashkv [--cluster] [--rev=N]
   check perf [--load=s|m|l|xl] [--prefix=/etcdctl-check-perf/] [--auto-compact] [--auto-defrag]
   snapshot save <file> | restore <file> | status <file>
+  snapshot restore <file> --name nK --initial-cluster n1=http://n1:2380,... --initial-advertise-peer-urls http://nK:2380
+      [--initial-cluster-token T] [--data-dir D]   one member's data dir (without these flags: the whole lab cluster)
   version
 
 shell: NAME=value before etcdctl sets its environment for that line (ETCDCTL_API=2|3,
@@ -30,7 +32,7 @@ shell: NAME=value before etcdctl sets its environment for that line (ETCDCTL_API
   unset NAME keep it for the lines after. The word etcdctl itself is optional.
 
 lab commands:
-  kill <node>|leader   restart <node>   start <node>
+  kill <node>|leader   restart <node>   start <node> [--data-dir=D] (from a restored data dir)
   partition n1,n2 n3,n4,n5   isolate <node>   cut n1->n2 | n1<->n2   restore n1->n2   heal
   drop <msg-id> | drop n1->n2 25%   delay <msg-id> 200ms | delay n1->n2 50ms   duplicate <msg-id>
   latency <base> [jitter]   disk <node> 200ms (every fsync takes that long; 0 = fast)
