@@ -50,6 +50,7 @@ kube (a kube-apiserver client: /registry/<resource>/<ns>/<name> keys, resourceVe
   kube label <resource> [ns/]name key=value [--resource-version=N]
   kube delete <resource> [ns/]name [--resource-version=N]
   kube compact     one round of kube-apiserver's compactor (compacts to the previous round's revision)
+  kube compactor 5m|off   that compactor every interval of simulated time (--etcd-compaction-interval)
   kube informer <resource> [-n ns | -A] [--resource-version=N]   list, watch, relist on 410 Gone
 ";
 

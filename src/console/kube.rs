@@ -24,7 +24,7 @@
 //!   round count in `compact_rev_key`, as a restarted kube-apiserver does, and whose
 //!   running watches print as plain etcd watches.
 
-use crate::engine::{ClientError, ClientOp, ClientResult, NodeId, TraceEvent, WatchBatch};
+use crate::engine::{Action, ClientError, ClientOp, ClientResult, NodeId, TraceEvent, WatchBatch};
 use crate::kube::{self, format as kfmt, Etcd, KubeCommand, KubeOutput, Resource};
 use crate::store::{prefix_range_end, RangeRequest, RangeResponse, TxnRequest, TxnResponse};
 
@@ -121,6 +121,18 @@ impl Session {
             KubeCommand::Informer { res, namespace, resource_version } => {
                 self.kube_watch(res, namespace, resource_version, true)
             }
+            KubeCommand::Compactor { interval_ms } => {
+                let endpoint = self.default_endpoint();
+                match self.act(vec![Action::KubeCompactor { endpoint, interval_ms }]) {
+                    Ok(()) if interval_ms == 0 => Output::out("compactor: off\n".to_string()),
+                    Ok(()) => Output::out(format!(
+                        "compactor: a round every {} through n{endpoint}, the first in {} (kube-apiserver's --etcd-compaction-interval)\n",
+                        human_ms(interval_ms),
+                        human_ms(interval_ms)
+                    )),
+                    Err(e) => Output::err(format!("Error: {e}\n")),
+                }
+            }
             other => {
                 let mut client = std::mem::take(&mut self.kube);
                 let out = client.run(&mut self.kube_engine(), &other);
@@ -207,5 +219,14 @@ impl Session {
             from = None;
         }
         out
+    }
+}
+
+/// `300000` → `5m`, `1500` → `1.5s`, as the lab writes durations.
+fn human_ms(ms: u64) -> String {
+    match ms {
+        m if m % 60_000 == 0 => format!("{}m", m / 60_000),
+        m if m % 1_000 == 0 => format!("{}s", m / 1_000),
+        m => format!("{}.{:03}s", m / 1_000, m % 1_000).trim_end_matches('0').to_string(),
     }
 }

@@ -17,7 +17,7 @@ mod env;
 mod etcd;
 mod flags;
 mod lab;
-mod lex;
+pub(crate) mod lex;
 mod txn;
 
 #[cfg(test)]

@@ -87,4 +87,7 @@ pub enum Action {
     /// `start nK --data-dir D`: the member starts from a restored data dir, as etcd does
     /// with `--data-dir`; what its old disk held is gone.
     StartFrom { node: NodeId, data_dir: String },
+    /// `kube compactor 5m`: kube-apiserver's compactor runs a round through `endpoint`
+    /// every interval from now on; 0 stops it.
+    KubeCompactor { endpoint: NodeId, interval_ms: u64 },
 }

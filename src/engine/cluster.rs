@@ -60,6 +60,8 @@ pub struct Cluster {
     pub(crate) streams: Streams,
     pub(crate) recipes: super::recipes::Recipes,
     pub(crate) perf: super::perf::PerfRuns,
+    /// kube-apiserver's periodic compactor, once `kube compactor 5m` started it.
+    pub(crate) kube_compactor: super::kube_compactor::KubeCompactor,
     pub(crate) files: BTreeMap<String, Vec<u8>>,
     /// Lease ids each member has handed out, for etcd-style id generation.
     pub(crate) lease_seq: BTreeMap<NodeId, u64>,
@@ -133,6 +135,7 @@ impl Cluster {
             streams: Streams::default(),
             recipes: Default::default(),
             perf: Default::default(),
+            kube_compactor: Default::default(),
             files: BTreeMap::new(),
             lease_seq: BTreeMap::new(),
             revoking: Default::default(),
@@ -533,6 +536,7 @@ impl Cluster {
                 }
             }
             Action::StartFrom { node, data_dir } => self.start_from(node, &data_dir),
+            Action::KubeCompactor { endpoint, interval_ms } => self.set_kube_compactor(endpoint, interval_ms),
             Action::RestoreSnapshot { path } => {
                 if let Some(data) = self.files.get(&path).cloned() {
                     self.restore_cluster(data);
@@ -636,6 +640,7 @@ impl Cluster {
             self.network.jitter_ms,
         );
         self.requests.abandon_all();
+        self.kube_compactor.forget_calls();
         self.revoking.clear();
         // `snapshot restore` with the same peer URLs and token gives the same member ids,
         // and so the same cluster id, as etcd's restore does; another token, other ids.

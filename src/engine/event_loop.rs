@@ -35,6 +35,7 @@ impl Cluster {
         // it back wider than it wrote it, a store-forwarding stall on every event (a third of
         // this function's time in an hour's run).
         let client = earliest(self.perf.next_due_ms(), self.recipes.next_deadline_ms());
+        let client = earliest(client, self.kube_compactor.next_due_ms());
         earliest(earliest(earliest(delivery, tick), deadline), client)
     }
 
@@ -114,6 +115,7 @@ impl Cluster {
         }
         self.perf_due();
         self.recipe_deadlines_due();
+        self.kube_compactor_due();
     }
 
     /// A slow disk finished the write it began at some Ready: the rest of that Ready runs,

@@ -20,6 +20,7 @@ mod entries;
 mod event_loop;
 pub mod ids;
 pub mod invariants;
+mod kube_compactor;
 mod logger;
 mod maintenance;
 mod members;

@@ -56,6 +56,8 @@ impl Cluster {
         if req_id >= super::recipes::INTERNAL_REQ_BASE {
             if self.recipes.owns_call(req_id) {
                 self.recipe_reply(&reply);
+            } else if self.kube_compactor.owns_call(req_id) {
+                self.kube_compactor_reply(&reply);
             } else {
                 self.perf_reply(&reply);
             }

@@ -200,6 +200,12 @@ impl Cluster {
                     ));
                 }
             }
+            Action::KubeCompactor { endpoint, interval_ms } => {
+                self.need_node(*endpoint)?;
+                if *interval_ms != 0 && !(1_000..=24 * 3_600_000).contains(interval_ms) {
+                    return err("the compaction interval is 1s to 24h (kube-apiserver's default is 5m)");
+                }
+            }
             Action::DiskDelay { node, delay_ms } => {
                 self.need_node(*node)?;
                 if *delay_ms > 60_000 {

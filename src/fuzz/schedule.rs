@@ -7,7 +7,7 @@
 //! drop, delay and duplication, slow disks, leader transfer, membership changes, and client puts,
 //! gets, deletes, txns, leases, watches and compaction; and etcdctl's own recipes and
 //! admin calls: lock, elect (and observe), their cancellation, move-leader, hashkv and
-//! member update.
+//! member update; and kube-apiserver's periodic compactor.
 
 use crate::engine::{Action, ClientOp, Cluster, RecipeKind, RecipeOp, SimRng};
 use crate::store::{
@@ -80,7 +80,13 @@ impl Schedule {
                 let delay_ms = if r.below(2) == 0 { 0 } else { 1 + r.below(1_500) };
                 Action::DiskDelay { node, delay_ms }
             }
-            64..=130 => {
+            64 => {
+                // kube-apiserver's compactor: a short interval so that rounds happen.
+                let endpoint = pick(r);
+                let interval_ms = if r.below(3) == 0 { 0 } else { 1_000 + r.below(10_000) };
+                Action::KubeCompactor { endpoint, interval_ms }
+            }
+            65..=130 => {
                 let ep = pick(r);
                 let key = self.key();
                 let value = format!("v{}", self.next_req).into_bytes();

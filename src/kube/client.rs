@@ -209,7 +209,7 @@ impl KubeClient {
                 Ok(line) => Output::out(line),
                 Err(e) => etcd_err(e),
             },
-            KubeCommand::Informer { .. } => Output::default(),
+            KubeCommand::Informer { .. } | KubeCommand::Compactor { .. } => Output::default(),
         }
     }
 

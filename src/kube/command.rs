@@ -85,6 +85,11 @@ pub enum KubeCommand {
     },
     /// One round of kube-apiserver's compactor.
     Compact,
+    /// `kube compactor 5m` / `kube compactor off`: kube-apiserver's compactor runs a round
+    /// every interval on the simulated clock (`--etcd-compaction-interval`); 0 stops it.
+    Compactor {
+        interval_ms: u64,
+    },
     /// client-go's reflector: list, then watch from the list's resourceVersion, and list
     /// again when the watch answers 410 Gone. Starts with a watch from N if given.
     Informer {
@@ -102,7 +107,7 @@ impl KubeCommand {
 }
 
 /// The verbs, for completion.
-pub const VERBS: &[&str] = &["compact", "create", "delete", "get", "informer", "label", "set"];
+pub const VERBS: &[&str] = &["compact", "compactor", "create", "delete", "get", "informer", "label", "set"];
 
 /// Usage of each verb, for errors and help.
 pub fn usage(verb: &str) -> &'static str {
@@ -113,6 +118,7 @@ pub fn usage(verb: &str) -> &'static str {
         "label" => "kube label <resource> [ns/]name key=value [--resource-version=N], e.g. \"kube label pod default/web tier=front\"",
         "delete" => "kube delete <resource> [ns/]name [--resource-version=N], e.g. \"kube delete pod default/web\"",
         "compact" => "kube compact (one round of kube-apiserver's compactor)",
+        "compactor" => "kube compactor <interval>|off, e.g. \"kube compactor 5m\" (a round every 5 minutes of simulated time, as kube-apiserver's --etcd-compaction-interval)",
         "informer" => "kube informer <resource> [-n ns | -A] [--resource-version=N], e.g. \"kube informer pods -A\"",
         _ => "kube create|get|set image|label|delete|compact|informer ..., e.g. \"kube get pods -A\"",
     }
@@ -332,6 +338,21 @@ pub fn parse(args: &[String]) -> Result<KubeCommand, String> {
             no_more(verb, &w, 0)?;
             Ok(KubeCommand::Compact)
         }
+        "compactor" => {
+            let Some(word) = p.first() else {
+                return Err(err(verb, "needs an interval or off"));
+            };
+            no_more(verb, &w, 1)?;
+            let interval_ms = if word == "off" {
+                0
+            } else {
+                use crate::console::parse::lex::{parse_duration_ns, BareNumber};
+                let ns = parse_duration_ns(word, BareNumber::Millis)
+                    .map_err(|e| err(verb, format!("bad interval {word:?}: {e}")))?;
+                u64::try_from(ns / 1_000_000).unwrap_or(u64::MAX)
+            };
+            Ok(KubeCommand::Compactor { interval_ms })
+        }
         "informer" => {
             let res = resource(verb, p.first())?;
             no_more(verb, &w, 1)?;
@@ -381,6 +402,10 @@ mod tests {
             Ok(KubeCommand::SetImage { resource_version: Some(5), .. })
         ));
         assert_eq!(p("compact"), Ok(KubeCommand::Compact));
+        assert_eq!(p("compactor 5m"), Ok(KubeCommand::Compactor { interval_ms: 300_000 }));
+        assert_eq!(p("compactor off"), Ok(KubeCommand::Compactor { interval_ms: 0 }));
+        assert!(p("compactor").unwrap_err().contains("needs an interval or off"));
+        assert!(p("compactor soon").unwrap_err().contains("bad interval \"soon\""));
         assert!(matches!(
             p("informer pods -A --resource-version 3"),
             Ok(KubeCommand::Informer { namespace: None, resource_version: Some(3), .. })

@@ -258,6 +258,10 @@ fn lab_word(line: &str) -> Result<Action, String> {
         // A kube watch prints from the lab's own watch stream, which the real side does
         // not map: the checks after it in the step are lab-only.
         LabCommand::Kube(k) if k.streams() => return lab_only(text, true),
+        LabCommand::Kube(crate::kube::KubeCommand::Compactor { .. }) => {
+            // A timer on the lab's clock: the real side has no kube-apiserver to run it.
+            return lab_only(format!("{text} (the periodic compactor runs on the lab's clock)"), true);
+        }
         LabCommand::Kube(k) => Action::Kube(k),
         LabCommand::Latency { base_ms, jitter_ms } => {
             return lab_only(text, base_ms + jitter_ms > LAN_LATENCY_MS);
