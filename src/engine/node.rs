@@ -25,9 +25,6 @@ use super::rng::SimRng;
 use super::trace::{Role, Trace, TraceEvent};
 use super::NodeId;
 
-/// A WAL sync slower than this draws etcd's `slow fdatasync` warning.
-const SLOW_FSYNC_MS: u64 = 1_000;
-
 /// The running half of a node: everything a crash destroys.
 pub struct Live {
     pub raw: RawNode<Disk>,
@@ -45,26 +42,7 @@ pub struct Live {
     /// The term in which this node, as leader, last took over lease expiry.
     pub lease_term: u64,
     /// A Ready whose disk writes are still under way on a slow disk (`disk n1 200ms`).
-    pub fsync: Option<Fsync>,
-}
-
-/// A Ready whose disk writes are under way on a slow disk. etcd's raft loop blocks in
-/// `fsync` (the WAL's `Save`): it takes no new Ready and loses its ticks (Go's ticker keeps
-/// one), while raft itself keeps stepping the messages that arrive. raft-rs allows that
-/// only through its asynchronous Ready API, so the write is handed over at once
-/// (`advance_append_async`) and reported durable when the delay is over
-/// (`on_persist_ready`). A crash before then undoes the write.
-pub struct Fsync {
-    number: u64,
-    persisted_messages: Vec<Message>,
-    /// (first, last, last's term) of the entries written.
-    appended: Option<(u64, u64, u64)>,
-    hard_state: Option<raft::eraftpb::HardState>,
-    undo: super::disk::Undo,
-    pub started_ms: u64,
-    pub done_at_ms: u64,
-    /// A tick came while the loop waited; it fires once when the write is done.
-    pub tick_owed: bool,
+    pub fsync: Option<super::fsync::Fsync>,
 }
 
 /// What applying one committed entry meant, for the cluster to act on (answer clients,
@@ -142,7 +120,7 @@ pub struct ReadyOutput {
 }
 
 impl ReadyOutput {
-    fn take_messages(&mut self, mut batch: Vec<Message>) {
+    pub(super) fn take_messages(&mut self, mut batch: Vec<Message>) {
         self.messages.append(&mut batch);
         // A few are plenty: each Ready hands back at most one per node it ran on.
         if batch.capacity() > 0 && self.spare.len() < 8 {
@@ -256,7 +234,7 @@ impl Node {
     /// happened.
     pub fn kill(&mut self) {
         if let Some(f) = self.live.take().and_then(|l| l.fsync) {
-            self.disk.undo(f.undo);
+            f.undo_on(&self.disk);
         }
     }
 
@@ -294,7 +272,6 @@ impl Node {
         trace: &mut Trace,
         out: &mut ReadyOutput,
     ) -> Option<u64> {
-        let id = self.id;
         let live = self.live.as_mut()?;
         if live.fsync.is_some() || !live.raw.has_ready() {
             return None;
@@ -311,75 +288,15 @@ impl Node {
         // A received snapshot is written at once: the lab slows the WAL, not snapshots.
         let writes = !rd.entries().is_empty() || rd.hs().is_some();
         if self.disk_delay_ms > 0 && writes && rd.snapshot().is_empty() {
-            // etcd hands the committed entries to its apply goroutine before it writes the
-            // WAL, so they apply while the disk works (raft-rs offers only entries this
-            // member has already made durable).
-            let committed = rd.take_committed_entries();
-            let mut cx = ApplyCtx { id, now_ms, events, decoded: &mut *decoded, trace, notes: &mut out.notes };
-            if apply_entries(live, &self.disk, committed, &mut cx) {
-                self.finish_ready(cfg, now_ms, events, decoded, trace, out, rd, true);
-                return None;
-            }
-            let undo = self.disk.undo_point(rd.entries().first().map(|e| e.index));
-            let appended = rd.entries().last().map(|l| (rd.entries()[0].index, l.index, l.term));
-            self.disk.append(rd.entries());
-            // raft-rs reads the hard state only when a member starts, so it goes to disk when
-            // the write is done; the entries must be there now, for raft-rs reads them back.
-            let hard_state = rd.hs().cloned();
-            out.read_states.extend(rd.take_read_states());
-            let persisted_messages = rd.take_persisted_messages();
-            let number = rd.number();
-            live.raw.advance_append_async(rd);
-            live.raw.advance_apply();
-            let done_at_ms = now_ms + self.disk_delay_ms;
-            live.fsync = Some(Fsync {
-                number,
-                persisted_messages,
-                appended,
-                hard_state,
-                undo,
-                started_ms: now_ms,
-                done_at_ms,
-                tick_owed: false,
-            });
-            self.record_state(now_ms, trace);
-            self.after_call(now_ms, trace);
-            return Some(done_at_ms);
+            return self.start_fsync(cfg, now_ms, events, decoded, trace, out, rd);
         }
         self.finish_ready(cfg, now_ms, events, decoded, trace, out, rd, false);
         None
     }
 
-    /// The slow disk's write is done: what it promised may leave. Returns whether a tick
-    /// came while it waited (the loop then ticks once, as Go's ticker kept one).
-    pub fn finish_fsync(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace, out: &mut ReadyOutput) -> bool {
-        let id = self.id;
-        let Some(live) = self.live.as_mut() else { return false };
-        let Some(f) = live.fsync.take() else { return false };
-        let took = now_ms.saturating_sub(f.started_ms);
-        if took >= SLOW_FSYNC_MS {
-            // etcd's WAL warns past a second (wal.go, warnSyncDuration).
-            let text = format!("slow fdatasync took={took}ms expected-duration={SLOW_FSYNC_MS}ms");
-            trace.push(now_ms, engine_line(id, "warn", text));
-        }
-        if let Some((first, last, term)) = f.appended {
-            trace.push(now_ms, TraceEvent::EntriesPersisted { node: id, first, last, term });
-        }
-        if let Some(hs) = &f.hard_state {
-            self.disk.set_hard_state(hs.clone());
-            Self::record_durable(live, id, hs, now_ms, trace);
-        }
-        out.take_messages(f.persisted_messages);
-        live.raw.on_persist_ready(f.number);
-        self.record_state(now_ms, trace);
-        self.maybe_snapshot(cfg, now_ms, trace);
-        self.after_call(now_ms, trace);
-        f.tick_owed
-    }
-
     /// Steps 2 to 6 of the Ready contract: everything after the first messages.
     #[allow(clippy::too_many_arguments)]
-    fn finish_ready(
+    pub(super) fn finish_ready(
         &mut self,
         cfg: &ClusterConfig,
         now_ms: u64,
@@ -491,7 +408,13 @@ impl Node {
     /// Emits hard-state and commit changes when they reach the disk, not when raft-rs decides
     /// them: a vote is only a promise once it is durable (the vote reply leaves after it), and
     /// a commit index is what a restarted member would find.
-    fn record_durable(live: &mut Live, id: NodeId, hs: &raft::eraftpb::HardState, now_ms: u64, trace: &mut Trace) {
+    pub(super) fn record_durable(
+        live: &mut Live,
+        id: NodeId,
+        hs: &raft::eraftpb::HardState,
+        now_ms: u64,
+        trace: &mut Trace,
+    ) {
         if hs.commit != live.commit {
             trace.push(now_ms, TraceEvent::Committed { node: id, index: hs.commit });
         }
@@ -510,7 +433,7 @@ impl Node {
     /// the last snapshot, record a raft snapshot at the applied index and compact the log,
     /// keeping `snapshot_catchup_entries` behind it. As in etcd, the store itself is not copied: the
     /// backend is already durable.
-    fn maybe_snapshot(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) {
+    pub(super) fn maybe_snapshot(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) {
         let id = self.id;
         let Some(live) = self.live.as_mut() else { return };
         let (index, conf_state) = {
@@ -570,16 +493,16 @@ pub fn role_of(live: &Live) -> Role {
 /// etcd applies nothing after its own removal, so neither does the lab.
 /// Where committed entries are applied: the member, the instant, whether anyone watches
 /// its store (events are built only then), and where the trace and notes go.
-struct ApplyCtx<'a> {
-    id: NodeId,
-    now_ms: u64,
-    events: Events,
-    decoded: &'a mut Decoded,
-    trace: &'a mut Trace,
-    notes: &'a mut Vec<ApplyNote>,
+pub(super) struct ApplyCtx<'a> {
+    pub(super) id: NodeId,
+    pub(super) now_ms: u64,
+    pub(super) events: Events,
+    pub(super) decoded: &'a mut Decoded,
+    pub(super) trace: &'a mut Trace,
+    pub(super) notes: &'a mut Vec<ApplyNote>,
 }
 
-fn apply_entries(live: &mut Live, disk: &Disk, entries: Vec<Entry>, cx: &mut ApplyCtx<'_>) -> bool {
+pub(super) fn apply_entries(live: &mut Live, disk: &Disk, entries: Vec<Entry>, cx: &mut ApplyCtx<'_>) -> bool {
     let mut applied = AppliedRun::default();
     let removed = apply_each(live, disk, entries, cx, &mut applied);
     if let Some((first, last, term)) = applied.0 {
@@ -682,7 +605,7 @@ fn set_applied(disk: &Disk, index: u64, term: u64) {
 }
 
 /// A line the engine adds to a node's log, beside raft-rs's own.
-fn engine_line(node: NodeId, level: &str, text: String) -> TraceEvent {
+pub(super) fn engine_line(node: NodeId, level: &str, text: String) -> TraceEvent {
     TraceEvent::RaftLog { node, line: super::logger::RaftLogLine { level: level.into(), text } }
 }
 
