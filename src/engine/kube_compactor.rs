@@ -23,7 +23,27 @@ use super::trace::TraceEvent;
 use super::NodeId;
 
 /// The key kube-apiserver's compactors agree through.
-const COMPACT_REV_KEY: &str = "compact_rev_key";
+pub const COMPACT_REV_KEY: &str = "compact_rev_key";
+
+/// One compactor round's txn (`compact.go`): if compact_rev_key is still at the version
+/// this compactor expects (`time`), write the revision it saw last round; else read the key.
+pub fn compact_round_txn(time: i64, rev: i64) -> TxnRequest {
+    let key = COMPACT_REV_KEY.as_bytes().to_vec();
+    TxnRequest {
+        compare: vec![Compare {
+            result: CompareResult::Equal,
+            target: CompareTarget::Version(time),
+            key: key.clone(),
+            range_end: Vec::new(),
+        }],
+        success: vec![RequestOp::Put(PutRequest {
+            key: key.clone().into(),
+            value: rev.to_string().into(),
+            ..Default::default()
+        })],
+        failure: vec![RequestOp::Range(RangeRequest { key, ..Default::default() })],
+    }
+}
 
 /// A call unanswered this long is given up (the next round tries again): etcd's clientv3
 /// would wait, but a dead endpoint must not stop the compactor for good.
@@ -90,21 +110,7 @@ impl Cluster {
             return;
         }
         r.next_ms = now + r.interval_ms;
-        let key = COMPACT_REV_KEY.as_bytes().to_vec();
-        let txn = TxnRequest {
-            compare: vec![Compare {
-                result: CompareResult::Equal,
-                target: CompareTarget::Version(r.time),
-                key: key.clone(),
-                range_end: Vec::new(),
-            }],
-            success: vec![RequestOp::Put(PutRequest {
-                key: key.clone().into(),
-                value: r.rev.to_string().into(),
-                ..Default::default()
-            })],
-            failure: vec![RequestOp::Range(RangeRequest { key, ..Default::default() })],
-        };
+        let txn = compact_round_txn(r.time, r.rev);
         let endpoint = r.endpoint;
         let req_id = self.recipes.new_req_id();
         if let Some(r) = self.kube_compactor.running.as_mut() {

@@ -22,6 +22,7 @@ mod fsync;
 pub mod ids;
 pub mod invariants;
 mod kube_compactor;
+pub use kube_compactor::{compact_round_txn, COMPACT_REV_KEY};
 mod logger;
 mod maintenance;
 mod members;

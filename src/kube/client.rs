@@ -49,7 +49,7 @@ pub const WRITE_TIMEOUT_MS: u64 = 7_000;
 pub const DEADLINE: &str = "context deadline exceeded";
 
 /// The key kube-apiserver's compactor keeps its round count in (as the key's version).
-pub const COMPACT_REV_KEY: &str = "compact_rev_key";
+pub use crate::engine::COMPACT_REV_KEY;
 
 /// An etcd that answers ranges, txns and compactions. `Err` is etcd's error text
 /// (`etcdserver: request timed out`), without etcdctl's `Error: `; a text that ends with
@@ -85,21 +85,7 @@ pub struct Compactor {
 impl Compactor {
     /// One round; what it did, as one line.
     pub fn round(&mut self, etcd: &mut dyn Etcd) -> Result<String, String> {
-        let key = COMPACT_REV_KEY.as_bytes().to_vec();
-        let req = TxnRequest {
-            compare: vec![Compare {
-                result: CompareResult::Equal,
-                target: CompareTarget::Version(self.time),
-                key: key.clone(),
-                range_end: Vec::new(),
-            }],
-            success: vec![RequestOp::Put(PutRequest {
-                key: COMPACT_REV_KEY.into(),
-                value: self.rev.to_string().into(),
-                ..Default::default()
-            })],
-            failure: vec![RequestOp::Range(RangeRequest { key, ..Default::default() })],
-        };
+        let req = crate::engine::compact_round_txn(self.time, self.rev);
         let (cur_rev, resp) = etcd.txn(req)?;
         if !resp.succeeded {
             let cur_time = match resp.responses.first() {
