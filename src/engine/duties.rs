@@ -67,12 +67,10 @@ impl Cluster {
         // The member is marked dirty only when raft-rs took the proposal or has news. A
         // dropped proposal (a leader transfer in progress, say) leaves nothing to handle,
         // and marking the member dirty anyway brought it straight back here to be dropped
-        // again, for the whole of a flush's budget.
-        let proposed = self.call_raw(id, |raw| {
-            let ok = raw.propose(vec![], data).is_ok();
-            (ok, ok || raw.has_ready())
-        });
-        let Some((ok, news)) = proposed else { return };
+        // again, for the whole of a flush's budget. A member whose loop waits on a slow
+        // disk has news it cannot take yet: the write's end marks it dirty.
+        let Some(ok) = self.call_raw(id, |raw| raw.propose(vec![], data).is_ok()) else { return };
+        let news = ok || self.nodes.get(&id).is_some_and(|n| n.wants_ready());
         if ok {
             if let Some(n) = self.nodes.get_mut(&id) {
                 n.publish = Publish::Proposed(now);
