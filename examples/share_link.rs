@@ -13,7 +13,7 @@ fn main() {
         let secs = std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(600);
         let cfg = ClusterConfig { nodes: 5, seed: 1, latency_ms: 30, jitter_ms: 20, ..ClusterConfig::default() };
         let c = steady_run(cfg, TraceMode::Full, secs, STEADY_RATE);
-        println!("{}", raftlab::ui::share::encode(&Run::of(&c)));
+        println!("{}", raftlab::lab::share::encode(&Run::of(&c)));
         return;
     }
     let puts: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
@@ -34,5 +34,5 @@ fn main() {
         }
         c.apply(Action::AwaitReply { req_id: last, stop_at_ms: None }).expect("await");
     }
-    println!("{}", raftlab::ui::share::encode(&Run::of(&c)));
+    println!("{}", raftlab::lab::share::encode(&Run::of(&c)));
 }

@@ -11,6 +11,7 @@ pub mod engine;
 pub mod fuzz;
 pub mod history;
 pub mod kube;
+pub mod lab;
 pub mod lesson;
 pub mod oracle;
 pub mod store;

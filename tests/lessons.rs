@@ -1,8 +1,8 @@
 //! Lessons: the format's errors, the player's promises, and every lesson in `lessons/`
 //! played headless (a lesson whose claim is false fails this test, and so CI).
 
+use raftlab::lab::Lab;
 use raftlab::lesson::{self, index, run, Item, Mark, Mode, Player, Status};
-use raftlab::ui::lab::Lab;
 
 const SMALL: &str = r#"+++
 id = "small"

@@ -13,7 +13,7 @@ use super::puts::{bare, engine, stores_only, Workload};
 use super::steady::{steady_run, STEADY_RATE};
 use super::{median, Clock, Figures};
 use crate::engine::{Cluster, ClusterConfig, Replayer, Run, TraceMode};
-use crate::ui::lab::{Lab, PLAY_SLICE_MS};
+use crate::lab::{Lab, PLAY_SLICE_MS};
 
 /// A counter read from the allocator: live heap bytes, or allocations made so far.
 pub type Meter<'a> = &'a dyn Fn() -> u64;

@@ -15,3 +15,4 @@ mod render;
 mod restore;
 pub mod session;
 mod v2;
+pub mod vocabulary;

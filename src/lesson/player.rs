@@ -23,7 +23,7 @@ use crate::console::command::{Command, LabCommand};
 use crate::console::parse::{is_lab_word, parse_line};
 use crate::console::session::Render;
 use crate::engine::{Cluster, NodeId, Role};
-use crate::ui::lab::Lab;
+use crate::lab::Lab;
 
 use super::cond::{eval, Scope};
 use super::model::{Item, Lesson, NodeName};

@@ -5,7 +5,7 @@
 //! passes only if no mark is a failure. The same lesson always gives the same report and
 //! the same trace hash.
 
-use crate::ui::lab::Lab;
+use crate::lab::Lab;
 
 use super::model::{Item, Lesson};
 use super::player::{Mark, Mode, Player, Status};

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use raftlab::engine::{Action, ClientOp};
 use raftlab::fuzz::{self, shrink::shrink};
-use raftlab::ui::share;
+use raftlab::lab::share;
 
 /// Where `make serve` puts the site; the fragment is what matters.
 const SITE: &str = "http://127.0.0.1:8080/";

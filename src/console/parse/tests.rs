@@ -598,7 +598,7 @@ proptest! {
     }
 
     #[test]
-    fn vocabulary_sequences_never_panic(words in prop::collection::vec(prop::sample::select(crate::fuzz::inputs::WORDS), 0..8)) {
+    fn vocabulary_sequences_never_panic(words in prop::collection::vec(prop::sample::select(crate::console::vocabulary::WORDS), 0..8)) {
         let line = words.join(" ");
         if let Err(e) = parse_line(&line) {
             prop_assert!(!e.message.is_empty());

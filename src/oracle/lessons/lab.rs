@@ -5,10 +5,10 @@
 //! Contract: `run` plays the lesson headless from its seed exactly as `raftlab lesson run`
 //! does, and is as deterministic.
 
+use crate::lab::Lab;
 use crate::lesson::{Lesson, Mark, Mode, Player, Status};
 use crate::oracle::mask::Masker;
 use crate::oracle::transcript::{StepRecord, Transcript};
-use crate::ui::lab::Lab;
 
 pub struct LabRun {
     /// Each step's marks, one per item, as the lab left them.

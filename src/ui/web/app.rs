@@ -9,10 +9,10 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use crate::engine::{Action, ClusterConfig, NodeId, Role};
-use crate::ui::course::{self, Params};
+use crate::lab::course::{self, Params};
+use crate::lab::share;
+use crate::lab::{Lab, StepKind, IDLE_BUDGET, PLAY_SLICE_MS};
 use crate::ui::i18n::{t, Lang, Text};
-use crate::ui::lab::{Lab, StepKind, IDLE_BUDGET, PLAY_SLICE_MS};
-use crate::ui::share;
 
 use super::lesson_flow::{self, LessonRun};
 use super::{console_panel, controls, dom, embed, history_panel, lesson_panel, lessons_page, panels, picture};

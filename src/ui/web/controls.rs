@@ -10,8 +10,8 @@ use yew::html::Scope;
 use yew::prelude::*;
 
 use crate::engine::{ClusterConfig, ClusterView, NodeId, Role};
+use crate::lab::StepKind;
 use crate::ui::i18n::{t, Text};
-use crate::ui::lab::StepKind;
 
 use super::app::{role_style, App, Msg};
 

@@ -8,7 +8,7 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::ui::course;
+use crate::lab::course;
 
 use super::dom;
 

@@ -9,7 +9,7 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use crate::engine::NodeId;
-use crate::ui::lab::{StepKind, PLAY_SLICE_MS};
+use crate::lab::{StepKind, PLAY_SLICE_MS};
 
 use super::app::App;
 

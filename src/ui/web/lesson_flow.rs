@@ -11,9 +11,9 @@
 
 use yew::prelude::*;
 
+use crate::lab::course::Event;
+use crate::lab::Lab;
 use crate::lesson::{self, Item, Lesson, Mark, Mode, Player, Status};
-use crate::ui::course::Event;
-use crate::ui::lab::Lab;
 
 use super::app::{App, Msg};
 use super::dom;
@@ -281,7 +281,7 @@ impl App {
         let run = self.lesson.as_ref()?;
         let step = run.player.step() + 1;
         Some(match &run.url {
-            Some(u) => format!("lesson-url={}&step={step}", crate::ui::course::percent_encode(u)),
+            Some(u) => format!("lesson-url={}&step={step}", crate::lab::course::percent_encode(u)),
             None => format!("lesson={}&step={step}", run.player.lesson.meta.id),
         })
     }

@@ -1,0 +1,297 @@
+//! The lab timeline: rewind, resume and checkpoint behaviour, and the console lines a
+//! share link carries.
+
+mod rewind {
+    use super::super::*;
+
+    fn lab() -> Lab {
+        let mut lab = Lab::new(ClusterConfig { nodes: 5, seed: 7, ..ClusterConfig::default() }).unwrap();
+        for _ in 0..60 {
+            lab.play(PLAY_SLICE_MS);
+        }
+        lab
+    }
+
+    #[test]
+    fn a_second_lock_shows_as_pending_until_the_first_is_cancelled() {
+        let mut lab = lab();
+        assert_eq!(lab.console("lock jobs"), "");
+        assert_eq!(lab.pending(), 1, "the first lock is pending until it holds");
+        lab.play(PLAY_SLICE_MS * 4);
+        assert_eq!(lab.pending(), 0);
+        let first = lab.transcript.last().map(|s| s.out.clone()).unwrap_or_default();
+        assert!(first.starts_with("jobs/") && first.ends_with("\n\n"), "the holder prints its key: {first:?}");
+        assert_eq!(lab.console("lock jobs --endpoints=n2"), "");
+        lab.play(PLAY_SLICE_MS * 20);
+        assert_eq!(lab.pending(), 1, "the second lock waits while the first holds");
+        let holder = lab.session().streams()[0];
+        lab.console(&format!("cancel {holder}"));
+        lab.play(PLAY_SLICE_MS * 4);
+        assert_eq!(lab.pending(), 0, "the second lock holds once the first unlocked");
+        let second = lab.transcript.last().map(|s| s.out.clone()).unwrap_or_default();
+        assert!(second.starts_with("jobs/") && second != first, "the second holder prints its own key: {second:?}");
+    }
+
+    #[test]
+    fn playing_elects_a_leader_and_a_put_reaches_every_store() {
+        let mut lab = lab();
+        let leader = lab.session().cluster().leader().expect("a leader after 3 s");
+        assert_eq!(lab.console("put x 1"), "", "a put is pending until it commits");
+        assert_eq!(lab.pending(), 1);
+        lab.play(PLAY_SLICE_MS * 4);
+        assert_eq!(lab.pending(), 0);
+        assert_eq!(lab.transcript.last().map(|s| s.out.as_str()), Some("OK\n"));
+        for id in 1..=5 {
+            let v = lab.session().cluster().node_view(id).unwrap();
+            assert_eq!(v.kvs.len(), 1, "n{id} has x (leader n{leader})");
+            assert_eq!((v.kvs[0].key.as_slice(), v.kvs[0].value.as_slice()), (&b"x"[..], &b"1"[..]));
+        }
+    }
+
+    #[test]
+    fn step_back_then_forward_gives_the_same_picture() {
+        let mut lab = lab();
+        let end = lab.session().cluster().view();
+        lab.step_back(1_000).unwrap();
+        assert_eq!(lab.now_ms(), end.now_ms - 1_000);
+        assert!(lab.can_step_forward_in_kept_future());
+        for _ in 0..20 {
+            lab.play(PLAY_SLICE_MS);
+        }
+        assert!(!lab.can_step_forward_in_kept_future());
+        assert_eq!(lab.session().cluster().view(), end);
+        assert!(!lab.forked);
+    }
+
+    #[test]
+    fn the_scrubber_seeks_back_and_forth_within_the_run() {
+        let mut lab = lab();
+        let end = lab.session().cluster().view();
+        lab.seek(1_234).unwrap();
+        assert_eq!((lab.now_ms(), lab.end_ms()), (1_234, end.now_ms));
+        lab.seek(2_000).unwrap();
+        assert_eq!(lab.now_ms(), 2_000);
+        lab.seek(end.now_ms).unwrap();
+        assert_eq!(lab.session().cluster().view(), end);
+        assert!(!lab.can_step_forward_in_kept_future());
+    }
+
+    #[test]
+    fn next_message_stops_at_a_delivery_and_next_event_at_a_role_change() {
+        let mut lab = Lab::new(ClusterConfig { nodes: 3, seed: 3, ..ClusterConfig::default() }).unwrap();
+        let from = lab.session().cluster().trace().len();
+        lab.step(StepKind::Interesting);
+        let events: Vec<_> = lab.session().cluster().trace().since(from).iter().map(|r| r.event.clone()).collect();
+        assert!(events.iter().any(|e| matches!(e, TraceEvent::RoleChanged { .. })));
+        let from = lab.session().cluster().trace().len();
+        lab.step(StepKind::Message);
+        let delivered = lab
+            .session()
+            .cluster()
+            .trace()
+            .since(from)
+            .iter()
+            .filter(|r| matches!(r.event, TraceEvent::MessageDelivered { .. }))
+            .count();
+        assert_eq!(delivered, 1, "exactly one message delivered");
+    }
+
+    #[test]
+    fn acting_in_the_past_forks_the_future() {
+        let mut lab = lab();
+        let end = lab.now_ms();
+        lab.step_back(1_000).unwrap();
+        lab.act(Action::Kill(1)).unwrap();
+        assert!(lab.forked);
+        assert!(!lab.can_step_forward_in_kept_future());
+        assert_eq!(lab.now_ms(), end - 1_000);
+        assert!(!lab.session().cluster().is_alive(1));
+    }
+
+    /// A lab 40 s into a run with writes, its checkpoint caught up (30 s in).
+    fn busy_lab() -> Lab {
+        let mut lab = lab();
+        for i in 0..370 {
+            if i % 10 == 0 {
+                lab.console(&format!("put k{} v{i}", i % 7));
+            }
+            lab.play(PLAY_SLICE_MS * 2);
+        }
+        lab.settle();
+        lab
+    }
+
+    #[test]
+    fn the_checkpoint_trails_the_present_by_the_lag() {
+        let lab = busy_lab();
+        let cp = lab.checkpoint.as_ref().expect("settle builds the checkpoint");
+        assert_eq!(lab.now_ms(), 40_000);
+        // Play slices are 100 ms here, so the last whole action before the lag ends at 30 s.
+        assert_eq!(cp.cluster.now_ms(), 40_000 - CHECKPOINT_LAG_MS);
+        assert_eq!(cp.cluster.trace().mode(), TraceMode::HashOnly, "the checkpoint keeps no records");
+    }
+
+    #[test]
+    fn a_step_back_from_the_checkpoint_equals_a_replay_from_the_start() {
+        let mut lab = busy_lab();
+        let run = lab.run();
+        let present_view = lab.session().cluster().view();
+        lab.step_back(150).unwrap();
+        let replayed = run.replay_to(40_000 - 150, TraceMode::Full).unwrap();
+        let back = lab.session().cluster();
+        assert_eq!(back.now_ms(), 39_850);
+        assert_eq!(back.trace_hash(), replayed.trace_hash());
+        assert_eq!(back.view(), replayed.view());
+        // The adopted records are the replay's own, up to the last one.
+        assert_eq!(back.trace().len(), replayed.trace().len());
+        assert_eq!(back.trace().records().last(), replayed.trace().records().last());
+        // A second step back has no checkpoint at hand (it was used): from the start, same.
+        assert!(lab.checkpoint.is_none());
+        lab.step_back(5_000).unwrap();
+        assert_eq!(lab.session().cluster().view(), run.replay_to(34_850, TraceMode::Full).unwrap().view());
+        // Forward to the end again: the very states of the run we left.
+        lab.seek(40_000).unwrap();
+        assert_eq!(lab.session().cluster().view(), present_view);
+        assert!(!lab.can_step_forward_in_kept_future());
+    }
+
+    #[test]
+    fn playing_after_a_step_back_goes_on_from_the_present_through_the_runs_states() {
+        let mut lab = busy_lab();
+        let run = lab.run();
+        let end = lab.session().cluster().view();
+        lab.step_back(4_975).unwrap();
+        let mut slices = 0;
+        while lab.can_step_forward_in_kept_future() {
+            let before = lab.session().cluster().actions().len();
+            lab.play(PLAY_SLICE_MS);
+            slices += 1;
+            // Each slice adds a few actions to the present; nothing is replayed from 0.
+            assert!(lab.session().cluster().actions().len() - before <= 3, "slice {slices}");
+            if slices % 40 == 0 {
+                let t = lab.now_ms();
+                assert_eq!(
+                    lab.session().cluster().view(),
+                    run.replay_to(t, TraceMode::Full).unwrap().view(),
+                    "at {t} ms"
+                );
+            }
+        }
+        assert_eq!(slices, 100, "4,975 ms in 50 ms slices");
+        assert_eq!(lab.session().cluster().view(), end);
+        assert_eq!(lab.run(), run, "the present's action list is the run's own again");
+    }
+
+    #[test]
+    fn a_step_back_past_the_checkpoint_replays_from_the_start() {
+        let mut lab = busy_lab();
+        let run = lab.run();
+        lab.step_back(20_000).unwrap();
+        assert_eq!(lab.session().cluster().view(), run.replay_to(20_000, TraceMode::Full).unwrap().view());
+        assert_eq!(lab.session().cluster().trace_hash(), run.replay_to(20_000, TraceMode::Full).unwrap().trace_hash());
+    }
+
+    #[test]
+    fn after_a_fork_the_checkpoint_follows_the_new_present() {
+        let mut lab = busy_lab();
+        lab.step_back(1_000).unwrap();
+        lab.act(Action::Kill(3)).unwrap();
+        for _ in 0..100 {
+            lab.play(PLAY_SLICE_MS);
+        }
+        lab.settle();
+        let run = lab.run();
+        let t = lab.now_ms() - 300;
+        lab.step_back(300).unwrap();
+        assert_eq!(lab.session().cluster().trace_hash(), run.replay_to(t, TraceMode::Full).unwrap().trace_hash());
+        assert!(!lab.session().cluster().is_alive(3));
+    }
+
+    #[test]
+    fn a_shared_run_opens_at_the_same_hash() {
+        let mut lab = lab();
+        lab.act(Action::Kill(2)).unwrap();
+        lab.play(PLAY_SLICE_MS * 10);
+        let link = crate::lab::share::encode(&lab.run());
+        let run = crate::lab::share::decode(&link).unwrap().unwrap();
+        let other = Lab::from_run(&run).unwrap();
+        assert_eq!(other.session().cluster().trace_hash(), lab.session().cluster().trace_hash());
+    }
+}
+
+mod share_console {
+    use super::super::*;
+
+    /// Runs `line` in the blocking console and in the lab (playing until it is answered),
+    /// and checks both print the same.
+    fn same_both_ways(blocking: &mut Session, lab: &mut Lab, line: &str) {
+        let want = blocking.run_line(line).combined();
+        lab.console(line);
+        for _ in 0..200 {
+            if lab.pending() == 0 {
+                break;
+            }
+            lab.play(PLAY_SLICE_MS);
+        }
+        let got = lab.transcript.last().map(|s| s.out.clone()).unwrap_or_default();
+        assert_eq!(got, want, "{line}");
+    }
+
+    /// A request started without waiting prints, once answered, what the blocking console
+    /// prints for the same line.
+    #[test]
+    fn pending_requests_print_what_the_blocking_console_prints() {
+        let cfg = ClusterConfig { nodes: 3, seed: 5, ..ClusterConfig::default() };
+        let mut blocking = Session::new(cfg.clone()).unwrap();
+        blocking.apply(Action::Advance(3_000)).unwrap();
+        let mut lab = Lab::new(cfg).unwrap();
+        lab.play(3_000);
+        for line in [
+            "put x 1",
+            "get x",
+            r#"txn 'value("x") = "1"' then 'put x 2' else 'put x 0'"#,
+            "get x -w json",
+            "del x",
+            "compaction 3",
+            "lease revoke 1234",
+            // The leader is too new for a member change: "unhealthy cluster", both ways.
+            "member add n4 --learner",
+        ] {
+            same_both_ways(&mut blocking, &mut lab, line);
+        }
+        assert!(lab.transcript.iter().any(|s| s.out.contains("SUCCESS")), "the txn ran");
+        // Once the cluster is settled: add a learner, let it catch up, promote it, remove it.
+        blocking.apply(Action::Advance(3_000)).unwrap();
+        lab.play(3_000);
+        same_both_ways(&mut blocking, &mut lab, "member add n4 --learner");
+        // The operator starts the new member's process (etcd with `existing`).
+        same_both_ways(&mut blocking, &mut lab, "start n4");
+        blocking.apply(Action::Advance(3_000)).unwrap();
+        lab.play(3_000);
+        let id = blocking.cluster().node_view(4).expect("n4 was added").member_id;
+        assert_eq!(lab.session().cluster().node_view(4).unwrap().member_id, id);
+        same_both_ways(&mut blocking, &mut lab, &format!("member promote {id:x}"));
+        same_both_ways(&mut blocking, &mut lab, &format!("member remove {id:x} -w json"));
+        let outs: Vec<&str> = lab.transcript.iter().rev().take(4).map(|s| s.out.as_str()).collect();
+        assert!(outs[3].starts_with("Member ") && outs[3].contains(" added to cluster "), "{}", outs[3]);
+        assert!(outs[1].contains(" promoted in cluster "), "{}", outs[1]);
+        assert!(outs[0].starts_with("{\"header\""), "{}", outs[0]);
+    }
+
+    #[test]
+    fn console_lines_replay_from_a_share_link() {
+        let cfg = ClusterConfig { nodes: 5, seed: 1, latency_ms: 30, jitter_ms: 20, ..ClusterConfig::default() };
+        let mut lab = Lab::new(cfg).unwrap();
+        for i in 0..40 {
+            lab.play(1581 + (i % 2));
+        }
+        let leader = lab.session().cluster().leader().unwrap();
+        lab.console(&format!("kill n{leader}"));
+        lab.console("put shared yes");
+        lab.play(1581);
+        let link = crate::lab::share::encode(&lab.run());
+        let run = crate::lab::share::decode(&link).unwrap().unwrap();
+        let other = Lab::from_run(&run).unwrap();
+        assert_eq!(other.session().cluster().trace_hash(), lab.session().cluster().trace_hash());
+    }
+}
