@@ -5,10 +5,10 @@ CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test deps unit lessons fuzz wasm-check fmt-check clippy bench console site-deps dist serve browser-test site-bench oracle oracle-check
+.PHONY: test deps unit lessons fuzz wasm-check fmt-check clippy bench console doc-check site-deps dist serve browser-test site-bench oracle oracle-check
 
 # The unit tests run last so that their summary is the last line CI prints.
-test: deps wasm-check wasm-determinism fmt-check clippy lessons fuzz browser-test oracle-check unit
+test: deps wasm-check wasm-determinism fmt-check clippy doc-check lessons fuzz browser-test oracle-check unit
 
 ## Toolchain pieces the build needs: protoc (raft-proto), the wasm32 target.
 deps:
@@ -21,6 +21,12 @@ unit: deps
 	@mkdir -p target
 	$(CARGO) test --all-targets 2>&1 | tee target/test-output.txt
 	@awk '/^test result:/ { p += $$4; f += $$6 } /^ℹ pass / { p += $$3 } /^ℹ fail / { f += $$3 } END { printf "tests: %d passed, %d failed\n", p, f }' target/test-output.txt $$( [ -f target/browser-test-output.txt ] && echo target/browser-test-output.txt )
+
+## The crate's documentation: it opens on a tour whose examples run (`--all-targets` skips
+## doc tests), and no intra-doc link may dangle.
+doc-check: deps
+	$(CARGO) test --doc
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --lib
 
 ## Every lesson file is checked, then played headless from its seed: a lesson whose claim
 ## is false fails here (and in the unit tests, which play them too).
