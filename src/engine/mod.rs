@@ -17,6 +17,7 @@ mod dirty;
 mod disk;
 mod duties;
 mod entries;
+mod error;
 mod event_loop;
 mod fsync;
 pub mod ids;
@@ -53,7 +54,7 @@ pub use client::{
     PerfReport, RecipeKind, RecipeOp, ResponseHeader, WatchBatch,
 };
 pub use cluster::{ActionError, Cluster};
-pub use config::{ClusterConfig, MAX_NODES};
+pub use config::{ClusterConfig, ConfigError, MAX_NODES};
 pub use logger::RaftLogLine;
 pub use message::{entry_summary, EntryView, MessageView, MsgSummary, SnapshotMetaView};
 pub use proposal::{Proposal, RequestSummary};

@@ -13,4 +13,4 @@ pub mod course;
 pub mod share;
 mod timeline;
 
-pub use timeline::{Lab, Notes, Said, StepKind, CHECKPOINT_LAG_MS, IDLE_BUDGET, PLAY_SLICE_MS};
+pub use timeline::{Lab, LabError, Notes, Said, StepKind, CHECKPOINT_LAG_MS, IDLE_BUDGET, PLAY_SLICE_MS};

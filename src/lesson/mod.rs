@@ -13,6 +13,7 @@
 //! reports), `markdown` (safe HTML), `index` (the lesson list the site builds).
 
 pub mod cond;
+mod error;
 mod eval;
 mod front;
 pub mod index;
@@ -24,5 +25,5 @@ pub mod player;
 pub mod run;
 
 pub use model::{Item, Lesson, NodeName, Pos, Step};
-pub use parse::{parse, LessonError};
+pub use parse::{parse, LessonError, LessonProblem};
 pub use player::{Mark, Mode, Player, Status};

@@ -27,7 +27,7 @@ use crate::lab::Lab;
 
 use super::cond::{eval, Scope};
 use super::model::{Item, Lesson, NodeName};
-use super::parse::{expand, substitute, Var};
+use super::parse::{expand, substitute, RewindError, Var};
 
 /// Events one `poll` may process in learner mode, so a frame stays short.
 const EVENTS_PER_POLL: u32 = 20_000;
@@ -250,9 +250,9 @@ impl Player {
 
     /// Rewinds the lab to the start of step `k` (at or before the current one), by time
     /// travel, and runs it again from there.
-    pub fn rewind_to(&mut self, lab: &mut Lab, k: usize) -> Result<(), String> {
+    pub fn rewind_to(&mut self, lab: &mut Lab, k: usize) -> Result<(), RewindError> {
         let Some(start) = self.starts.get(k).copied() else {
-            return Err(format!("step {} has not been reached", k + 1));
+            return Err(RewindError::NotReached(k + 1));
         };
         lab.seek(start.time_ms)?;
         self.leaders = start.leaders;
@@ -508,7 +508,7 @@ impl Player {
         });
         let line = match expanded {
             Ok(l) => l,
-            Err((e, _)) => return self.finish(idx, Mark::Fail(e)),
+            Err((e, _)) => return self.finish(idx, Mark::Fail(e.to_string())),
         };
         let line = line.as_str();
         let first = line.split_whitespace().next().unwrap_or("");
