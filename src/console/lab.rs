@@ -288,3 +288,23 @@ fn ms_words(ms: u64) -> String {
         format!("{}.{:03}s", ms / 1000, ms % 1000)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ClusterConfig;
+
+    #[test]
+    fn lab_words_are_refused_with_a_variant_and_the_printed_text() {
+        let mut s = Session::new(ClusterConfig::with_nodes(3, 1)).unwrap();
+        // At time 0 nobody has won an election yet.
+        let e = s.lab_inner(LabCommand::Kill(NodeRef::Leader)).unwrap_err();
+        assert_eq!((e.clone(), e.to_string()), (LabWordError::NoLeader, "there is no leader right now".into()));
+        let e = s.lab_inner(LabCommand::Kill(NodeRef::Id(7))).unwrap_err();
+        assert_eq!(e, LabWordError::Action(ActionError::NotMember(7)));
+        assert_eq!(e.to_string(), "n7 is not a member of this cluster");
+        let e = s.lab_inner(LabCommand::Cancel(Some(42))).unwrap_err();
+        assert_eq!(e, LabWordError::Action(ActionError::NoSuchWatch(42)));
+        assert_eq!(e.to_string(), "no watch or keep-alive 42 is running");
+    }
+}

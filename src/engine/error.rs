@@ -122,3 +122,114 @@ pub enum ActionError {
         source: Box<ActionError>,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Cluster, ClusterConfig, Run, TraceMode};
+
+    /// The refusal as a variant and as the text the console prints after `Error: `.
+    fn refused(c: &mut Cluster, a: Action) -> (ActionError, String) {
+        let e = c.apply(a).unwrap_err();
+        let text = e.to_string();
+        (e, text)
+    }
+
+    fn cluster() -> Cluster {
+        Cluster::new(ClusterConfig::with_nodes(3, 1)).unwrap()
+    }
+
+    #[test]
+    fn naming_nodes() {
+        let mut c = cluster();
+        assert_eq!(
+            refused(&mut c, Action::Kill(12)),
+            (ActionError::UnknownNode(12), "unknown node n12: nodes are n1 to n9".into())
+        );
+        assert_eq!(
+            refused(&mut c, Action::Kill(7)),
+            (ActionError::NotMember(7), "n7 is not a member of this cluster".into())
+        );
+        assert_eq!(
+            refused(&mut c, Action::Restart(2)),
+            (ActionError::AlreadyRunning(2), "n2 is already running".into())
+        );
+        c.apply(Action::Kill(2)).unwrap();
+        assert_eq!(refused(&mut c, Action::Kill(2)), (ActionError::Down(2), "n2 is down; restart it first".into()));
+        assert_eq!(
+            refused(&mut c, Action::TransferLeader(1)),
+            (ActionError::NoLeaderToTransfer, "there is no leader to transfer leadership from".into())
+        );
+    }
+
+    #[test]
+    fn the_network_and_time() {
+        let mut c = cluster();
+        assert_eq!(
+            refused(&mut c, Action::Partition(vec![])),
+            (ActionError::NoPartitionGroups, "partition needs at least one group".into())
+        );
+        assert_eq!(
+            refused(&mut c, Action::Partition(vec![vec![1], vec![1, 2]])),
+            (ActionError::InTwoPartitionGroups(1), "n1 appears in two partition groups".into())
+        );
+        assert_eq!(
+            refused(&mut c, Action::Cut { from: 2, to: 2 }),
+            (ActionError::SelfLink(2), "a link joins two different nodes, got n2 twice".into())
+        );
+        assert_eq!(
+            refused(&mut c, Action::DropMessage(99_999)),
+            (ActionError::NoSuchMessage(99_999), "no message #99999 is in flight".into())
+        );
+        assert_eq!(refused(&mut c, Action::Tick(0)), (ActionError::TickCount, "tick takes 1 to 1000000 ticks".into()));
+        assert_eq!(
+            refused(&mut c, Action::Advance(25 * 3_600_000)),
+            (ActionError::AdvanceTooLong, "run at most 24h at a time".into())
+        );
+    }
+
+    #[test]
+    fn snapshots_and_data_dirs() {
+        let mut c = cluster();
+        assert_eq!(
+            refused(&mut c, Action::RestoreSnapshot { path: "x.db".into() }),
+            (ActionError::NoSuchFile("x.db".into()), "open x.db: no such file or directory".into())
+        );
+        assert_eq!(
+            refused(&mut c, Action::StartFrom { node: 2, data_dir: "d".into() }),
+            (
+                ActionError::NoDataDir { node: 2, data_dir: "d".into() },
+                "no data dir \"d\": make one with snapshot restore <file> --name n2 … --data-dir d".into()
+            )
+        );
+    }
+
+    #[test]
+    fn a_cluster_with_bad_settings_is_refused_with_the_setting() {
+        let e = Cluster::new(ClusterConfig::with_nodes(0, 1)).err().unwrap();
+        assert_eq!(e, ActionError::Config(ConfigError::Nodes(0)));
+        assert_eq!(e.to_string(), "nodes must be 1 to 9, got 0");
+        let cfg = ClusterConfig { heartbeat_tick: 5, election_tick: 5, ..ClusterConfig::default() };
+        assert_eq!(
+            cfg.validate().unwrap_err().to_string(),
+            "election_tick must be greater than heartbeat_tick (5) and at most 10000, got 5"
+        );
+    }
+
+    #[test]
+    fn a_replay_names_the_action_that_failed_and_keeps_its_cause() {
+        let run = Run { config: ClusterConfig::with_nodes(3, 1), actions: vec![Action::Advance(10), Action::Kill(7)] };
+        let e = run.replay(TraceMode::HashOnly).err().unwrap();
+        assert_eq!(
+            e,
+            ActionError::Replay {
+                number: 2,
+                action: Box::new(Action::Kill(7)),
+                source: Box::new(ActionError::NotMember(7))
+            }
+        );
+        assert_eq!(e.to_string(), "action 2 (Kill(7)): n7 is not a member of this cluster");
+        let cause = std::error::Error::source(&e).map(|s| s.to_string());
+        assert_eq!(cause.as_deref(), Some("n7 is not a member of this cluster"));
+    }
+}

@@ -159,3 +159,112 @@ pub enum RewindError {
     #[error(transparent)]
     Lab(#[from] crate::lab::LabError),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lesson::parse::{duration_ms, expand, parse, Var};
+
+    const FRONT: &str = "+++\nid = \"t\"\nnumber = 1\ntitle = \"T\"\nlanguage = \"en\"\nsummary = \"s\"\nminutes = 5\nlevel = \"beginner\"\n\n[cluster]\nnodes = 3\nseed = 1\n+++\n";
+
+    /// A lesson whose one step's lab block is `lab`, with a predict so it has something to do.
+    fn lesson(lab: &str) -> String {
+        format!("{FRONT}\n## Step\n\n```lab\npredict: Q?\noption: a\noption: b\nanswer: 1\n{lab}\n```\n")
+    }
+
+    /// Each error as (line, col, variant, the text `lesson check` prints).
+    fn problems(text: &str) -> Vec<(usize, usize, LessonProblem, String)> {
+        match parse("t.md", text) {
+            Ok(_) => Vec::new(),
+            Err(errs) => errs.into_iter().map(|e| (e.line, e.col, e.problem.clone(), e.to_string())).collect(),
+        }
+    }
+
+    #[test]
+    fn the_files_shape() {
+        assert_eq!(
+            problems("hello"),
+            vec![(
+                1,
+                1,
+                LessonProblem::NoFrontMatter,
+                "t.md:1:1: expected front matter: the file must start with a line \"+++\"".into()
+            )]
+        );
+        assert_eq!(
+            problems(FRONT),
+            vec![(13, 1, LessonProblem::NoSteps, "t.md:13:1: expected at least one step: a \"## \" heading".into())]
+        );
+    }
+
+    #[test]
+    fn front_matter_values() {
+        let text = lesson("").replace("minutes = 5", "minutes = 0").replace("nodes = 3", "nodes = 10");
+        assert_eq!(
+            problems(&text),
+            vec![
+                (7, 1, LessonProblem::BadMinutes(0), "t.md:7:1: minutes must be 1 to 240, got 0".into()),
+                (
+                    10,
+                    1,
+                    LessonProblem::Cluster(ConfigError::Nodes(10)),
+                    "t.md:10:1: [cluster]: nodes must be 1 to 9, got 10".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn groups_durations_nodes_and_variables() {
+        let p = |lab: &str| problems(&lesson(lab)).into_iter().map(|(_, _, p, t)| (p, t)).collect::<Vec<_>>();
+        assert_eq!(
+            p("goal: x"),
+            vec![(
+                LessonProblem::OutsideYourTurn("goal".into()),
+                "t.md:22:1: goal: belongs to a your-turn: task; put it after one".into()
+            )]
+        );
+        assert_eq!(
+            p("wait 1 second"),
+            vec![(
+                LessonProblem::Wait(DurationError::Malformed("1 second".into())),
+                "t.md:22:6: expected a duration such as 500ms, 2s or 1m, found \"1 second\" (or: wait until <condition> within <duration>)".into()
+            )]
+        );
+        assert_eq!(
+            p("kill n5"),
+            vec![(
+                LessonProblem::NoSuchNodeYet { id: 5, max: 3 },
+                "t.md:22:6: n5 does not exist here: the cluster has n1 to n3 at this point (add members with member add)"
+                    .into()
+            )]
+        );
+        assert_eq!(
+            p("get $nope"),
+            vec![(
+                LessonProblem::Variable(VarError::Unknown),
+                "t.md:22:5: unknown variable: a lesson line may use $lease, $member(nK) or $$ for a $".into()
+            )]
+        );
+        assert_eq!(
+            p("txn -i"),
+            vec![(
+                LessonProblem::TxnPrompt,
+                "t.md:22:1: a lesson cannot type into txn's prompts: use the one-line form, txn <compares> then <ops> else <ops>".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn durations_and_variables_on_their_own() {
+        assert_eq!(duration_ms("2x"), Err(DurationError::Malformed("2x".into())));
+        let long = duration_ms("61m").unwrap_err();
+        assert_eq!(long, DurationError::TooLong("61m".into()));
+        assert_eq!(long.to_string(), "61m is longer than a lesson may wait (1 hour)");
+        let e = expand("get $member(x)", |_: Var| Ok::<_, String>(String::new())).unwrap_err();
+        assert_eq!(e, (ExpandError::Syntax(VarError::MemberArg("x".into())), 4));
+        assert_eq!(e.0.to_string(), "$member takes a node such as n4, found \"x\"");
+        let e = expand("get $lease", |_: Var| Err::<String, _>("no lease yet".to_string())).unwrap_err();
+        assert_eq!((e.0.to_string(), e.1), ("no lease yet".to_string(), 4));
+    }
+}
