@@ -1,6 +1,6 @@
 //! The errors the browser shows, in the page's language: an action the engine refused, a
-//! lab operation that failed, a share link that does not decode, a lesson file that does
-//! not load, a step the player cannot go back to.
+//! lab operation that failed, a share link that does not decode, a course command that is
+//! not one, a lesson file that does not load, a step the player cannot go back to.
 //!
 //! Contract: `error_text(Lang::En, e)` is exactly `e.to_string()`, the text the console,
 //! the CLI and the tests show, so English never drifts from the typed errors' `Display`.
@@ -13,6 +13,7 @@
 
 use super::i18n::Lang;
 use crate::engine::{ActionError, ConfigError, MAX_NODES};
+use crate::lab::course::CommandError;
 use crate::lab::share::{DecodeError, MAX_ACTIONS};
 use crate::lab::LabError;
 use crate::lesson::parse::{DurationError, LessonError, LessonProblem, RewindError, VarError};
@@ -212,6 +213,18 @@ impl ErrorText for LessonError {
     }
 }
 
+impl ErrorText for CommandError {
+    fn zh(&self) -> String {
+        match self {
+            CommandError::NotJson(detail) => format!("不是 raftlab 命令：{detail}"),
+            CommandError::OtherType(kind) => format!("不是 raftlab 命令：type 为 {kind:?}"),
+            CommandError::NoStep => "goto-step 需要 \"step\"：从 1 开始的步骤序号".into(),
+            CommandError::NoLesson => "load-lesson 需要 \"id\" 或 \"url\"".into(),
+            CommandError::Unknown(cmd) => format!("未知命令 {cmd:?}：应为 goto-step、reset 或 load-lesson"),
+        }
+    }
+}
+
 impl ErrorText for RewindError {
     fn zh(&self) -> String {
         match self {
@@ -353,6 +366,13 @@ mod tests {
             ConfigError::MaxSizePerMsg,
         ];
         check_all(&configs);
+        check_all(&[
+            CommandError::NotJson("expected value at line 1 column 1".into()),
+            CommandError::OtherType("other".into()),
+            CommandError::NoStep,
+            CommandError::NoLesson,
+            CommandError::Unknown("explode".into()),
+        ]);
         check_all(&[RewindError::NotReached(3), RewindError::Lab(LabError::Action(ActionError::TickCount))]);
         check_all(&[
             LabError::Start(ActionError::EmptyToken),

@@ -206,7 +206,7 @@ impl App {
             }
             Ok(course::Command::LoadLesson { url: Some(url), .. }) => self.fetch_lesson(ctx, &url, 0),
             Ok(course::Command::LoadLesson { .. }) => {}
-            Err(e) => self.notice = Some(e),
+            Err(e) => self.notice = Some(e.to_string()),
         }
     }
 }
