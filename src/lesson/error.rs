@@ -5,8 +5,9 @@
 //! `raftlab lesson check`, the browser's loader and the lesson tests have always shown.
 //! Code that reacts to a problem matches the variant; the browser translates by variant
 //! (`ui::error_text`). A variant carries the values its sentence names. Where the detail is
-//! another parser's free text (TOML, the console grammar, a condition), it is kept as text.
+//! another parser's free text (TOML, the console grammar), it is kept as text.
 
+use super::cond::CondProblem;
 use crate::engine::ConfigError;
 
 /// One problem in a lesson file, where it is.
@@ -92,9 +93,9 @@ pub enum LessonProblem {
     WaitNeedsLimit,
 
     // ---- conditions, nodes and console lines ----
-    /// A condition that does not parse or type-check (the condition parser's text).
+    /// A condition that does not parse or type-check.
     #[error("bad condition: {0}")]
-    BadCondition(String),
+    BadCondition(#[source] CondProblem),
     /// A node named before the file has it (`max` is the highest node there).
     #[error("n{id} does not exist here: the cluster has n1 to n{max} at this point (add members with member add)")]
     NoSuchNodeYet { id: u64, max: u64 },

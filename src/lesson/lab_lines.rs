@@ -190,7 +190,7 @@ fn condition(ctx: &mut Ctx, text: &str, pos: Pos) -> Option<Cond> {
             Some(c)
         }
         Err(e) => {
-            ctx.err(Pos { line: pos.line, col: pos.col + e.col - 1 }, LessonProblem::BadCondition(e.message));
+            ctx.err(Pos { line: pos.line, col: pos.col + e.col - 1 }, LessonProblem::BadCondition(e.problem));
             None
         }
     }

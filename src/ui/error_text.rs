@@ -16,6 +16,7 @@ use crate::engine::{ActionError, ConfigError, MAX_NODES};
 use crate::lab::course::CommandError;
 use crate::lab::share::{DecodeError, MAX_ACTIONS};
 use crate::lab::LabError;
+use crate::lesson::cond::{CondProblem, Ty};
 use crate::lesson::parse::{DurationError, LessonError, LessonProblem, RewindError, VarError};
 use crate::store::SnapshotError;
 
@@ -159,6 +160,48 @@ impl ErrorText for VarError {
     }
 }
 
+/// A condition's value type, as the Chinese texts name it.
+fn ty_zh(ty: Ty) -> &'static str {
+    match ty {
+        Ty::Int => "数字",
+        Ty::Str => "文本",
+        Ty::Node => "节点",
+        Ty::Role => "角色",
+        Ty::Bool => "true 或 false",
+    }
+}
+
+impl ErrorText for CondProblem {
+    fn zh(&self) -> String {
+        use CondProblem as C;
+        const NODES: &str = "n1…n9、leader、a follower、the old leader 或 none";
+        match self {
+            C::UnterminatedString => "字符串没有结束：请补上右引号 \"".into(),
+            C::SingleEquals => "比较请用 ==，而不是 =".into(),
+            C::Unexpected(c) => format!("意外的字符 '{c}'"),
+            C::NumberTooLarge(n) => format!("数字 {n} 太大"),
+            C::ExpectedNode => format!("应为一个节点（{NODES}）"),
+            C::NotANode(w) => format!("应为一个节点（{NODES}），实际为 \"{w}\""),
+            C::ExpectedValue => "应为一个用于比较的值".into(),
+            C::SymbolNotValue(s) => format!("应为一个用于比较的值，实际为 \"{s}\""),
+            C::NeedsParens(f) => format!("{f} 需要用括号给出一个节点，例如 {f}(n1)"),
+            C::Unclosed(f) => format!("缺少 ) 来闭合 {f}("),
+            C::ExpectedKey => "get 之后应为一个键，例如 n3 get x".into(),
+            C::ExpectedIndex => "entry 之后应为一个日志索引，例如 n3 entry 7".into(),
+            C::ExpectedComparison => "应为一个比较运算符：==、!=、<、<=、>、>= 或 contains".into(),
+            C::NotARole(w) => {
+                format!("应为一个角色（follower、pre-candidate、candidate、leader、learner 或 dead），实际为 \"{w}\"")
+            }
+            C::NotABool(w) => format!("应为 true 或 false，实际为 \"{w}\""),
+            C::NotANumber(w) => format!("应为一个数字，实际为 \"{w}\""),
+            C::ExpectedAnd => "应为 \"and\" 或条件结束".into(),
+            C::Mismatch { lhs, rhs } => format!("无法比较{}和{}", ty_zh(*lhs), ty_zh(*rhs)),
+            C::OrderNeedsNumbers { op, ty } => format!("{op} 只能比较数字，不能比较{}", ty_zh(*ty)),
+            C::ContainsNeedsText(ty) => format!("contains 只能比较文本，不能比较{}", ty_zh(*ty)),
+        }
+    }
+}
+
 impl ErrorText for LessonProblem {
     fn zh(&self) -> String {
         use LessonProblem as P;
@@ -190,7 +233,7 @@ impl ErrorText for LessonProblem {
             P::HintDelay(d) => format!("hint: {}", d.zh()),
             P::Wait(d) => format!("{}（或者：wait until <condition> within <duration>）", d.zh()),
             P::WaitNeedsLimit => "wait until 需要时限：wait until <condition> within <duration>".into(),
-            P::BadCondition(detail) => format!("条件有误：{detail}"),
+            P::BadCondition(c) => format!("条件有误：{}", c.zh()),
             P::NoSuchNodeYet { id, max } => {
                 format!("此处还没有 n{id}：此时集群只有 n1 到 n{max}（可用 member add 添加成员）")
             }
@@ -314,7 +357,7 @@ mod tests {
             P::HintDelay(DurationError::TooLong("2h".into())),
             P::Wait(DurationError::Malformed("x".into())),
             P::WaitNeedsLimit,
-            P::BadCondition("use == to compare, not =".into()),
+            P::BadCondition(CondProblem::SingleEquals),
             P::NoSuchNodeYet { id: 5, max: 3 },
             P::BadOnNode("n0".into()),
             P::Variable(VarError::MemberNotClosed),
@@ -354,6 +397,28 @@ mod tests {
         check_all(&action_errors());
         check_all(&lesson_problems());
         check_all(&decode_errors());
+        check_all(&[
+            CondProblem::UnterminatedString,
+            CondProblem::SingleEquals,
+            CondProblem::Unexpected('%'),
+            CondProblem::NumberTooLarge("99999999999999999999".into()),
+            CondProblem::ExpectedNode,
+            CondProblem::NotANode("x".into()),
+            CondProblem::ExpectedValue,
+            CondProblem::SymbolNotValue("(".into()),
+            CondProblem::NeedsParens("term".into()),
+            CondProblem::Unclosed("term".into()),
+            CondProblem::ExpectedKey,
+            CondProblem::ExpectedIndex,
+            CondProblem::ExpectedComparison,
+            CondProblem::NotARole("boss".into()),
+            CondProblem::NotABool("yes".into()),
+            CondProblem::NotANumber("x".into()),
+            CondProblem::ExpectedAnd,
+            CondProblem::Mismatch { lhs: Ty::Int, rhs: Ty::Str },
+            CondProblem::OrderNeedsNumbers { op: "<", ty: Ty::Node },
+            CondProblem::ContainsNeedsText(Ty::Role),
+        ]);
         let configs = [
             ConfigError::Nodes(0),
             ConfigError::TickMs(0),
