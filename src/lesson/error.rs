@@ -150,6 +150,11 @@ impl<E: std::fmt::Display> std::fmt::Display for ExpandError<E> {
     }
 }
 
+/// A symbolic node (`the old leader`, `a follower`) that names no node when its line runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" names no node right now")]
+pub struct NamesNoNode(pub &'static str);
+
 /// Why the player could not go back to a step.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RewindError {
@@ -164,7 +169,7 @@ pub enum RewindError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lesson::parse::{duration_ms, expand, parse, Var};
+    use crate::lesson::parse::{duration_ms, expand, parse, substitute, Var};
 
     const FRONT: &str = "+++\nid = \"t\"\nnumber = 1\ntitle = \"T\"\nlanguage = \"en\"\nsummary = \"s\"\nminutes = 5\nlevel = \"beginner\"\n\n[cluster]\nnodes = 3\nseed = 1\n+++\n";
 
@@ -267,5 +272,11 @@ mod tests {
         assert_eq!(e.0.to_string(), "$member takes a node such as n4, found \"x\"");
         let e = expand("get $lease", |_: Var| Err::<String, _>("no lease yet".to_string())).unwrap_err();
         assert_eq!((e.0.to_string(), e.1), ("no lease yet".to_string(), 4));
+        let e = substitute("kill the old leader", None, Some(2)).unwrap_err();
+        assert_eq!(
+            (e, e.to_string()),
+            (NamesNoNode("the old leader"), "\"the old leader\" names no node right now".into())
+        );
+        assert_eq!(substitute("kill a follower", None, Some(2)), Ok("kill n2".to_string()));
     }
 }

@@ -14,7 +14,9 @@ use crate::engine::MAX_NODES;
 
 use super::cond::{self, Cond};
 use super::model::{Item, NodeName, Pos, Predict, YourTurn};
-use super::parse::{Ctx, DurationError, ExpandError, LessonProblem, VarError, DEFAULT_GOAL_WITHIN_MS, MAX_WAIT_MS};
+use super::parse::{
+    Ctx, DurationError, ExpandError, LessonProblem, NamesNoNode, VarError, DEFAULT_GOAL_WITHIN_MS, MAX_WAIT_MS,
+};
 
 /// `500ms`, `2s`, `1.5s`, `2m`.
 pub fn duration_ms(s: &str) -> Result<u64, DurationError> {
@@ -368,11 +370,11 @@ fn symbolic_to_placeholder(line: &str) -> String {
 }
 
 /// Replaces the symbolic names in a lab command line with node names.
-pub fn substitute(line: &str, old_leader: Option<u64>, follower: Option<u64>) -> Result<String, String> {
+pub fn substitute(line: &str, old_leader: Option<u64>, follower: Option<u64>) -> Result<String, NamesNoNode> {
     let mut out = line.to_string();
     for (phrase, id) in [("the old leader", old_leader), ("a follower", follower)] {
         if out.contains(phrase) {
-            let id = id.ok_or_else(|| format!("\"{phrase}\" names no node right now"))?;
+            let id = id.ok_or(NamesNoNode(phrase))?;
             out = out.replace(phrase, &format!("n{id}"));
         }
     }

@@ -517,7 +517,7 @@ impl Player {
             let follower = resolve(cluster, self.leaders, NodeName::AFollower).ok().flatten();
             match substitute(line, old, follower) {
                 Ok(l) => l,
-                Err(e) => return self.finish(idx, Mark::Fail(e)),
+                Err(e) => return self.finish(idx, Mark::Fail(e.to_string())),
             }
         } else if let Some(name) = endpoint {
             match resolve(cluster, self.leaders, name) {
