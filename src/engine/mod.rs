@@ -2,7 +2,8 @@
 //! network, driven by `Action`s on a logical clock.
 //!
 //! Contract:
-//! - `Cluster::apply(action)` is the only way state changes; a rejected action changes nothing.
+//! - `Cluster::apply(action)` is the only way state changes; a rejected action changes nothing
+//!   and says why with an `ActionError` variant (`error.rs`), whose text is the learner's.
 //! - The same `ClusterConfig` (with its seed) and the same actions give the same trace hash,
 //!   natively and in wasm32: no wall clock, no OS randomness, no hash-order iteration.
 //! - Views (`Cluster::view`, `NodeView`, …) are plain structs derived on demand; the engine
