@@ -8,6 +8,7 @@
 //! another parser's free text (TOML, the console grammar), it is kept as text.
 
 use super::cond::CondProblem;
+use super::model::NodeName;
 use crate::engine::ConfigError;
 
 /// One problem in a lesson file, where it is.
@@ -154,6 +155,31 @@ impl<E: std::fmt::Display> std::fmt::Display for ExpandError<E> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("\"{0}\" names no node right now")]
 pub struct NamesNoNode(pub &'static str);
+
+/// Why a condition's value cannot be read in the running cluster right now. Not a fault
+/// in the lesson: the check simply does not hold, and this is the detail it shows.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    /// `none`, where a node is needed to read from.
+    #[error("{0} names no node")]
+    NamesNoNode(NodeName),
+    #[error("n{0} is not a member")]
+    NotMember(u64),
+    #[error("n{0} is not in the cluster")]
+    NotInCluster(u64),
+    #[error("there is no leader right now")]
+    NoLeader,
+    #[error("there has been no earlier leader")]
+    NoEarlierLeader,
+    #[error("no live node is a follower right now")]
+    NoFollower,
+    #[error("every node is down")]
+    AllDown,
+    #[error("n{0} is dead, so its store cannot be read")]
+    Dead(u64),
+    #[error("n{0} has no store")]
+    NoStore(u64),
+}
 
 /// Why the player could not go back to a step.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

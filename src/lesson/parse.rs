@@ -12,7 +12,9 @@ use super::front::front;
 use super::lab_lines::lab_block;
 use super::model::{Item, Lesson, Pos, Step};
 
-pub use super::error::{DurationError, ExpandError, LessonError, LessonProblem, NamesNoNode, RewindError, VarError};
+pub use super::error::{
+    DurationError, EvalError, ExpandError, LessonError, LessonProblem, NamesNoNode, RewindError, VarError,
+};
 pub use super::lab_lines::{duration_ms, expand, node_name, substitute, Var};
 
 /// How long the headless runner waits for a your-turn goal when the line gives no `within`.
