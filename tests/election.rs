@@ -1,6 +1,6 @@
 //! Leader election, failover and restart on the real raft-rs engine.
 
-use raftlab::engine::{Action, Cluster, ClusterConfig, Role};
+use raftlab::engine::{Action, ActionError, Cluster, ClusterConfig, Role};
 
 fn cluster(nodes: u64, seed: u64) -> Cluster {
     Cluster::new(ClusterConfig::with_nodes(nodes, seed)).expect("valid config")
@@ -105,5 +105,6 @@ fn a_dead_node_keeps_its_disk() {
         (before.term, before.vote, before.last_index, before.committed)
     );
     let err = c.apply(Action::Kill(f)).unwrap_err();
+    assert_eq!(err, ActionError::Down(f));
     assert_eq!(err.to_string(), format!("n{f} is down; restart it first"));
 }

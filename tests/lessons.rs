@@ -2,6 +2,7 @@
 //! played headless (a lesson whose claim is false fails this test, and so CI).
 
 use raftlab::lab::Lab;
+use raftlab::lesson::parse::RewindError;
 use raftlab::lesson::{self, index, run, Item, Mark, Mode, Player, Status};
 
 const SMALL: &str = r#"+++
@@ -260,7 +261,9 @@ fn going_back_rewinds_to_the_step_start_and_replays_it() {
     assert_eq!(p.poll(&mut lab, u64::MAX, Mode::Headless), Status::StepDone);
     assert_eq!(lab.now_ms(), end);
     assert_eq!(p.marks, first_marks);
-    assert_eq!(p.rewind_to(&mut lab, 2), Err("step 3 has not been reached".into()));
+    let e = p.rewind_to(&mut lab, 2).unwrap_err();
+    assert_eq!(e, RewindError::NotReached(3));
+    assert_eq!(e.to_string(), "step 3 has not been reached");
 }
 
 #[test]

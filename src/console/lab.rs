@@ -2,30 +2,62 @@
 //! into `Action`s, with a one-line confirmation in the learner's words.
 //!
 //! Contract: a command that names something absent is refused with an error and applies
-//! nothing; `status` prints a table of every node.
+//! nothing; `status` prints a table of every node. Refusals are `LabWordError`s, printed
+//! as `Error: <text>` with the engine's own words for the engine's refusals.
 
-use crate::engine::{Action, ClientOp, NodeId, Role};
+use crate::engine::{Action, ActionError, ClientOp, ClientReply, NodeId, Role};
 
 use super::command::{Globals, LabCommand, Link, NodeRef};
 use super::format::{self, Output};
 use super::session::Session;
 
+/// Why a lab word (kill, partition, run, cancel, …) was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LabWordError {
+    /// The word named `leader` while no node leads.
+    #[error("there is no leader right now")]
+    NoLeader,
+    /// The engine refused the action the word stands for.
+    #[error(transparent)]
+    Action(#[from] ActionError),
+    /// A call was accepted and awaited but left no reply (the engine always leaves one;
+    /// this is the error rather than a panic if it ever does not).
+    #[error("no reply")]
+    NoReply,
+}
+
 impl Session {
-    fn resolve(&self, r: NodeRef) -> Result<NodeId, String> {
+    fn resolve(&self, r: NodeRef) -> Result<NodeId, LabWordError> {
         match r {
             NodeRef::Id(id) => Ok(id),
-            NodeRef::Leader => self.cluster.leader().ok_or_else(|| "there is no leader right now".to_string()),
+            NodeRef::Leader => self.cluster.leader().ok_or(LabWordError::NoLeader),
         }
     }
 
-    pub(super) fn act(&mut self, actions: Vec<Action>) -> Result<(), String> {
+    /// Applies the actions in order, stopping at the first the engine refuses (the ones
+    /// before it stay applied, as they would in a shell typing them one by one).
+    pub(super) fn act(&mut self, actions: Vec<Action>) -> Result<(), ActionError> {
         for a in actions {
-            self.cluster.apply(a).map_err(|e| e.0)?;
+            self.cluster.apply(a)?;
         }
         Ok(())
     }
 
-    fn links(&self, link: Link) -> Result<Vec<(NodeId, NodeId)>, String> {
+    /// One call and its reply, with the engine's refusal kept typed (`call` is the same for
+    /// the etcdctl words, whose errors are etcdctl's text).
+    pub(super) fn call_typed(
+        &mut self,
+        endpoint: NodeId,
+        op: ClientOp,
+        g: &Globals,
+    ) -> Result<ClientReply, LabWordError> {
+        let req_id = self.cluster.fresh_req_id();
+        self.cluster.apply(Action::Client { req_id, endpoint, op: op.into(), timeout_ms: g.command_timeout_ms })?;
+        self.cluster.apply(Action::AwaitReply { req_id, stop_at_ms: None })?;
+        self.cluster.reply(req_id).cloned().ok_or(LabWordError::NoReply)
+    }
+
+    fn links(&self, link: Link) -> Result<Vec<(NodeId, NodeId)>, LabWordError> {
         let (a, b) = (self.resolve(link.from)?, self.resolve(link.to)?);
         Ok(if link.both_ways { vec![(a, b), (b, a)] } else { vec![(a, b)] })
     }
@@ -36,11 +68,11 @@ impl Session {
         }
         match self.lab_inner(cmd) {
             Ok(text) => Output::out(text),
-            Err(e) => format::error(&e),
+            Err(e) => format::error(&e.to_string()),
         }
     }
 
-    fn lab_inner(&mut self, cmd: LabCommand) -> Result<String, String> {
+    fn lab_inner(&mut self, cmd: LabCommand) -> Result<String, LabWordError> {
         let done = |s: String| Ok(s + "\n");
         match cmd {
             LabCommand::Kill(r) => {
@@ -190,7 +222,7 @@ impl Session {
                 let mut stopped = Vec::new();
                 for stream in ids {
                     let ep = self.default_endpoint;
-                    let res = self.call(ep, ClientOp::WatchCancel { watch_id: stream }, &Globals::default());
+                    let res = self.call_typed(ep, ClientOp::WatchCancel { watch_id: stream }, &Globals::default());
                     self.watch_formats.remove(&stream);
                     self.kube_streams.remove(&stream);
                     match res {
@@ -254,5 +286,25 @@ fn ms_words(ms: u64) -> String {
         format!("{}s", ms / 1000)
     } else {
         format!("{}.{:03}s", ms / 1000, ms % 1000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ClusterConfig;
+
+    #[test]
+    fn lab_words_are_refused_with_a_variant_and_the_printed_text() {
+        let mut s = Session::new(ClusterConfig::with_nodes(3, 1)).unwrap();
+        // At time 0 nobody has won an election yet.
+        let e = s.lab_inner(LabCommand::Kill(NodeRef::Leader)).unwrap_err();
+        assert_eq!((e.clone(), e.to_string()), (LabWordError::NoLeader, "there is no leader right now".into()));
+        let e = s.lab_inner(LabCommand::Kill(NodeRef::Id(7))).unwrap_err();
+        assert_eq!(e, LabWordError::Action(ActionError::NotMember(7)));
+        assert_eq!(e.to_string(), "n7 is not a member of this cluster");
+        let e = s.lab_inner(LabCommand::Cancel(Some(42))).unwrap_err();
+        assert_eq!(e, LabWordError::Action(ActionError::NoSuchWatch(42)));
+        assert_eq!(e.to_string(), "no watch or keep-alive 42 is running");
     }
 }

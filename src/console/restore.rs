@@ -78,7 +78,8 @@ pub(super) fn restore_member(s: &mut Session, file: &str, o: SnapshotRestoreOpti
         initial: initial.clone(),
         token: token.clone(),
         data_dir: data_dir.clone(),
-    }])?;
+    }])
+    .map_err(|e| e.to_string())?;
     let ids_of: Vec<u64> = initial.iter().map(|k| ids::member_id(&[ids::peer_url(*k)], &token, None)).collect();
     let me = ids::member_id(&[ids::peer_url(member)], &token, None);
     let names: Vec<String> = initial.iter().map(|k| format!("n{k}")).collect();

@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 
 use crate::engine::{
-    Action, ClientError, ClientOp, ClientReply, ClientResult, Cluster, ClusterConfig, NodeId, RecipeKind, RecipeOp,
-    RecipeSaid, TraceEvent,
+    Action, ActionError, ClientError, ClientOp, ClientReply, ClientResult, Cluster, ClusterConfig, NodeId, RecipeKind,
+    RecipeOp, RecipeSaid, TraceEvent,
 };
 use crate::store::{PutRequest, Store};
 
@@ -42,8 +42,8 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(cfg: ClusterConfig) -> Result<Self, String> {
-        let cluster = Cluster::new(cfg).map_err(|e| e.0)?;
+    pub fn new(cfg: ClusterConfig) -> Result<Self, ActionError> {
+        let cluster = Cluster::new(cfg)?;
         Ok(Session::from_cluster(cluster))
     }
 
@@ -80,8 +80,8 @@ impl Session {
     }
 
     /// An action from outside the console (the UI's buttons), through the same engine.
-    pub fn apply(&mut self, action: Action) -> Result<(), String> {
-        self.cluster.apply(action).map_err(|e| e.0)
+    pub fn apply(&mut self, action: Action) -> Result<(), ActionError> {
+        self.cluster.apply(action)
     }
 
     /// Where commands go when they name no `--endpoints`.
@@ -300,7 +300,7 @@ impl Session {
                                 Action::Client { req_id, endpoint, op: op.into(), timeout_ms: g.command_timeout_ms };
                             match self.cluster.apply(a) {
                                 Ok(()) => Started::Pending { req_id, endpoint, render },
-                                Err(e) => Started::Done(format::error(&e.0)),
+                                Err(e) => Started::Done(format::error(&e.to_string())),
                             }
                         }
                     };
@@ -380,13 +380,9 @@ impl Session {
     }
 
     /// Sends one call and waits for its answer, as etcdctl does.
+    /// The etcdctl words print any error as text, so this is `call_typed` as text.
     pub(super) fn call(&mut self, endpoint: NodeId, op: ClientOp, g: &Globals) -> Result<ClientReply, String> {
-        let req_id = self.cluster.fresh_req_id();
-        self.cluster
-            .apply(Action::Client { req_id, endpoint, op: op.into(), timeout_ms: g.command_timeout_ms })
-            .map_err(|e| e.0)?;
-        self.cluster.apply(Action::AwaitReply { req_id, stop_at_ms: None }).map_err(|e| e.0)?;
-        self.cluster.reply(req_id).cloned().ok_or_else(|| "no reply".to_string())
+        self.call_typed(endpoint, op, g).map_err(|e| e.to_string())
     }
 
     /// Calls each endpoint in turn, the next only once the last has answered or timed out,
@@ -409,11 +405,13 @@ impl Session {
         for (i, ep) in endpoints.iter().enumerate() {
             let req_id = first + i as u64;
             let a = Action::Client { req_id, endpoint: *ep, op: op.clone().into(), timeout_ms: g.command_timeout_ms };
-            self.cluster.apply(a).map_err(|e| e.0)?;
+            self.cluster.apply(a).map_err(|e| e.to_string())?;
         }
         let mut out = Vec::new();
         for i in 0..endpoints.len() as u64 {
-            self.cluster.apply(Action::AwaitReply { req_id: first + i, stop_at_ms: None }).map_err(|e| e.0)?;
+            self.cluster
+                .apply(Action::AwaitReply { req_id: first + i, stop_at_ms: None })
+                .map_err(|e| e.to_string())?;
             out.push(self.cluster.reply(first + i).cloned().ok_or_else(|| "no reply".to_string())?);
         }
         Ok(out)
@@ -680,7 +678,7 @@ impl Session {
                     Some(token) => Action::RestoreSnapshotWithToken { path: file, token },
                     None => Action::RestoreSnapshot { path: file },
                 };
-                self.act(vec![action])?;
+                self.act(vec![action]).map_err(|e| e.to_string())?;
                 self.watch_formats.clear();
                 self.kube_streams.clear();
                 format::snapshot_restore()

@@ -27,14 +27,7 @@ use super::streams::Streams;
 use super::trace::{DropReason, Trace, TraceEvent, TraceMode};
 use super::NodeId;
 
-/// Why an action was refused. The text says what is wrong in the learner's words.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ActionError(pub String);
-
-fn err<T>(msg: impl Into<String>) -> Result<T, ActionError> {
-    Err(ActionError(msg.into()))
-}
+pub use super::error::ActionError;
 
 /// Bound on events processed by one action, so no action can spin forever.
 pub(crate) const MAX_EVENTS_PER_ACTION: u64 = 50_000_000;
@@ -112,7 +105,7 @@ impl Cluster {
     }
 
     pub fn with_mode(cfg: ClusterConfig, mode: TraceMode) -> Result<Self, ActionError> {
-        cfg.validate().map_err(ActionError)?;
+        cfg.validate()?;
         let mut ids = SimRng::derive(cfg.seed, Stream::Ids, 0);
         // The simulated wall clock starts somewhere in late 2023 that the seed picks: it
         // only feeds ids that etcd mints from the clock (added members, leases).
@@ -202,9 +195,9 @@ impl Cluster {
     pub(crate) fn start_node(&mut self, id: NodeId) -> Result<(), ActionError> {
         let now = self.now_ms;
         let cfg = self.cfg.clone();
-        let Some(node) = self.nodes.get_mut(&id) else { return err(format!("n{id} does not exist")) };
+        let Some(node) = self.nodes.get_mut(&id) else { return Err(ActionError::NoSuchSlot(id)) };
         self.next_tick.set(None);
-        node.start(&cfg, now, &mut self.trace).map_err(ActionError)?;
+        node.start(&cfg, now, &mut self.trace)?;
         node.record_state(now, &mut self.trace);
         self.dirty.insert(id);
         self.flush();
@@ -422,7 +415,7 @@ impl Cluster {
                 };
                 self.trace.push(self.now_ms, event);
                 if let Err(e) = self.start_node(id) {
-                    self.trace_warn(id, e.0);
+                    self.trace_warn(id, e.to_string());
                 }
             }
             Action::Partition(groups) => {

@@ -71,41 +71,68 @@ impl Default for ClusterConfig {
     }
 }
 
+/// Why a cluster's settings were refused. Each variant names the setting and the range
+/// it must be in; the text is what the console, lessons and share links show after their
+/// own prefix, so it stays as the learner has always read it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("nodes must be 1 to {MAX_NODES}, got {0}")]
+    Nodes(u64),
+    #[error("tick_ms must be 1 to 60000, got {0}")]
+    TickMs(u64),
+    #[error("heartbeat_tick must be 1 to 1000, got {0}")]
+    HeartbeatTick(u64),
+    #[error(
+        "election_tick must be greater than heartbeat_tick ({heartbeat_tick}) and at most 10000, got {election_tick}"
+    )]
+    ElectionTick { heartbeat_tick: u64, election_tick: u64 },
+    #[error("snapshot_count must be at least 1")]
+    SnapshotCount,
+    #[error("latency_ms and jitter_ms must be at most 60000")]
+    Latency,
+    #[error("command_timeout_ms must be 1 to 3600000, got {0}")]
+    CommandTimeout(u64),
+    #[error("max_request_bytes must be at least 1")]
+    MaxRequestBytes,
+    #[error("max_size_per_msg must be at least 1")]
+    MaxSizePerMsg,
+}
+
 impl ClusterConfig {
     pub fn with_nodes(nodes: u64, seed: u64) -> Self {
         ClusterConfig { nodes, seed, ..Default::default() }
     }
 
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ConfigError> {
         if !(1..=MAX_NODES).contains(&self.nodes) {
-            return Err(format!("nodes must be 1 to {MAX_NODES}, got {}", self.nodes));
+            return Err(ConfigError::Nodes(self.nodes));
         }
         if self.tick_ms == 0 || self.tick_ms > 60_000 {
-            return Err(format!("tick_ms must be 1 to 60000, got {}", self.tick_ms));
+            return Err(ConfigError::TickMs(self.tick_ms));
         }
         if self.heartbeat_tick == 0 || self.heartbeat_tick > 1000 {
-            return Err(format!("heartbeat_tick must be 1 to 1000, got {}", self.heartbeat_tick));
+            return Err(ConfigError::HeartbeatTick(self.heartbeat_tick));
         }
         if self.election_tick <= self.heartbeat_tick || self.election_tick > 10_000 {
-            return Err(format!(
-                "election_tick must be greater than heartbeat_tick ({}) and at most 10000, got {}",
-                self.heartbeat_tick, self.election_tick
-            ));
+            return Err(ConfigError::ElectionTick {
+                heartbeat_tick: self.heartbeat_tick,
+                election_tick: self.election_tick,
+            });
         }
         if self.snapshot_count == 0 {
-            return Err("snapshot_count must be at least 1".into());
+            return Err(ConfigError::SnapshotCount);
         }
         if self.latency_ms > 60_000 || self.jitter_ms > 60_000 {
-            return Err("latency_ms and jitter_ms must be at most 60000".into());
+            return Err(ConfigError::Latency);
         }
         if self.command_timeout_ms == 0 || self.command_timeout_ms > 3_600_000 {
-            return Err(format!("command_timeout_ms must be 1 to 3600000, got {}", self.command_timeout_ms));
+            return Err(ConfigError::CommandTimeout(self.command_timeout_ms));
         }
         if self.max_request_bytes == 0 {
-            return Err("max_request_bytes must be at least 1".into());
+            return Err(ConfigError::MaxRequestBytes);
         }
         if self.max_size_per_msg == 0 {
-            return Err("max_size_per_msg must be at least 1".into());
+            return Err(ConfigError::MaxSizePerMsg);
         }
         Ok(())
     }

@@ -2,7 +2,8 @@
 //! network, driven by `Action`s on a logical clock.
 //!
 //! Contract:
-//! - `Cluster::apply(action)` is the only way state changes; a rejected action changes nothing.
+//! - `Cluster::apply(action)` is the only way state changes; a rejected action changes nothing
+//!   and says why with an `ActionError` variant (`error.rs`), whose text is the learner's.
 //! - The same `ClusterConfig` (with its seed) and the same actions give the same trace hash,
 //!   natively and in wasm32: no wall clock, no OS randomness, no hash-order iteration.
 //! - Views (`Cluster::view`, `NodeView`, …) are plain structs derived on demand; the engine
@@ -17,6 +18,7 @@ mod dirty;
 mod disk;
 mod duties;
 mod entries;
+mod error;
 mod event_loop;
 mod fsync;
 pub mod ids;
@@ -53,7 +55,7 @@ pub use client::{
     PerfReport, RecipeKind, RecipeOp, ResponseHeader, WatchBatch,
 };
 pub use cluster::{ActionError, Cluster};
-pub use config::{ClusterConfig, MAX_NODES};
+pub use config::{ClusterConfig, ConfigError, MAX_NODES};
 pub use logger::RaftLogLine;
 pub use message::{entry_summary, EntryView, MessageView, MsgSummary, SnapshotMetaView};
 pub use proposal::{Proposal, RequestSummary};

@@ -173,7 +173,7 @@ impl Node {
     /// Builds the running node from the disk, as an etcd process starts from its data dir:
     /// the backend already holds everything up to its consistent index, so raft resumes
     /// applying after that (etcd skips entries at or below the consistent index).
-    pub fn start(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) -> Result<(), String> {
+    pub fn start(&mut self, cfg: &ClusterConfig, now_ms: u64, trace: &mut Trace) -> Result<(), super::ActionError> {
         // Lines are produced in every trace mode: the hash covers them even when the trace
         // keeps nothing, so a lean replay hashes exactly like the original run.
         let _ = trace.mode();
@@ -186,7 +186,8 @@ impl Node {
         let applied = self.applied().min(self.disk.core().hard_state.commit.max(self.disk.first_index() - 1));
         let snap_index = self.disk.core().snapshot.get_metadata().index;
         let config = self.raft_config(cfg, applied);
-        let raw = RawNode::new(&config, self.disk.clone(), &log.logger()).map_err(|e| format!("n{}: {e}", self.id))?;
+        let raw = RawNode::new(&config, self.disk.clone(), &log.logger())
+            .map_err(|e| super::ActionError::RaftStart { node: self.id, detail: e.to_string() })?;
         let hs = self.disk.core().hard_state.clone();
         let mut live = Live {
             raw,

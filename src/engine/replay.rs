@@ -35,7 +35,11 @@ impl Run {
     pub fn replay(&self, mode: TraceMode) -> Result<Cluster, ActionError> {
         let mut c = Cluster::with_mode(self.config.clone(), mode)?;
         for (i, a) in self.actions.iter().enumerate() {
-            c.apply(a.clone()).map_err(|e| ActionError(format!("action {} ({a:?}): {e}", i + 1)))?;
+            c.apply(a.clone()).map_err(|e| ActionError::Replay {
+                number: i + 1,
+                action: Box::new(a.clone()),
+                source: Box::new(e),
+            })?;
         }
         Ok(c)
     }

@@ -50,7 +50,7 @@ impl Cluster {
             n.disk_delay_ms = delay;
         }
         if let Err(e) = self.start_node(id) {
-            self.trace_warn(id, e.0);
+            self.trace_warn(id, e.to_string());
         }
     }
 
@@ -73,7 +73,7 @@ impl Cluster {
         // `snapshot restore` with the same peer URLs and token gives the same member ids,
         // and so the same cluster id, as etcd's restore does; another token, other ids.
         if let Err(e) = self.bootstrap(Some(data)) {
-            self.trace_warn(0, e.0);
+            self.trace_warn(0, e.to_string());
         }
     }
 }

@@ -133,7 +133,7 @@ pub fn lessons(seed: u64, cases: u64) -> Result<u64, String> {
             rejected += 1;
             let lines = text.lines().count() + 1;
             for e in &errs {
-                if e.message.is_empty() || e.line == 0 || e.line > lines || e.col == 0 {
+                if e.problem.to_string().is_empty() || e.line == 0 || e.line > lines || e.col == 0 {
                     return Err(format!("lesson error {e:?} for {text:?}"));
                 }
             }
@@ -161,7 +161,9 @@ pub fn urls(seed: u64, cases: u64) -> Result<u64, String> {
             _ => draw(&mut rng, &["#", "lesson=", "step=", "lesson-url=", "run=", "&", "%2F", "%zz", "lessons"], 10),
         };
         match share::decode(&frag) {
-            Err(e) if e.is_empty() => return Err(format!("share fragment {frag:?} refused without a message")),
+            Err(e) if e.to_string().is_empty() => {
+                return Err(format!("share fragment {frag:?} refused without a message"))
+            }
             Err(_) => rejected += 1,
             Ok(_) => {}
         }

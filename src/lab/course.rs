@@ -145,21 +145,38 @@ struct Wire {
     url: Option<String>,
 }
 
+/// Why a `postMessage` was not a command the lab follows.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    /// Not JSON of the command's shape (serde_json's text).
+    #[error("not a raftlab command: {0}")]
+    NotJson(String),
+    /// A message for someone else: its `type` is not `raftlab`.
+    #[error("not a raftlab command: type is {0:?}")]
+    OtherType(String),
+    #[error("goto-step needs \"step\": a step number from 1")]
+    NoStep,
+    #[error("load-lesson needs \"id\" or \"url\"")]
+    NoLesson,
+    #[error("unknown command {0:?}: expected goto-step, reset or load-lesson")]
+    Unknown(String),
+}
+
 impl Command {
-    pub fn parse(json: &str) -> Result<Command, String> {
-        let w: Wire = serde_json::from_str(json).map_err(|e| format!("not a raftlab command: {e}"))?;
+    pub fn parse(json: &str) -> Result<Command, CommandError> {
+        let w: Wire = serde_json::from_str(json).map_err(|e| CommandError::NotJson(e.to_string()))?;
         if w.kind != "raftlab" {
-            return Err(format!("not a raftlab command: type is {:?}", w.kind));
+            return Err(CommandError::OtherType(w.kind));
         }
         match w.command.as_str() {
             "goto-step" => match w.step {
                 Some(n) if n >= 1 => Ok(Command::GotoStep((n - 1) as usize)),
-                _ => Err("goto-step needs \"step\": a step number from 1".into()),
+                _ => Err(CommandError::NoStep),
             },
             "reset" => Ok(Command::Reset),
             "load-lesson" if w.id.is_some() || w.url.is_some() => Ok(Command::LoadLesson { id: w.id, url: w.url }),
-            "load-lesson" => Err("load-lesson needs \"id\" or \"url\"".into()),
-            other => Err(format!("unknown command {other:?}: expected goto-step, reset or load-lesson")),
+            "load-lesson" => Err(CommandError::NoLesson),
+            other => Err(CommandError::Unknown(other.to_string())),
         }
     }
 }
@@ -234,19 +251,33 @@ mod tests {
             Command::parse(r#"{"type":"raftlab","command":"load-lesson","id":"mvcc"}"#),
             Ok(Command::LoadLesson { id: Some("mvcc".into()), url: None })
         );
+        let refused = |json: &str| {
+            let e = Command::parse(json).unwrap_err();
+            let text = e.to_string();
+            (e, text)
+        };
         assert_eq!(
-            Command::parse(r#"{"type":"raftlab","command":"goto-step"}"#),
-            Err("goto-step needs \"step\": a step number from 1".into())
+            refused(r#"{"type":"raftlab","command":"goto-step"}"#),
+            (CommandError::NoStep, "goto-step needs \"step\": a step number from 1".into())
         );
         assert_eq!(
-            Command::parse(r#"{"type":"raftlab","command":"explode"}"#),
-            Err("unknown command \"explode\": expected goto-step, reset or load-lesson".into())
+            refused(r#"{"type":"raftlab","command":"load-lesson"}"#),
+            (CommandError::NoLesson, "load-lesson needs \"id\" or \"url\"".into())
         );
         assert_eq!(
-            Command::parse(r#"{"type":"other","command":"reset"}"#),
-            Err("not a raftlab command: type is \"other\"".into())
+            refused(r#"{"type":"raftlab","command":"explode"}"#),
+            (
+                CommandError::Unknown("explode".into()),
+                "unknown command \"explode\": expected goto-step, reset or load-lesson".into()
+            )
         );
-        assert!(Command::parse("not json").unwrap_err().starts_with("not a raftlab command: "));
+        assert_eq!(
+            refused(r#"{"type":"other","command":"reset"}"#),
+            (CommandError::OtherType("other".into()), "not a raftlab command: type is \"other\"".into())
+        );
+        let (e, text) = refused("not json");
+        assert!(matches!(e, CommandError::NotJson(_)), "{e:?}");
+        assert!(text.starts_with("not a raftlab command: "), "{text}");
     }
 
     #[test]

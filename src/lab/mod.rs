@@ -8,9 +8,11 @@
 //! `course` reads how a course or an embed asks the lab to start. Layout: `timeline` (play,
 //! step, step back, seek, and the notes the panels draw from), `share` (the share-URL
 //! codec), `course` (URL parameters, the origin allowlist, the `postMessage` protocol).
+//! Failures are typed: `LabError` (which operation, wrapping the engine's `ActionError`),
+//! `share::DecodeError` and `course::CommandError`, each with the text the page shows.
 
 pub mod course;
 pub mod share;
 mod timeline;
 
-pub use timeline::{Lab, Notes, Said, StepKind, CHECKPOINT_LAG_MS, IDLE_BUDGET, PLAY_SLICE_MS};
+pub use timeline::{Lab, LabError, Notes, Said, StepKind, CHECKPOINT_LAG_MS, IDLE_BUDGET, PLAY_SLICE_MS};

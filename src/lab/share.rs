@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Action, ClusterConfig, Run};
+use crate::engine::{Action, ClusterConfig, ConfigError, Run};
 
 /// 2 added `max_request_bytes` and `max_size_per_msg` to the config; version 1 links
 /// still open, with those two at etcd's defaults.
@@ -93,28 +93,47 @@ pub fn encode(run: &Run) -> String {
     format!("run={}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// Why a share link's run could not be read: one variant per stage of `decode`, each
+/// holding what that stage found. The text is what the page has always shown.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// The text after `run=` is not URL-safe base64.
+    #[error("the link's run is not valid base64 ({0})")]
+    Base64(#[source] base64::DecodeError),
+    /// `run=` with nothing after it.
+    #[error("the link's run is empty")]
+    Empty,
+    /// The bytes do not read as a run of their version (usually a link cut short).
+    #[error("the link's run is damaged ({0}); was it cut short?")]
+    Damaged(#[source] postcard::Error),
+    /// A version this build does not know (a link from a newer lab, or not a lab link).
+    #[error("the link's run has format version {found}; this lab reads versions 1 and {VERSION}")]
+    UnknownVersion { found: u8 },
+    /// The run's cluster settings are out of range.
+    #[error("the link's cluster settings are invalid: {0}")]
+    Config(#[source] ConfigError),
+    /// More actions than a page will replay.
+    #[error("the link's run has {total} actions; at most {MAX_ACTIONS} are replayed")]
+    TooManyActions { total: u64 },
+}
+
 /// The run a fragment (with or without `#`) describes; `Ok(None)` when it holds no run.
-pub fn decode(fragment: &str) -> Result<Option<Run>, String> {
+pub fn decode(fragment: &str) -> Result<Option<Run>, DecodeError> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     let Some(value) = fragment.split('&').find_map(|kv| kv.strip_prefix("run=")) else {
         return Ok(None);
     };
-    let bytes = URL_SAFE_NO_PAD
-        .decode(value.trim_end_matches('='))
-        .map_err(|e| format!("the link's run is not valid base64 ({e})"))?;
-    let (version, body) = bytes.split_first().ok_or("the link's run is empty")?;
-    let damaged = |e: postcard::Error| format!("the link's run is damaged ({e}); was it cut short?");
+    let bytes = URL_SAFE_NO_PAD.decode(value.trim_end_matches('=')).map_err(DecodeError::Base64)?;
+    let (version, body) = bytes.split_first().ok_or(DecodeError::Empty)?;
     let packed: Packed = match *version {
-        1 => postcard::from_bytes::<PackedV1>(body).map_err(damaged)?.into(),
-        VERSION => postcard::from_bytes(body).map_err(damaged)?,
-        _ => {
-            return Err(format!("the link's run has format version {version}; this lab reads versions 1 and {VERSION}"))
-        }
+        1 => postcard::from_bytes::<PackedV1>(body).map_err(DecodeError::Damaged)?.into(),
+        VERSION => postcard::from_bytes(body).map_err(DecodeError::Damaged)?,
+        found => return Err(DecodeError::UnknownVersion { found }),
     };
-    packed.config.validate().map_err(|e| format!("the link's cluster settings are invalid: {e}"))?;
+    packed.config.validate().map_err(DecodeError::Config)?;
     let total: u64 = packed.actions.iter().map(|(n, _)| u64::from(*n)).sum();
     if total > MAX_ACTIONS as u64 {
-        return Err(format!("the link's run has {total} actions; at most {MAX_ACTIONS} are replayed"));
+        return Err(DecodeError::TooManyActions { total });
     }
     let mut actions = Vec::with_capacity(total as usize);
     for (n, a) in packed.actions {
@@ -190,26 +209,46 @@ mod tests {
         assert_eq!(decode("#lang=zh-CN").unwrap(), None);
     }
 
+    /// The variant and its exact text, which the page shows as it is.
+    fn refused(fragment: &str) -> (DecodeError, String) {
+        let e = decode(fragment).unwrap_err();
+        let text = e.to_string();
+        (e, text)
+    }
+
     #[test]
     fn bad_fragments_say_what_is_wrong() {
+        let (e, text) = refused("#run=@@@");
+        assert!(matches!(e, DecodeError::Base64(base64::DecodeError::InvalidByte(0, b'@'))), "{e:?}");
+        assert_eq!(text, "the link's run is not valid base64 (Invalid symbol 64, offset 0.)");
+        assert_eq!(refused("#run="), (DecodeError::Empty, "the link's run is empty".to_string()));
         assert_eq!(
-            decode("#run=@@@").unwrap_err(),
-            "the link's run is not valid base64 (Invalid symbol 64, offset 0.)"
-        );
-        assert_eq!(decode("#run=").unwrap_err(), "the link's run is empty");
-        assert_eq!(
-            decode(&format!("#run={}", URL_SAFE_NO_PAD.encode([9u8, 1, 2]))).unwrap_err(),
-            "the link's run has format version 9; this lab reads versions 1 and 2"
+            refused(&format!("#run={}", URL_SAFE_NO_PAD.encode([9u8, 1, 2]))),
+            (
+                DecodeError::UnknownVersion { found: 9 },
+                "the link's run has format version 9; this lab reads versions 1 and 2".to_string()
+            )
         );
         let good = encode(&sample());
         // Cut a multiple of 4 characters, so the base64 stays well formed and the damage is
         // in the packed run itself.
         let cut = &good[..good.len() - 8];
-        assert!(decode(cut).unwrap_err().starts_with("the link's run is damaged"), "{}", decode(cut).unwrap_err());
+        let (e, text) = refused(cut);
+        assert!(matches!(e, DecodeError::Damaged(_)), "{e:?}");
+        assert!(text.starts_with("the link's run is damaged (") && text.ends_with("); was it cut short?"), "{text}");
         let bad_nodes = Run::new(ClusterConfig { nodes: 12, ..ClusterConfig::default() });
         assert_eq!(
-            decode(&encode(&bad_nodes)).unwrap_err(),
-            format!("the link's cluster settings are invalid: {}", bad_nodes.config.validate().unwrap_err())
+            refused(&encode(&bad_nodes)),
+            (
+                DecodeError::Config(ConfigError::Nodes(12)),
+                "the link's cluster settings are invalid: nodes must be 1 to 9, got 12".to_string()
+            )
+        );
+        // The cause stays reachable for whoever wants more than the sentence.
+        let (e, _) = refused(&encode(&bad_nodes));
+        assert_eq!(
+            std::error::Error::source(&e).map(|s| s.to_string()).as_deref(),
+            Some("nodes must be 1 to 9, got 12")
         );
     }
 
@@ -219,7 +258,13 @@ mod tests {
         let mut bytes = vec![VERSION];
         bytes.extend(postcard::to_allocvec(&packed).unwrap());
         let frag = format!("run={}", URL_SAFE_NO_PAD.encode(bytes));
-        assert_eq!(decode(&frag).unwrap_err(), "the link's run has 4294967295 actions; at most 1000000 are replayed");
+        assert_eq!(
+            refused(&frag),
+            (
+                DecodeError::TooManyActions { total: u32::MAX as u64 },
+                "the link's run has 4294967295 actions; at most 1000000 are replayed".to_string()
+            )
+        );
     }
 
     #[test]

@@ -11,7 +11,36 @@
 //! rewound cluster takes its trace records from the present's, which it shares a past with.
 
 use crate::console::session::{Render, Session, Started};
-use crate::engine::{resume_to, Action, ClusterConfig, Cursor, Replayer, Run, TraceEvent, TraceMode};
+use crate::engine::{resume_to, Action, ActionError, ClusterConfig, Cursor, Replayer, Run, TraceEvent, TraceMode};
+
+/// Why a lab operation failed: which operation, wrapping the engine's reason. The text is
+/// the engine's (the UI shows it as it always has); the variant says what was attempted,
+/// so a caller can tell a bad share link from a refused button press.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LabError {
+    /// `Lab::new`: the cluster could not be built from its settings.
+    #[error(transparent)]
+    Start(ActionError),
+    /// `Lab::from_run`: a recorded run did not replay (a damaged or hand-made share link).
+    #[error(transparent)]
+    Replay(ActionError),
+    /// `Lab::act`: the engine refused the action; nothing changed.
+    #[error(transparent)]
+    Action(ActionError),
+    /// `Lab::step_back` or `Lab::seek`: the run did not replay to the earlier time; the
+    /// present and its kept future are as they were.
+    #[error(transparent)]
+    Rewind(ActionError),
+}
+
+impl LabError {
+    /// The engine's reason, whichever operation failed.
+    pub fn action_error(&self) -> &ActionError {
+        match self {
+            LabError::Start(e) | LabError::Replay(e) | LabError::Action(e) | LabError::Rewind(e) => e,
+        }
+    }
+}
 
 /// Play advances simulated time in equal slices, so a share link packs well.
 pub const PLAY_SLICE_MS: u64 = 50;
@@ -133,13 +162,13 @@ pub enum StepKind {
 }
 
 impl Lab {
-    pub fn new(cfg: ClusterConfig) -> Result<Lab, String> {
-        Ok(Lab::over(Session::new(cfg)?))
+    pub fn new(cfg: ClusterConfig) -> Result<Lab, LabError> {
+        Ok(Lab::over(Session::new(cfg).map_err(LabError::Start)?))
     }
 
     /// The lab at the end of a shared run; a bad action in the link is an error, not a panic.
-    pub fn from_run(run: &Run) -> Result<Lab, String> {
-        let cluster = run.replay(TraceMode::Full).map_err(|e| e.0)?;
+    pub fn from_run(run: &Run) -> Result<Lab, LabError> {
+        let cluster = run.replay(TraceMode::Full).map_err(LabError::Replay)?;
         Ok(Lab::over(Session::from_cluster(cluster)))
     }
 
@@ -174,11 +203,11 @@ impl Lab {
     }
 
     /// Applies a UI action. An action after a step back forks the future.
-    pub fn act(&mut self, action: Action) -> Result<(), String> {
+    pub fn act(&mut self, action: Action) -> Result<(), LabError> {
         self.fork();
         let done = self.session.apply(action);
         self.after_time();
-        done
+        done.map_err(LabError::Action)
     }
 
     /// Starts one console line and records it in the transcript. A put, get, del or
@@ -323,7 +352,7 @@ impl Lab {
 
     /// Goes back `ms` of simulated time by replaying the run up to there: from the
     /// checkpoint when it is not past that time, else from the start.
-    pub fn step_back(&mut self, ms: u64) -> Result<(), String> {
+    pub fn step_back(&mut self, ms: u64) -> Result<(), LabError> {
         let target = self.now_ms().saturating_sub(ms);
         let kept = match self.future.take() {
             Some(kept) => kept,
@@ -334,14 +363,14 @@ impl Lab {
         };
         let mut replay = match self.checkpoint.take() {
             Some(cp) if cp.cluster.now_ms() <= target => cp,
-            _ => Replayer::new(kept.config.clone(), TraceMode::HashOnly).map_err(|e| e.0)?,
+            _ => Replayer::new(kept.config.clone(), TraceMode::HashOnly).map_err(LabError::Rewind)?,
         };
         replay.resume_log(&kept.log);
         let (mut cluster, cursor) = match replay.finish_with_cursor(kept.log.iter().map(|(_, a)| a), target) {
             Ok(done) => done,
             Err(e) => {
                 self.future = Some(kept);
-                return Err(e.0);
+                return Err(LabError::Rewind(e));
             }
         };
         cluster.adopt_trace(self.session.take_trace());
@@ -360,7 +389,7 @@ impl Lab {
     }
 
     /// Moves to any time between 0 and `end_ms()` (the timeline scrubber).
-    pub fn seek(&mut self, t_ms: u64) -> Result<(), String> {
+    pub fn seek(&mut self, t_ms: u64) -> Result<(), LabError> {
         let now = self.now_ms();
         if t_ms < now {
             self.step_back(now - t_ms)

@@ -135,8 +135,9 @@ pub enum Expr {
     Learners,
 }
 
+/// What a side of a comparison is; errors name it when the two sides do not fit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Ty {
+pub enum Ty {
     Int,
     Str,
     Node,
@@ -156,11 +157,69 @@ impl Ty {
     }
 }
 
-/// A condition that failed to parse: the message and the 1-based column within the text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+impl std::fmt::Display for Ty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A condition that failed to parse: what is wrong and the 1-based column within the text.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{problem}")]
 pub struct CondError {
-    pub message: String,
+    #[source]
+    pub problem: CondProblem,
     pub col: usize,
+}
+
+/// What is wrong in a condition. The texts are the lesson checker's (after "bad condition: ").
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CondProblem {
+    #[error("unterminated string: add the closing \"")]
+    UnterminatedString,
+    #[error("use == to compare, not =")]
+    SingleEquals,
+    #[error("unexpected '{0}'")]
+    Unexpected(char),
+    /// A number beyond i64 (the digits as written).
+    #[error("number {0} is too large")]
+    NumberTooLarge(String),
+    #[error("expected a node (n1…n9, leader, a follower, the old leader or none)")]
+    ExpectedNode,
+    /// A word where a node was needed.
+    #[error("expected a node (n1…n9, leader, a follower, the old leader or none), found \"{0}\"")]
+    NotANode(String),
+    #[error("expected a value to compare")]
+    ExpectedValue,
+    /// A symbol (`(`, `==`, …) where a value was needed.
+    #[error("expected a value to compare, found \"{0}\"")]
+    SymbolNotValue(String),
+    /// A function word (`term`, `role`, …) without its `(node)`.
+    #[error("{0} takes a node in parentheses, e.g. {0}(n1)")]
+    NeedsParens(String),
+    #[error("expected ) to close {0}(")]
+    Unclosed(String),
+    #[error("expected a key after get, e.g. n3 get x")]
+    ExpectedKey,
+    #[error("expected a log index after entry, e.g. n3 entry 7")]
+    ExpectedIndex,
+    #[error("expected a comparison: ==, !=, <, <=, >, >= or contains")]
+    ExpectedComparison,
+    #[error("expected a role (follower, pre-candidate, candidate, leader, learner or dead), found \"{0}\"")]
+    NotARole(String),
+    #[error("expected true or false, found \"{0}\"")]
+    NotABool(String),
+    #[error("expected a number, found \"{0}\"")]
+    NotANumber(String),
+    #[error("expected \"and\" or the end of the condition")]
+    ExpectedAnd,
+    #[error("cannot compare {lhs} with {rhs}")]
+    Mismatch { lhs: Ty, rhs: Ty },
+    /// `<`, `<=`, `>` or `>=` between things that are not numbers.
+    #[error("{op} compares numbers, not {ty}")]
+    OrderNeedsNumbers { op: &'static str, ty: Ty },
+    #[error("contains compares text, not {0}")]
+    ContainsNeedsText(Ty),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -185,7 +244,7 @@ fn tokenize(s: &str) -> Result<Vec<(Tok, usize)>, CondError> {
             i += 1;
             loop {
                 match chars.get(i) {
-                    None => return Err(CondError { message: "unterminated string: add the closing \"".into(), col }),
+                    None => return Err(CondError { problem: CondProblem::UnterminatedString, col }),
                     Some('"') => break,
                     Some('\\') if matches!(chars.get(i + 1), Some('"' | '\\')) => {
                         text.push(chars[i + 1]);
@@ -210,20 +269,20 @@ fn tokenize(s: &str) -> Result<Vec<(Tok, usize)>, CondError> {
             i += sym.len();
             out.push((Tok::Sym(sym), col));
         } else if c == '=' {
-            return Err(CondError { message: "use == to compare, not =".into(), col });
+            return Err(CondError { problem: CondProblem::SingleEquals, col });
         } else {
             let start = i;
             while i < chars.len() && !chars[i].is_whitespace() && !"()<>=!\"".contains(chars[i]) {
                 i += 1;
             }
             if start == i {
-                return Err(CondError { message: format!("unexpected '{c}'"), col });
+                return Err(CondError { problem: CondProblem::Unexpected(c), col });
             }
             let word: String = chars[start..i].iter().collect();
             let is_int = word.strip_prefix('-').unwrap_or(&word).chars().all(|d| d.is_ascii_digit());
             match word.parse::<i64>() {
                 Ok(n) if is_int => out.push((Tok::Int(n), col)),
-                _ if is_int => return Err(CondError { message: format!("number {word} is too large"), col }),
+                _ if is_int => return Err(CondError { problem: CondProblem::NumberTooLarge(word), col }),
                 _ => out.push((Tok::Word(word), col)),
             }
         }
@@ -253,8 +312,8 @@ impl Parser {
         self.toks.get(self.at).map(|(_, c)| *c).unwrap_or(self.end_col)
     }
 
-    fn err<T>(&self, message: impl Into<String>) -> Result<T, CondError> {
-        Err(CondError { message: message.into(), col: self.col() })
+    fn err<T>(&self, problem: CondProblem) -> Result<T, CondError> {
+        Err(CondError { problem, col: self.col() })
     }
 
     fn word_is(&self, offset: usize, w: &str) -> bool {
@@ -277,10 +336,9 @@ impl Parser {
                     self.at += 1;
                     Ok(n)
                 }
-                None => self
-                    .err(format!("expected a node (n1…n9, leader, a follower, the old leader or none), found \"{w}\"")),
+                None => self.err(CondProblem::NotANode(w.clone())),
             },
-            _ => self.err("expected a node (n1…n9, leader, a follower, the old leader or none)"),
+            _ => self.err(CondProblem::ExpectedNode),
         }
     }
 
@@ -288,7 +346,7 @@ impl Parser {
         let col = self.col();
         let tok = match self.peek() {
             Some(t) => t.clone(),
-            None => return self.err("expected a value to compare"),
+            None => return self.err(CondProblem::ExpectedValue),
         };
         match tok {
             Tok::Int(n) => {
@@ -299,17 +357,17 @@ impl Parser {
                 self.at += 1;
                 Ok(Side::Typed(Expr::Str(s), Ty::Str))
             }
-            Tok::Sym(s) => self.err(format!("expected a value to compare, found \"{s}\"")),
+            Tok::Sym(s) => self.err(CondProblem::SymbolNotValue(s.to_string())),
             Tok::Word(w) => {
                 if let Some((_, f)) = FUNCS.iter().find(|(n, _)| *n == w) {
                     self.at += 1;
                     if self.peek() != Some(&Tok::Sym("(")) {
-                        return self.err(format!("{w} takes a node in parentheses, e.g. {w}(n1)"));
+                        return self.err(CondProblem::NeedsParens(w));
                     }
                     self.at += 1;
                     let node = self.node()?;
                     if self.peek() != Some(&Tok::Sym(")")) {
-                        return self.err(format!("expected ) to close {w}("));
+                        return self.err(CondProblem::Unclosed(w));
                     }
                     self.at += 1;
                     return Ok(Side::Typed(Expr::Call(*f, node), f.ty()));
@@ -334,7 +392,7 @@ impl Parser {
                         let key = match self.peek() {
                             Some(Tok::Word(k)) | Some(Tok::Str(k)) => k.clone(),
                             Some(Tok::Int(n)) => n.to_string(),
-                            _ => return self.err("expected a key after get, e.g. n3 get x"),
+                            _ => return self.err(CondProblem::ExpectedKey),
                         };
                         self.at += 1;
                         return Ok(Side::Typed(Expr::Get(node, key), Ty::Str));
@@ -342,7 +400,7 @@ impl Parser {
                     if self.word_is(0, "entry") {
                         self.at += 1;
                         let Some(Tok::Int(index)) = self.peek() else {
-                            return self.err("expected a log index after entry, e.g. n3 entry 7");
+                            return self.err(CondProblem::ExpectedIndex);
                         };
                         let index = u64::try_from(*index).unwrap_or(0);
                         self.at += 1;
@@ -367,7 +425,7 @@ impl Parser {
             Some(Tok::Sym(">")) => Op::Gt,
             Some(Tok::Sym(">=")) => Op::Ge,
             Some(Tok::Word(w)) if w == "contains" => Op::Contains,
-            _ => return self.err("expected a comparison: ==, !=, <, <=, >, >= or contains"),
+            _ => return self.err(CondProblem::ExpectedComparison),
         };
         self.at += 1;
         Ok(op)
@@ -387,25 +445,25 @@ fn role_word(w: &str) -> Option<Role> {
 
 /// Gives a bare word the type the other side needs.
 fn settle(word: &str, col: usize, want: Ty) -> Result<Expr, CondError> {
-    let fail = |what: &str| Err(CondError { message: format!("expected {what}, found \"{word}\""), col });
+    let fail = |problem: fn(String) -> CondProblem| Err(CondError { problem: problem(word.to_string()), col });
     match want {
         Ty::Node => match node_word(word) {
             Some(n) => Ok(Expr::Node(n)),
-            None => fail("a node (n1…n9, leader, a follower, the old leader or none)"),
+            None => fail(CondProblem::NotANode),
         },
         Ty::Role => match role_word(word) {
             Some(r) => Ok(Expr::Role(r)),
-            None => fail("a role (follower, pre-candidate, candidate, leader, learner or dead)"),
+            None => fail(CondProblem::NotARole),
         },
         Ty::Bool => match word {
             "true" => Ok(Expr::Bool(true)),
             "false" => Ok(Expr::Bool(false)),
-            _ => fail("true or false"),
+            _ => fail(CondProblem::NotABool),
         },
         // `n3 get x == none` asks that the key is absent; any other word is its text.
         Ty::Str if word == "none" => Ok(Expr::Node(NodeName::None)),
         Ty::Str => Ok(Expr::Str(word.to_string())),
-        Ty::Int => fail("a number"),
+        Ty::Int => fail(CondProblem::NotANumber),
     }
 }
 
@@ -423,7 +481,7 @@ pub fn parse(text: &str) -> Result<Cond, CondError> {
         match p.peek() {
             None => break,
             Some(Tok::Word(w)) if w == "and" => p.at += 1,
-            Some(_) => return p.err("expected \"and\" or the end of the condition"),
+            Some(_) => return p.err(CondProblem::ExpectedAnd),
         }
     }
     Ok(Cond { text: text.trim().to_string(), clauses })
@@ -439,10 +497,7 @@ fn typed(lhs: Side, op: Op, op_col: usize, rhs: Side, rhs_col: usize) -> Result<
             };
             let rt = if lt == Ty::Str && rt == Ty::Int { Ty::Str } else { rt };
             if lt != rt {
-                return Err(CondError {
-                    message: format!("cannot compare {} with {}", lt.name(), rt.name()),
-                    col: rhs_col,
-                });
+                return Err(CondError { problem: CondProblem::Mismatch { lhs: lt, rhs: rt }, col: rhs_col });
             }
             (l, r, lt)
         }
@@ -452,10 +507,10 @@ fn typed(lhs: Side, op: Op, op_col: usize, rhs: Side, rhs_col: usize) -> Result<
     };
     let ordered = matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge);
     if ordered && ty != Ty::Int {
-        return Err(CondError { message: format!("{} compares numbers, not {}", op.text(), ty.name()), col: op_col });
+        return Err(CondError { problem: CondProblem::OrderNeedsNumbers { op: op.text(), ty }, col: op_col });
     }
     if op == Op::Contains && ty != Ty::Str {
-        return Err(CondError { message: format!("contains compares text, not {}", ty.name()), col: op_col });
+        return Err(CondError { problem: CondProblem::ContainsNeedsText(ty), col: op_col });
     }
     Ok(Clause { lhs, op, rhs })
 }
@@ -485,7 +540,20 @@ mod tests {
 
     fn err(s: &str) -> (String, usize) {
         let e = parse(s).unwrap_err();
-        (e.message, e.col)
+        (e.to_string(), e.col)
+    }
+
+    #[test]
+    fn problems_are_variants_with_the_checkers_text() {
+        let e = parse("term(n1) = 2").unwrap_err();
+        assert_eq!((e.problem.clone(), e.col), (CondProblem::SingleEquals, 10));
+        assert_eq!(e.to_string(), "use == to compare, not =");
+        let e = parse("role(n2) < leader").unwrap_err();
+        assert_eq!(e.problem, CondProblem::OrderNeedsNumbers { op: "<", ty: Ty::Role });
+        assert_eq!(e.to_string(), "< compares numbers, not a role");
+        let e = parse("term(n1) == leader").unwrap_err();
+        assert_eq!(e.problem, CondProblem::NotANumber("leader".into()));
+        assert_eq!(e.to_string(), "expected a number, found \"leader\"");
     }
 
     #[test]

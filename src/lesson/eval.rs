@@ -7,13 +7,14 @@
 use crate::engine::{Cluster, NodeId, NodeView, Role};
 
 use super::cond::{Cond, Expr, Func, Op};
+use super::error::EvalError;
 use super::model::NodeName;
 
 /// What a condition can see while a lesson runs.
 pub trait Scope {
     fn cluster(&self) -> &Cluster;
     /// `Ok(None)` for `none`; an error when the name cannot resolve now (no leader yet).
-    fn resolve(&self, name: NodeName) -> Result<Option<NodeId>, String>;
+    fn resolve(&self, name: NodeName) -> Result<Option<NodeId>, EvalError>;
     /// The last finished console line's output.
     fn reply(&self) -> &str;
     /// Everything the console printed during this step, stream lines included.
@@ -55,12 +56,12 @@ fn describe(e: &Expr) -> String {
     }
 }
 
-fn view_of(scope: &dyn Scope, name: NodeName) -> Result<NodeView, String> {
-    let id = scope.resolve(name)?.ok_or_else(|| format!("{name} names no node"))?;
-    scope.cluster().node_view_limited(id, 0).ok_or_else(|| format!("n{id} is not a member"))
+fn view_of(scope: &dyn Scope, name: NodeName) -> Result<NodeView, EvalError> {
+    let id = scope.resolve(name)?.ok_or(EvalError::NamesNoNode(name))?;
+    scope.cluster().node_view_limited(id, 0).ok_or(EvalError::NotMember(id))
 }
 
-fn value(scope: &dyn Scope, e: &Expr) -> Result<Val, String> {
+fn value(scope: &dyn Scope, e: &Expr) -> Result<Val, EvalError> {
     Ok(match e {
         Expr::Int(n) => Val::Int(*n),
         Expr::Str(s) => Val::Str(Some(s.clone())),
@@ -74,7 +75,7 @@ fn value(scope: &dyn Scope, e: &Expr) -> Result<Val, String> {
         Expr::Output => Val::Str(Some(scope.output().to_string())),
         Expr::Now => Val::Int(scope.cluster().now_ms() as i64),
         Expr::Voters | Expr::Learners => {
-            let (voters, learners) = scope.cluster().membership().ok_or("every node is down")?;
+            let (voters, learners) = scope.cluster().membership().ok_or(EvalError::AllDown)?;
             let n = if matches!(e, Expr::Learners) { learners.len() } else { voters.len() };
             Val::Int(n as i64)
         }
@@ -86,10 +87,9 @@ fn value(scope: &dyn Scope, e: &Expr) -> Result<Val, String> {
         Expr::Get(n, key) => {
             let v = view_of(scope, *n)?;
             if !v.alive {
-                return Err(format!("n{} is dead, so its store cannot be read", v.id));
+                return Err(EvalError::Dead(v.id));
             }
-            let value =
-                scope.cluster().local_value(v.id, key.as_bytes()).ok_or_else(|| format!("n{} has no store", v.id))?;
+            let value = scope.cluster().local_value(v.id, key.as_bytes()).ok_or(EvalError::NoStore(v.id))?;
             Val::Str(value.map(|b| String::from_utf8_lossy(&b).into_owned()))
         }
         Expr::Call(f, n) => {
@@ -108,9 +108,9 @@ fn value(scope: &dyn Scope, e: &Expr) -> Result<Val, String> {
                 Func::SnapshotIndex => int(v.snapshot_index),
                 Func::Disk => int(v.disk_delay_ms),
                 Func::Log => Val::Str(Some(scope.cluster().warnings_of(v.id).join("\n"))),
-                Func::Revision if !v.alive => return Err(format!("n{} is dead, so its store cannot be read", v.id)),
+                Func::Revision if !v.alive => return Err(EvalError::Dead(v.id)),
                 Func::Revision => Val::Int(v.revision),
-                Func::Keys if !v.alive => return Err(format!("n{} is dead, so its store cannot be read", v.id)),
+                Func::Keys if !v.alive => return Err(EvalError::Dead(v.id)),
                 Func::Keys => int(v.key_count),
             }
         }
@@ -131,7 +131,7 @@ pub fn eval(cond: &Cond, scope: &dyn Scope) -> Outcome {
     for c in &cond.clauses {
         let (l, r) = match (value(scope, &c.lhs), value(scope, &c.rhs)) {
             (Ok(l), Ok(r)) => (l, r),
-            (Err(e), _) | (_, Err(e)) => return Outcome { holds: false, detail: e },
+            (Err(e), _) | (_, Err(e)) => return Outcome { holds: false, detail: e.to_string() },
         };
         for (e, v) in [(&c.lhs, &l), (&c.rhs, &r)] {
             let name = describe(e);
@@ -167,5 +167,49 @@ fn compare(l: &Val, op: Op, r: &Val) -> bool {
             },
             _ => false,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Action, ClusterConfig};
+
+    /// A scope that knows node ids and the current leader, nothing symbolic.
+    struct Ids<'a>(&'a Cluster);
+
+    impl Scope for Ids<'_> {
+        fn cluster(&self) -> &Cluster {
+            self.0
+        }
+        fn resolve(&self, name: NodeName) -> Result<Option<NodeId>, EvalError> {
+            match name {
+                NodeName::Id(id) => Ok(Some(id)),
+                NodeName::Leader => self.0.leader().map(Some).ok_or(EvalError::NoLeader),
+                _ => Ok(None),
+            }
+        }
+        fn reply(&self) -> &str {
+            ""
+        }
+        fn output(&self) -> &str {
+            ""
+        }
+    }
+
+    #[test]
+    fn values_that_cannot_be_read_are_variants_with_the_checks_text() {
+        let mut c = Cluster::new(ClusterConfig::with_nodes(3, 1)).unwrap();
+        c.apply(Action::Kill(2)).unwrap();
+        let read = |e: Expr| value(&Ids(&c), &e).unwrap_err();
+        let e = read(Expr::Get(NodeName::Id(2), "x".into()));
+        assert_eq!((e.clone(), e.to_string()), (EvalError::Dead(2), "n2 is dead, so its store cannot be read".into()));
+        let e = read(Expr::Call(Func::Term, NodeName::None));
+        assert_eq!((e.clone(), e.to_string()), (EvalError::NamesNoNode(NodeName::None), "none names no node".into()));
+        let e = read(Expr::Call(Func::Term, NodeName::Id(7)));
+        assert_eq!((e.clone(), e.to_string()), (EvalError::NotMember(7), "n7 is not a member".into()));
+        // At time 0 nobody leads: the condition is false and says why.
+        let cond = super::super::cond::parse("term(leader) == 1").unwrap();
+        assert_eq!(eval(&cond, &Ids(&c)), Outcome { holds: false, detail: "there is no leader right now".into() });
     }
 }

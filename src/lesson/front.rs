@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::engine::ClusterConfig;
 
 use super::model::{Level, Meta, Pos};
-use super::parse::Ctx;
+use super::parse::{Ctx, LessonProblem};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -88,7 +88,7 @@ pub(super) fn front(ctx: &mut Ctx, text: &str, first_line: usize) -> Option<(Met
                 .and_then(|f| text.lines().position(|l| l.trim_start().split(['=', ' ']).next() == Some(f)))
                 .map(|i| Pos { line: first_line + i, col: 1 })
                 .unwrap_or(pos);
-            ctx.err(pos, format!("front matter: {msg}"));
+            ctx.err(pos, LessonProblem::FrontMatter(msg));
             return None;
         }
     };
@@ -100,27 +100,24 @@ pub(super) fn front(ctx: &mut Ctx, text: &str, first_line: usize) -> Option<(Met
     };
     let before = ctx.errors.len();
     if f.id.is_empty() || !f.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        ctx.err(field_pos("id"), format!("id must be lowercase letters, digits and -, got {:?}", f.id));
+        ctx.err(field_pos("id"), LessonProblem::BadId(f.id.clone()));
     }
     if !matches!(f.language.as_str(), "en" | "zh") {
-        ctx.err(field_pos("language"), format!("language must be \"en\" or \"zh\", got {:?}", f.language));
+        ctx.err(field_pos("language"), LessonProblem::BadLanguage(f.language.clone()));
     }
     let level = Level::parse(&f.level);
     if level.is_none() {
-        ctx.err(
-            field_pos("level"),
-            format!("level must be \"beginner\", \"intermediate\" or \"advanced\", got {:?}", f.level),
-        );
+        ctx.err(field_pos("level"), LessonProblem::BadLevel(f.level.clone()));
     }
     if f.title.trim().is_empty() {
-        ctx.err(field_pos("title"), "title must not be empty");
+        ctx.err(field_pos("title"), LessonProblem::EmptyTitle);
     }
     if f.minutes == 0 || f.minutes > 240 {
-        ctx.err(field_pos("minutes"), format!("minutes must be 1 to 240, got {}", f.minutes));
+        ctx.err(field_pos("minutes"), LessonProblem::BadMinutes(f.minutes));
     }
     let cluster = f.cluster.config();
     if let Err(e) = cluster.validate() {
-        ctx.err(field_pos("[cluster]"), format!("[cluster]: {e}"));
+        ctx.err(field_pos("[cluster]"), LessonProblem::Cluster(e));
     }
     if ctx.errors.len() > before {
         return None;

@@ -14,11 +14,13 @@ use crate::engine::MAX_NODES;
 
 use super::cond::{self, Cond};
 use super::model::{Item, NodeName, Pos, Predict, YourTurn};
-use super::parse::{Ctx, DEFAULT_GOAL_WITHIN_MS, MAX_WAIT_MS};
+use super::parse::{
+    Ctx, DurationError, ExpandError, LessonProblem, NamesNoNode, VarError, DEFAULT_GOAL_WITHIN_MS, MAX_WAIT_MS,
+};
 
 /// `500ms`, `2s`, `1.5s`, `2m`.
-pub fn duration_ms(s: &str) -> Result<u64, String> {
-    let bad = || format!("expected a duration such as 500ms, 2s or 1m, found {s:?}");
+pub fn duration_ms(s: &str) -> Result<u64, DurationError> {
+    let bad = || DurationError::Malformed(s.to_string());
     let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
         (n, 1.0)
     } else if let Some(n) = s.strip_suffix('s') {
@@ -34,7 +36,7 @@ pub fn duration_ms(s: &str) -> Result<u64, String> {
     let v: f64 = num.parse().map_err(|_| bad())?;
     let ms = (v * scale).round();
     if ms > MAX_WAIT_MS as f64 {
-        return Err(format!("{s} is longer than a lesson may wait (1 hour)"));
+        return Err(DurationError::TooLong(s.to_string()));
     }
     Ok(ms as u64)
 }
@@ -67,10 +69,7 @@ pub(super) fn lab_block(ctx: &mut Ctx, block: &[(usize, &str)]) -> Vec<Item> {
             ("option", Group::Predict(p)) => p.options.push(rest.to_string()),
             ("answer", Group::Predict(p)) => match rest.parse::<usize>() {
                 Ok(n) if n >= 1 => p.answer = n - 1,
-                _ => ctx.err(
-                    rest_pos,
-                    format!("answer: expected the number of the right option (1, 2, …), found {rest:?}"),
-                ),
+                _ => ctx.err(rest_pos, LessonProblem::BadAnswer(rest.to_string())),
             },
             ("explain", Group::Predict(p)) => {
                 if !p.explain.is_empty() {
@@ -83,7 +82,7 @@ pub(super) fn lab_block(ctx: &mut Ctx, block: &[(usize, &str)]) -> Vec<Item> {
                 if let Some(w) = within {
                     match duration_ms(w) {
                         Ok(ms) => y.within_ms = ms,
-                        Err(e) => ctx.err(rest_pos, e),
+                        Err(e) => ctx.err(rest_pos, LessonProblem::Duration(e)),
                     }
                 }
                 if let Some(c) = condition(ctx, cond_text, rest_pos) {
@@ -102,7 +101,7 @@ pub(super) fn lab_block(ctx: &mut Ctx, block: &[(usize, &str)]) -> Vec<Item> {
                 let secs = if after.is_empty() { Ok(0) } else { duration_ms(after).map(|ms| ms / 1000) };
                 match secs {
                     Ok(s) => y.hints.push((s, rest.to_string())),
-                    Err(e) => ctx.err(pos, format!("hint: {e}")),
+                    Err(e) => ctx.err(pos, LessonProblem::HintDelay(e)),
                 }
             }
             _ => {
@@ -130,12 +129,8 @@ pub(super) fn lab_block(ctx: &mut Ctx, block: &[(usize, &str)]) -> Vec<Item> {
                             false,
                         )
                     }
-                    "option" | "answer" | "explain" => {
-                        ctx.err(pos, format!("{key}: belongs to a predict: question; put it after one"))
-                    }
-                    "goal" | "solution" => {
-                        ctx.err(pos, format!("{key}: belongs to a your-turn: task; put it after one"))
-                    }
+                    "option" | "answer" | "explain" => ctx.err(pos, LessonProblem::OutsidePredict(key.to_string())),
+                    "goal" | "solution" => ctx.err(pos, LessonProblem::OutsideYourTurn(key.to_string())),
                     _ => {
                         if let Some(item) = plain_item(ctx, text, pos) {
                             items.push(item);
@@ -154,23 +149,20 @@ fn finish(ctx: &mut Ctx, group: &mut Group, items: &mut Vec<Item>) {
         Group::None => {}
         Group::Predict(p) => {
             if p.options.len() < 2 {
-                ctx.err(p.pos, "predict: needs at least two option: lines after it");
+                ctx.err(p.pos, LessonProblem::TooFewOptions);
             } else if p.answer == usize::MAX {
-                ctx.err(p.pos, "predict: needs an answer: line giving the number of the right option");
+                ctx.err(p.pos, LessonProblem::NoAnswer);
             } else if p.answer >= p.options.len() {
-                ctx.err(
-                    p.pos,
-                    format!("predict: answer {} but there are only {} options", p.answer + 1, p.options.len()),
-                );
+                ctx.err(p.pos, LessonProblem::AnswerOutOfRange { answer: p.answer + 1, options: p.options.len() });
             } else {
                 items.push(Item::Predict(p));
             }
         }
         Group::YourTurn(y, has_goal) => {
             if !has_goal {
-                ctx.err(y.pos, "your-turn: needs a goal: line, the condition the learner must make true");
+                ctx.err(y.pos, LessonProblem::NoGoal);
             } else if y.solution.is_empty() {
-                ctx.err(y.pos, "your-turn: needs at least one solution: line for the headless runner");
+                ctx.err(y.pos, LessonProblem::NoSolution);
             } else {
                 items.push(Item::YourTurn(y));
             }
@@ -200,14 +192,14 @@ fn condition(ctx: &mut Ctx, text: &str, pos: Pos) -> Option<Cond> {
             Some(c)
         }
         Err(e) => {
-            ctx.err(Pos { line: pos.line, col: pos.col + e.col - 1 }, format!("bad condition: {}", e.message));
+            ctx.err(Pos { line: pos.line, col: pos.col + e.col - 1 }, LessonProblem::BadCondition(e.problem));
             None
         }
     }
 }
 
-fn unreachable(id: u64, max: u64) -> String {
-    format!("n{id} does not exist here: the cluster has n1 to n{max} at this point (add members with member add)")
+fn unreachable(id: u64, max: u64) -> LessonProblem {
+    LessonProblem::NoSuchNodeYet { id, max }
 }
 
 /// A wait, an expect or a console line (optionally `on <node>: `).
@@ -216,13 +208,13 @@ fn plain_item(ctx: &mut Ctx, text: &str, pos: Pos) -> Option<Item> {
         let rest_pos = Pos { line: pos.line, col: pos.col + 11 };
         let (cond_text, within) = split_within(rest);
         let Some(within) = within else {
-            ctx.err(rest_pos, "wait until needs a limit: wait until <condition> within <duration>");
+            ctx.err(rest_pos, LessonProblem::WaitNeedsLimit);
             return None;
         };
         let within_ms = match duration_ms(within) {
             Ok(ms) => ms,
             Err(e) => {
-                ctx.err(rest_pos, e);
+                ctx.err(rest_pos, LessonProblem::Duration(e));
                 return None;
             }
         };
@@ -232,10 +224,7 @@ fn plain_item(ctx: &mut Ctx, text: &str, pos: Pos) -> Option<Item> {
         return match duration_ms(rest.trim()) {
             Ok(ms) => Some(Item::Pause { ms, pos }),
             Err(e) => {
-                ctx.err(
-                    Pos { line: pos.line, col: pos.col + 5 },
-                    format!("{e} (or: wait until <condition> within <duration>)"),
-                );
+                ctx.err(Pos { line: pos.line, col: pos.col + 5 }, LessonProblem::Wait(e));
                 None
             }
         };
@@ -253,12 +242,7 @@ fn plain_item(ctx: &mut Ctx, text: &str, pos: Pos) -> Option<Item> {
                 }
                 Some(n) => (Some(n), rest, col),
                 None => {
-                    ctx.err(
-                        Pos { line: pos.line, col: pos.col + 3 },
-                        format!(
-                            "on: expected a node (n1…n9, leader, a follower or the old leader), found {node_text:?}"
-                        ),
-                    );
+                    ctx.err(Pos { line: pos.line, col: pos.col + 3 }, LessonProblem::BadOnNode(node_text.to_string()));
                     return None;
                 }
             }
@@ -273,7 +257,11 @@ fn plain_item(ctx: &mut Ctx, text: &str, pos: Pos) -> Option<Item> {
     let expanded = match expanded {
         Ok(l) => l,
         Err((e, at)) => {
-            ctx.err(Pos { line: pos.line, col: line_col + at }, e);
+            let problem = match e {
+                ExpandError::Syntax(v) => LessonProblem::Variable(v),
+                ExpandError::Value(p) => p,
+            };
+            ctx.err(Pos { line: pos.line, col: line_col + at }, problem);
             return None;
         }
     };
@@ -282,17 +270,14 @@ fn plain_item(ctx: &mut Ctx, text: &str, pos: Pos) -> Option<Item> {
         Ok(p) => p,
         Err(e) => {
             let col = line_col + e.column.unwrap_or(1) - 1;
-            ctx.err(Pos { line: pos.line, col }, format!("unknown or bad command: {}", e.message));
+            ctx.err(Pos { line: pos.line, col }, LessonProblem::BadCommand(e.message));
             return None;
         }
     };
     match &parsed.command {
         Command::Nothing => return None,
         Command::TxnStdin { .. } => {
-            ctx.err(
-                pos,
-                "a lesson cannot type into txn's prompts: use the one-line form, txn <compares> then <ops> else <ops>",
-            );
+            ctx.err(pos, LessonProblem::TxnPrompt);
             return None;
         }
         Command::Lab(cmd) => {
@@ -328,7 +313,10 @@ pub enum Var {
 }
 
 /// Replaces `$lease` and `$member(nK)` using `value`; an error carries the 0-based column.
-pub fn expand(line: &str, mut value: impl FnMut(Var) -> Result<String, String>) -> Result<String, (String, usize)> {
+pub fn expand<E>(
+    line: &str,
+    mut value: impl FnMut(Var) -> Result<String, E>,
+) -> Result<String, (ExpandError<E>, usize)> {
     let mut out = String::new();
     let mut rest = line;
     while let Some(i) = rest.find('$') {
@@ -346,16 +334,16 @@ pub fn expand(line: &str, mut value: impl FnMut(Var) -> Result<String, String>) 
             (Var::Lease, "$lease".len())
         } else if let Some(arg) = tail.strip_prefix("$member(") {
             let Some(close) = arg.find(')') else {
-                return Err(("$member( is not closed: write $member(n4)".into(), col));
+                return Err((ExpandError::Syntax(VarError::MemberNotClosed), col));
             };
             match node_name(&arg[..close]) {
                 Some(NodeName::Id(id)) => (Var::Member(id), "$member(".len() + close + 1),
-                _ => return Err((format!("$member takes a node such as n4, found {:?}", &arg[..close]), col)),
+                _ => return Err((ExpandError::Syntax(VarError::MemberArg(arg[..close].to_string())), col)),
             }
         } else {
-            return Err(("unknown variable: a lesson line may use $lease, $member(nK) or $$ for a $".into(), col));
+            return Err((ExpandError::Syntax(VarError::Unknown), col));
         };
-        out.push_str(&value(var).map_err(|e| (e, col))?);
+        out.push_str(&value(var).map_err(|e| (ExpandError::Value(e), col))?);
         rest = &tail[len..];
     }
     out.push_str(rest);
@@ -382,11 +370,11 @@ fn symbolic_to_placeholder(line: &str) -> String {
 }
 
 /// Replaces the symbolic names in a lab command line with node names.
-pub fn substitute(line: &str, old_leader: Option<u64>, follower: Option<u64>) -> Result<String, String> {
+pub fn substitute(line: &str, old_leader: Option<u64>, follower: Option<u64>) -> Result<String, NamesNoNode> {
     let mut out = line.to_string();
     for (phrase, id) in [("the old leader", old_leader), ("a follower", follower)] {
         if out.contains(phrase) {
-            let id = id.ok_or_else(|| format!("\"{phrase}\" names no node right now"))?;
+            let id = id.ok_or(NamesNoNode(phrase))?;
             out = out.replace(phrase, &format!("n{id}"));
         }
     }

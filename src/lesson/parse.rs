@@ -12,17 +12,10 @@ use super::front::front;
 use super::lab_lines::lab_block;
 use super::model::{Item, Lesson, Pos, Step};
 
+pub use super::error::{
+    DurationError, EvalError, ExpandError, LessonError, LessonProblem, NamesNoNode, RewindError, VarError,
+};
 pub use super::lab_lines::{duration_ms, expand, node_name, substitute, Var};
-
-/// One problem in a lesson file.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{col}: {message}")]
-pub struct LessonError {
-    pub file: String,
-    pub line: usize,
-    pub col: usize,
-    pub message: String,
-}
 
 /// How long the headless runner waits for a your-turn goal when the line gives no `within`.
 pub const DEFAULT_GOAL_WITHIN_MS: u64 = 10_000;
@@ -37,13 +30,8 @@ pub(super) struct Ctx {
 }
 
 impl Ctx {
-    pub(super) fn err(&mut self, pos: Pos, message: impl Into<String>) {
-        self.errors.push(LessonError {
-            file: self.file.clone(),
-            line: pos.line,
-            col: pos.col,
-            message: message.into(),
-        });
+    pub(super) fn err(&mut self, pos: Pos, problem: LessonProblem) {
+        self.errors.push(LessonError { file: self.file.clone(), line: pos.line, col: pos.col, problem });
     }
 }
 
@@ -52,11 +40,11 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, Vec<LessonError>> {
     let mut ctx = Ctx { file: file.to_string(), errors: Vec::new(), max_node: 0 };
     let lines: Vec<&str> = text.lines().collect();
     if lines.first().map(|l| l.trim_end()) != Some("+++") {
-        ctx.err(Pos { line: 1, col: 1 }, "expected front matter: the file must start with a line \"+++\"");
+        ctx.err(Pos { line: 1, col: 1 }, LessonProblem::NoFrontMatter);
         return Err(ctx.errors);
     }
     let Some(close) = lines.iter().skip(1).position(|l| l.trim_end() == "+++").map(|i| i + 1) else {
-        ctx.err(Pos { line: 1, col: 1 }, "front matter is not closed: add a line \"+++\" after it");
+        ctx.err(Pos { line: 1, col: 1 }, LessonProblem::FrontMatterNotClosed);
         return Err(ctx.errors);
     };
     let front_text = lines[1..close].join("\n");
@@ -66,11 +54,11 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, Vec<LessonError>> {
     ctx.max_node = cluster.nodes;
     let (intro, steps) = body(&mut ctx, &lines, close + 1);
     if steps.is_empty() {
-        ctx.err(Pos { line: close + 1, col: 1 }, "expected at least one step: a \"## \" heading");
+        ctx.err(Pos { line: close + 1, col: 1 }, LessonProblem::NoSteps);
     }
     let interactive = steps.iter().flat_map(|s| &s.items).any(|i| matches!(i, Item::Predict(_) | Item::YourTurn(_)));
     if let (Some(first), false) = (steps.first(), interactive) {
-        ctx.err(first.pos, "a lesson needs at least one predict: or your-turn: step, so the learner does something");
+        ctx.err(first.pos, LessonProblem::NothingToDo);
     }
     if ctx.errors.is_empty() {
         Ok(Lesson { file: file.to_string(), meta, cluster, intro, steps })
@@ -93,7 +81,7 @@ fn body(ctx: &mut Ctx, lines: &[&str], start: usize) -> (String, Vec<Step>) {
             let info = trimmed.trim_start_matches(fence.chars().next().unwrap_or('`')).trim();
             let close = lines[i + 1..].iter().position(|l| l.trim_start().starts_with(fence)).map(|k| i + 1 + k);
             let Some(close) = close else {
-                ctx.err(Pos { line: lineno, col: 1 }, format!("code block is not closed: add a line {fence}"));
+                ctx.err(Pos { line: lineno, col: 1 }, LessonProblem::CodeBlockNotClosed { fence: fence.to_string() });
                 break;
             };
             if info == "lab" {
@@ -104,10 +92,7 @@ fn body(ctx: &mut Ctx, lines: &[&str], start: usize) -> (String, Vec<Step>) {
                         step.step.items.extend(items);
                         step.lab_seen = true;
                     }
-                    None => ctx.err(
-                        Pos { line: lineno, col: 1 },
-                        "a lab block must be inside a step: put a \"## \" heading before it",
-                    ),
+                    None => ctx.err(Pos { line: lineno, col: 1 }, LessonProblem::LabOutsideStep),
                 }
             } else {
                 let text = lines[i..=close].join("\n");

@@ -27,7 +27,7 @@ use crate::lab::Lab;
 
 use super::cond::{eval, Scope};
 use super::model::{Item, Lesson, NodeName};
-use super::parse::{expand, substitute, Var};
+use super::parse::{expand, substitute, EvalError, RewindError, Var};
 
 /// Events one `poll` may process in learner mode, so a frame stays short.
 const EVENTS_PER_POLL: u32 = 20_000;
@@ -141,7 +141,7 @@ impl Scope for View<'_> {
         self.cluster
     }
 
-    fn resolve(&self, name: NodeName) -> Result<Option<NodeId>, String> {
+    fn resolve(&self, name: NodeName) -> Result<Option<NodeId>, EvalError> {
         resolve(self.cluster, self.leaders, name)
     }
 
@@ -154,21 +154,19 @@ impl Scope for View<'_> {
     }
 }
 
-fn resolve(c: &Cluster, leaders: Leaders, name: NodeName) -> Result<Option<NodeId>, String> {
+fn resolve(c: &Cluster, leaders: Leaders, name: NodeName) -> Result<Option<NodeId>, EvalError> {
     match name {
         NodeName::None => Ok(None),
         NodeName::Id(id) if c.node_ids().contains(&id) => Ok(Some(id)),
-        NodeName::Id(id) => Err(format!("n{id} is not in the cluster")),
-        NodeName::Leader => c.leader().map(Some).ok_or_else(|| "there is no leader right now".to_string()),
-        NodeName::OldLeader => {
-            leaders.old(c.leader()).map(Some).ok_or_else(|| "there has been no earlier leader".to_string())
-        }
+        NodeName::Id(id) => Err(EvalError::NotInCluster(id)),
+        NodeName::Leader => c.leader().map(Some).ok_or(EvalError::NoLeader),
+        NodeName::OldLeader => leaders.old(c.leader()).map(Some).ok_or(EvalError::NoEarlierLeader),
         NodeName::AFollower => c
             .node_ids()
             .into_iter()
             .find(|id| c.node_view_limited(*id, 0).is_some_and(|v| v.alive && v.role == Role::Follower))
             .map(Some)
-            .ok_or_else(|| "no live node is a follower right now".to_string()),
+            .ok_or(EvalError::NoFollower),
     }
 }
 
@@ -250,9 +248,9 @@ impl Player {
 
     /// Rewinds the lab to the start of step `k` (at or before the current one), by time
     /// travel, and runs it again from there.
-    pub fn rewind_to(&mut self, lab: &mut Lab, k: usize) -> Result<(), String> {
+    pub fn rewind_to(&mut self, lab: &mut Lab, k: usize) -> Result<(), RewindError> {
         let Some(start) = self.starts.get(k).copied() else {
-            return Err(format!("step {} has not been reached", k + 1));
+            return Err(RewindError::NotReached(k + 1));
         };
         lab.seek(start.time_ms)?;
         self.leaders = start.leaders;
@@ -508,7 +506,7 @@ impl Player {
         });
         let line = match expanded {
             Ok(l) => l,
-            Err((e, _)) => return self.finish(idx, Mark::Fail(e)),
+            Err((e, _)) => return self.finish(idx, Mark::Fail(e.to_string())),
         };
         let line = line.as_str();
         let first = line.split_whitespace().next().unwrap_or("");
@@ -517,13 +515,13 @@ impl Player {
             let follower = resolve(cluster, self.leaders, NodeName::AFollower).ok().flatten();
             match substitute(line, old, follower) {
                 Ok(l) => l,
-                Err(e) => return self.finish(idx, Mark::Fail(e)),
+                Err(e) => return self.finish(idx, Mark::Fail(e.to_string())),
             }
         } else if let Some(name) = endpoint {
             match resolve(cluster, self.leaders, name) {
                 Ok(Some(id)) => format!("{line} --endpoints=n{id}"),
                 Ok(None) => return self.finish(idx, Mark::Fail("on none: names no node".into())),
-                Err(e) => return self.finish(idx, Mark::Fail(e)),
+                Err(e) => return self.finish(idx, Mark::Fail(e.to_string())),
             }
         } else {
             line.to_string()

@@ -64,7 +64,7 @@ pub fn describe(item: &Item) -> String {
     }
 }
 
-pub fn run(lesson: &Lesson) -> Result<Report, String> {
+pub fn run(lesson: &Lesson) -> Result<Report, crate::lab::LabError> {
     let mut lab = Lab::new(lesson.cluster.clone())?;
     let mut player = Player::new(lesson.clone(), &lab);
     let mut steps = Vec::new();

@@ -46,12 +46,12 @@ struct LabRun {
 
 /// Plays `scenario` on the lab at `seed`.
 pub fn run(scenario: &Scenario, seed: u64) -> Result<Transcript, String> {
-    let session = Session::new(scenario.lab_config(seed))?;
+    let session = Session::new(scenario.lab_config(seed)).map_err(|e| e.to_string())?;
     let mut lab = LabRun { session, vars: Vars::default(), streams: Vec::new(), printed: BTreeMap::new() };
     if lab.wait_leader(&[], BOOT_LEADER_MS).is_none() {
         return Err(format!("the lab at seed {seed} elected no leader within {}s of boot", BOOT_LEADER_MS / 1000));
     }
-    lab.session.apply(Action::Advance(1000))?;
+    lab.session.apply(Action::Advance(1000)).map_err(|e| e.to_string())?;
     let mut steps = Vec::new();
     for step in &scenario.steps {
         steps.push(lab.step(step));
@@ -122,7 +122,7 @@ impl LabRun {
     }
 
     fn etcdctl(&mut self, line: &str, stdin: &[String], mode: EtcdMode) -> Result<Output, String> {
-        self.session.apply(Action::Advance(ETCDCTL_START_MS))?;
+        self.session.apply(Action::Advance(ETCDCTL_START_MS)).map_err(|e| e.to_string())?;
         self.collect_streams();
         let before = self.session.streams();
         let mut out = self.session.run_line(line);
@@ -148,7 +148,7 @@ impl LabRun {
         if mode == EtcdMode::Background {
             let new = self.session.streams().into_iter().find(|id| !before.contains(id));
             self.streams.push((new, Output::default()));
-            self.session.apply(Action::Advance(STREAM_GRACE_MS))?;
+            self.session.apply(Action::Advance(STREAM_GRACE_MS)).map_err(|e| e.to_string())?;
         }
         Ok(out)
     }
@@ -245,7 +245,7 @@ impl LabRun {
             LabWord::Cut(a, b) => self.console(&format!("cut n{a}<->n{b}")),
             LabWord::Restore(a, b) => self.console(&format!("restore n{a}<->n{b}")),
             LabWord::Heal => self.console("heal"),
-            LabWord::Run { ms } => self.session.apply(Action::Advance(*ms)),
+            LabWord::Run { ms } => self.session.apply(Action::Advance(*ms)).map_err(|e| e.to_string()),
             LabWord::WaitLeader { among, within_ms } => match self.wait_leader(among, *within_ms) {
                 Some(id) => {
                     rec.resolved.push(("leader".into(), format!("n{id}")));

@@ -6,6 +6,7 @@
 //! Contract: everything outside `web` is plain Rust with no browser types, so it builds and
 //! is tested natively. Nothing here changes a cluster except through engine `Action`s.
 
+pub mod error_text;
 pub mod history_layout;
 pub mod i18n;
 pub mod layout;

@@ -295,3 +295,29 @@ mod share_console {
         assert_eq!(other.session().cluster().trace_hash(), lab.session().cluster().trace_hash());
     }
 }
+
+mod errors {
+    use super::super::*;
+
+    #[test]
+    fn each_operation_says_which_it_was_and_keeps_the_engines_text() {
+        let e = Lab::new(ClusterConfig::with_nodes(0, 1)).err().unwrap();
+        assert_eq!(e, LabError::Start(ActionError::Config(crate::engine::ConfigError::Nodes(0))));
+        assert_eq!(e.to_string(), "nodes must be 1 to 9, got 0");
+
+        let mut lab = Lab::new(ClusterConfig::with_nodes(3, 1)).unwrap();
+        let e = lab.act(Action::Tick(0)).unwrap_err();
+        assert_eq!(e, LabError::Action(ActionError::TickCount));
+        assert_eq!(e.to_string(), "tick takes 1 to 1000000 ticks");
+        assert_eq!(e.action_error(), &ActionError::TickCount);
+
+        let run = Run { config: ClusterConfig::with_nodes(3, 1), actions: vec![Action::Heal, Action::Restart(1)] };
+        let e = Lab::from_run(&run).err().unwrap();
+        assert!(
+            matches!(&e, LabError::Replay(ActionError::Replay { number: 2, source, .. })
+                if **source == ActionError::AlreadyRunning(1)),
+            "{e:?}"
+        );
+        assert_eq!(e.to_string(), "action 2 (Restart(1)): n1 is already running");
+    }
+}

@@ -39,7 +39,7 @@ impl Player<'_> {
         let filled = match filled {
             Ok(l) => l,
             Err((e, _)) => {
-                self.failed_line(pos, line, e);
+                self.failed_line(pos, line, e.to_string());
                 return Ok(());
             }
         };

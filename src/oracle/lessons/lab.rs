@@ -66,7 +66,7 @@ impl LabRun {
 /// The lab's first leader for this lesson: (node, term, milliseconds after the start),
 /// if one is elected within `limit_ms` with nothing done to the cluster.
 pub fn first_leader(lesson: &Lesson, limit_ms: u64) -> Result<Option<(u64, u64, u64)>, String> {
-    let mut lab = Lab::new(lesson.cluster.clone())?;
+    let mut lab = Lab::new(lesson.cluster.clone()).map_err(|e| e.to_string())?;
     while lab.now_ms() < limit_ms {
         let cluster = lab.session().cluster();
         if let Some(l) = cluster.leader() {
@@ -82,7 +82,7 @@ pub fn first_leader(lesson: &Lesson, limit_ms: u64) -> Result<Option<(u64, u64, 
 }
 
 pub fn run(lesson: &Lesson) -> Result<LabRun, String> {
-    let mut lab = Lab::new(lesson.cluster.clone())?;
+    let mut lab = Lab::new(lesson.cluster.clone()).map_err(|e| e.to_string())?;
     let mut player = Player::new(lesson.clone(), &lab);
     let mut marks = Vec::new();
     let mut times = Vec::new();

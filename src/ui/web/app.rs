@@ -206,7 +206,7 @@ impl App {
             }
             Ok(course::Command::LoadLesson { url: Some(url), .. }) => self.fetch_lesson(ctx, &url, 0),
             Ok(course::Command::LoadLesson { .. }) => {}
-            Err(e) => self.notice = Some(e),
+            Err(e) => self.notice = Some(e.to_string()),
         }
     }
 }
@@ -229,12 +229,12 @@ impl Component for App {
         let mut notice = None;
         let lab = match share::decode(&frag) {
             Ok(Some(run)) => Lab::from_run(&run).unwrap_or_else(|e| {
-                notice = Some(e);
+                notice = Some(e.to_string());
                 Lab::new(default_config()).expect("default config is valid")
             }),
             Ok(None) => Lab::new(default_config()).expect("default config is valid"),
             Err(e) => {
-                notice = Some(e);
+                notice = Some(e.to_string());
                 Lab::new(default_config()).expect("default config is valid")
             }
         };
@@ -412,20 +412,20 @@ impl App {
             Msg::StepBack => {
                 self.set_playing(ctx, false);
                 if let Err(e) = self.lab.step_back(PLAY_SLICE_MS * 2) {
-                    self.notice = Some(e);
+                    self.notice = Some(e.to_string());
                 }
             }
             Msg::Seek(t_ms) => {
                 self.set_playing(ctx, false);
                 if let Err(e) = self.lab.seek(t_ms) {
-                    self.notice = Some(e);
+                    self.notice = Some(e.to_string());
                 }
             }
             Msg::Select(id) => self.selected = id,
             Msg::Line(line) => self.line(ctx, &line),
             Msg::Act(action) => {
                 if let Err(e) = self.lab.act(action) {
-                    self.notice = Some(e);
+                    self.notice = Some(e.to_string());
                 }
                 self.lesson_nudge(ctx);
                 self.save_fragment();
@@ -516,7 +516,7 @@ impl App {
                     self.inspect = None;
                     self.save_fragment();
                 }
-                Err(e) => self.notice = Some(e),
+                Err(e) => self.notice = Some(e.to_string()),
             },
             Msg::DragStart(id) => {
                 self.drag = Some(id);

@@ -46,7 +46,7 @@ impl App {
         let mut lab = match Lab::new(lesson.cluster.clone()) {
             Ok(l) => l,
             Err(e) => {
-                self.notice = Some(e);
+                self.notice = Some(e.to_string());
                 return;
             }
         };
@@ -202,7 +202,7 @@ impl App {
         let k = k.min(run.player.lesson.steps.len().saturating_sub(1));
         if k <= run.player.step() {
             if let Err(e) = run.player.rewind_to(&mut self.lab, k) {
-                self.notice = Some(e);
+                self.notice = Some(e.to_string());
                 return;
             }
         } else {
