@@ -1,25 +1,25 @@
 //! Reads the lesson files at build time. Native builds embed their texts (`BUILTIN`), so
 //! the CLI and the tests play the same files CI checks. Every build gets `INDEX`, the lessons
 //! page's list, read from each file's front matter; the site fetches a lesson's text from
-//! `lessons/` (trunk copies it into the site) only when it is opened.
+//! `lessons/` (trunk copies it into the site) only when it is opened. The front matter is
+//! read with basic-toml, as the lesson parser reads it.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// The value of `key = …` in TOML front matter: a basic string or an integer.
-fn value(front: &str, key: &str) -> String {
-    for line in front.lines() {
-        let Some((k, v)) = line.split_once('=') else { continue };
-        if k.trim() != key {
-            continue;
-        }
-        let v = v.trim();
-        if let Some(s) = v.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
-            return s.replace("\\\"", "\"").replace("\\\\", "\\");
-        }
-        return v.to_string();
-    }
-    String::new()
+/// What the lessons page shows of a lesson's front matter. The lesson parser
+/// (`src/lesson/front.rs`) checks every field; this reads the same TOML the same way, and a
+/// test proves the two agree for every file.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct Front {
+    id: String,
+    number: u32,
+    language: String,
+    title: String,
+    summary: String,
+    minutes: u32,
+    level: String,
 }
 
 fn main() {
@@ -67,17 +67,16 @@ fn main() {
                 steps += 1;
             }
         }
-        let num = |k: &str| value(front, k).parse::<u32>().unwrap_or(0);
+        // A broken front matter must not stop the build (the site and the CLI still work);
+        // the lesson parser reports it with its line, and the index test fails on it.
+        let f: Front = basic_toml::from_str(front).unwrap_or_else(|e| {
+            println!("cargo:warning={name}: front matter: {e}");
+            Front::default()
+        });
         let _ = writeln!(
             out,
             "    Entry {{ path: {name:?}, id: {:?}, number: {}, language: {:?}, title: {:?}, summary: {:?}, minutes: {}, level: {:?}, steps: {steps} }},",
-            value(front, "id"),
-            num("number"),
-            value(front, "language"),
-            value(front, "title"),
-            value(front, "summary"),
-            num("minutes"),
-            value(front, "level"),
+            f.id, f.number, f.language, f.title, f.summary, f.minutes, f.level,
         );
     }
     out.push_str("];\n");

@@ -250,6 +250,9 @@ pub struct SeedRun {
     pub ops: usize,
     /// Keys whose history was too large to decide within the search budget.
     pub undecided: usize,
+    /// The cluster's trace hash after the last action that completed: a seed that replays
+    /// the same reaches the same hash.
+    pub trace_hash: u64,
 }
 
 /// Draws and runs `steps` actions on `config(seed, nodes)`.
@@ -261,7 +264,7 @@ pub fn run_seed(seed: u64, steps: u64, nodes: u64) -> SeedRun {
 pub fn run_seed_with(seed: u64, steps: u64, nodes: u64, serializable: bool) -> SeedRun {
     let cfg = config(seed, nodes);
     let Ok(mut c) = Cluster::new(cfg) else {
-        return SeedRun { steps: 0, failure: None, ops: 0, undecided: 0 };
+        return SeedRun { steps: 0, failure: None, ops: 0, undecided: 0, trace_hash: 0 };
     };
     let mut schedule = schedule::Schedule::new(seed);
     let mut watch = Watch::new(serializable);
@@ -269,20 +272,23 @@ pub fn run_seed_with(seed: u64, steps: u64, nodes: u64, serializable: bool) -> S
     for step in 0..steps {
         let a = schedule.next(&c);
         actions.push(a.clone());
+        // Read before the action: after a panic the cluster must not be used.
+        let trace_hash = c.trace_hash();
         if let Err(detail) = apply_caught(&mut c, a) {
             let failure = Some(Failure { invariant: PANIC.into(), detail, actions });
-            return SeedRun { steps: step + 1, failure, ops: 0, undecided: 0 };
+            return SeedRun { steps: step + 1, failure, ops: 0, undecided: 0, trace_hash };
         }
         if let Err((invariant, detail)) = watch.after_step(&c) {
             let failure = Some(Failure { invariant, detail, actions });
-            return SeedRun { steps: step + 1, failure, ops: 0, undecided: 0 };
+            return SeedRun { steps: step + 1, failure, ops: 0, undecided: 0, trace_hash: c.trace_hash() };
         }
     }
     let ops = watch.history.history().ops.len();
+    let trace_hash = c.trace_hash();
     match watch.at_end() {
-        Ok(undecided) => SeedRun { steps, failure: None, ops, undecided },
+        Ok(undecided) => SeedRun { steps, failure: None, ops, undecided, trace_hash },
         Err((invariant, detail)) => {
-            SeedRun { steps, failure: Some(Failure { invariant, detail, actions }), ops, undecided: 0 }
+            SeedRun { steps, failure: Some(Failure { invariant, detail, actions }), ops, undecided: 0, trace_hash }
         }
     }
 }

@@ -4,10 +4,11 @@
 //! the same schedule natively and in wasm. Actions may be refused by the engine (killing a
 //! dead node); a refused action changes nothing. The mix covers every fault and client call
 //! the soak must exercise: crashes and restarts, partitions, one-way cuts, heal, message
-//! drop, delay and duplication, slow disks, leader transfer, membership changes, and client puts,
-//! gets, deletes, txns, leases, watches and compaction; and etcdctl's own recipes and
-//! admin calls: lock, elect (and observe), their cancellation, move-leader, hashkv and
-//! member update; and kube-apiserver's periodic compactor.
+//! drop, delay and duplication, slow disks, forced campaigns, leader transfer, membership
+//! changes, and client puts, gets, deletes, txns, leases, watches and compaction; and
+//! etcdctl's own recipes and admin calls: lock, elect (and observe), their cancellation,
+//! move-leader, hashkv and member update; and kube-apiserver's periodic compactor. It is the
+//! only random schedule: `raftlab fuzz`, `fuzz::run_seed` and `tests/soak.rs` all draw here.
 
 use crate::engine::{Action, ClientOp, Cluster, RecipeKind, RecipeOp, SimRng};
 use crate::store::{
@@ -57,7 +58,10 @@ impl Schedule {
             30..=39 => Action::Heal,
             40..=44 => Action::Cut { from: pick(r), to: pick(r) },
             45..=47 => Action::Restore { from: pick(r), to: pick(r) },
-            48..=49 => Action::TransferLeader(pick(r)),
+            48 => Action::TransferLeader(pick(r)),
+            // A forced election at any moment, even on a leader or a dead node. One draw, as
+            // the transfer it shares the range with, so every other roll stays where it was.
+            49 => Action::Campaign(pick(r)),
             50..=52 => Action::LinkDropRate { from: pick(r), to: pick(r), ppm: r.below(300_000) as u32 },
             53..=54 => Action::LinkDuplicateRate { from: pick(r), to: pick(r), ppm: r.below(200_000) as u32 },
             55..=57 => Action::LinkDelay { from: pick(r), to: pick(r), extra_ms: r.below(200) },

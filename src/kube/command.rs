@@ -346,8 +346,7 @@ pub fn parse(args: &[String]) -> Result<KubeCommand, String> {
             let interval_ms = if word == "off" {
                 0
             } else {
-                use crate::console::parse::lex::{parse_duration_ns, BareNumber};
-                let ns = parse_duration_ns(word, BareNumber::Millis)
+                let ns = crate::console::parse::lex::lab_duration_ns(word)
                     .map_err(|e| err(verb, format!("bad interval {word:?}: {e}")))?;
                 u64::try_from(ns / 1_000_000).unwrap_or(u64::MAX)
             };

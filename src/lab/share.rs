@@ -5,6 +5,16 @@
 //! base64 of a version byte and a postcard body in which runs of identical consecutive
 //! actions (playing time is many equal `Advance`s) are stored once with a count. `decode`
 //! never panics: foreign or damaged text gets an error that says what is wrong.
+//!
+//! A link once shared must keep its meaning. postcard is positional: an `Action` is stored
+//! as its variant's index and a struct as its fields in order, so reordering `Action`'s
+//! variants, inserting one anywhere but at the end, or changing a field of `Action` or
+//! `ClusterConfig` silently changes what every saved link says. `tests/golden.rs` holds a
+//! link, a Run JSON and a trace hash for every variant (and for a version-1 link) in
+//! `tests/testdata/golden/`, and fails when any of them changes. Only a deliberate bump of
+//! `VERSION` may change them, and the bump must keep reading every older version (as
+//! version 1 links are read through `ConfigV1`): add the new golden files, keep the old
+//! ones decoding.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;

@@ -111,10 +111,10 @@ pub enum LessonProblem {
     TxnPrompt,
 }
 
-/// A lesson duration (`500ms`, `2s`, `1.5s`, `2m`) that does not read.
+/// A lesson duration (the console's grammar: `500ms`, `2s`, `1m30s`, bare ms) that does not read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DurationError {
-    /// Not a number followed by ms, s or m (the text as written).
+    /// Not a duration in that grammar (the text as written).
     #[error("expected a duration such as 500ms, 2s or 1m, found {0:?}")]
     Malformed(String),
     /// Longer than `MAX_WAIT_MS` (the text as written).

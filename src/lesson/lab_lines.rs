@@ -8,6 +8,7 @@
 //! with the player, which fills in at run time what the checker filled with stand-ins.
 
 use crate::console::command::{Command, LabCommand, Link, NodeRef};
+use crate::console::parse::lex::lab_duration_ns;
 use crate::console::parse::parse_line;
 use crate::console::session::parse_endpoint;
 use crate::engine::MAX_NODES;
@@ -18,24 +19,13 @@ use super::parse::{
     Ctx, DurationError, ExpandError, LessonProblem, NamesNoNode, VarError, DEFAULT_GOAL_WITHIN_MS, MAX_WAIT_MS,
 };
 
-/// `500ms`, `2s`, `1.5s`, `2m`.
+/// A lesson's durations (`wait 2s`, `within 5s`, `hint 20s:`), in the console's grammar
+/// (`lab_duration_ns`: `500ms`, `1.5s`, `1m30s`, a bare number of ms), rounded to the
+/// millisecond, at most an hour.
 pub fn duration_ms(s: &str) -> Result<u64, DurationError> {
-    let bad = || DurationError::Malformed(s.to_string());
-    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
-        (n, 1.0)
-    } else if let Some(n) = s.strip_suffix('s') {
-        (n, 1000.0)
-    } else if let Some(n) = s.strip_suffix('m') {
-        (n, 60_000.0)
-    } else {
-        return Err(bad());
-    };
-    if num.is_empty() || !num.chars().all(|c| c.is_ascii_digit() || c == '.') || num.matches('.').count() > 1 {
-        return Err(bad());
-    }
-    let v: f64 = num.parse().map_err(|_| bad())?;
-    let ms = (v * scale).round();
-    if ms > MAX_WAIT_MS as f64 {
+    let ns = lab_duration_ns(s).map_err(|_| DurationError::Malformed(s.to_string()))?;
+    let ms = (ns + 500_000) / 1_000_000;
+    if ms > u128::from(MAX_WAIT_MS) {
         return Err(DurationError::TooLong(s.to_string()));
     }
     Ok(ms as u64)
@@ -401,5 +391,34 @@ fn lab_nodes(cmd: &LabCommand) -> Vec<u64> {
         | LabCommand::DelayLink { link: l, .. }
         | LabCommand::DuplicateLink { link: l, .. } => link(l),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{duration_ms, DurationError};
+
+    #[test]
+    fn lesson_durations_use_the_console_grammar_rounded_to_the_millisecond() {
+        for (text, want) in [
+            ("500ms", 500),
+            ("2s", 2_000),
+            ("1.5s", 1_500),
+            ("2m", 120_000),
+            ("1m30s", 90_000),
+            ("250", 250),
+            ("0.0015s", 2),
+            ("1h", 3_600_000),
+        ] {
+            assert_eq!(duration_ms(text), Ok(want), "{text}");
+        }
+        let e = duration_ms("1 second").unwrap_err();
+        assert_eq!(e, DurationError::Malformed("1 second".into()));
+        assert_eq!(e.to_string(), "expected a duration such as 500ms, 2s or 1m, found \"1 second\"");
+        let e = duration_ms("5x").unwrap_err();
+        assert_eq!(e.to_string(), "expected a duration such as 500ms, 2s or 1m, found \"5x\"");
+        let e = duration_ms("61m").unwrap_err();
+        assert_eq!(e, DurationError::TooLong("61m".into()));
+        assert_eq!(e.to_string(), "61m is longer than a lesson may wait (1 hour)");
     }
 }

@@ -203,30 +203,16 @@ fn repeat_args(s: &str) -> Result<(char, usize), String> {
     Ok((c, n))
 }
 
-/// `500ms`, `2s`, `1.5s`, `2m`, as lessons write durations; at most an hour.
+/// Durations as lessons write them (`crate::console::parse::lex::lab_duration_ns`, the
+/// lab's one grammar), rounded to the millisecond; at most an hour.
 pub fn duration_ms(s: &str) -> Result<u64, String> {
-    let bad = || format!("expected a duration such as 500ms, 2s or 1m, found {s:?}");
-    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
-        (n, 1)
-    } else if let Some(n) = s.strip_suffix('s') {
-        (n, 1000)
-    } else if let Some(n) = s.strip_suffix('m') {
-        (n, 60_000)
-    } else {
-        return Err(bad());
-    };
-    let (whole, frac) = num.split_once('.').unwrap_or((num, ""));
-    let digits = |d: &str| d.chars().all(|c| c.is_ascii_digit());
-    if whole.is_empty() || !digits(whole) || !digits(frac) || whole.len() > 7 || frac.len() > 3 {
-        return Err(bad());
-    }
-    let whole: u64 = whole.parse().map_err(|_| bad())?;
-    let frac_ms = format!("{frac:0<3}").parse::<u64>().map_err(|_| bad())? * scale / 1000;
-    let ms = whole * scale + frac_ms;
+    let ns = crate::console::parse::lex::lab_duration_ns(s)
+        .map_err(|_| format!("expected a duration such as 500ms, 2s or 1m, found {s:?}"))?;
+    let ms = (ns + 500_000) / 1_000_000;
     if ms > 3_600_000 {
         return Err(format!("{s} is longer than a step may wait (1 hour)"));
     }
-    Ok(ms)
+    Ok(ms as u64)
 }
 
 fn node_id(s: &str) -> Option<u64> {

@@ -364,18 +364,12 @@ pub fn violation_note(why: &str) -> String {
 }
 
 /// Text for SVG markup: the words carry user-typed keys and values, which must stay text.
+/// pulldown-cmark's own escaper (the lessons' Markdown already links it into the site), for
+/// attribute values and text alike: `&`, `<`, `>`, `"` and `'`.
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
     out
 }
 

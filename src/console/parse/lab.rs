@@ -5,7 +5,7 @@
 //! `n1`…`n9` or `leader`; durations are whole milliseconds (a bare number means ms);
 //! probabilities become integer parts per million so the engine never sees a float.
 
-use super::lex::{go_quote, parse_duration_ns, BareNumber, Token};
+use super::lex::{go_quote, lab_duration_ns, Token};
 use super::ParseError;
 use crate::console::command::{LabCommand, Link, NodeRef};
 
@@ -351,7 +351,7 @@ fn duration_ms(tok: &Token) -> Result<u64, ParseError> {
             tok.col,
         )
     };
-    let ns = parse_duration_ns(s, BareNumber::Millis).map_err(|e| bad(e.strip_prefix("time: ").unwrap_or(&e)))?;
+    let ns = lab_duration_ns(s).map_err(|e| bad(e.strip_prefix("time: ").unwrap_or(&e)))?;
     if ns % 1_000_000 != 0 {
         return Err(bad("the lab counts whole milliseconds"));
     }

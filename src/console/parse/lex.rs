@@ -167,6 +167,17 @@ pub(crate) fn go_quote(s: &str) -> String {
     out
 }
 
+/// The lab's one duration grammar, for every duration a learner writes: the console's lab
+/// commands (`run 2s`, `disk n1 200ms`, `latency 10ms 5ms`, `delay 12 300ms`),
+/// `kube compactor 5m`, and lessons (`wait 2s`, `… within 5s`, `hint 20s:`). It is Go's
+/// `time.ParseDuration` syntax (`1m30s`, `1.5s`, `500ms`, `2h`), and a bare number is
+/// milliseconds. The value is exact nanoseconds, so that each caller keeps its own rule for
+/// a fraction of a millisecond (the console refuses one, a lesson rounds it). Errors are
+/// Go's texts (`time: …`), which each caller words for its reader.
+pub(crate) fn lab_duration_ns(s: &str) -> Result<u128, String> {
+    parse_duration_ns(s, BareNumber::Millis)
+}
+
 /// How a duration without a unit is read.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum BareNumber {
@@ -242,4 +253,51 @@ fn parse_decimal_scaled(number: &str, scale: u128) -> Option<u128> {
         total += d * unit;
     }
     Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lab_durations_accept_go_syntax_and_bare_milliseconds() {
+        let ms = |s: &str| lab_duration_ns(s).map(|ns| ns / 1_000_000);
+        for (text, want) in [
+            ("500ms", 500),
+            ("2s", 2_000),
+            ("1.5s", 1_500),
+            (".5s", 500),
+            ("5.s", 5_000),
+            ("2m", 120_000),
+            ("1m30s", 90_000),
+            ("1h", 3_600_000),
+            ("250", 250),
+            ("0", 0),
+            ("1500000us", 1_500),
+            ("2000000000ns", 2_000),
+        ] {
+            assert_eq!(ms(text), Ok(want), "{text}");
+        }
+        assert_eq!(lab_duration_ns("1.5"), Ok(1_500_000), "a bare number is ms, to the nanosecond");
+        assert_eq!(lab_duration_ns("0.0015s"), Ok(1_500_000));
+        assert_eq!(lab_duration_ns("1µs"), Ok(1_000));
+    }
+
+    #[test]
+    fn lab_duration_errors_are_go_texts() {
+        let err = |s: &str| lab_duration_ns(s).unwrap_err();
+        assert_eq!(err(""), "time: invalid duration \"\"");
+        assert_eq!(err("fast"), "time: invalid duration \"fast\"");
+        assert_eq!(err("1 second"), "time: unknown unit \" second\" in duration \"1 second\"");
+        assert_eq!(err("5x"), "time: unknown unit \"x\" in duration \"5x\"");
+        assert_eq!(err("1s5"), "time: missing unit in duration \"1s5\"");
+        assert_eq!(err("."), "time: invalid duration \".\"");
+        assert_eq!(err("-1s"), "time: invalid duration \"-1s\"");
+        assert_eq!(err("99999999999h"), "time: invalid duration \"99999999999h\"", "more than Go's 290 years");
+        // Go itself wants a unit after anything but 0 (etcdctl's flags).
+        assert_eq!(
+            parse_duration_ns("250", BareNumber::GoRejects).unwrap_err(),
+            "time: missing unit in duration \"250\""
+        );
+    }
 }
