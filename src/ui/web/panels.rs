@@ -1,15 +1,24 @@
 //! What each node holds: the logs side by side (aligned by index, windowed), each node's
 //! keys with their revisions, and raft-rs's own lines for the selected node.
 //!
-//! Contract: drawn from the current `ClusterView` and the trace; nothing per frame grows
-//! with the run (the log window and the key rows are bounded).
+//! Contract: drawn from the current `ClusterView`, and the lab's log and trace through the
+//! context; nothing per frame grows with the run (the log window and the key rows are
+//! bounded).
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::{ClusterView, TraceEvent};
-use crate::ui::i18n::{t, Text};
+use crate::engine::{ClusterView, NodeId, TraceEvent};
+use crate::ui::i18n::{t, Lang, Text};
 
-use super::app::App;
+use super::app::LabHandle;
+
+#[derive(Properties, PartialEq)]
+pub struct ViewProps {
+    pub view: Rc<ClusterView>,
+    pub lang: Lang,
+}
 
 /// How many indexes the log panel shows, ending at the newest entry (a window, so a run
 /// with 10,000 entries draws as fast as one with ten).
@@ -18,9 +27,12 @@ const LOG_WINDOW: u64 = 30;
 /// Keys shown per node (the first in key order); the rest are counted, not drawn.
 pub const STORE_ROWS: usize = 12;
 
-pub fn logs(app: &App, view: &ClusterView) -> Html {
-    let lang = app.lang;
-    let cluster = app.lab.session().cluster();
+#[component]
+pub fn Logs(p: &ViewProps) -> Html {
+    let (lang, view) = (p.lang, &p.view);
+    let Some(h) = use_context::<LabHandle>() else { return html! {} };
+    let m = h.model.borrow();
+    let cluster = m.lab.session().cluster();
     let last = view.nodes.iter().map(|n| n.last_index).max().unwrap_or(0);
     let from = last.saturating_sub(LOG_WINDOW - 1).max(1);
     let header = view.nodes.iter().map(|n| html! { <th>{ format!("n{}", n.id) }</th> });
@@ -62,8 +74,9 @@ pub fn logs(app: &App, view: &ClusterView) -> Html {
     }
 }
 
-pub fn stores(app: &App, view: &ClusterView) -> Html {
-    let lang = app.lang;
+#[component]
+pub fn Stores(p: &ViewProps) -> Html {
+    let (lang, view) = (p.lang, &p.view);
     let per_node = view.nodes.iter().map(|n| {
         let rows = n.kvs.iter().map(|kv| {
             html! {
@@ -97,10 +110,22 @@ pub fn stores(app: &App, view: &ClusterView) -> Html {
     }
 }
 
-pub fn raft_lines(app: &App) -> Html {
-    let lang = app.lang;
-    let Some(id) = app.selected else { return html! {} };
-    let trace = app.lab.session().cluster().trace();
+#[derive(Properties, PartialEq)]
+pub struct RaftLinesProps {
+    pub selected: Option<NodeId>,
+    pub lang: Lang,
+}
+
+/// Lines shown: raft-rs's newest for the node.
+const RAFT_LINES: usize = 30;
+
+#[component]
+pub fn RaftLines(p: &RaftLinesProps) -> Html {
+    let lang = p.lang;
+    let Some(h) = use_context::<LabHandle>() else { return html! {} };
+    let Some(id) = p.selected else { return html! {} };
+    let m = h.model.borrow();
+    let trace = m.lab.session().cluster().trace();
     let lines: Vec<Html> = trace
         .records()
         .iter()
@@ -111,7 +136,7 @@ pub fn raft_lines(app: &App) -> Html {
             }
             _ => None,
         })
-        .take(30)
+        .take(RAFT_LINES)
         .collect();
     html! {
         <div class="raftlog panel">
