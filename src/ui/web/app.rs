@@ -53,6 +53,17 @@ impl PartialEq for LabHandle {
     }
 }
 
+/// The model for a component that decides by its other props when to redraw: equal to
+/// itself always, so it never forces a render.
+#[derive(Clone)]
+pub struct ModelRef(pub Rc<RefCell<Model>>);
+
+impl PartialEq for ModelRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// What `run` needs to apply a command and carry out its effects; every part is shared
 /// and outlives the render that made it.
 #[derive(Clone)]

@@ -13,7 +13,7 @@ use yew::prelude::*;
 use crate::engine::{ClusterView, NodeId};
 use crate::ui::i18n::{t, Lang, Text};
 
-use super::app::LabHandle;
+use super::app::{LabHandle, ModelRef};
 use super::dom::input_value;
 use super::state::UiAction;
 
@@ -36,32 +36,14 @@ pub struct ConsoleProps {
 pub fn Console(p: &ConsoleProps) -> Html {
     let lang = p.lang;
     let lab = use_context::<LabHandle>();
-    // Newest first in the DOM; the column is reversed, so the newest shows at the bottom and
-    // the view stays scrolled to it.
-    let lines: Vec<Html> = lab
-        .map(|h| {
+    // What the transcript shows changes only when a line is added or a reply arrives.
+    let transcript = lab.map(|h| {
+        let shown = {
             let m = h.model.borrow();
-            m.lab
-                .transcript
-                .iter()
-                .rev()
-                .take(TRANSCRIPT_SHOWN)
-                .map(|said| {
-                    let pending = said.pending.is_some();
-                    html! {
-                        <div class={classes!("item", pending.then_some("pending"))}>
-                            if !said.line.is_empty() { <div class="cmd">{ format!("$ {}", said.line) }</div> }
-                            if pending {
-                                <div class="wait" role="status">{ format!("… {}", t(lang, Text::Pending)) }</div>
-                            } else {
-                                <pre class="out">{ said.out.clone() }</pre>
-                            }
-                        </div>
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+            (m.generation, m.lab.transcript.len(), m.lab.pending())
+        };
+        html! { <Transcript model={ModelRef(h.model)} {shown} {lang} /> }
+    });
     let options = p.view.nodes.iter().map(|n| {
         html! { <option value={n.id.to_string()} selected={n.id == p.endpoint}>{ format!("n{}", n.id) }</option> }
     });
@@ -87,7 +69,7 @@ pub fn Console(p: &ConsoleProps) -> Html {
     html! {
         <div class="console" aria-label={t(lang, Text::Console)}>
             <h2>{ t(lang, Text::Console) }</h2>
-            <div class="transcript" id="transcript">{ for lines }</div>
+            { for transcript }
             <div class="prompt">
                 <label>{ t(lang, Text::Endpoint) }
                     <select id="endpoint" onchange={p.on_ui.reform(|e: Event| UiAction::Endpoint(input_value(&e).parse().unwrap_or(1)))}>
@@ -101,6 +83,36 @@ pub fn Console(p: &ConsoleProps) -> Html {
             </div>
         </div>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct TranscriptProps {
+    model: ModelRef,
+    /// (lab generation, lines, lines still pending): what the transcript shows.
+    shown: (u64, usize, usize),
+    lang: Lang,
+}
+
+#[component]
+fn Transcript(p: &TranscriptProps) -> Html {
+    let lang = p.lang;
+    let m = p.model.0.borrow();
+    // Newest first in the DOM; the column is reversed, so the newest shows at the bottom and
+    // the view stays scrolled to it.
+    let lines = m.lab.transcript.iter().rev().take(TRANSCRIPT_SHOWN).map(|said| {
+        let pending = said.pending.is_some();
+        html! {
+            <div class={classes!("item", pending.then_some("pending"))}>
+                if !said.line.is_empty() { <div class="cmd">{ format!("$ {}", said.line) }</div> }
+                if pending {
+                    <div class="wait" role="status">{ format!("… {}", t(lang, Text::Pending)) }</div>
+                } else {
+                    <pre class="out">{ said.out.clone() }</pre>
+                }
+            </div>
+        }
+    });
+    html! { <div class="transcript" id="transcript">{ for lines }</div> }
 }
 
 #[derive(Properties, PartialEq)]

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::{ClusterView, NodeId, TraceEvent};
+use crate::engine::{ClusterView, NodeId, NodeView, TraceEvent};
 use crate::ui::i18n::{t, Lang, Text};
 
 use super::app::LabHandle;
@@ -74,8 +74,26 @@ pub fn Logs(p: &ViewProps) -> Html {
     }
 }
 
+#[derive(Properties)]
+pub struct StoresProps {
+    pub view: Rc<ClusterView>,
+    pub lang: Lang,
+}
+
+/// Equal when every store would draw the same: most frames move time, not keys, and the
+/// key tables are then left as they are.
+impl PartialEq for StoresProps {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.view.nodes, &other.view.nodes);
+        let same = |x: &NodeView, y: &NodeView| {
+            (x.id, x.alive, x.revision, x.key_count) == (y.id, y.alive, y.revision, y.key_count) && x.kvs == y.kvs
+        };
+        self.lang == other.lang && a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+    }
+}
+
 #[component]
-pub fn Stores(p: &ViewProps) -> Html {
+pub fn Stores(p: &StoresProps) -> Html {
     let (lang, view) = (p.lang, &p.view);
     let per_node = view.nodes.iter().map(|n| {
         let rows = n.kvs.iter().map(|kv| {
