@@ -5,7 +5,7 @@
 //! and a reload button (never a blank page), then mounts the app on `<body>`. Everything is
 //! a function component; no function here takes the app. Layout: `app` (the root: the lab
 //! context, the reducer, the hooks, the page's layout), `model` (the lab, the lesson and
-//! the clock, changed by `Cmd`s), `lesson_flow` (a lesson's player in the frame loop),
+//! the clock, changed by `cmd::Cmd`s), `lesson_flow` (a lesson's player in the frame loop),
 //! `state` (the UI's own state, a `Reducible`), `hooks` (frame timer, idle turns, keys,
 //! visibility, postMessage), one file per panel (`picture`, `time_controls`, `node_menu`,
 //! `inspector`, `console_panel`, `panels`, `history_panel`, `lesson_panel`,
@@ -14,6 +14,7 @@
 //! natively in `crate::ui`.
 
 mod app;
+mod cmd;
 mod console_panel;
 mod dom;
 mod embed;

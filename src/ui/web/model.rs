@@ -1,16 +1,16 @@
 //! The lab as the page drives it: the `Lab`, the lesson being played, the clock's state
 //! and what the page says about them (notices, load errors), changed only by `Cmd`s.
 //!
-//! Contract: no Yew here. `apply` turns one command into engine actions (through `Lab`)
+//! Contract: no Yew here. `apply` turns one `Cmd` into engine actions (through `Lab`)
 //! and returns whether anything visible changed; what it asks of the components (clear the
 //! selection, open the history panel) or of the browser (fetch a lesson file) is queued as
 //! `Effect`s for the app to carry out. The UI's own state (selection, panels, language,
 //! prompt) is not here: it is `state::UiState`.
 
-use crate::engine::{Action, ClusterConfig, NodeId};
+use crate::engine::{Action, ClusterConfig};
 use crate::lab::course::{self, Params};
 use crate::lab::share;
-use crate::lab::{Lab, StepKind, IDLE_BUDGET, PLAY_SLICE_MS};
+use crate::lab::{Lab, IDLE_BUDGET, PLAY_SLICE_MS};
 use crate::ui::clock::{speed_from_fragment, FrameStats, SPEED_LOG_MAX, SPEED_LOG_MIN};
 use crate::ui::drag::drop_command;
 use crate::ui::history_watch::HistoryWatch;
@@ -20,6 +20,8 @@ use crate::ui::prompt::with_endpoint;
 use super::dom;
 use super::lesson_flow::LessonRun;
 use super::state::UiAction;
+
+pub use super::cmd::{Cmd, Effect};
 
 /// Real milliseconds between frames while playing.
 pub const FRAME_MS: u32 = 50;
@@ -31,79 +33,6 @@ const IDLE_SLICE_MS: f64 = 6.0;
 /// can be seen moving at the default speed.
 pub fn default_config() -> ClusterConfig {
     ClusterConfig { nodes: 5, seed: 1, latency_ms: 30, jitter_ms: 20, ..ClusterConfig::default() }
-}
-
-/// What the page can ask of the lab.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Cmd {
-    /// One frame of play.
-    Frame,
-    TogglePlay,
-    /// log10 of the speed, -2 (0.01×) to 2 (100×).
-    Speed(f64),
-    /// A step button: the clock pauses first.
-    Step(StepKind),
-    StepBack,
-    /// A step key: the clock keeps its play state, as it always has.
-    KeyStep(StepKind),
-    KeyStepBack,
-    Seek(u64),
-    /// A console line run on the learner's behalf (buttons, keys, links in the picture).
-    Line(String),
-    /// A line typed at the prompt with this endpoint chosen.
-    Typed {
-        line: String,
-        endpoint: NodeId,
-    },
-    Act(Action),
-    CopyLink,
-    ExportTrace,
-    ExportSvg,
-    /// A setting being typed.
-    Draft(ClusterConfig),
-    /// A changed setting: a new run starts with it.
-    Settings(ClusterConfig),
-    NewRun,
-    /// The tab was hidden (true) or shown again.
-    Visibility(bool),
-    /// The same drop rate (percent) on every link.
-    DropAll(u32),
-    /// A dragged node let go at this point of the picture.
-    Drop {
-        node: NodeId,
-        at: (f64, f64),
-    },
-    /// What the URL asked for at start: a lesson, a lesson file, or the lessons page.
-    OpenFromUrl,
-    OpenLessons,
-    /// A built-in lesson: id, language, 0-based step.
-    OpenLesson(String, String, usize),
-    /// Back to the free lab.
-    CloseLesson,
-    LessonNext,
-    LessonBack,
-    LessonRestart,
-    Answer(usize),
-    ShowMe,
-    FilterLang(String),
-    FilterLevel(String),
-    /// A message from the embedding page (already origin-checked), as JSON.
-    Course(String),
-    /// A lesson file fetched: its path or URL, its text or why not, the step to open, and
-    /// whether it is one of the site's own lessons.
-    LessonFetched(String, Result<String, String>, usize, bool),
-}
-
-/// What a command asks of the rest of the page.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Effect {
-    Ui(UiAction),
-    /// Fetch a lesson file, then `Cmd::LessonFetched`.
-    Fetch {
-        url: String,
-        step: usize,
-        builtin: bool,
-    },
 }
 
 pub struct Model {

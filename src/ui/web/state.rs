@@ -14,7 +14,7 @@ use crate::engine::NodeId;
 use crate::ui::i18n::Lang;
 use crate::ui::prompt::{complete, PromptHistory};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct UiState {
     pub lang: Lang,
     pub selected: Option<NodeId>,
@@ -49,7 +49,6 @@ impl UiState {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
 pub enum UiAction {
     Select(Option<NodeId>),
     Inspect(Option<u64>),
