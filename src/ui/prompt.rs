@@ -66,6 +66,11 @@ impl PromptHistory {
         self.pos = None;
     }
 
+    /// Nothing typed yet to recall.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
     /// Arrow up: the line before the one shown (the newest first); stays on the oldest.
     /// `None` when nothing was typed yet (the key then does nothing).
     pub fn up(&mut self) -> Option<&str> {
@@ -113,6 +118,7 @@ mod tests {
     #[test]
     fn history_walks_back_and_forth_and_ends_on_an_empty_prompt() {
         let mut h = PromptHistory::default();
+        assert!(h.is_empty());
         assert_eq!(h.up(), None);
         assert_eq!(h.down(), "");
         h.push("put a 1");

@@ -90,7 +90,10 @@ fn run(env: &Env, cmd: Cmd) {
     }
     for effect in effects {
         match effect {
-            Effect::Ui(action) => env.ui.borrow().dispatch(action),
+            Effect::Ui(action) => {
+                let dispatcher = env.ui.borrow().dispatcher();
+                dispatcher.dispatch(action);
+            }
             Effect::Fetch { url, step, builtin } => {
                 let env = env.clone();
                 wasm_bindgen_futures::spawn_local(async move {
@@ -275,7 +278,8 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
                             on_close={a.inspect.reform(|()| None)} />
                     }
                     if console_wanted {
-                        <Console view={view.clone()} {lang} input={ui.input.clone()} endpoint={ui.endpoint} on_ui={a.ui.clone()}
+                        <Console view={view.clone()} {lang} input={ui.input.clone()} endpoint={ui.endpoint}
+                            can_recall={!ui.prompt.is_empty()} on_ui={a.ui.clone()}
                             on_run={{
                                 let (cmd, ui_cb, endpoint) = (a.cmd.clone(), a.ui.clone(), ui.endpoint);
                                 Callback::from(move |line: String| {

@@ -26,6 +26,8 @@ pub struct ConsoleProps {
     pub lang: Lang,
     pub input: String,
     pub endpoint: NodeId,
+    /// Lines were typed before: arrow up recalls them (else it moves the caret, as usual).
+    pub can_recall: bool,
     /// Prompt keys and typing.
     pub on_ui: Callback<UiAction>,
     /// A line entered (as typed; blank lines too, which print nothing).
@@ -48,7 +50,7 @@ pub fn Console(p: &ConsoleProps) -> Html {
         html! { <option value={n.id.to_string()} selected={n.id == p.endpoint}>{ format!("n{}", n.id) }</option> }
     });
     let onkeydown = {
-        let (on_ui, on_run) = (p.on_ui.clone(), p.on_run.clone());
+        let (on_ui, on_run, can_recall) = (p.on_ui.clone(), p.on_run.clone(), p.can_recall);
         Callback::from(move |e: KeyboardEvent| {
             let action = match e.key().as_str() {
                 "Enter" => {
@@ -57,7 +59,7 @@ pub fn Console(p: &ConsoleProps) -> Html {
                     on_run.emit(input_value(&e));
                     return;
                 }
-                "ArrowUp" => UiAction::HistoryUp,
+                "ArrowUp" if can_recall => UiAction::HistoryUp,
                 "ArrowDown" => UiAction::HistoryDown,
                 "Tab" => UiAction::Complete,
                 _ => return,
