@@ -19,20 +19,24 @@ use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::lesson_view::needs_console;
 use crate::ui::shortcuts::{shortcut, Shortcut};
 
-use super::console_panel::{Console, Leases, Watches};
+use super::console_panel::Console;
 use super::help::Help;
 use super::history_panel::HistoryPanel;
 use super::hooks::{use_embed_messages, use_idle, use_interval, use_latest, use_shortcut_keys, use_visibility};
 use super::inspector::Inspector;
+use super::leases::Leases;
 use super::lesson_panel::LessonPanel;
 use super::lessons_page::LessonsPage;
+use super::logs::Logs;
 use super::model::{Cmd, Effect, Model, FRAME_MS};
 use super::node_menu::NodeMenu;
-use super::panels::{Logs, RaftLines, Stores, STORE_ROWS};
 use super::picture::Picture;
+use super::raft_lines::RaftLines;
 use super::settings::Settings;
 use super::state::{UiAction, UiState};
+use super::stores::{Stores, STORE_ROWS};
 use super::time_controls::TimeControls;
+use super::watches::Watches;
 use super::{dom, embed};
 
 /// Real milliseconds between idle turns.

@@ -1,10 +1,10 @@
-//! The console and what streams beside it: the etcdctl prompt (the transcript, the endpoint
-//! selector, pending requests), the watch panels and the lease countdown.
+//! The console: the etcdctl prompt, the transcript (pending requests included) and the
+//! endpoint selector.
 //!
 //! Contract: the prompt's keys become UI actions (arrow up/down, Tab: `ui::prompt` decides
 //! what they do) or `on_run` with the typed line; where a line goes is decided by the model
-//! (`ui::prompt::with_endpoint`), never here. The transcript, watches and leases are read
-//! from the lab through the context.
+//! (`ui::prompt::with_endpoint`), never here. The transcript is read from the lab through
+//! the context, and redrawn only when a line or a reply arrived.
 
 use std::rc::Rc;
 
@@ -115,62 +115,4 @@ fn Transcript(p: &TranscriptProps) -> Html {
         }
     });
     html! { <div class="transcript" id="transcript">{ for lines }</div> }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct WatchesProps {
-    pub lang: Lang,
-}
-
-/// Events shown per watch stream: the newest.
-const WATCH_LINES: usize = 20;
-
-/// One panel per watch stream: its events as they arrive (newest last).
-#[component]
-pub fn Watches(p: &WatchesProps) -> Html {
-    let lang = p.lang;
-    let Some(h) = use_context::<LabHandle>() else { return html! {} };
-    let m = h.model.borrow();
-    let streams = &m.lab.notes.watches;
-    if streams.is_empty() {
-        return html! {};
-    }
-    let panels = streams.iter().map(|(id, (node, lines, canceled))| {
-        let shown = lines.iter().rev().take(WATCH_LINES).rev().map(|l| html! { <li>{ l.clone() }</li> });
-        html! {
-            <div class="watch" data-watch={id.to_string()}>
-                <h3>{ format!("{} {id} · n{node}{}", t(lang, Text::Watch), if *canceled { " · canceled" } else { "" }) }</h3>
-                <ol>{ for shown }</ol>
-            </div>
-        }
-    });
-    html! { <div class="watches panel" id="watches"><h2>{ t(lang, Text::Watches) }</h2>{ for panels }</div> }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct LeasesProps {
-    pub leader: Option<NodeId>,
-    pub lang: Lang,
-}
-
-/// Leases as the leader's lessor sees them, counting down with simulated time.
-#[component]
-pub fn Leases(p: &LeasesProps) -> Html {
-    let lang = p.lang;
-    let Some(h) = use_context::<LabHandle>() else { return html! {} };
-    let Some(leader) = p.leader else { return html! {} };
-    let m = h.model.borrow();
-    let infos = m.lab.session().cluster().lease_infos(leader);
-    if infos.is_empty() {
-        return html! {};
-    }
-    let rows = infos.iter().map(|(id, ttl, granted, keys)| {
-        html! { <tr><td>{ format!("{id:016x}") }</td><td class="ttl">{ format!("{ttl}s / {granted}s") }</td><td>{ keys.join(", ") }</td></tr> }
-    });
-    html! {
-        <div class="leases panel" id="leases">
-            <h2>{ format!("{} · n{leader}", t(lang, Text::Leases)) }</h2>
-            <table>{ for rows }</table>
-        </div>
-    }
 }

@@ -8,9 +8,9 @@
 //! the clock, changed by `cmd::Cmd`s), `lesson_flow` (a lesson's player in the frame loop),
 //! `state` (the UI's own state, a `Reducible`), `hooks` (frame timer, idle turns, keys,
 //! visibility, postMessage), one file per panel (`picture`, `time_controls`, `node_menu`,
-//! `inspector`, `console_panel`, `panels`, `history_panel`, `lesson_panel`,
-//! `lessons_page`, `settings`, `help`), `dom` (small browser helpers) and `embed`
-//! (postMessage and lesson fetching). What any of them decides that is not drawing lives
+//! `inspector`, `console_panel`, `watches`, `leases`, `logs`, `stores`, `raft_lines`,
+//! `history_panel`, `lesson_panel`, `lessons_page`, `settings`, `help`), `dom` (small
+//! browser helpers) and `embed` (postMessage and lesson fetching). What any of them decides that is not drawing lives
 //! natively in `crate::ui`.
 
 mod app;
@@ -22,16 +22,20 @@ mod help;
 mod history_panel;
 mod hooks;
 mod inspector;
+mod leases;
 mod lesson_flow;
 mod lesson_panel;
 mod lessons_page;
+mod logs;
 mod model;
 mod node_menu;
-mod panels;
 mod picture;
+mod raft_lines;
 mod settings;
 mod state;
+mod stores;
 mod time_controls;
+mod watches;
 
 use wasm_bindgen::prelude::*;
 
