@@ -13,7 +13,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::{ClusterView, NodeId};
+use crate::engine::{ClusterConfig, ClusterView, NodeId};
 use crate::lab::course::Event;
 use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::lesson_view::needs_console;
@@ -120,6 +120,30 @@ struct Actions {
     drag_start: Callback<NodeId>,
     drag_move: Callback<(f64, f64)>,
     drag_end: Callback<()>,
+    /// A line typed at the prompt: run at the endpoint chosen when it is entered.
+    run_typed: Callback<String>,
+    open_lesson: Callback<(String, String)>,
+    filter_lang: Callback<String>,
+    filter_level: Callback<String>,
+    close_lessons: Callback<()>,
+    lesson_next: Callback<()>,
+    lesson_back: Callback<()>,
+    lesson_restart: Callback<()>,
+    answer: Callback<usize>,
+    show_me: Callback<()>,
+    deliver: Callback<u64>,
+    close_inspector: Callback<()>,
+    toggle_play: Callback<()>,
+    step: Callback<crate::lab::StepKind>,
+    step_back: Callback<()>,
+    speed: Callback<f64>,
+    seek: Callback<u64>,
+    drop_all: Callback<u32>,
+    toggle_history: Callback<()>,
+    draft: Callback<ClusterConfig>,
+    settings: Callback<ClusterConfig>,
+    new_run: Callback<()>,
+    toggle_help: Callback<()>,
 }
 
 #[component]
@@ -151,7 +175,38 @@ pub fn App() -> Html {
                     }
                 })
             };
+            let run_typed = {
+                let (cmd, ui_cb, ui_latest) = (cmd.clone(), ui_cb.clone(), ui_latest.clone());
+                Callback::from(move |line: String| {
+                    let endpoint = ui_latest.borrow().endpoint;
+                    ui_cb.emit(UiAction::Ran(line.clone()));
+                    cmd.emit(Cmd::Typed { line, endpoint });
+                })
+            };
             Actions {
+                run_typed,
+                open_lesson: cmd.reform(|(id, language): (String, String)| Cmd::OpenLesson(id, language, 0)),
+                filter_lang: cmd.reform(Cmd::FilterLang),
+                filter_level: cmd.reform(Cmd::FilterLevel),
+                close_lessons: cmd.reform(|()| Cmd::CloseLesson),
+                lesson_next: cmd.reform(|()| Cmd::LessonNext),
+                lesson_back: cmd.reform(|()| Cmd::LessonBack),
+                lesson_restart: cmd.reform(|()| Cmd::LessonRestart),
+                answer: cmd.reform(Cmd::Answer),
+                show_me: cmd.reform(|()| Cmd::ShowMe),
+                deliver: cmd.reform(|id| Cmd::Act(crate::engine::Action::DeliverMessage(id))),
+                close_inspector: ui_cb.reform(|()| UiAction::Inspect(None)),
+                toggle_play: cmd.reform(|()| Cmd::TogglePlay),
+                step: cmd.reform(Cmd::Step),
+                step_back: cmd.reform(|()| Cmd::StepBack),
+                speed: cmd.reform(Cmd::Speed),
+                seek: cmd.reform(Cmd::Seek),
+                drop_all: cmd.reform(Cmd::DropAll),
+                toggle_history: ui_cb.reform(|()| UiAction::ToggleHistory),
+                draft: cmd.reform(Cmd::Draft),
+                settings: cmd.reform(Cmd::Settings),
+                new_run: cmd.reform(|()| Cmd::NewRun),
+                toggle_help: ui_cb.reform(|()| UiAction::ToggleHelp),
                 line: cmd.reform(Cmd::Line),
                 select: ui_cb.reform(UiAction::Select),
                 inspect: ui_cb.reform(UiAction::Inspect),
@@ -253,9 +308,9 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
     let main = if m.page_lessons && !embed {
         html! {
             <LessonsPage {lang} filter_lang={m.filter_lang.clone()} filter_level={m.filter_level.clone()}
-                on_open={a.cmd.reform(|(id, language): (String, String)| Cmd::OpenLesson(id, language, 0))}
-                on_filter_lang={a.cmd.reform(Cmd::FilterLang)} on_filter_level={a.cmd.reform(Cmd::FilterLevel)}
-                on_close={a.cmd.reform(|()| Cmd::CloseLesson)} />
+                on_open={a.open_lesson.clone()}
+                on_filter_lang={a.filter_lang.clone()} on_filter_level={a.filter_level.clone()}
+                on_close={a.close_lessons.clone()} />
         }
     } else {
         html! {
@@ -271,26 +326,20 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
                 </section>
                 <section class="side">
                     if m.lesson.is_some() {
-                        <LessonPanel {lang} on_next={a.cmd.reform(|()| Cmd::LessonNext)} on_back={a.cmd.reform(|()| Cmd::LessonBack)}
-                            on_restart={a.cmd.reform(|()| Cmd::LessonRestart)} on_answer={a.cmd.reform(Cmd::Answer)}
-                            on_show_me={a.cmd.reform(|()| Cmd::ShowMe)} />
+                        <LessonPanel {lang} on_next={a.lesson_next.clone()} on_back={a.lesson_back.clone()}
+                            on_restart={a.lesson_restart.clone()} on_answer={a.answer.clone()}
+                            on_show_me={a.show_me.clone()} />
                     }
                     <NodeMenu view={view.clone()} {lang} selected={ui.selected} on_line={a.line.clone()} />
                     if !embed {
                         <Inspector view={view.clone()} {lang} inspect={ui.inspect} on_line={a.line.clone()}
-                            on_deliver={a.cmd.reform(|id| Cmd::Act(crate::engine::Action::DeliverMessage(id)))}
-                            on_close={a.inspect.reform(|()| None)} />
+                            on_deliver={a.deliver.clone()}
+                            on_close={a.close_inspector.clone()} />
                     }
                     if console_wanted {
                         <Console view={view.clone()} {lang} input={ui.input.clone()} endpoint={ui.endpoint}
                             can_recall={!ui.prompt.is_empty()} on_ui={a.ui.clone()}
-                            on_run={{
-                                let (cmd, ui_cb, endpoint) = (a.cmd.clone(), a.ui.clone(), ui.endpoint);
-                                Callback::from(move |line: String| {
-                                    ui_cb.emit(UiAction::Ran(line.clone()));
-                                    cmd.emit(Cmd::Typed { line, endpoint });
-                                })
-                            }} />
+                            on_run={a.run_typed.clone()} />
                     }
                 </section>
             </main>
@@ -306,9 +355,9 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
             <header>
                 if !embed { <h1>{ t(lang, Text::Title) }</h1> }
                 <TimeControls view={view.clone()} {lang} playing={m.playing} speed_log={m.speed_log} end_ms={m.lab.end_ms().max(view.now_ms)}
-                    on_toggle_play={a.cmd.reform(|()| Cmd::TogglePlay)} on_step={a.cmd.reform(Cmd::Step)}
-                    on_step_back={a.cmd.reform(|()| Cmd::StepBack)} on_speed={a.cmd.reform(Cmd::Speed)}
-                    on_seek={a.cmd.reform(Cmd::Seek)} on_line={a.line.clone()} on_drop_all={a.cmd.reform(Cmd::DropAll)} />
+                    on_toggle_play={a.toggle_play.clone()} on_step={a.step.clone()}
+                    on_step_back={a.step_back.clone()} on_speed={a.speed.clone()}
+                    on_seek={a.seek.clone()} on_line={a.line.clone()} on_drop_all={a.drop_all.clone()} />
                 if !embed {
                     <div class="tools">
                         <button id="lessons" onclick={cmd(Cmd::OpenLessons)}>{ t(lang, Text::Lessons) }</button>
@@ -332,7 +381,7 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
             }
             { main }
             if ui.show_history && (embed || !m.page_lessons) {
-                <HistoryPanel {lang} on_close={a.ui.reform(|()| UiAction::ToggleHistory)} />
+                <HistoryPanel {lang} on_close={a.toggle_history.clone()} />
             }
             if !embed && !m.page_lessons {
                 <section class="lower">
@@ -341,11 +390,11 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
                     <Leases leader={view.leader} {lang} />
                     <Watches {lang} />
                     <RaftLines selected={ui.selected} {lang} />
-                    <Settings draft={m.draft.clone()} {lang} on_draft={a.cmd.reform(Cmd::Draft)}
-                        on_change={a.cmd.reform(Cmd::Settings)} on_new_run={a.cmd.reform(|()| Cmd::NewRun)} />
+                    <Settings draft={m.draft.clone()} {lang} on_draft={a.draft.clone()}
+                        on_change={a.settings.clone()} on_new_run={a.new_run.clone()} />
                 </section>
             }
-            if ui.help { <Help {lang} on_close={a.ui.reform(|()| UiAction::ToggleHelp)} /> }
+            if ui.help { <Help {lang} on_close={a.toggle_help.clone()} /> }
         </div>
     }
 }
