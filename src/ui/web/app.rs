@@ -304,7 +304,7 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
     let embed = m.course.embed;
     let leader = view.leader.map(|l| format!("n{l}")).unwrap_or_else(|| "—".into());
     let console_wanted = !embed || m.lesson.as_ref().is_some_and(|r| needs_console(&r.player.lesson));
-    let cmd = |c: Cmd| a.cmd.reform(move |_: MouseEvent| c.clone());
+    let cmd = |make: fn() -> Cmd| a.cmd.reform(move |_: MouseEvent| make());
     let main = if m.page_lessons && !embed {
         html! {
             <LessonsPage {lang} filter_lang={m.filter_lang.clone()} filter_level={m.filter_level.clone()}
@@ -360,12 +360,12 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
                     on_seek={a.seek.clone()} on_line={a.line.clone()} on_drop_all={a.drop_all.clone()} />
                 if !embed {
                     <div class="tools">
-                        <button id="lessons" onclick={cmd(Cmd::OpenLessons)}>{ t(lang, Text::Lessons) }</button>
+                        <button id="lessons" onclick={cmd(|| Cmd::OpenLessons)}>{ t(lang, Text::Lessons) }</button>
                         <button id="lang" onclick={a.ui.reform(|_| UiAction::ToggleLang)}>{ t(lang, Text::Language) }</button>
-                        <button id="copy-link" onclick={cmd(Cmd::CopyLink)}>{ t(lang, Text::CopyLink) }</button>
+                        <button id="copy-link" onclick={cmd(|| Cmd::CopyLink)}>{ t(lang, Text::CopyLink) }</button>
                         <button id="history-toggle" aria-pressed={ui.show_history.to_string()} onclick={a.ui.reform(|_| UiAction::ToggleHistory)}>{ t(lang, Text::History) }</button>
-                        <button onclick={cmd(Cmd::ExportTrace)}>{ t(lang, Text::ExportTrace) }</button>
-                        <button onclick={cmd(Cmd::ExportSvg)}>{ t(lang, Text::ExportSvg) }</button>
+                        <button onclick={cmd(|| Cmd::ExportTrace)}>{ t(lang, Text::ExportTrace) }</button>
+                        <button onclick={cmd(|| Cmd::ExportSvg)}>{ t(lang, Text::ExportSvg) }</button>
                         <button aria-label={t(lang, Text::Shortcuts)} onclick={a.ui.reform(|_| UiAction::ToggleHelp)}>{ "?" }</button>
                     </div>
                 }

@@ -9,7 +9,6 @@ use crate::lab::StepKind;
 use super::state::UiAction;
 
 /// What the page can ask of the lab.
-#[derive(Clone)]
 pub enum Cmd {
     /// One frame of play.
     Frame,
