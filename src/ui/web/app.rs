@@ -4,8 +4,8 @@
 //!
 //! Contract: data flows one way. A component calls an `on_<verb>` callback with a domain
 //! value; it becomes a `Cmd` for the `Model` (which changes the run only through the lab)
-//! or a `UiAction` for the reducer; a changed model bumps the context's version, and the
-//! next render computes the view again. Nothing here draws a panel: each is a component
+//! or a `UiAction` for the reducer (`dispatch`); a changed model bumps the context's
+//! version, and the next render computes the view again. Nothing here draws a panel: each is a component
 //! with `PartialEq` props in its own file.
 
 use std::cell::RefCell;
@@ -13,13 +13,15 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::{ClusterConfig, ClusterView, NodeId};
+use crate::engine::ClusterView;
 use crate::lab::course::Event;
 use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::lesson_view::needs_console;
 use crate::ui::shortcuts::{shortcut, Shortcut};
 
 use super::console_panel::Console;
+use super::dispatch::{Actions, Env};
+use super::dom;
 use super::help::Help;
 use super::history_panel::HistoryPanel;
 use super::hooks::{use_embed_messages, use_idle, use_interval, use_latest, use_shortcut_keys, use_visibility};
@@ -28,7 +30,7 @@ use super::leases::Leases;
 use super::lesson_panel::LessonPanel;
 use super::lessons_page::LessonsPage;
 use super::logs::Logs;
-use super::model::{Cmd, Effect, Model, FRAME_MS};
+use super::model::{Cmd, Model, FRAME_MS};
 use super::node_menu::NodeMenu;
 use super::picture::Picture;
 use super::raft_lines::RaftLines;
@@ -37,7 +39,6 @@ use super::state::{UiAction, UiState};
 use super::stores::{Stores, STORE_ROWS};
 use super::time_controls::TimeControls;
 use super::watches::Watches;
-use super::{dom, embed};
 
 /// Real milliseconds between idle turns.
 const IDLE_GAP_MS: u32 = 20;
@@ -68,84 +69,6 @@ impl PartialEq for ModelRef {
     }
 }
 
-/// What `run` needs to apply a command and carry out its effects; every part is shared
-/// and outlives the render that made it.
-#[derive(Clone)]
-struct Env {
-    model: Rc<RefCell<Model>>,
-    ui: Rc<RefCell<UseReducerHandle<UiState>>>,
-    version: Rc<RefCell<u64>>,
-    redraw: yew::functional::UseForceUpdateHandle,
-}
-
-/// Applies one command, then its effects. The model is never borrowed while the reducer or
-/// the renderer may run.
-fn run(env: &Env, cmd: Cmd) {
-    let lang = env.ui.borrow().lang;
-    let (changed, effects) = {
-        let mut m = env.model.borrow_mut();
-        m.lang = lang;
-        let changed = m.apply(cmd);
-        (changed, std::mem::take(&mut m.effects))
-    };
-    if changed {
-        *env.version.borrow_mut() += 1;
-        env.redraw.force_update();
-    }
-    for effect in effects {
-        match effect {
-            Effect::Ui(action) => {
-                let dispatcher = env.ui.borrow().dispatcher();
-                dispatcher.dispatch(action);
-            }
-            Effect::Fetch { url, step, builtin } => {
-                let env = env.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let got = embed::fetch_text(&url).await;
-                    run(&env, Cmd::LessonFetched(url, got, step, builtin));
-                });
-            }
-        }
-    }
-}
-
-/// Every callback the panels get, made once: each sends one command or UI action.
-#[derive(Clone, PartialEq)]
-struct Actions {
-    cmd: Callback<Cmd>,
-    ui: Callback<UiAction>,
-    line: Callback<String>,
-    select: Callback<Option<NodeId>>,
-    inspect: Callback<Option<u64>>,
-    drag_start: Callback<NodeId>,
-    drag_move: Callback<(f64, f64)>,
-    drag_end: Callback<()>,
-    /// A line typed at the prompt: run at the endpoint chosen when it is entered.
-    run_typed: Callback<String>,
-    open_lesson: Callback<(String, String)>,
-    filter_lang: Callback<String>,
-    filter_level: Callback<String>,
-    close_lessons: Callback<()>,
-    lesson_next: Callback<()>,
-    lesson_back: Callback<()>,
-    lesson_restart: Callback<()>,
-    answer: Callback<usize>,
-    show_me: Callback<()>,
-    deliver: Callback<u64>,
-    close_inspector: Callback<()>,
-    toggle_play: Callback<()>,
-    step: Callback<crate::lab::StepKind>,
-    step_back: Callback<()>,
-    speed: Callback<f64>,
-    seek: Callback<u64>,
-    drop_all: Callback<u32>,
-    toggle_history: Callback<()>,
-    draft: Callback<ClusterConfig>,
-    settings: Callback<ClusterConfig>,
-    new_run: Callback<()>,
-    toggle_help: Callback<()>,
-}
-
 #[component]
 pub fn App() -> Html {
     let ui = use_reducer(|| UiState::new(dom::saved_lang()));
@@ -156,67 +79,8 @@ pub fn App() -> Html {
     let ui_latest = use_latest(ui.clone());
     let env = Env { model: model.clone(), ui: ui_latest.clone(), version: version.clone(), redraw };
     let actions = (*use_memo((), {
-        let env = env.clone();
-        let ui_latest = ui_latest.clone();
-        move |_| {
-            let cmd = Callback::from(move |c: Cmd| run(&env, c));
-            let dispatcher = ui_latest.borrow().dispatcher();
-            let ui_cb = Callback::from(move |a: UiAction| dispatcher.dispatch(a));
-            let drag_end = {
-                let (cmd, ui_cb, ui_latest) = (cmd.clone(), ui_cb.clone(), ui_latest.clone());
-                Callback::from(move |()| {
-                    let (drag, pointer) = {
-                        let s = ui_latest.borrow();
-                        (s.drag, s.pointer)
-                    };
-                    ui_cb.emit(UiAction::DragEnd);
-                    if let (Some(node), Some(at)) = (drag, pointer) {
-                        cmd.emit(Cmd::Drop { node, at });
-                    }
-                })
-            };
-            let run_typed = {
-                let (cmd, ui_cb, ui_latest) = (cmd.clone(), ui_cb.clone(), ui_latest.clone());
-                Callback::from(move |line: String| {
-                    let endpoint = ui_latest.borrow().endpoint;
-                    ui_cb.emit(UiAction::Ran(line.clone()));
-                    cmd.emit(Cmd::Typed { line, endpoint });
-                })
-            };
-            Actions {
-                run_typed,
-                open_lesson: cmd.reform(|(id, language): (String, String)| Cmd::OpenLesson(id, language, 0)),
-                filter_lang: cmd.reform(Cmd::FilterLang),
-                filter_level: cmd.reform(Cmd::FilterLevel),
-                close_lessons: cmd.reform(|()| Cmd::CloseLesson),
-                lesson_next: cmd.reform(|()| Cmd::LessonNext),
-                lesson_back: cmd.reform(|()| Cmd::LessonBack),
-                lesson_restart: cmd.reform(|()| Cmd::LessonRestart),
-                answer: cmd.reform(Cmd::Answer),
-                show_me: cmd.reform(|()| Cmd::ShowMe),
-                deliver: cmd.reform(|id| Cmd::Act(crate::engine::Action::DeliverMessage(id))),
-                close_inspector: ui_cb.reform(|()| UiAction::Inspect(None)),
-                toggle_play: cmd.reform(|()| Cmd::TogglePlay),
-                step: cmd.reform(Cmd::Step),
-                step_back: cmd.reform(|()| Cmd::StepBack),
-                speed: cmd.reform(Cmd::Speed),
-                seek: cmd.reform(Cmd::Seek),
-                drop_all: cmd.reform(Cmd::DropAll),
-                toggle_history: ui_cb.reform(|()| UiAction::ToggleHistory),
-                draft: cmd.reform(Cmd::Draft),
-                settings: cmd.reform(Cmd::Settings),
-                new_run: cmd.reform(|()| Cmd::NewRun),
-                toggle_help: ui_cb.reform(|()| UiAction::ToggleHelp),
-                line: cmd.reform(Cmd::Line),
-                select: ui_cb.reform(UiAction::Select),
-                inspect: ui_cb.reform(UiAction::Inspect),
-                drag_start: ui_cb.reform(UiAction::DragStart),
-                drag_move: ui_cb.reform(|(x, y)| UiAction::DragMove(x, y)),
-                drag_end,
-                cmd,
-                ui: ui_cb,
-            }
-        }
+        let (env, ui_latest) = (env.clone(), ui_latest.clone());
+        move |_| Actions::new(env, ui_latest)
     }))
     .clone();
 

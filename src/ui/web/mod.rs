@@ -4,18 +4,20 @@
 //! Contract: `start` installs a panic hook that replaces the page with a readable message
 //! and a reload button (never a blank page), then mounts the app on `<body>`. Everything is
 //! a function component; no function here takes the app. Layout: `app` (the root: the lab
-//! context, the reducer, the hooks, the page's layout), `model` (the lab, the lesson and
-//! the clock, changed by `cmd::Cmd`s), `lesson_flow` (a lesson's player in the frame loop),
-//! `state` (the UI's own state, a `Reducible`), `hooks` (frame timer, idle turns, keys,
-//! visibility, postMessage), one file per panel (`picture`, `time_controls`, `node_menu`,
-//! `inspector`, `console_panel`, `watches`, `leases`, `logs`, `stores`, `raft_lines`,
-//! `history_panel`, `lesson_panel`, `lessons_page`, `settings`, `help`), `dom` (small
-//! browser helpers) and `embed` (postMessage and lesson fetching). What any of them decides that is not drawing lives
+//! context, the reducer, the hooks, the page's layout), `dispatch` (where callbacks lead,
+//! each made once), `model` (the lab, the lesson and the clock, changed by `cmd::Cmd`s),
+//! `lesson_flow` (a lesson's player in the frame loop), `state` (the UI's own state as a
+//! `Reducible`), `hooks` (frame timer, idle turns, keys, visibility, postMessage), one file
+//! per panel (`picture`, `time_controls`, `node_menu`, `inspector`, `console_panel`,
+//! `watches`, `leases`, `logs`, `stores`, `raft_lines`, `history_panel`, `lesson_panel`,
+//! `lessons_page`, `settings`, `help`), `dom` (small browser helpers) and `embed`
+//! (postMessage and lesson fetching). What any of them decides that is not drawing lives
 //! natively in `crate::ui`.
 
 mod app;
 mod cmd;
 mod console_panel;
+mod dispatch;
 mod dom;
 mod embed;
 mod help;
