@@ -170,6 +170,62 @@ test('kill and restart work from the keyboard alone', async () => {
   await context.close();
 });
 
+test('the time keys, Escape, a line key and the prompt keys work as before', async () => {
+  const { page, context, errors } = await open();
+  await waitLeader(page);
+  const playing = (on) => page.waitForFunction((on) => document.querySelector('.lab').dataset.playing === on, on);
+  const state = () => page.evaluate(() => {
+    const d = document.querySelector('.lab').dataset;
+    return { now: Number(d.now), hash: d.hash };
+  });
+  // p and Space toggle play.
+  await page.keyboard.press('p');
+  await playing('false');
+  await page.keyboard.press(' ');
+  await playing('true');
+  await page.keyboard.press('p');
+  await playing('false');
+  // Each step key moves the run on and leaves the clock paused; ',' steps back.
+  for (const key of ['.', 't', 'n']) {
+    const before = await state();
+    await page.keyboard.press(key);
+    await page.waitForFunction((b) => {
+      const d = document.querySelector('.lab').dataset;
+      return Number(d.now) > b.now || d.hash !== b.hash;
+    }, before);
+    assert.equal(await lab(page).getAttribute('data-playing'), 'false', key);
+  }
+  const before = await state();
+  await page.keyboard.press(',');
+  await page.waitForFunction((b) => Number(document.querySelector('.lab').dataset.now) < b, before.now);
+  // A digit selects, ? opens the help, Escape closes both.
+  await page.keyboard.press('1');
+  await page.waitForSelector('#node-menu');
+  await page.keyboard.press('?');
+  await page.waitForSelector('#help');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('#help') && !document.querySelector('#node-menu'));
+  // h runs the line a click on Heal would.
+  await page.keyboard.press('h');
+  await page.waitForFunction(() => document.querySelector('#transcript').textContent.includes('$ heal'));
+  // The prompt: arrow up recalls, arrow down clears, Tab completes; none is a shortcut.
+  await consoleLine(page, 'put keys 1');
+  await page.waitForFunction(() => document.querySelector('#transcript').textContent.includes('$ put keys 1'));
+  await page.focus('#console-input');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.inputValue('#console-input'), 'put keys 1');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.inputValue('#console-input'), '');
+  await page.fill('#console-input', 'pu');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.inputValue('#console-input'), 'put ');
+  await page.keyboard.press('p');
+  assert.equal(await page.inputValue('#console-input'), 'put p', 'a key typed into the prompt is not a shortcut');
+  assert.equal(await lab(page).getAttribute('data-playing'), 'false');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the zh-CN UI renders', async () => {
   const { page, context } = await open('#speed=1.5', { locale: 'zh-CN' });
   await waitLeader(page);

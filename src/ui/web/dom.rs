@@ -144,3 +144,29 @@ pub fn scroll_into_view(id: &str) {
         el.scroll_into_view_with_bool(false);
     }
 }
+
+/// The value of the input or select element an event came from: components hand on what
+/// was entered, never the event.
+pub fn input_value(e: &web_sys::Event) -> String {
+    let Some(target) = e.target() else { return String::new() };
+    if let Some(i) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+        return i.value();
+    }
+    target.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default()
+}
+
+/// Whether the checkbox an event came from is checked.
+pub fn input_checked(e: &web_sys::Event) -> bool {
+    e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked())
+}
+
+/// A callback that hands `cb` what `f` makes of an event, when it makes anything (Enter on
+/// a node, a number typed into a field).
+pub fn when<T: 'static, U: 'static>(cb: &yew::Callback<U>, f: impl Fn(T) -> Option<U> + 'static) -> yew::Callback<T> {
+    let cb = cb.clone();
+    yew::Callback::from(move |e: T| {
+        if let Some(v) = f(e) {
+            cb.emit(v);
+        }
+    })
+}

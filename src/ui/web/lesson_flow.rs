@@ -9,14 +9,14 @@
 //! Going back rewinds the cluster to the step's start by time travel. Every check that
 //! turns green or red, every step change and the lesson's end become `course::Event`s.
 
-use yew::prelude::*;
-
 use crate::lab::course::Event;
 use crate::lab::Lab;
 use crate::lesson::{self, Item, Lesson, Mark, Mode, Player, Status};
+use crate::ui::error_text::error_text;
+use crate::ui::lesson_view::lesson_fragment;
 
-use super::app::{App, Msg};
 use super::dom;
+use super::model::{Effect, Model};
 
 pub struct LessonRun {
     pub player: Player,
@@ -39,14 +39,14 @@ impl LessonRun {
     }
 }
 
-impl App {
+impl Model {
     /// Starts `lesson` on a fresh cluster from its seed, at step `step` (the steps before
     /// it are played as the headless runner plays them).
-    pub fn start_lesson(&mut self, ctx: &Context<Self>, lesson: Lesson, step: usize, url: Option<String>) {
+    pub fn start_lesson(&mut self, lesson: Lesson, step: usize, url: Option<String>) {
         let mut lab = match Lab::new(lesson.cluster.clone()) {
             Ok(l) => l,
             Err(e) => {
-                self.notice = Some(e.to_string());
+                self.notice = Some(error_text(self.lang, &e));
                 return;
             }
         };
@@ -56,10 +56,8 @@ impl App {
             player.poll(&mut lab, u64::MAX, Mode::Headless);
             player.next(&lab);
         }
-        self.lab = lab;
+        self.replace_lab(lab);
         self.draft = self.lab.session().cluster().config().clone();
-        self.selected = None;
-        self.inspect = None;
         self.lesson_errors = None;
         self.page_lessons = false;
         let steps = player.marks.len();
@@ -68,22 +66,22 @@ impl App {
         self.after_step_change();
         // Lessons play slower than the free lab's default, so an election can be watched.
         self.speed_log = self.speed_log.max(-0.5);
-        self.set_playing(ctx, true);
+        self.set_playing(true);
     }
 
     /// Parses a lesson file's text (built in, or from a URL); its errors are shown, never run.
-    pub fn start_lesson_text(&mut self, ctx: &Context<Self>, url: &str, text: &str, step: usize, builtin: bool) {
+    pub fn start_lesson_text(&mut self, url: &str, text: &str, step: usize, builtin: bool) {
         match lesson::parse(url, text) {
-            Ok(l) => self.start_lesson(ctx, l, step, (!builtin).then(|| url.to_string())),
+            Ok(l) => self.start_lesson(l, step, (!builtin).then(|| url.to_string())),
             Err(errs) => {
-                self.lesson_errors = Some(errs.into_iter().map(|e| e.to_string()).collect());
+                self.lesson_errors = Some(errs.iter().map(|e| error_text(self.lang, e)).collect());
                 self.post(Event::new("load-failed", url, 0, 0));
             }
         }
     }
 
     /// One frame of lesson time: `ms` of simulated time at most.
-    pub fn lesson_frame(&mut self, ctx: &Context<Self>, ms: u64) {
+    pub fn lesson_frame(&mut self, ms: u64) {
         let Some(run) = self.lesson.as_mut() else { return };
         let until = self.lab.now_ms() + ms;
         match run.status {
@@ -95,21 +93,21 @@ impl App {
         }
         let before = run.status;
         run.status = run.player.poll(&mut self.lab, until, Mode::Learner);
-        self.after_poll(ctx, before);
+        self.after_poll(before);
     }
 
     /// After the learner acted (a click, a console line): check the goal without moving time.
-    pub fn lesson_nudge(&mut self, ctx: &Context<Self>) {
+    pub fn lesson_nudge(&mut self) {
         let Some(run) = self.lesson.as_mut() else { return };
         if matches!(run.status, Status::Turn(_)) {
             let before = run.status;
             let now = self.lab.now_ms();
             run.status = run.player.poll(&mut self.lab, now, Mode::Learner);
-            self.after_poll(ctx, before);
+            self.after_poll(before);
         }
     }
 
-    fn after_poll(&mut self, ctx: &Context<Self>, before: Status) {
+    fn after_poll(&mut self, before: Status) {
         let Some(run) = self.lesson.as_mut() else { return };
         let status = run.status;
         if matches!(status, Status::Turn(_)) && !matches!(before, Status::Turn(_)) {
@@ -117,7 +115,7 @@ impl App {
         }
         self.report_marks();
         if status == Status::StepDone && before != Status::StepDone {
-            self.set_playing(ctx, false);
+            self.set_playing(false);
             let Some(run) = self.lesson.as_ref() else { return };
             if run.player.is_last_step() {
                 let (id, lang) = (run.player.lesson.meta.id.clone(), run.player.lesson.meta.language.clone());
@@ -179,30 +177,30 @@ impl App {
         self.post_lesson_event("step-changed");
     }
 
-    pub fn lesson_next(&mut self, ctx: &Context<Self>) {
+    pub fn lesson_next(&mut self) {
         let Some(run) = self.lesson.as_mut() else { return };
         if run.player.next(&self.lab) {
             self.after_step_change();
-            self.set_playing(ctx, true);
+            self.set_playing(true);
         }
     }
 
     /// Back one step (or to the start of the first): the cluster is rewound to that step's
     /// start and the step plays again.
-    pub fn lesson_back(&mut self, ctx: &Context<Self>) {
+    pub fn lesson_back(&mut self) {
         let Some(run) = self.lesson.as_mut() else { return };
         let k = run.player.step().saturating_sub(1);
-        self.goto_step(ctx, k);
+        self.goto_step(k);
     }
 
     /// Any step: earlier ones by time travel, later ones by playing the steps between as the
     /// headless runner does.
-    pub fn goto_step(&mut self, ctx: &Context<Self>, k: usize) {
+    pub fn goto_step(&mut self, k: usize) {
         let Some(run) = self.lesson.as_mut() else { return };
         let k = k.min(run.player.lesson.steps.len().saturating_sub(1));
         if k <= run.player.step() {
             if let Err(e) = run.player.rewind_to(&mut self.lab, k) {
-                self.notice = Some(e.to_string());
+                self.notice = Some(error_text(self.lang, &e));
                 return;
             }
         } else {
@@ -212,42 +210,37 @@ impl App {
             }
         }
         self.after_step_change();
-        self.set_playing(ctx, true);
+        self.set_playing(true);
     }
 
-    pub fn lesson_restart(&mut self, ctx: &Context<Self>) {
+    pub fn lesson_restart(&mut self) {
         let Some(run) = self.lesson.take() else { return };
-        self.start_lesson(ctx, run.player.lesson, 0, run.url);
+        self.start_lesson(run.player.lesson, 0, run.url);
     }
 
-    pub fn lesson_answer(&mut self, ctx: &Context<Self>, choice: usize) {
+    pub fn lesson_answer(&mut self, choice: usize) {
         if let Some(run) = self.lesson.as_mut() {
             run.player.answer(choice);
             run.status = Status::Busy;
-            self.set_playing(ctx, true);
+            self.set_playing(true);
         }
     }
 
-    pub fn lesson_show_me(&mut self, ctx: &Context<Self>) {
+    pub fn lesson_show_me(&mut self) {
         if let Some(run) = self.lesson.as_mut() {
             run.player.solve();
             run.status = Status::Busy;
-            self.set_playing(ctx, true);
+            self.set_playing(true);
         }
     }
 
     /// Opens a built-in lesson by id, in the UI's language if it has one: its file comes
     /// from the site's `lessons/`.
-    pub fn open_lesson(&mut self, ctx: &Context<Self>, id: &str, language: &str, step: usize) {
+    pub fn open_lesson(&mut self, id: &str, language: &str, step: usize) {
         match lesson::index::find(id, language) {
             Some(e) => {
-                let link = ctx.link().clone();
-                let path = e.path;
                 self.notice = Some(crate::ui::i18n::t(self.lang, crate::ui::i18n::Text::Loading).to_string());
-                wasm_bindgen_futures::spawn_local(async move {
-                    let got = super::embed::fetch_text(path).await;
-                    link.send_message(Msg::LessonFetched(path.to_string(), got, step, true));
-                });
+                self.effects.push(Effect::Fetch { url: e.path.to_string(), step, builtin: true });
             }
             None => self.notice = Some(format!("no lesson with id {id:?}")),
         }
@@ -261,16 +254,12 @@ impl App {
         }
     }
 
-    /// Starts fetching a lesson file; its text comes back as `Msg::LessonFetched`.
-    pub fn fetch_lesson(&mut self, ctx: &Context<Self>, url: &str, step: usize) {
+    /// Asks for a lesson file; its text comes back as `Cmd::LessonFetched`.
+    pub fn fetch_lesson(&mut self, url: &str, step: usize) {
         match super::embed::resolve_allowed(url, &self.course.origins) {
             Ok(abs) => {
                 self.notice = Some(crate::ui::i18n::t(self.lang, crate::ui::i18n::Text::Loading).to_string());
-                let link = ctx.link().clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let got = super::embed::fetch_text(&abs).await;
-                    link.send_message(Msg::LessonFetched(abs, got, step, false));
-                });
+                self.effects.push(Effect::Fetch { url: abs, step, builtin: false });
             }
             Err(e) => self.lesson_errors = Some(vec![e]),
         }
@@ -279,24 +268,6 @@ impl App {
     /// The URL fragment of the current lesson step.
     pub fn lesson_fragment(&self) -> Option<String> {
         let run = self.lesson.as_ref()?;
-        let step = run.player.step() + 1;
-        Some(match &run.url {
-            Some(u) => format!("lesson-url={}&step={step}", crate::lab::course::percent_encode(u)),
-            None => format!("lesson={}&step={step}", run.player.lesson.meta.id),
-        })
+        Some(lesson_fragment(&run.player.lesson.meta.id, run.url.as_deref(), run.player.step()))
     }
-}
-
-/// Whether the lesson asks the learner to type etcdctl commands (the embed shows the
-/// console only then).
-pub fn needs_console(lesson: &Lesson) -> bool {
-    lesson.steps.iter().flat_map(|s| &s.items).any(|i| match i {
-        Item::YourTurn(y) => y.solution.iter().any(|s| match s {
-            Item::Action { line, .. } => {
-                !crate::console::parse::is_lab_word(line.split_whitespace().next().unwrap_or(""))
-            }
-            _ => false,
-        }),
-        _ => false,
-    })
 }

@@ -1,46 +1,40 @@
 //! The lesson side panel: the step's narration, its checks going green or red, the predict
 //! question, the your-turn task with its hints, and next, back and restart.
 //!
-//! Contract: draws from the app's `LessonRun` and only sends messages. Narration goes in as
-//! HTML only after `lesson::markdown::to_html` has made any HTML in it inert; every other
-//! string from the lesson file is drawn as text.
+//! Contract: draws the model's `LessonRun` (through the context) and only calls its
+//! `on_<verb>` callbacks. Narration goes in as HTML only after `lesson::markdown::to_html`
+//! has made any HTML in it inert; every other string from the lesson file is drawn as text.
 
-use yew::html::Scope;
 use yew::prelude::*;
 
 use crate::lesson::{markdown, Item, Mark, Status};
-use crate::ui::i18n::{t, Text};
+use crate::ui::i18n::{t, Lang, Text};
+use crate::ui::lesson_view::{mark_class, mark_detail as detail, mark_sign};
 
-use super::app::{App, Msg};
+use super::app::LabHandle;
 use super::lesson_flow::LessonRun;
 
-fn mark_class(m: &Mark) -> &'static str {
-    match m {
-        Mark::NotYet => "not-yet",
-        Mark::Running => "running",
-        Mark::Pass(_) | Mark::Answered { right: true, .. } => "pass",
-        Mark::Fail(_) | Mark::Answered { right: false, .. } => "fail",
-    }
+#[derive(Properties, PartialEq)]
+pub struct LessonPanelProps {
+    pub lang: Lang,
+    pub on_next: Callback<()>,
+    pub on_back: Callback<()>,
+    pub on_restart: Callback<()>,
+    /// A predict question answered: the option chosen, 0-based.
+    pub on_answer: Callback<usize>,
+    pub on_show_me: Callback<()>,
 }
 
-fn mark_sign(m: &Mark) -> &'static str {
-    match m {
-        Mark::NotYet => "·",
-        Mark::Running => "…",
-        Mark::Pass(_) | Mark::Answered { right: true, .. } => "✓",
-        Mark::Fail(_) | Mark::Answered { right: false, .. } => "✗",
-    }
+#[component]
+pub fn LessonPanel(props: &LessonPanelProps) -> Html {
+    let Some(h) = use_context::<LabHandle>() else { return html! {} };
+    let m = h.model.borrow();
+    let Some(run) = m.lesson.as_ref() else { return html! {} };
+    panel(props, run)
 }
 
-fn detail(m: &Mark) -> Option<String> {
-    match m {
-        Mark::Pass(d) | Mark::Fail(d) if !d.is_empty() => Some(d.clone()),
-        _ => None,
-    }
-}
-
-pub fn panel(app: &App, link: &Scope<App>, run: &LessonRun) -> Html {
-    let lang = app.lang;
+fn panel(props: &LessonPanelProps, run: &LessonRun) -> Html {
+    let lang = props.lang;
     let p = &run.player;
     let lesson = &p.lesson;
     let k = p.step();
@@ -55,7 +49,7 @@ pub fn panel(app: &App, link: &Scope<App>, run: &LessonRun) -> Html {
         })
     };
     let items = step.items.iter().zip(&p.marks).enumerate().map(|(i, (item, mark))| {
-        let shown = (*mark != Mark::NotYet).then(|| item_view(app, link, run, i, item, mark));
+        let shown = (*mark != Mark::NotYet).then(|| item_view(props, run, i, item, mark));
         html! { <>{ for note(i) }{ for shown }</> }
     });
     let trailing = note(step.items.len());
@@ -89,16 +83,16 @@ pub fn panel(app: &App, link: &Scope<App>, run: &LessonRun) -> Html {
             <ol class="items">{ for items }{ for trailing }</ol>
             { status }
             <nav class="lesson-nav">
-                <button id="lesson-back" onclick={link.callback(|_| Msg::LessonBack)}>{ t(lang, Text::BackStep) }</button>
-                <button id="lesson-restart" onclick={link.callback(|_| Msg::LessonRestart)}>{ t(lang, Text::RestartLesson) }</button>
-                <button id="lesson-next" disabled={p.is_last_step()} onclick={link.callback(|_| Msg::LessonNext)}>{ t(lang, Text::NextStep) }</button>
+                <button id="lesson-back" onclick={props.on_back.reform(|_| ())}>{ t(lang, Text::BackStep) }</button>
+                <button id="lesson-restart" onclick={props.on_restart.reform(|_| ())}>{ t(lang, Text::RestartLesson) }</button>
+                <button id="lesson-next" disabled={p.is_last_step()} onclick={props.on_next.reform(|_| ())}>{ t(lang, Text::NextStep) }</button>
             </nav>
         </aside>
     }
 }
 
-fn item_view(app: &App, link: &Scope<App>, run: &LessonRun, i: usize, item: &Item, mark: &Mark) -> Html {
-    let lang = app.lang;
+fn item_view(props: &LessonPanelProps, run: &LessonRun, i: usize, item: &Item, mark: &Mark) -> Html {
+    let lang = props.lang;
     let class = classes!("item", mark_class(mark));
     let state = mark_class(mark);
     match item {
@@ -125,7 +119,7 @@ fn item_view(app: &App, link: &Scope<App>, run: &LessonRun, i: usize, item: &Ite
                 html! {
                     <li>
                         <button class={classes!("option", chosen.then_some("chosen"), right.then_some("right"))}
-                                disabled={!asking} onclick={link.callback(move |_| Msg::Answer(k))}>{ o }</button>
+                                disabled={!asking} onclick={props.on_answer.reform(move |_| k)}>{ o }</button>
                     </li>
                 }
             });
@@ -155,7 +149,7 @@ fn item_view(app: &App, link: &Scope<App>, run: &LessonRun, i: usize, item: &Ite
                         if let Some(d) = detail(mark) { <span class="detail">{ d }</span> }
                     </p>
                     { for hints }
-                    if waiting { <button id="show-me" onclick={link.callback(|_| Msg::ShowMe)}>{ t(lang, Text::ShowMe) }</button> }
+                    if waiting { <button id="show-me" onclick={props.on_show_me.reform(|_| ())}>{ t(lang, Text::ShowMe) }</button> }
                 </li>
             }
         }

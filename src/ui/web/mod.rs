@@ -2,26 +2,42 @@
 //! views. It holds no consensus logic.
 //!
 //! Contract: `start` installs a panic hook that replaces the page with a readable message
-//! and a reload button (never a blank page), then mounts the app on `<body>`. Layout:
-//! `app` (state and messages), `picture` (the SVG cluster), `controls` (time, node menu,
-//! inspector, settings, help), `console_panel` (console, watches, leases), `panels` (logs,
-//! stores, raft-rs lines), `keys` (shortcuts), `dom` (small browser helpers),
-//! `lesson_flow` (a lesson's player in the frame loop), `lesson_panel` (the step panel),
-//! `lessons_page` (the lesson index), `embed` (postMessage and lesson fetching),
-//! `history_panel` (client operations on a timeline, judged for linearizability).
+//! and a reload button (never a blank page), then mounts the app on `<body>`. Everything is
+//! a function component; no function here takes the app. Layout: `app` (the root: the lab
+//! context, the reducer, the hooks, the page's layout), `dispatch` (where callbacks lead,
+//! each made once), `model` (the lab, the lesson and the clock, changed by `cmd::Cmd`s),
+//! `lesson_flow` (a lesson's player in the frame loop), `state` (the UI's own state as a
+//! `Reducible`), `hooks` (frame timer, idle turns, keys, visibility, postMessage), one file
+//! per panel (`picture`, `time_controls`, `node_menu`, `inspector`, `console_panel`,
+//! `watches`, `leases`, `logs`, `stores`, `raft_lines`, `history_panel`, `lesson_panel`,
+//! `lessons_page`, `settings`, `help`), `dom` (small browser helpers) and `embed`
+//! (postMessage and lesson fetching). What any of them decides that is not drawing lives
+//! natively in `crate::ui`.
 
 mod app;
+mod cmd;
 mod console_panel;
-mod controls;
+mod dispatch;
 mod dom;
 mod embed;
+mod help;
 mod history_panel;
-mod keys;
+mod hooks;
+mod inspector;
+mod leases;
 mod lesson_flow;
 mod lesson_panel;
 mod lessons_page;
-mod panels;
+mod logs;
+mod model;
+mod node_menu;
 mod picture;
+mod raft_lines;
+mod settings;
+mod state;
+mod stores;
+mod time_controls;
+mod watches;
 
 use wasm_bindgen::prelude::*;
 

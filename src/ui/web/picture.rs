@@ -1,22 +1,45 @@
 //! The cluster picture: nodes on a ring, links with their cut directions, and every message
 //! in flight moving along its link at the speed of simulated time.
 //!
-//! Contract: drawn only from a `ClusterView`; clicking sends a message to the app (select a
-//! node, cut or restore one direction of a link, inspect a message). Role is shown by colour
-//! and by a text label; a dead node is grey, dashed and labelled.
+//! Contract: drawn only from a `ClusterView` and the props; clicking calls back (select a
+//! node, cut or restore one direction of a link as a console line, inspect a message), and
+//! a drag reports the node and the pointer in the picture's coordinates (what a drop means
+//! is `ui::drag`). Role is shown by colour and by a text label; a dead node is grey, dashed
+//! and labelled.
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::engine::{ClusterView, NodeId, Role};
-use crate::ui::i18n::{t, Text};
-use crate::ui::layout::{along, arc_path, node_xy, regroup, sides, VIEW};
+use crate::ui::drag::NODE_R;
+use crate::ui::i18n::{t, Lang, Text};
+use crate::ui::layout::{along, arc_path, node_xy, VIEW};
 
-use super::app::{role_style, App, Msg};
+use super::app::role_style;
+use super::dom::when;
 
-const NODE_R: f64 = 86.0;
+#[derive(Properties, PartialEq)]
+pub struct PictureProps {
+    pub view: Rc<ClusterView>,
+    pub lang: Lang,
+    pub selected: Option<NodeId>,
+    pub inspect: Option<u64>,
+    pub drag: Option<NodeId>,
+    pub pointer: Option<(f64, f64)>,
+    /// Messages sit still at mid-link instead of moving.
+    pub reduced_motion: bool,
+    pub on_line: Callback<String>,
+    pub on_select: Callback<Option<NodeId>>,
+    pub on_inspect: Callback<Option<u64>>,
+    pub on_drag_start: Callback<NodeId>,
+    pub on_drag_move: Callback<(f64, f64)>,
+    pub on_drag_end: Callback<()>,
+}
 
-pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> Html {
-    let lang = app.lang;
+#[component]
+pub fn Picture(p: &PictureProps) -> Html {
+    let (lang, view) = (p.lang, &*p.view);
     let ids: Vec<NodeId> = view.nodes.iter().map(|n| n.id).collect();
     let n = ids.len();
     let pos = |id: NodeId| ids.iter().position(|x| *x == id).map(|i| node_xy(i, n));
@@ -42,9 +65,9 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
                           tabindex="0" role="button" aria-label={line.clone()}
                           onkeydown={{
                               let cmd = cmd.clone();
-                              link.batch_callback(move |e: KeyboardEvent| (e.key() == "Enter").then(|| Msg::Line(cmd.clone())))
+                              when(&p.on_line, move |e: KeyboardEvent| (e.key() == "Enter").then(|| cmd.clone()))
                           }}
-                          onclick={link.callback(move |_| Msg::Line(cmd.clone()))}>
+                          onclick={p.on_line.reform(move |_| cmd.clone())}>
                         <title>{ line }</title>
                     </line>
                 });
@@ -56,18 +79,18 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
     let messages = view.in_flight.iter().filter_map(|m| {
         let (p0, p1) = (pos(m.from)?, pos(m.to)?);
         let span = m.deliver_at_ms.saturating_sub(m.sent_at_ms).max(1) as f64;
-        let frac = if app.reduced_motion { 0.5 } else { (now.saturating_sub(m.sent_at_ms)) as f64 / span };
+        let frac = if p.reduced_motion { 0.5 } else { (now.saturating_sub(m.sent_at_ms)) as f64 / span };
         // Start and end at the nodes' rims, not their centres.
         let rim = NODE_R / (((p1.0 - p0.0).powi(2) + (p1.1 - p0.1).powi(2)).sqrt().max(1.0));
         let (x, y) = along(p0, p1, rim + frac * (1.0 - 2.0 * rim), 6.0);
         let short = m.msg.msg_type.clone();
         let reject = m.msg.reject;
         let id = m.id;
-        let class = classes!("msg", reject.then_some("reject"), (app.inspect == Some(id)).then_some("picked"));
+        let class = classes!("msg", reject.then_some("reject"), (p.inspect == Some(id)).then_some("picked"));
         Some(html! {
             <g class={class} data-id={id.to_string()} data-type={m.msg.msg_type.clone()} tabindex="0" role="button"
-               onkeydown={link.batch_callback(move |e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::Inspect(Some(id))))}
-               onclick={link.callback(move |_| Msg::Inspect(Some(id)))}>
+               onkeydown={when(&p.on_inspect, move |e: KeyboardEvent| (e.key() == "Enter").then_some(Some(id)))}
+               onclick={p.on_inspect.reform(move |_| Some(id))}>
                 <rect x={fmt(x - 4.0)} y={fmt(y - 17.0)} width={fmt(10.0 + 10.2 * short.chars().count() as f64)} height="28" rx="6" />
                 <text x={fmt(x + 2.0)} y={fmt(y + 3.0)}>{ if reject { format!("✗ {short}") } else { short } }</text>
                 <title>{ format!("{} n{} → n{}, term {}{}", m.msg.msg_type, m.from, m.to, m.msg.term, if reject { ", reject" } else { "" }) }</title>
@@ -79,7 +102,7 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
         let (x, y) = node_xy(i, n);
         let (role_class, role_word) = role_style(lang, if nv.alive { nv.role } else { Role::Dead });
         let id = nv.id;
-        let selected = app.selected == Some(id);
+        let selected = p.selected == Some(id);
         let timer = if nv.alive && nv.role != Role::Leader && nv.election_timeout > 0 {
             let frac = nv.election_elapsed as f64 / nv.election_timeout as f64;
             html! { <path class="timer" d={arc_path(x, y, NODE_R + 9.0, frac)} /> }
@@ -101,9 +124,9 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
                data-node={id.to_string()} data-role={format!("{:?}", nv.role)} data-alive={nv.alive.to_string()}
                data-term={nv.term.to_string()} data-committed={nv.committed.to_string()} tabindex="0" role="button"
                aria-label={format!("n{id}: {role_word}, {} {}", t(lang, Text::Term), nv.term)}
-               onclick={link.callback(move |_| Msg::Select(Some(id)))}
-               onpointerdown={link.callback(move |_: PointerEvent| Msg::DragStart(id))}
-               onkeydown={link.batch_callback(move |e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::Select(Some(id))))}>
+               onclick={p.on_select.reform(move |_| Some(id))}
+               onpointerdown={p.on_drag_start.reform(move |_: PointerEvent| id)}
+               onkeydown={when(&p.on_select, move |e: KeyboardEvent| (e.key() == "Enter").then_some(Some(id)))}>
                 { timer }
                 <circle cx={fmt(x)} cy={fmt(y)} r={fmt(NODE_R)} />
                 <text class="name" x={fmt(x)} y={fmt(y - 34.0)}>{ format!("n{id}") }</text>
@@ -116,18 +139,29 @@ pub fn cluster(app: &App, link: &yew::html::Scope<App>, view: &ClusterView) -> H
     });
 
     // While a node is dragged, a dashed line follows the pointer to where it will go.
-    let dragging = match (app.drag, app.pointer) {
+    let dragging = match (p.drag, p.pointer) {
         (Some(id), Some((px, py))) => pos(id).map(|(x, y)| {
             html! { <line class="dragline" x1={fmt(x)} y1={fmt(y)} x2={fmt(px)} y2={fmt(py)} /> }
         }),
         _ => None,
     };
+    // Only while a node is held: a pointer crossing the picture otherwise costs nothing.
+    let drag_move = {
+        let (held, on_move) = (p.drag.is_some(), p.on_drag_move.clone());
+        Callback::from(move |e: PointerEvent| {
+            if held {
+                if let Some(at) = to_view(&e) {
+                    on_move.emit(at);
+                }
+            }
+        })
+    };
     html! {
         <svg id="cluster" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {VIEW} {VIEW}")}
              role="img" aria-label={t(lang, Text::Title)}
-             onpointermove={link.batch_callback(|e: PointerEvent| to_view(&e).map(|(x, y)| Msg::DragMove(x, y)))}
-             onpointerup={link.callback(|_: PointerEvent| Msg::DragEnd)}
-             onpointerleave={link.callback(|_: PointerEvent| Msg::DragEnd)}>
+             onpointermove={drag_move}
+             onpointerup={p.on_drag_end.reform(|_: PointerEvent| ())}
+             onpointerleave={p.on_drag_end.reform(|_: PointerEvent| ())}>
             <g class="links">{ for links }</g>
             // Messages under the nodes: a label passing a node never takes its click.
             <g class="messages">{ for messages }</g>
@@ -146,29 +180,6 @@ fn to_view(e: &PointerEvent) -> Option<(f64, f64)> {
     let scale = (r.width().min(r.height()) / VIEW).max(1e-9);
     let (ox, oy) = ((r.width() - VIEW * scale) / 2.0, (r.height() - VIEW * scale) / 2.0);
     Some(((e.client_x() as f64 - r.left() - ox) / scale, (e.client_y() as f64 - r.top() - oy) / scale))
-}
-
-/// The console lines for dropping `node` at `at`: onto another node joins its side, onto
-/// empty space puts it on its own. `None` for a click (dropped on itself) or no change.
-pub fn drop_command(view: &ClusterView, node: NodeId, at: (f64, f64)) -> Option<Vec<String>> {
-    let ids: Vec<NodeId> = view.nodes.iter().filter(|n| !n.removed).map(|n| n.id).collect();
-    let n = view.nodes.len();
-    let hit = view.nodes.iter().enumerate().find_map(|(i, nv)| {
-        let (x, y) = node_xy(i, n);
-        (((x - at.0).powi(2) + (y - at.1).powi(2)).sqrt() <= NODE_R).then_some(nv.id)
-    });
-    if hit == Some(node) {
-        return None;
-    }
-    let current = sides(&ids, |a, b| view.links.iter().any(|l| l.from == a && l.to == b && l.cut));
-    let groups = regroup(&current, node, hit)?;
-    if groups.len() == 1 {
-        // Everyone on one side again: restore the cut links (link faults stay).
-        return Some(view.links.iter().filter(|l| l.cut).map(|l| format!("restore n{}->n{}", l.from, l.to)).collect());
-    }
-    let words: Vec<String> =
-        groups.iter().map(|g| g.iter().map(|id| format!("n{id}")).collect::<Vec<_>>().join(",")).collect();
-    Some(vec![format!("partition {}", words.join(" "))])
 }
 
 fn fmt(v: f64) -> String {
