@@ -245,6 +245,15 @@ test('a damaged share link says what is wrong and still opens a lab', async () =
   await context.close();
 });
 
+test('in zh-CN a damaged link notice is in Chinese (ui::error_text), and the lab still opens', async () => {
+  const { page, context, errors } = await open('#run=AQ', { locale: 'zh-CN' });
+  await page.waitForSelector('#notice');
+  assert.match(await page.locator('#notice').textContent(), /^链接中的运行记录已损坏（.+）；链接是不是被截断了？$/);
+  assert.equal(await page.locator('g.node').count(), 5);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a put shows as pending while time is paused, and answers when it plays', async () => {
   const { page, context } = await open();
   await waitLeader(page);
