@@ -130,6 +130,11 @@ pub enum Text {
     Hint,
     Intro,
     Goal,
+    // The toolbar's groups (the layout).
+    Network,
+    Share,
+    /// The time group's name for screen readers.
+    TimeGroup,
     History,
     /// Before a count: "… older operations checked, not drawn".
     HistoryHidden,
@@ -239,6 +244,9 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             Hint => "Hint",
             Intro => "Introduction",
             Goal => "Goal",
+            Network => "Network",
+            Share => "Share",
+            TimeGroup => "Time",
             History => "Client history",
             HistoryHidden => "older operations were checked but are not drawn",
             HistoryLegend => "One row per client endpoint; a bar runs from call to return (an arrow: no answer yet). The number is the operation's place in its key's linearization order; the dots joined by a line are the instants where each could take effect.",
@@ -343,6 +351,9 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             Hint => "提示",
             Intro => "简介",
             Goal => "目标",
+            Network => "网络",
+            Share => "分享",
+            TimeGroup => "时间",
             History => "客户端历史",
             HistoryHidden => "个较早的操作已检查但未画出",
             HistoryLegend => "每行是一个客户端端点；横条从调用画到返回（箭头表示还没有回复）。数字是操作在该键线性化顺序中的位置；连线上的圆点是每个操作可以生效的时刻。",

@@ -25,12 +25,14 @@ use super::dom;
 use super::help::Help;
 use super::history_panel::HistoryPanel;
 use super::hooks::{use_embed_messages, use_idle, use_interval, use_latest, use_shortcut_keys, use_visibility};
+use super::icons::{icon, Icon};
 use super::inspector::Inspector;
 use super::leases::Leases;
 use super::lesson_panel::LessonPanel;
 use super::lessons_page::LessonsPage;
 use super::logs::Logs;
 use super::model::{Cmd, Model, FRAME_MS};
+use super::network_bar::NetworkBar;
 use super::node_menu::NodeMenu;
 use super::picture::Picture;
 use super::raft_lines::RaftLines;
@@ -180,10 +182,15 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
         html! {
             <main>
                 <section class="picture">
+                    <NetworkBar view={view.clone()} {lang} on_line={a.line.clone()} on_drop_all={a.drop_all.clone()} />
                     <Picture view={view.clone()} {lang} selected={ui.selected} inspect={ui.inspect}
                         drag={ui.drag} pointer={ui.pointer} {reduced_motion}
                         on_line={a.line.clone()} on_select={a.select.clone()} on_inspect={a.inspect.clone()}
                         on_drag_start={a.drag_start.clone()} on_drag_move={a.drag_move.clone()} on_drag_end={a.drag_end.clone()} />
+                    <TimeControls view={view.clone()} {lang} playing={m.playing} speed_log={m.speed_log} end_ms={m.lab.end_ms().max(view.now_ms)}
+                        on_toggle_play={a.toggle_play.clone()} on_step={a.step.clone()}
+                        on_step_back={a.step_back.clone()} on_speed={a.speed.clone()}
+                        on_seek={a.seek.clone()} />
                     <p class="status" id="status">
                         { format!("{} {leader} · {} {} ms · hash {:016x}", t(lang, Text::Leader), t(lang, Text::Time), view.now_ms, view.trace_hash) }
                     </p>
@@ -216,24 +223,28 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
              data-leader={leader.clone()} data-now={view.now_ms.to_string()}
              data-frame-p95={format!("{:.2}", m.frames.p95())} data-frames={m.frames.len().to_string()}
              data-hash={format!("{:016x}", view.trace_hash)} data-playing={m.playing.to_string()}>
-            <header>
-                if !embed { <h1>{ t(lang, Text::Title) }</h1> }
-                <TimeControls view={view.clone()} {lang} playing={m.playing} speed_log={m.speed_log} end_ms={m.lab.end_ms().max(view.now_ms)}
-                    on_toggle_play={a.toggle_play.clone()} on_step={a.step.clone()}
-                    on_step_back={a.step_back.clone()} on_speed={a.speed.clone()}
-                    on_seek={a.seek.clone()} on_line={a.line.clone()} on_drop_all={a.drop_all.clone()} />
-                if !embed {
-                    <div class="tools">
-                        <button id="lessons" onclick={cmd(|| Cmd::OpenLessons)}>{ t(lang, Text::Lessons) }</button>
-                        <button id="lang" onclick={a.ui.reform(|_| UiAction::ToggleLang)}>{ t(lang, Text::Language) }</button>
-                        <button id="copy-link" onclick={cmd(|| Cmd::CopyLink)}>{ t(lang, Text::CopyLink) }</button>
-                        <button id="history-toggle" aria-pressed={ui.show_history.to_string()} onclick={a.ui.reform(|_| UiAction::ToggleHistory)}>{ t(lang, Text::History) }</button>
-                        <button onclick={cmd(|| Cmd::ExportTrace)}>{ t(lang, Text::ExportTrace) }</button>
-                        <button onclick={cmd(|| Cmd::ExportSvg)}>{ t(lang, Text::ExportSvg) }</button>
-                        <button aria-label={t(lang, Text::Shortcuts)} onclick={a.ui.reform(|_| UiAction::ToggleHelp)}>{ "?" }</button>
-                    </div>
-                }
-            </header>
+            // The stage is one screen high: the header, the picture, the time controls, the
+            // console and the lesson panel are all in view; the other panels follow below.
+            <div class={classes!("stage", m.page_lessons.then_some("page"))}>
+            if !embed {
+                <header class="topbar">
+                    <h1>{ t(lang, Text::Title) }</h1>
+                    <nav class="tools" aria-label={t(lang, Text::Title)}>
+                        <button id="lessons" onclick={cmd(|| Cmd::OpenLessons)}>{ icon(Icon::Book) }{ t(lang, Text::Lessons) }</button>
+                        <button id="history-toggle" aria-pressed={ui.show_history.to_string()} onclick={a.ui.reform(|_| UiAction::ToggleHistory)}>{ icon(Icon::History) }{ t(lang, Text::History) }</button>
+                        <details class="share-menu">
+                            <summary>{ icon(Icon::Share) }{ t(lang, Text::Share) }</summary>
+                            <div class="popover" role="group" aria-label={t(lang, Text::Share)}>
+                                <button id="copy-link" onclick={cmd(|| Cmd::CopyLink)}>{ t(lang, Text::CopyLink) }</button>
+                                <button id="export-trace" onclick={cmd(|| Cmd::ExportTrace)}>{ t(lang, Text::ExportTrace) }</button>
+                                <button id="export-svg" onclick={cmd(|| Cmd::ExportSvg)}>{ t(lang, Text::ExportSvg) }</button>
+                            </div>
+                        </details>
+                        <button id="lang" lang={other_lang(lang)} onclick={a.ui.reform(|_| UiAction::ToggleLang)}>{ icon(Icon::Globe) }{ t(lang, Text::Language) }</button>
+                        <button id="help-toggle" class="round" aria-label={t(lang, Text::Shortcuts)} title={t(lang, Text::Shortcuts)} onclick={a.ui.reform(|_| UiAction::ToggleHelp)}>{ "?" }</button>
+                    </nav>
+                </header>
+            }
             if m.lab.forked { { notice(t(lang, Text::Forked).to_string(), None) } }
             if let Some(n) = &m.notice { { notice(n.clone(), Some("notice")) } }
             if m.paused_hidden { <p class="notice">{ t(lang, Text::Hidden) }</p> }
@@ -244,6 +255,7 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
                 </div>
             }
             { main }
+            </div>
             if ui.show_history && (embed || !m.page_lessons) {
                 <HistoryPanel {lang} on_close={a.toggle_history.clone()} />
             }
@@ -260,6 +272,14 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
             }
             if ui.help { <Help {lang} on_close={a.toggle_help.clone()} /> }
         </div>
+    }
+}
+
+/// The language the language button switches to (its label is written in that language).
+fn other_lang(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => Lang::ZhCn.tag(),
+        Lang::ZhCn => Lang::En.tag(),
     }
 }
 

@@ -65,7 +65,7 @@ pub fn Logs(p: &LogsProps) -> Html {
     html! {
         <div class="logs panel">
             <h2>{ t(lang, Text::Log) }</h2>
-            <table id="logs"><thead><tr><th>{ "#" }</th>{ for header }</tr></thead><tbody>{ for rows }</tbody></table>
+            <table id="logs" style={format!("--log-cols: {}", view.nodes.len())}><thead><tr><th>{ "#" }</th>{ for header }</tr></thead><tbody>{ for rows }</tbody></table>
         </div>
     }
 }

@@ -7,8 +7,8 @@
 //! context, the reducer, the hooks, the page's layout), `dispatch` (where callbacks lead,
 //! each made once), `model` (the lab, the lesson and the clock, changed by `cmd::Cmd`s),
 //! `lesson_flow` (a lesson's player in the frame loop), `state` (the UI's own state as a
-//! `Reducible`), `hooks` (frame timer, idle turns, keys, visibility, postMessage), one file
-//! per panel (`picture`, `time_controls`, `node_menu`, `inspector`, `console_panel`,
+//! `Reducible`), `hooks` (frame timer, idle turns, keys, visibility, postMessage), `icons` (inline
+//! SVG icons beside words), one file per panel (`picture`, `network_bar`, `time_controls`, `node_menu`, `inspector`, `console_panel`,
 //! `watches`, `leases`, `logs`, `stores`, `raft_lines`, `history_panel`, `lesson_panel`,
 //! `lessons_page`, `settings`, `help`), `dom` (small browser helpers) and `embed`
 //! (postMessage and lesson fetching). What any of them decides that is not drawing lives
@@ -23,6 +23,7 @@ mod embed;
 mod help;
 mod history_panel;
 mod hooks;
+mod icons;
 mod inspector;
 mod leases;
 mod lesson_flow;
@@ -30,6 +31,7 @@ mod lesson_panel;
 mod lessons_page;
 mod logs;
 mod model;
+mod network_bar;
 mod node_menu;
 mod picture;
 mod raft_lines;

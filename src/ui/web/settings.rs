@@ -68,8 +68,8 @@ pub fn Settings(p: &SettingsProps) -> Html {
                 oninput={typing(|c, v| c.seed = v)} onchange={num(|c| c.seed, |c, v| c.seed = v, 0, u64::MAX)} /></label>
             <label>{ t(lang, Text::Latency) }<input type="number" min="0" max="1000" value={d.latency_ms.to_string()}
                 oninput={typing(|c, v| c.latency_ms = v)} onchange={num(|c| c.latency_ms, |c, v| c.latency_ms = v, 0, 1000)} /></label>
-            <label><input type="checkbox" checked={d.pre_vote} onchange={flag(|c, v| c.pre_vote = v)} />{ t(lang, Text::PreVote) }</label>
-            <label><input type="checkbox" checked={d.check_quorum} onchange={flag(|c, v| c.check_quorum = v)} />{ t(lang, Text::CheckQuorum) }</label>
+            <label class="check"><input type="checkbox" checked={d.pre_vote} onchange={flag(|c, v| c.pre_vote = v)} />{ t(lang, Text::PreVote) }</label>
+            <label class="check"><input type="checkbox" checked={d.check_quorum} onchange={flag(|c, v| c.check_quorum = v)} />{ t(lang, Text::CheckQuorum) }</label>
             <button id="new-run" onclick={p.on_new_run.reform(|_| ())}>{ t(lang, Text::NewRun) }</button>
             <p class="muted">{ t(lang, Text::SettingsNote) }</p>
         </div>
