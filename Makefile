@@ -125,7 +125,8 @@ site-deps: deps
 	@# Its lock file can pin a crate the registry has since yanked; then resolve afresh.
 	@wasm-bindgen --version 2>/dev/null | grep -q '$(WASM_BINDGEN_VERSION)' || $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked \
 	  || $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
-	@[ -x $(NODE_BIN)/wasm-opt ] && [ -d tests/browser/node_modules/playwright-core ] || (cd tests/browser && npm ci --no-audit --no-fund)
+	@[ -x $(NODE_BIN)/wasm-opt ] && [ -d tests/browser/node_modules/playwright-core ] && [ -d tests/browser/node_modules/axe-core ] \
+	  || (cd tests/browser && npm ci --no-audit --no-fund)
 
 ## The release site in dist/ (wasm-opt -Oz through trunk, then gzip copies for static hosts).
 dist: site-deps
@@ -137,11 +138,13 @@ dist: site-deps
 serve: site-deps
 	trunk serve --release --address 127.0.0.1 --port 8080
 
-## The browser tests: the built dist/ in headless Chromium (playwright-core).
+## The browser tests: the built dist/ in headless Chromium (playwright-core), with a CJK
+## font so the Chinese UI is drawn (and its test can tell glyphs from empty boxes).
 browser-test: dist
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
+	@fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-cjk fontconfig; }
 	@mkdir -p target/screenshots
-	cd tests/browser && node --test --test-reporter=spec --test-concurrency=1 lab.test.mjs lessons.test.mjs history.test.mjs 2>&1 | tee ../../target/browser-test-output.txt
+	cd tests/browser && node --test --test-reporter=spec --test-concurrency=1 lab.test.mjs lessons.test.mjs history.test.mjs layout.test.mjs 2>&1 | tee ../../target/browser-test-output.txt
 
 ## Site figures: gzip transfer size, cold first render, frame times with 9 nodes at 1x.
 site-bench: dist

@@ -74,7 +74,7 @@ fn panel(props: &LessonPanelProps, run: &LessonRun) -> Html {
                data-lesson={lesson.meta.id.clone()} data-step-start={p.step_start_ms().to_string()}
                data-status={format!("{:?}", run.status)} aria-live="polite">
             <p class="lesson-title">{ &lesson.meta.title }</p>
-            <div class="progress" role="progressbar" aria-valuemin="1" aria-valuemax={n.to_string()} aria-valuenow={(k + 1).to_string()}>
+            <div class="progress" role="progressbar" aria-label={t(lang, Text::Steps)} aria-valuemin="1" aria-valuemax={n.to_string()} aria-valuenow={(k + 1).to_string()}>
                 <span style={format!("width:{progress}")}></span>
             </div>
             <h2>{ format!("{} {}/{n} · {}", t(lang, Text::StepOf), k + 1, step.title) }</h2>

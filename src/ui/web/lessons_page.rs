@@ -62,15 +62,15 @@ pub fn LessonsPage(p: &LessonsPageProps) -> Html {
     let lang_value = p.filter_lang.clone().unwrap_or_default();
     let level_value = p.filter_level.clone().unwrap_or_default();
     html! {
-        <section class="lessons-page" id="lessons-page">
+        <main class="lessons-page" id="lessons-page">
             <h2>{ t(lang, Text::Lessons) }</h2>
             <div class="filters">
-                <select id="filter-lang" onchange={p.on_filter_lang.reform(|e: Event| input_value(&e))}>
+                <select id="filter-lang" aria-label={t(lang, Text::AllLanguages)} onchange={p.on_filter_lang.reform(|e: Event| input_value(&e))}>
                     <option value="" selected={lang_value.is_empty()}>{ t(lang, Text::AllLanguages) }</option>
                     <option value="en" selected={lang_value == "en"}>{ "English" }</option>
-                    <option value="zh" selected={lang_value == "zh"}>{ "中文" }</option>
+                    <option value="zh" lang="zh-CN" selected={lang_value == "zh"}>{ "中文" }</option>
                 </select>
-                <select id="filter-level" onchange={p.on_filter_level.reform(|e: Event| input_value(&e))}>
+                <select id="filter-level" aria-label={t(lang, Text::AllLevels)} onchange={p.on_filter_level.reform(|e: Event| input_value(&e))}>
                     <option value="" selected={level_value.is_empty()}>{ t(lang, Text::AllLevels) }</option>
                     <option value="beginner" selected={level_value == "beginner"}>{ t(lang, Text::Beginner) }</option>
                     <option value="intermediate" selected={level_value == "intermediate"}>{ t(lang, Text::Intermediate) }</option>
@@ -79,6 +79,6 @@ pub fn LessonsPage(p: &LessonsPageProps) -> Html {
                 <button id="open-lab" onclick={p.on_close.reform(|_| ())}>{ t(lang, Text::OpenLab) }</button>
             </div>
             <ol class="lesson-list">{ for rows }</ol>
-        </section>
+        </main>
     }
 }
