@@ -34,6 +34,71 @@ pub fn arc_path(cx: f64, cy: f64, r: f64, frac: f64) -> String {
     format!("M {cx:.1} {:.1} A {r:.1} {r:.1} 0 {large} 1 {x:.1} {y:.1}", cy - r)
 }
 
+/// A message's label: its box (left, top, width, height) and where its text starts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LabelBox {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub text_x: f64,
+    pub text_y: f64,
+}
+
+/// Label height and width per character (17 px monospace) in the picture's coordinates.
+const LABEL_H: f64 = 28.0;
+const LABEL_CHAR_W: f64 = 10.2;
+const LABEL_PAD: f64 = 10.0;
+/// Clear space kept between a label and a node's circle.
+const LABEL_GAP: f64 = 4.0;
+
+fn box_at(p0: (f64, f64), p1: (f64, f64), frac: f64, side: f64, w: f64) -> LabelBox {
+    let (x, y) = along(p0, p1, frac, side);
+    LabelBox { x: x - w / 2.0, y: y - LABEL_H / 2.0, w, h: LABEL_H, text_x: x - w / 2.0 + 6.0, text_y: y + 6.0 }
+}
+
+/// Whether a box comes within `r` of a circle's centre `c`.
+pub fn box_hits_circle(b: &LabelBox, c: (f64, f64), r: f64) -> bool {
+    let nx = c.0.clamp(b.x, b.x + b.w);
+    let ny = c.1.clamp(b.y, b.y + b.h);
+    (nx - c.0).powi(2) + (ny - c.1).powi(2) < r * r
+}
+
+/// The label of a message `frac` (0..=1) of the way from the node at `p0` to the node at
+/// `p1` (circles of radius `r`), `chars` characters long: centred on the message's point,
+/// but held back along the link so that the box never covers either node (the nodes are
+/// drawn above the messages, so a covered label could not be read). Where a link is too
+/// short for the box to clear both circles, it sits where it overlaps them least: midway.
+pub fn message_label(p0: (f64, f64), p1: (f64, f64), frac: f64, side: f64, r: f64, chars: usize) -> LabelBox {
+    let w = LABEL_PAD + LABEL_CHAR_W * chars as f64;
+    let r = r + LABEL_GAP;
+    let clear_of = |c: (f64, f64), t: f64| !box_hits_circle(&box_at(p0, p1, t, side, w), c, r);
+    // The boxes that touch a circle form one run of `t` at that end of the link (a box
+    // sliding along a line meets a convex shape in one interval): bisect for its edge.
+    let edge = |c: (f64, f64), inside: f64, outside: f64| {
+        if clear_of(c, inside) {
+            return inside;
+        }
+        if !clear_of(c, outside) {
+            return f64::NAN;
+        }
+        let (mut hit, mut clear) = (inside, outside);
+        for _ in 0..24 {
+            let mid = (hit + clear) / 2.0;
+            if clear_of(c, mid) {
+                clear = mid;
+            } else {
+                hit = mid;
+            }
+        }
+        clear
+    };
+    let lo = edge(p0, 0.0, 0.5);
+    let hi = edge(p1, 1.0, 0.5);
+    let t = if lo.is_nan() || hi.is_nan() || lo > hi { 0.5 } else { frac.clamp(lo, hi) };
+    box_at(p0, p1, t, side, w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +126,39 @@ mod tests {
     fn arcs_start_at_the_top_and_take_the_long_way_past_half() {
         assert_eq!(arc_path(100.0, 100.0, 10.0, 0.25), "M 100.0 90.0 A 10.0 10.0 0 0 1 110.0 100.0");
         assert!(arc_path(100.0, 100.0, 10.0, 0.75).contains(" 0 1 1 "));
+    }
+
+    #[test]
+    fn a_label_near_its_target_stays_clear_of_the_node() {
+        let r = 86.0;
+        // Every pair of a five-node ring, both directions, the message almost there.
+        for (a, b) in [(0, 1), (1, 0), (0, 2), (3, 1), (4, 2), (2, 4)] {
+            let (p0, p1) = (node_xy(a, 5), node_xy(b, 5));
+            for chars in [9, 17, 24] {
+                let at = message_label(p0, p1, 0.95, 6.0, r, chars);
+                assert!(!box_hits_circle(&at, p1, r), "{a}->{b} ({chars} chars) covers the target: {at:?}");
+                assert!(!box_hits_circle(&at, p0, r), "{a}->{b} ({chars} chars) covers the source: {at:?}");
+                let start = message_label(p0, p1, 0.02, 6.0, r, chars);
+                assert!(!box_hits_circle(&start, p0, r), "{a}->{b} just sent covers the source: {start:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_label_in_mid_link_is_centred_on_the_message() {
+        let (p0, p1) = ((0.0, 0.0), (1000.0, 0.0));
+        let b = message_label(p0, p1, 0.5, 0.0, 86.0, 10);
+        assert_eq!((b.x + b.w / 2.0, b.y + b.h / 2.0), (500.0, 0.0));
+        assert_eq!(b.w, 10.0 + 10.2 * 10.0);
+        // Where it is free, a label moves with its message.
+        assert!(message_label(p0, p1, 0.4, 0.0, 86.0, 10).x < b.x);
+    }
+
+    #[test]
+    fn a_link_too_short_for_its_label_puts_it_midway() {
+        let (p0, p1) = ((0.0, 0.0), (200.0, 0.0));
+        let b = message_label(p0, p1, 0.95, 0.0, 86.0, 20);
+        assert_eq!(b.x + b.w / 2.0, 100.0);
     }
 }
 
