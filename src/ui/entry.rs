@@ -19,7 +19,10 @@ pub enum Place {
     Lab,
     Lessons,
     /// A built-in lesson by id, at a 0-based step.
-    Lesson { id: String, step: usize },
+    Lesson {
+        id: String,
+        step: usize,
+    },
 }
 
 impl Place {
@@ -182,7 +185,10 @@ mod tests {
     #[test]
     fn the_home_counts_the_lessons_it_ships() {
         let files = |dir: &str| {
-            std::fs::read_dir(dir).expect("lessons dir").filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "md"))).count()
+            std::fs::read_dir(dir)
+                .expect("lessons dir")
+                .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "md")))
+                .count()
         };
         assert_eq!(lesson_count(Lang::En), files("lessons/en"));
         assert_eq!(lesson_count(Lang::ZhCn), files("lessons/zh"));

@@ -49,8 +49,8 @@ pub struct LabelBox {
 const LABEL_H: f64 = 28.0;
 const LABEL_CHAR_W: f64 = 10.2;
 const LABEL_PAD: f64 = 10.0;
-/// Clear space kept between a label and a node's circle.
-const LABEL_GAP: f64 = 4.0;
+/// Clear space kept between a label and a node's circle: the timer arc drawn around it.
+const LABEL_GAP: f64 = 12.0;
 
 fn box_at(p0: (f64, f64), p1: (f64, f64), frac: f64, side: f64, w: f64) -> LabelBox {
     let (x, y) = along(p0, p1, frac, side);

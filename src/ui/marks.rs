@@ -33,7 +33,8 @@ pub fn node_title(lang: Lang, n: &NodeView) -> String {
     let (id, term, p, c, a) = (n.id, n.term, n.persisted, n.committed, n.applied);
     match lang {
         Lang::En => {
-            let vote = if n.vote > 0 { format!("voted for n{} in this term", n.vote) } else { "no vote in this term".into() };
+            let vote =
+                if n.vote > 0 { format!("voted for n{} in this term", n.vote) } else { "no vote in this term".into() };
             format!(
                 "n{id}: {role}, term {term}, {vote}\n\
                  p {p} persisted: the last log index written to its disk\n\
@@ -88,7 +89,9 @@ pub fn link_title(lang: Lang, from: u64, to: u64, cut: bool, drop_ppm: u32) -> S
         }
         (Lang::En, false) => {
             let drops = if drop_ppm > 0 { format!(", dropping {pct:.0}% of messages") } else { String::new() };
-            format!("Link n{from} → n{to}: working{drops}. Click to cut this direction (n{to} → n{from} stays as it is).")
+            format!(
+                "Link n{from} → n{to}: working{drops}. Click to cut this direction (n{to} → n{from} stays as it is)."
+            )
         }
         (Lang::ZhCn, true) => format!("链路 n{from} → n{to}：已切断，n{from} 发给 n{to} 的消息全部丢弃。点击恢复。"),
         (Lang::ZhCn, false) => {
@@ -123,7 +126,9 @@ fn message_meaning(lang: Lang, m: &InFlightView) -> String {
             if en {
                 format!("The leader sends {k} entries ({a}–{b}) that follow entry {idx} of term {lt}, and its commit index {commit}.")
             } else {
-                format!("领导者发送 {k} 条日志（{a}–{b}），接在任期 {lt} 的第 {idx} 条之后，并带上它的提交索引 {commit}。")
+                format!(
+                    "领导者发送 {k} 条日志（{a}–{b}），接在任期 {lt} 的第 {idx} 条之后，并带上它的提交索引 {commit}。"
+                )
             }
         }
         ("MsgAppend", _) => {
@@ -156,7 +161,11 @@ fn message_meaning(lang: Lang, m: &InFlightView) -> String {
             }
         }
         ("MsgHeartbeatResponse", _) => {
-            if en { "The follower answers the heartbeat: the leader still reaches it.".into() } else { "跟随者回应心跳：领导者仍能联系到它。".into() }
+            if en {
+                "The follower answers the heartbeat: the leader still reaches it.".into()
+            } else {
+                "跟随者回应心跳：领导者仍能联系到它。".into()
+            }
         }
         ("MsgRequestVote", _) => {
             if en {
@@ -166,7 +175,11 @@ fn message_meaning(lang: Lang, m: &InFlightView) -> String {
             }
         }
         ("MsgRequestVoteResponse", false) => {
-            if en { format!("Vote granted for term {}.", v.term) } else { format!("同意投票（任期 {}）。", v.term) }
+            if en {
+                format!("Vote granted for term {}.", v.term)
+            } else {
+                format!("同意投票（任期 {}）。", v.term)
+            }
         }
         ("MsgRequestVoteResponse", true) => {
             if en {
@@ -183,7 +196,11 @@ fn message_meaning(lang: Lang, m: &InFlightView) -> String {
             }
         }
         ("MsgRequestPreVoteResponse", false) => {
-            if en { "Pre-vote granted.".into() } else { "同意预投票。".into() }
+            if en {
+                "Pre-vote granted.".into()
+            } else {
+                "同意预投票。".into()
+            }
         }
         ("MsgRequestPreVoteResponse", true) => {
             if en {
@@ -201,22 +218,46 @@ fn message_meaning(lang: Lang, m: &InFlightView) -> String {
             }
         }
         ("MsgTimeoutNow", _) => {
-            if en { format!("Leadership transfer: the leader tells n{to} to start an election now.") } else { format!("领导权转移：领导者让 n{to} 立即发起选举。") }
+            if en {
+                format!("Leadership transfer: the leader tells n{to} to start an election now.")
+            } else {
+                format!("领导权转移：领导者让 n{to} 立即发起选举。")
+            }
         }
         ("MsgReadIndex", _) => {
-            if en { "Asks the leader for its commit index, for a linearizable read.".into() } else { "向领导者请求提交索引，用于线性一致读。".into() }
+            if en {
+                "Asks the leader for its commit index, for a linearizable read.".into()
+            } else {
+                "向领导者请求提交索引，用于线性一致读。".into()
+            }
         }
         ("MsgReadIndexResp", _) => {
-            if en { format!("The leader's answer: the read may be served once index {idx} is applied.") } else { format!("领导者的回答：应用到索引 {idx} 后即可读取。") }
+            if en {
+                format!("The leader's answer: the read may be served once index {idx} is applied.")
+            } else {
+                format!("领导者的回答：应用到索引 {idx} 后即可读取。")
+            }
         }
         ("MsgPropose", _) => {
-            if en { format!("A proposal ({k} entries) forwarded to the leader.") } else { format!("转发给领导者的提案（{k} 条）。") }
+            if en {
+                format!("A proposal ({k} entries) forwarded to the leader.")
+            } else {
+                format!("转发给领导者的提案（{k} 条）。")
+            }
         }
         ("MsgTransferLeader", _) => {
-            if en { "Asks the leader to hand leadership over.".into() } else { "请求领导者转移领导权。".into() }
+            if en {
+                "Asks the leader to hand leadership over.".into()
+            } else {
+                "请求领导者转移领导权。".into()
+            }
         }
         _ => {
-            if en { "A message raft-rs produced.".into() } else { "raft-rs 产生的消息。".into() }
+            if en {
+                "A message raft-rs produced.".into()
+            } else {
+                "raft-rs 产生的消息。".into()
+            }
         }
     }
 }

@@ -17,7 +17,12 @@ pub struct TourStep {
 }
 
 pub const STEPS: [TourStep; 5] = [
-    TourStep { id: "nodes", targets: &["#cluster .nodes", ".picture"], title: Text::TourNodesTitle, body: Text::TourNodesBody },
+    TourStep {
+        id: "nodes",
+        targets: &["#cluster .nodes", ".picture"],
+        title: Text::TourNodesTitle,
+        body: Text::TourNodesBody,
+    },
     TourStep {
         id: "messages",
         targets: &["#cluster .links", ".picture"],
