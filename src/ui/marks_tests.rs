@@ -73,7 +73,7 @@ fn a_link_says_whether_it_is_cut_and_what_a_click_does() {
 fn an_append_names_the_entries_it_carries_and_what_they_follow() {
     let mut m = msg(MessageType::MsgAppend, 1, 2, 3);
     (m.index, m.log_term, m.commit) = (5, 2, 4);
-    m.entries = vec![Entry::default(), Entry::default()].into();
+    m.entries = vec![Entry::default(), Entry::default()];
     let title = message_title(Lang::En, &in_flight(m));
     assert_eq!(
         title,
