@@ -25,7 +25,7 @@ pub const STEPS: [TourStep; 5] = [
     },
     TourStep {
         id: "messages",
-        targets: &["#cluster .links", ".picture"],
+        targets: &["#cluster", ".picture"],
         title: Text::TourMessagesTitle,
         body: Text::TourMessagesBody,
     },

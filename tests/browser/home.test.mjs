@@ -109,6 +109,7 @@ test('the lessons door opens the lesson list, in the chosen language', async () 
   await page.waitForSelector('#home');
   assert.equal(await page.locator('#home h1').textContent(), 'Raft 实验室');
   assert.equal(await page.locator('#door-lessons .door-title').textContent(), `浏览全部 ${LESSONS_EN} 节课程`);
+  await page.screenshot({ path: SHOTS + 'home-zh.png' });
   await page.click('.home-lang button[lang="en"]');
   await page.waitForFunction(() => document.querySelector('#home h1').textContent === 'Raft Lab');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
@@ -130,6 +131,7 @@ test('the tour opens from the home, walks its five steps, and Escape closes it',
   assert.equal(await page.locator('#tour-title').textContent(), 'The nodes');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'tour-next', 'focus is on Next');
   assert.equal(await page.locator('[data-tour-target]').count(), 1, 'its region is outlined');
+  assert.equal(await page.evaluate(() => document.querySelector('[data-tour-target]').matches('#cluster .nodes')), true);
   await page.click('#tour-next');
   await page.waitForFunction(() => document.querySelector('#tour').dataset.step === '2');
   assert.equal(await page.locator('#tour-title').textContent(), 'Messages on the links');

@@ -76,8 +76,8 @@ pub fn Home(p: &HomeProps) -> Html {
     }
 }
 
-/// A small cluster in role colours: a leader sending to four followers, one message on
-/// its way. Decoration only (hidden from assistive technology).
+/// A small cluster in role colours: a leader sending to three followers and a learner,
+/// one message on its way. Decoration only (hidden from assistive technology).
 fn art() -> Html {
     let at = |i: usize| {
         let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / 5.0;
@@ -92,7 +92,7 @@ fn art() -> Html {
         let (x, y) = at(i);
         let class = match i {
             0 => "art-node art-leader",
-            3 => "art-node art-candidate",
+            3 => "art-node art-learner",
             _ => "art-node art-follower",
         };
         html! { <circle class={class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="20" /> }
