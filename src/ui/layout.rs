@@ -68,19 +68,39 @@ pub fn box_hits_circle(b: &LabelBox, c: (f64, f64), r: f64) -> bool {
 /// `p1` (circles of radius `r`), `chars` characters long: centred on the message's point,
 /// but held back along the link so that the box never covers either node (the nodes are
 /// drawn above the messages, so a covered label could not be read). Where a link is too
-/// short for the box to clear both circles, it sits where it overlaps them least: midway.
+/// short for the box to clear both circles, the label moves further out to its own side
+/// of the link (the side `side` already puts it on) until it fits, then sits there; a few
+/// label heights out at most (nine nodes' shortest links with the longest labels), where
+/// it stops midway.
 pub fn message_label(p0: (f64, f64), p1: (f64, f64), frac: f64, side: f64, r: f64, chars: usize) -> LabelBox {
     let w = LABEL_PAD + LABEL_CHAR_W * chars as f64;
     let r = r + LABEL_GAP;
+    let sign = if side < 0.0 { -1.0 } else { 1.0 };
+    let mut s = side;
+    for _ in 0..LABEL_SHIFTS {
+        if let Some(t) = clear_range(p0, p1, s, r, w).map(|(lo, hi)| frac.clamp(lo, hi)) {
+            return box_at(p0, p1, t, s, w);
+        }
+        s += sign * LABEL_H / 2.0;
+    }
+    box_at(p0, p1, 0.5, s, w)
+}
+
+/// How many half-heights a label may move off its link to fit between two nodes.
+const LABEL_SHIFTS: usize = 6;
+
+/// The run of positions along the link where a label `w` wide, `side` off the line, clears
+/// both circles, if any.
+fn clear_range(p0: (f64, f64), p1: (f64, f64), side: f64, r: f64, w: f64) -> Option<(f64, f64)> {
     let clear_of = |c: (f64, f64), t: f64| !box_hits_circle(&box_at(p0, p1, t, side, w), c, r);
     // The boxes that touch a circle form one run of `t` at that end of the link (a box
     // sliding along a line meets a convex shape in one interval): bisect for its edge.
     let edge = |c: (f64, f64), inside: f64, outside: f64| {
         if clear_of(c, inside) {
-            return inside;
+            return Some(inside);
         }
         if !clear_of(c, outside) {
-            return f64::NAN;
+            return None;
         }
         let (mut hit, mut clear) = (inside, outside);
         for _ in 0..24 {
@@ -91,12 +111,10 @@ pub fn message_label(p0: (f64, f64), p1: (f64, f64), frac: f64, side: f64, r: f6
                 hit = mid;
             }
         }
-        clear
+        Some(clear)
     };
-    let lo = edge(p0, 0.0, 0.5);
-    let hi = edge(p1, 1.0, 0.5);
-    let t = if lo.is_nan() || hi.is_nan() || lo > hi { 0.5 } else { frac.clamp(lo, hi) };
-    box_at(p0, p1, t, side, w)
+    let (lo, hi) = (edge(p0, 0.0, 0.5)?, edge(p1, 1.0, 0.5)?);
+    (lo <= hi).then_some((lo, hi))
 }
 
 #[cfg(test)]
@@ -155,10 +173,25 @@ mod tests {
     }
 
     #[test]
-    fn a_link_too_short_for_its_label_puts_it_midway() {
-        let (p0, p1) = ((0.0, 0.0), (200.0, 0.0));
-        let b = message_label(p0, p1, 0.95, 0.0, 86.0, 20);
-        assert_eq!(b.x + b.w / 2.0, 100.0);
+    fn a_link_too_short_for_its_label_moves_it_to_its_side() {
+        // Adjacent nodes of a five-node ring, side by side: the longest label (a rejected
+        // MsgRequestVoteResponse) is wider than the gap between the circles.
+        let (p0, p1) = (node_xy(3, 5), node_xy(2, 5));
+        for frac in [0.0, 0.5, 0.95, 1.0] {
+            let b = message_label(p0, p1, frac, 6.0, 86.0, 24);
+            assert!(!box_hits_circle(&b, p0, 86.0) && !box_hits_circle(&b, p1, 86.0), "{frac}: {b:?}");
+        }
+        // Each direction moves to its own side, so the two stay apart.
+        let there = message_label(p0, p1, 0.5, 6.0, 86.0, 24);
+        let back = message_label(p1, p0, 0.5, 6.0, 86.0, 24);
+        assert!(there.y + there.h <= back.y || back.y + back.h <= there.y, "{there:?} {back:?}");
+        // Nine nodes: a long label cannot fit beside the shortest links without leaving
+        // them far behind; it stops a few label heights out, midway.
+        let (a, b) = (node_xy(0, 9), node_xy(1, 9));
+        let at = message_label(a, b, 0.95, 6.0, 86.0, 24);
+        let mid = along(a, b, 0.5, 0.0);
+        let off = ((at.x + at.w / 2.0 - mid.0).powi(2) + (at.y + at.h / 2.0 - mid.1).powi(2)).sqrt();
+        assert!(off <= 6.0 + 14.0 * LABEL_SHIFTS as f64 + 1e-9, "{off}");
     }
 }
 

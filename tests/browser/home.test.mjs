@@ -179,6 +179,22 @@ test('tooltips: a node names its role and term, a log cell its index and term; t
   const follower = page.locator('g.node[data-role="Follower"]').first();
   assert.match(await follower.locator('path.timer > title').textContent(), /^Election timer: \d+ of \d+ ticks/);
   assert.match(await page.locator('line.link').first().locator('title').textContent(), /^Link n\d → n\d: working/);
+  // Messages: a tooltip naming the raft-rs type, and a label no node circle covers.
+  const msgs = await page.evaluate(() => {
+    const circles = [...document.querySelectorAll('g.node circle')].map((c) => ['cx', 'cy', 'r'].map((a) => Number(c.getAttribute(a))));
+    return [...document.querySelectorAll('g.msg')].map((g) => {
+      const [x, y, w, h] = ['x', 'y', 'width', 'height'].map((a) => Number(g.querySelector('rect').getAttribute(a)));
+      const covered = circles.some(([cx, cy, r]) => {
+        const nx = Math.min(Math.max(cx, x), x + w), ny = Math.min(Math.max(cy, y), y + h);
+        return (nx - cx) ** 2 + (ny - cy) ** 2 < r * r;
+      });
+      return { title: g.querySelector('title').textContent, covered };
+    });
+  });
+  for (const m of msgs) {
+    assert.match(m.title, /^Msg\w+ n\d → n\d, term \d+(, rejected)?\n\S/);
+    assert.equal(m.covered, false, m.title);
+  }
   // A log cell: its own row's index and its own term.
   const cell = await page.evaluate(() => {
     const td = document.querySelector('#logs td.entry');
