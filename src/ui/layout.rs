@@ -34,6 +34,89 @@ pub fn arc_path(cx: f64, cy: f64, r: f64, frac: f64) -> String {
     format!("M {cx:.1} {:.1} A {r:.1} {r:.1} 0 {large} 1 {x:.1} {y:.1}", cy - r)
 }
 
+/// A message's label: its box (left, top, width, height) and where its text starts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LabelBox {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub text_x: f64,
+    pub text_y: f64,
+}
+
+/// Label height and width per character (17 px monospace) in the picture's coordinates.
+const LABEL_H: f64 = 28.0;
+const LABEL_CHAR_W: f64 = 10.2;
+const LABEL_PAD: f64 = 10.0;
+/// Clear space kept between a label and a node's circle: the timer arc drawn around it.
+const LABEL_GAP: f64 = 12.0;
+
+fn box_at(p0: (f64, f64), p1: (f64, f64), frac: f64, side: f64, w: f64) -> LabelBox {
+    let (x, y) = along(p0, p1, frac, side);
+    LabelBox { x: x - w / 2.0, y: y - LABEL_H / 2.0, w, h: LABEL_H, text_x: x - w / 2.0 + 6.0, text_y: y + 6.0 }
+}
+
+/// Whether a box comes within `r` of a circle's centre `c`.
+pub fn box_hits_circle(b: &LabelBox, c: (f64, f64), r: f64) -> bool {
+    let nx = c.0.clamp(b.x, b.x + b.w);
+    let ny = c.1.clamp(b.y, b.y + b.h);
+    (nx - c.0).powi(2) + (ny - c.1).powi(2) < r * r
+}
+
+/// The label of a message `frac` (0..=1) of the way from the node at `p0` to the node at
+/// `p1` (circles of radius `r`), `chars` characters long: centred on the message's point,
+/// but held back along the link so that the box never covers either node (the nodes are
+/// drawn above the messages, so a covered label could not be read). Where a link is too
+/// short for the box to clear both circles, the label moves further out to its own side
+/// of the link (the side `side` already puts it on) until it fits, then sits there; a few
+/// label heights out at most (nine nodes' shortest links with the longest labels), where
+/// it stops midway.
+pub fn message_label(p0: (f64, f64), p1: (f64, f64), frac: f64, side: f64, r: f64, chars: usize) -> LabelBox {
+    let w = LABEL_PAD + LABEL_CHAR_W * chars as f64;
+    let r = r + LABEL_GAP;
+    let sign = if side < 0.0 { -1.0 } else { 1.0 };
+    let mut s = side;
+    for _ in 0..LABEL_SHIFTS {
+        if let Some(t) = clear_range(p0, p1, s, r, w).map(|(lo, hi)| frac.clamp(lo, hi)) {
+            return box_at(p0, p1, t, s, w);
+        }
+        s += sign * LABEL_H / 2.0;
+    }
+    box_at(p0, p1, 0.5, s, w)
+}
+
+/// How many half-heights a label may move off its link to fit between two nodes.
+const LABEL_SHIFTS: usize = 6;
+
+/// The run of positions along the link where a label `w` wide, `side` off the line, clears
+/// both circles, if any.
+fn clear_range(p0: (f64, f64), p1: (f64, f64), side: f64, r: f64, w: f64) -> Option<(f64, f64)> {
+    let clear_of = |c: (f64, f64), t: f64| !box_hits_circle(&box_at(p0, p1, t, side, w), c, r);
+    // The boxes that touch a circle form one run of `t` at that end of the link (a box
+    // sliding along a line meets a convex shape in one interval): bisect for its edge.
+    let edge = |c: (f64, f64), inside: f64, outside: f64| {
+        if clear_of(c, inside) {
+            return Some(inside);
+        }
+        if !clear_of(c, outside) {
+            return None;
+        }
+        let (mut hit, mut clear) = (inside, outside);
+        for _ in 0..24 {
+            let mid = (hit + clear) / 2.0;
+            if clear_of(c, mid) {
+                clear = mid;
+            } else {
+                hit = mid;
+            }
+        }
+        Some(clear)
+    };
+    let (lo, hi) = (edge(p0, 0.0, 0.5)?, edge(p1, 1.0, 0.5)?);
+    (lo <= hi).then_some((lo, hi))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +144,54 @@ mod tests {
     fn arcs_start_at_the_top_and_take_the_long_way_past_half() {
         assert_eq!(arc_path(100.0, 100.0, 10.0, 0.25), "M 100.0 90.0 A 10.0 10.0 0 0 1 110.0 100.0");
         assert!(arc_path(100.0, 100.0, 10.0, 0.75).contains(" 0 1 1 "));
+    }
+
+    #[test]
+    fn a_label_near_its_target_stays_clear_of_the_node() {
+        let r = 86.0;
+        // Every pair of a five-node ring, both directions, the message almost there.
+        for (a, b) in [(0, 1), (1, 0), (0, 2), (3, 1), (4, 2), (2, 4)] {
+            let (p0, p1) = (node_xy(a, 5), node_xy(b, 5));
+            for chars in [9, 17, 24] {
+                let at = message_label(p0, p1, 0.95, 6.0, r, chars);
+                assert!(!box_hits_circle(&at, p1, r), "{a}->{b} ({chars} chars) covers the target: {at:?}");
+                assert!(!box_hits_circle(&at, p0, r), "{a}->{b} ({chars} chars) covers the source: {at:?}");
+                let start = message_label(p0, p1, 0.02, 6.0, r, chars);
+                assert!(!box_hits_circle(&start, p0, r), "{a}->{b} just sent covers the source: {start:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_label_in_mid_link_is_centred_on_the_message() {
+        let (p0, p1) = ((0.0, 0.0), (1000.0, 0.0));
+        let b = message_label(p0, p1, 0.5, 0.0, 86.0, 10);
+        assert_eq!((b.x + b.w / 2.0, b.y + b.h / 2.0), (500.0, 0.0));
+        assert_eq!(b.w, 10.0 + 10.2 * 10.0);
+        // Where it is free, a label moves with its message.
+        assert!(message_label(p0, p1, 0.4, 0.0, 86.0, 10).x < b.x);
+    }
+
+    #[test]
+    fn a_link_too_short_for_its_label_moves_it_to_its_side() {
+        // Adjacent nodes of a five-node ring, side by side: the longest label (a rejected
+        // MsgRequestVoteResponse) is wider than the gap between the circles.
+        let (p0, p1) = (node_xy(3, 5), node_xy(2, 5));
+        for frac in [0.0, 0.5, 0.95, 1.0] {
+            let b = message_label(p0, p1, frac, 6.0, 86.0, 24);
+            assert!(!box_hits_circle(&b, p0, 86.0) && !box_hits_circle(&b, p1, 86.0), "{frac}: {b:?}");
+        }
+        // Each direction moves to its own side, so the two stay apart.
+        let there = message_label(p0, p1, 0.5, 6.0, 86.0, 24);
+        let back = message_label(p1, p0, 0.5, 6.0, 86.0, 24);
+        assert!(there.y + there.h <= back.y || back.y + back.h <= there.y, "{there:?} {back:?}");
+        // Nine nodes: a long label cannot fit beside the shortest links without leaving
+        // them far behind; it stops a few label heights out, midway.
+        let (a, b) = (node_xy(0, 9), node_xy(1, 9));
+        let at = message_label(a, b, 0.95, 6.0, 86.0, 24);
+        let mid = along(a, b, 0.5, 0.0);
+        let off = ((at.x + at.w / 2.0 - mid.0).powi(2) + (at.y + at.h / 2.0 - mid.1).powi(2)).sqrt();
+        assert!(off <= 6.0 + 14.0 * LABEL_SHIFTS as f64 + 1e-9, "{off}");
     }
 }
 

@@ -13,14 +13,17 @@
 
 pub mod clock;
 pub mod drag;
+pub mod entry;
 pub mod error_text;
 pub mod history_layout;
 pub mod history_watch;
 pub mod i18n;
 pub mod layout;
 pub mod lesson_view;
+pub mod marks;
 pub mod prompt;
 pub mod shortcuts;
+pub mod tour;
 pub mod ui_state;
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 pub mod web;

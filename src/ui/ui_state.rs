@@ -17,6 +17,8 @@ pub struct UiState {
     pub selected: Option<NodeId>,
     pub inspect: Option<u64>,
     pub help: bool,
+    /// The tour, at this step (`ui::tour`), while it is open.
+    pub tour: Option<usize>,
     /// The history panel is open (its toggle, or a `history` line run by anyone).
     pub show_history: bool,
     /// A node picked up to drag it to another side, and the pointer in the picture's
@@ -36,6 +38,7 @@ impl UiState {
             selected: None,
             inspect: None,
             help: false,
+            tour: None,
             show_history: false,
             drag: None,
             pointer: None,
@@ -51,6 +54,8 @@ pub enum UiAction {
     Select(Option<NodeId>),
     Inspect(Option<u64>),
     ToggleHelp,
+    /// The tour at a step, or closed; opening it closes the help it may be opened from.
+    Tour(Option<usize>),
     ToggleHistory,
     OpenHistory,
     ToggleLang,
@@ -79,11 +84,18 @@ impl UiState {
             UiAction::Select(id) => s.selected = id,
             UiAction::Inspect(id) => s.inspect = id,
             UiAction::ToggleHelp => s.help = !s.help,
+            UiAction::Tour(step) => {
+                s.tour = step;
+                if step.is_some() {
+                    s.help = false;
+                }
+            }
             UiAction::ToggleHistory => s.show_history = !s.show_history,
             UiAction::OpenHistory => s.show_history = true,
             UiAction::ToggleLang => s.lang = if s.lang == Lang::En { Lang::ZhCn } else { Lang::En },
             UiAction::Escape => {
                 s.help = false;
+                s.tour = None;
                 s.inspect = None;
                 s.selected = None;
             }
@@ -140,6 +152,16 @@ mod tests {
         let s = run(&s, [UiAction::Escape]);
         assert_eq!((s.selected, s.inspect, s.help), (None, None, false));
         assert_eq!(s.apply(UiAction::Escape), None, "nothing left to close");
+    }
+
+    #[test]
+    fn the_tour_opens_from_the_help_and_escape_closes_it() {
+        let s = run(&UiState::new(Lang::En), [UiAction::ToggleHelp, UiAction::Tour(Some(0))]);
+        assert_eq!((s.help, s.tour), (false, Some(0)), "the help gives way to the tour");
+        let s = run(&s, [UiAction::Tour(Some(2))]);
+        assert_eq!(s.tour, Some(2));
+        assert_eq!(run(&s, [UiAction::Escape]).tour, None);
+        assert_eq!(run(&s, [UiAction::Tour(None)]).tour, None);
     }
 
     #[test]

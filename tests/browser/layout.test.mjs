@@ -89,7 +89,7 @@ test('home → lesson 1 → its first predict step → back fits at 1280×800, 8
     const { page, context, errors } = await open('', { width, height });
     await page.waitForSelector('#home');
     await assertFits(page, 'the home');
-    await page.click('#home-start');
+    await page.click('#door-lesson1');
     await page.waitForSelector('#lesson-panel[data-lesson="cluster-born"]');
     await assertFits(page, 'lesson 1');
     // The first step asks who starts the first election.
@@ -104,7 +104,7 @@ test('home → lesson 1 → its first predict step → back fits at 1280×800, 8
       }
     }
     await page.locator('#lesson-panel li.predict button.option').first().click();
-    await page.click('#home-link');
+    await page.click('#go-home');
     await page.waitForSelector('#home');
     await assertFits(page, 'back home');
     assert.deepEqual(errors, []);

@@ -19,15 +19,18 @@ use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::lesson_view::needs_console;
 use crate::ui::shortcuts::{shortcut, Shortcut};
 
+use super::cmd::Door;
 use super::console_panel::Console;
 use super::dispatch::{Actions, Env};
 use super::dom;
 use super::help::Help;
 use super::history_panel::HistoryPanel;
+use super::home::Home;
 use super::hooks::{use_embed_messages, use_idle, use_interval, use_latest, use_shortcut_keys, use_visibility};
 use super::icons::{icon, Icon};
 use super::inspector::Inspector;
 use super::leases::Leases;
+use super::legend::Legend;
 use super::lesson_panel::LessonPanel;
 use super::lessons_page::LessonsPage;
 use super::logs::Logs;
@@ -40,6 +43,7 @@ use super::settings::Settings;
 use super::state::{UiAction, UiState};
 use super::stores::{Stores, STORE_ROWS};
 use super::time_controls::TimeControls;
+use super::tour::Tour;
 use super::watches::Watches;
 
 /// Real milliseconds between idle turns.
@@ -99,6 +103,10 @@ pub fn App() -> Html {
     use_shortcut_keys({
         let (actions, model, ui) = (actions.clone(), model.clone(), ui_latest.clone());
         Callback::from(move |key: String| {
+            // The home has no lab to act on.
+            if model.borrow().home {
+                return;
+            }
             let selected = ui.borrow().selected;
             let view = model.borrow().lab.session().cluster().view_limited(0);
             match shortcut(&key, selected, &view) {
@@ -156,11 +164,33 @@ pub fn App() -> Html {
     let handle = LabHandle { model: model.clone(), version: v };
     let reduced_motion = *use_memo((), |_| dom::prefers_reduced_motion());
     let m = model.borrow();
+    if m.home && !m.course.embed {
+        return home(lang, &actions);
+    }
     html! {
         <ContextProvider<LabHandle> context={handle}>
             { layout(&m, &ui, &view, &actions, reduced_motion) }
         </ContextProvider<LabHandle>>
     }
+}
+
+/// The home page: its doors lead into the lab (the tour's door opens the free lab with the
+/// tour on its first step).
+fn home(lang: Lang, a: &Actions) -> Html {
+    let ui = a.ui.clone();
+    let on_lang = Callback::from(move |chosen: Lang| {
+        if chosen != lang {
+            ui.emit(UiAction::ToggleLang);
+        }
+    });
+    let on_tour = {
+        let (cmd, ui) = (a.cmd.clone(), a.ui.clone());
+        Callback::from(move |()| {
+            cmd.emit(Cmd::LeaveHome(Door::Lab));
+            ui.emit(UiAction::Tour(Some(0)));
+        })
+    };
+    html! { <Home {lang} on_door={a.cmd.reform(Cmd::LeaveHome)} {on_lang} {on_tour} /> }
 }
 
 /// The page: header, notices, the picture with the side panels (or the lessons page), the
@@ -194,6 +224,7 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
                     <p class="status" id="status">
                         { format!("{} {leader} · {} {} ms · hash {:016x}", t(lang, Text::Leader), t(lang, Text::Time), view.now_ms, view.trace_hash) }
                     </p>
+                    if !embed { <Legend {lang} /> }
                 </section>
                 <section class="side">
                     if m.lesson.is_some() {
@@ -228,7 +259,7 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
             <div class={classes!("stage", m.page_lessons.then_some("page"))}>
             if !embed {
                 <header class="topbar">
-                    <h1>{ t(lang, Text::Title) }</h1>
+                    <h1><button class="home-link" id="go-home" title={t(lang, Text::GoHome)} onclick={cmd(|| Cmd::GoHome)}>{ t(lang, Text::Title) }</button></h1>
                     <nav class="tools" aria-label={t(lang, Text::Title)}>
                         <button id="lessons" onclick={cmd(|| Cmd::OpenLessons)}>{ icon(Icon::Book) }{ t(lang, Text::Lessons) }</button>
                         <button id="history-toggle" aria-pressed={ui.show_history.to_string()} onclick={a.ui.reform(|_| UiAction::ToggleHistory)}>{ icon(Icon::History) }{ t(lang, Text::History) }</button>
@@ -270,7 +301,8 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
                         on_change={a.settings.clone()} on_new_run={a.new_run.clone()} />
                 </section>
             }
-            if ui.help { <Help {lang} on_close={a.toggle_help.clone()} /> }
+            if ui.help { <Help {lang} on_close={a.toggle_help.clone()} on_tour={a.ui.reform(|()| UiAction::Tour(Some(0)))} /> }
+            if let Some(step) = ui.tour { <Tour {lang} {step} on_step={a.ui.reform(UiAction::Tour)} /> }
         </div>
     }
 }

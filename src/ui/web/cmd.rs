@@ -54,6 +54,9 @@ pub enum Cmd {
     OpenLesson(String, String, usize),
     /// Back to the free lab.
     CloseLesson,
+    /// The home page: back to it (the run pauses), or out through one of its doors.
+    GoHome,
+    LeaveHome(Door),
     LessonNext,
     LessonBack,
     LessonRestart,
@@ -66,6 +69,14 @@ pub enum Cmd {
     /// A lesson file fetched: its path or URL, its text or why not, the step to open, and
     /// whether it is one of the site's own lessons.
     LessonFetched(String, Result<String, String>, usize, bool),
+}
+
+/// The home page's doors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Door {
+    FirstLesson,
+    Lab,
+    Lessons,
 }
 
 /// What a command asks of the rest of the page.

@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use crate::engine::ClusterView;
 use crate::ui::i18n::{t, Lang, Text};
+use crate::ui::marks::{compacted_title, entry_title, CellState};
 
 use super::app::LabHandle;
 
@@ -50,13 +51,18 @@ pub fn Logs(p: &LogsProps) -> Html {
                         (idx > n.committed).then_some("uncommitted"),
                         (idx > n.persisted).then_some("unpersisted")
                     );
+                    let state =
+                        CellState { committed: idx <= n.committed, applied: idx <= n.applied, persisted: idx <= n.persisted };
+                    let title = entry_title(lang, idx, e.term, &e.entry_type, &e.summary, state);
                     html! {
-                        <td class={class} title={format!("{} {}: {}", t(lang, Text::Term), e.term, e.entry_type)}>
+                        <td class={class} title={title}>
                             <span class="term">{ e.term }</span>{ " " }{ e.summary.clone() }<span class="marks">{ marks }</span>
                         </td>
                     }
                 }
-                None if idx <= n.snapshot_index => html! { <td class="compacted">{ t(lang, Text::Snapshot) }</td> },
+                None if idx <= n.snapshot_index => html! {
+                    <td class="compacted" title={compacted_title(lang, idx, n.snapshot_index)}>{ t(lang, Text::Snapshot) }</td>
+                },
                 None => html! { <td></td> },
             }
         });

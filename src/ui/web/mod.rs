@@ -10,7 +10,8 @@
 //! `Reducible`), `hooks` (frame timer, idle turns, keys, visibility, postMessage), `icons` (inline
 //! SVG icons beside words), one file per panel (`picture`, `network_bar`, `time_controls`, `node_menu`, `inspector`, `console_panel`,
 //! `watches`, `leases`, `logs`, `stores`, `raft_lines`, `history_panel`, `lesson_panel`,
-//! `lessons_page`, `settings`, `help`), `dom` (small browser helpers) and `embed`
+//! `lessons_page`, `settings`, `help`, `home`, `tour`, `legend`), `place` (the home's side of
+//! the model: where a visit starts, where it was), `dom` (small browser helpers) and `embed`
 //! (postMessage and lesson fetching). What any of them decides that is not drawing lives
 //! natively in `crate::ui`.
 
@@ -22,10 +23,12 @@ mod dom;
 mod embed;
 mod help;
 mod history_panel;
+mod home;
 mod hooks;
 mod icons;
 mod inspector;
 mod leases;
+mod legend;
 mod lesson_flow;
 mod lesson_panel;
 mod lessons_page;
@@ -34,11 +37,13 @@ mod model;
 mod network_bar;
 mod node_menu;
 mod picture;
+mod place;
 mod raft_lines;
 mod settings;
 mod state;
 mod stores;
 mod time_controls;
+mod tour;
 mod watches;
 
 use wasm_bindgen::prelude::*;

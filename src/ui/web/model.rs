@@ -57,6 +57,8 @@ pub struct Model {
     /// Errors of a lesson file that failed to load (file:line:col lines).
     pub lesson_errors: Option<Vec<String>>,
     pub page_lessons: bool,
+    /// The home page shows instead of the lab (`place`): nothing plays behind it.
+    pub home: bool,
     pub filter_lang: Option<String>,
     pub filter_level: Option<String>,
     /// `?embed=1`, the origin allowlist, and the lesson the URL asked for.
@@ -75,6 +77,8 @@ impl Model {
     /// The lab the page's URL asks for: a shared run, or a fresh one (with a notice when
     /// the link could not be read).
     pub fn from_page(lang: Lang) -> Model {
+        // First: a returning visitor's place becomes the fragment read below.
+        let home = super::place::enter();
         let frag = dom::fragment();
         let mut notice = None;
         let fresh = || Lab::new(default_config()).expect("default config is valid");
@@ -104,6 +108,7 @@ impl Model {
             lesson: None,
             lesson_errors: None,
             page_lessons: false,
+            home,
             filter_lang: None,
             filter_level: None,
             course: Params::read(&dom::search(), &frag),
@@ -137,6 +142,7 @@ impl Model {
     }
 
     pub(super) fn save_fragment(&self) {
+        self.remember_place();
         if let Some(frag) = self.lesson_fragment() {
             dom::set_fragment(&frag);
             return;
@@ -304,6 +310,8 @@ impl Model {
                 self.page_lessons = false;
                 self.save_fragment();
             }
+            Cmd::GoHome => self.go_home(),
+            Cmd::LeaveHome(door) => self.leave_home(door),
             Cmd::LessonNext => self.lesson_next(),
             Cmd::LessonBack => self.lesson_back(),
             Cmd::LessonRestart => self.lesson_restart(),
@@ -326,6 +334,9 @@ impl Model {
     /// What the URL asked for when the page opened: a lesson, a lesson file, the lessons
     /// page, or (nothing) the free lab.
     fn open_from_url(&mut self) {
+        if self.home {
+            return;
+        }
         let course = self.course.clone();
         if let Some(id) = &course.lesson {
             let lang = self.lesson_lang();

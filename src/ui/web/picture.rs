@@ -14,7 +14,8 @@ use yew::prelude::*;
 use crate::engine::{ClusterView, NodeId, Role};
 use crate::ui::drag::NODE_R;
 use crate::ui::i18n::{t, Lang, Text};
-use crate::ui::layout::{along, arc_path, node_xy, VIEW};
+use crate::ui::layout::{along, arc_path, message_label, node_xy, VIEW};
+use crate::ui::marks::{link_title, message_title, node_title, timer_title};
 
 use super::app::role_style;
 use super::dom::when;
@@ -50,7 +51,9 @@ pub fn Picture(p: &PictureProps) -> Html {
         for b in &ids[i + 1..] {
             let (Some(pa), Some(pb)) = (pos(*a), pos(*b)) else { continue };
             for (from, to, p0, p1) in [(*a, *b, pa, pb), (*b, *a, pb, pa)] {
-                let cut = view.links.iter().any(|l| l.from == from && l.to == to && l.cut);
+                let link = view.links.iter().find(|l| l.from == from && l.to == to);
+                let cut = link.is_some_and(|l| l.cut);
+                let title = link_title(lang, from, to, cut, link.map_or(0, |l| l.drop_ppm));
                 let s = along(p0, p1, 0.0, 6.0);
                 let e = along(p0, p1, 1.0, 6.0);
                 let class = if cut { "link cut" } else { "link" };
@@ -68,7 +71,7 @@ pub fn Picture(p: &PictureProps) -> Html {
                               when(&p.on_line, move |e: KeyboardEvent| (e.key() == "Enter").then(|| cmd.clone()))
                           }}
                           onclick={p.on_line.reform(move |_| cmd.clone())}>
-                        <title>{ line }</title>
+                        <title>{ title }</title>
                     </line>
                 });
             }
@@ -80,20 +83,19 @@ pub fn Picture(p: &PictureProps) -> Html {
         let (p0, p1) = (pos(m.from)?, pos(m.to)?);
         let span = m.deliver_at_ms.saturating_sub(m.sent_at_ms).max(1) as f64;
         let frac = if p.reduced_motion { 0.5 } else { (now.saturating_sub(m.sent_at_ms)) as f64 / span };
-        // Start and end at the nodes' rims, not their centres.
-        let rim = NODE_R / (((p1.0 - p0.0).powi(2) + (p1.1 - p0.1).powi(2)).sqrt().max(1.0));
-        let (x, y) = along(p0, p1, rim + frac * (1.0 - 2.0 * rim), 6.0);
-        let short = m.msg.msg_type.clone();
         let reject = m.msg.reject;
+        let label = if reject { format!("✗ {}", m.msg.msg_type) } else { m.msg.msg_type.clone() };
+        // Held clear of both nodes' circles: they are drawn on top and would hide it.
+        let b = message_label(p0, p1, frac, 6.0, NODE_R, label.chars().count());
         let id = m.id;
         let class = classes!("msg", reject.then_some("reject"), (p.inspect == Some(id)).then_some("picked"));
         Some(html! {
             <g class={class} data-id={id.to_string()} data-type={m.msg.msg_type.clone()} tabindex="0" role="button"
                onkeydown={when(&p.on_inspect, move |e: KeyboardEvent| (e.key() == "Enter").then_some(Some(id)))}
                onclick={p.on_inspect.reform(move |_| Some(id))}>
-                <rect x={fmt(x - 4.0)} y={fmt(y - 17.0)} width={fmt(10.0 + 10.2 * short.chars().count() as f64)} height="28" rx="6" />
-                <text x={fmt(x + 2.0)} y={fmt(y + 3.0)}>{ if reject { format!("✗ {short}") } else { short } }</text>
-                <title>{ format!("{} n{} → n{}, term {}{}", m.msg.msg_type, m.from, m.to, m.msg.term, if reject { ", reject" } else { "" }) }</title>
+                <title>{ message_title(lang, m) }</title>
+                <rect x={fmt(b.x)} y={fmt(b.y)} width={fmt(b.w)} height={fmt(b.h)} rx="6" />
+                <text x={fmt(b.text_x)} y={fmt(b.text_y)}>{ label }</text>
             </g>
         })
     });
@@ -105,7 +107,7 @@ pub fn Picture(p: &PictureProps) -> Html {
         let selected = p.selected == Some(id);
         let timer = if nv.alive && nv.role != Role::Leader && nv.election_timeout > 0 {
             let frac = nv.election_elapsed as f64 / nv.election_timeout as f64;
-            html! { <path class="timer" d={arc_path(x, y, NODE_R + 9.0, frac)} /> }
+            html! { <path class="timer" d={arc_path(x, y, NODE_R + 9.0, frac)}><title>{ timer_title(lang, nv, view.config.tick_ms) }</title></path> }
         } else {
             html! {}
         };
@@ -127,6 +129,7 @@ pub fn Picture(p: &PictureProps) -> Html {
                onclick={p.on_select.reform(move |_| Some(id))}
                onpointerdown={p.on_drag_start.reform(move |_: PointerEvent| id)}
                onkeydown={when(&p.on_select, move |e: KeyboardEvent| (e.key() == "Enter").then_some(Some(id)))}>
+                <title>{ node_title(lang, nv) }</title>
                 { timer }
                 <circle cx={fmt(x)} cy={fmt(y)} r={fmt(NODE_R)} />
                 <text class="name" x={fmt(x)} y={fmt(y - 34.0)}>{ format!("n{id}") }</text>
