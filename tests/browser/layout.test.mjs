@@ -98,10 +98,16 @@ test('home → lesson 1 → its first predict step → back fits at 1280×800, 8
     await assertFits(page, 'lesson 1, its predict step');
     if (width === 1280) {
       // The first screen holds the picture, the time controls, the console and the lesson.
-      for (const sel of ['#cluster', '.time', '#console-input', '#lesson-panel', '#lesson-panel li.predict']) {
+      for (const sel of ['#cluster', '.time', '#console-input', '#lesson-panel']) {
         const b = await box(page, sel);
         assert.ok(b.top >= 0 && b.bottom <= height + 0.5, `${sel} is off the first screen: ${b.top}..${b.bottom} of ${height}`);
       }
+      // The lesson panel has room to read in, and scrolls by itself to its question.
+      assert.ok((await box(page, '#lesson-panel')).height >= 360, 'the lesson panel is at least 360 px high');
+      await page.locator('#lesson-panel li.predict').scrollIntoViewIfNeeded();
+      const q = await box(page, '#lesson-panel li.predict');
+      assert.ok(q.top >= 0 && q.bottom <= height + 0.5, `the question scrolls into view inside the panel: ${q.top}..${q.bottom}`);
+      assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page itself did not scroll');
     }
     await page.locator('#lesson-panel li.predict button.option').first().click();
     await page.click('#go-home');
@@ -204,13 +210,13 @@ async function renderedFonts(page, selector) {
 test('in Chinese the text is drawn with a CJK font, at full-width advances, not as boxes', async () => {
   const { page, context, errors } = await open('#speed=1', { locale: 'zh-CN' });
   await page.waitForSelector('#cluster g.node');
-  assert.equal(await page.locator('header h1').textContent(), 'Raft 实验室');
-  const fonts = await renderedFonts(page, 'header h1');
+  assert.equal(await page.locator('#go-home').textContent(), 'Raft 实验室');
+  const fonts = await renderedFonts(page, '#go-home');
   const cjk = fonts.filter((f) => /CJK|Han|YaHei|PingFang|WenQuanYi|Hei|Song/i.test(f.familyName));
   assert.ok(cjk.length > 0 && cjk[0].glyphCount >= 3,
     `the title's Chinese is not drawn with a CJK font: ${JSON.stringify(fonts)}`);
   // A CJK glyph advances one em; a missing-glyph box is about half that.
-  const ratio = await page.locator('header h1').evaluate((h1) => {
+  const ratio = await page.locator('#go-home').evaluate((h1) => {
     const ctx = document.createElement('canvas').getContext('2d');
     const style = getComputedStyle(h1);
     ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;

@@ -121,21 +121,24 @@ pub fn Picture(p: &PictureProps) -> Html {
         } else {
             html! {}
         };
+        let term_line = format!("{} {} · {} {vote}", t(lang, Text::Term), nv.term, t(lang, Text::Vote));
+        let index_line = format!("p{} c{} a{}", nv.persisted, nv.committed, nv.applied);
         html! {
             <g class={classes!("node", role_class, selected.then_some("selected"), (!nv.alive).then_some("dead"), writing.then_some("fsync"))}
                data-node={id.to_string()} data-role={format!("{:?}", nv.role)} data-alive={nv.alive.to_string()}
                data-term={nv.term.to_string()} data-committed={nv.committed.to_string()} tabindex="0" role="button"
-               aria-label={format!("n{id}: {role_word}, {} {}", t(lang, Text::Term), nv.term)}
                onclick={p.on_select.reform(move |_| Some(id))}
                onpointerdown={p.on_drag_start.reform(move |_: PointerEvent| id)}
                onkeydown={when(&p.on_select, move |e: KeyboardEvent| (e.key() == "Enter").then_some(Some(id)))}>
+                // The title is the node's accessible name as well as its tooltip: it says
+                // everything the marks on it say, in words.
                 <title>{ node_title(lang, nv) }</title>
                 { timer }
                 <circle cx={fmt(x)} cy={fmt(y)} r={fmt(NODE_R)} />
                 <text class="name" x={fmt(x)} y={fmt(y - 34.0)}>{ format!("n{id}") }</text>
                 <text class="role" x={fmt(x)} y={fmt(y - 8.0)}>{ role_word }</text>
-                <text class="small" x={fmt(x)} y={fmt(y + 18.0)}>{ format!("{} {} · {} {vote}", t(lang, Text::Term), nv.term, t(lang, Text::Vote)) }</text>
-                <text class="small" x={fmt(x)} y={fmt(y + 42.0)}>{ format!("p{} c{} a{}", nv.persisted, nv.committed, nv.applied) }</text>
+                <text class="small" x={fmt(x)} y={fmt(y + 18.0)}>{ term_line }</text>
+                <text class="small" x={fmt(x)} y={fmt(y + 42.0)}>{ index_line }</text>
                 { disk }
             </g>
         }
@@ -161,7 +164,7 @@ pub fn Picture(p: &PictureProps) -> Html {
     };
     html! {
         <svg id="cluster" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {VIEW} {VIEW}")}
-             role="img" aria-label={t(lang, Text::Title)}
+             role="group" aria-label={t(lang, Text::Title)}
              onpointermove={drag_move}
              onpointerup={p.on_drag_end.reform(|_: PointerEvent| ())}
              onpointerleave={p.on_drag_end.reform(|_: PointerEvent| ())}>
