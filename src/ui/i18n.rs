@@ -134,6 +134,13 @@ pub enum Text {
     /// Before a count: "… older operations checked, not drawn".
     HistoryHidden,
     HistoryLegend,
+    // The console's invitation (examples while it is empty) and its visible completions.
+    /// Before the example lines of an empty console.
+    ConsoleTry,
+    /// How the example buttons work: they fill the prompt, Enter runs.
+    ConsoleTryHow,
+    /// The suggestion list's accessible name.
+    Suggestions,
 }
 
 pub fn t(lang: Lang, text: Text) -> &'static str {
@@ -242,6 +249,10 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             History => "Client history",
             HistoryHidden => "older operations were checked but are not drawn",
             HistoryLegend => "One row per client endpoint; a bar runs from call to return (an arrow: no answer yet). The number is the operation's place in its key's linearization order; the dots joined by a line are the instants where each could take effect.",
+            // The console's invitation and its visible completions.
+            ConsoleTry => "Try a command:",
+            ConsoleTryHow => "A click puts it at the prompt; press Enter to run it.",
+            Suggestions => "Completions",
         },
         Lang::ZhCn => match text {
             Title => "Raft 实验室",
@@ -346,6 +357,10 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             History => "客户端历史",
             HistoryHidden => "个较早的操作已检查但未画出",
             HistoryLegend => "每行是一个客户端端点；横条从调用画到返回（箭头表示还没有回复）。数字是操作在该键线性化顺序中的位置；连线上的圆点是每个操作可以生效的时刻。",
+            // The console's invitation and its visible completions.
+            ConsoleTry => "试试这些命令：",
+            ConsoleTryHow => "点击后命令会填入提示符；按 Enter 运行。",
+            Suggestions => "补全",
         },
     }
 }
