@@ -150,8 +150,8 @@ pub fn flag_help(path: &str, long: &str) -> Option<String> {
     Some(global.to_string())
 }
 
-/// The usage line `help` shows for an etcd command (`put` gives "put <key> <value>
-/// [--lease=<id>] [--prev-kv]"; `lease grant` gives "lease grant <ttl>"), a lab command's
+/// The usage line `help` shows for an etcd command (`put` gives `put <key> <value>
+/// [--lease=<id>] [--prev-kv]`; `lease grant` gives `lease grant <ttl>`), a lab command's
 /// usage as its errors print it, or `None` for a word that is neither.
 pub fn usage(path: &str) -> Option<String> {
     if let Some(lab) = crate::console::parse::lab_usage(path) {
