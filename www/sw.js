@@ -7,13 +7,17 @@
 // - The page (navigations) and lesson files: network first, the cached copy when the
 //   network fails or is slower than NETWORK_WAIT_MS. So a deploy or an edited lesson shows
 //   at once online, and a cut network costs a short wait, not a hang.
-// - Everything else of this site (trunk's wasm, js and css, named by their content hash,
-//   so a name never changes meaning): cache first, fetched and stored on first use, since
-//   the hashed names are not known before the build.
+// - trunk's wasm, js and css, named by their content hash (so a name never changes
+//   meaning): cache first. Their names are not known before the build: the install reads
+//   them from the page, and any other is stored on first use. Every other file of the
+//   site (manifest, icons) is network first, like the page.
+// - One cache per version and per scope: two labs on one origin (`/lab-a/`, `/lab-b/`)
+//   never prune or drop each other's files.
 // - Requests to other origins (a course's lesson by URL) are not touched.
-// - A new VERSION drops the caches of older ones on activate.
+// - A new VERSION drops this scope's caches of older ones on activate.
 
 const VERSION = 'raftlab-v1';
+const CACHE = `${VERSION}@${self.registration.scope}`;
 
 // Known before the build: the page, the manifest and icons, and the built-in lessons (so a
 // lesson opens offline even if it was never opened online). tests/offline_site.rs fails
@@ -75,7 +79,7 @@ const NETWORK_WAIT_MS = 3000;
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
-    const cache = await caches.open(VERSION);
+    const cache = await caches.open(CACHE);
     // The shell must all arrive or the worker is not installed; a lesson that fails is
     // only fetched again later.
     await cache.addAll(SHELL);
@@ -91,7 +95,8 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
-    await Promise.all(names.filter((n) => n.startsWith('raftlab-') && n !== VERSION).map((n) => caches.delete(n)));
+    const mine = (n) => n.startsWith('raftlab-') && n.endsWith(`@${self.registration.scope}`);
+    await Promise.all(names.filter((n) => mine(n) && n !== CACHE).map((n) => caches.delete(n)));
     // The page that registered the worker is served by it from now on, without a reload.
     await self.clients.claim();
   })());
@@ -107,10 +112,10 @@ self.addEventListener('fetch', (event) => {
   if (path === 'sw.js') return;
   if (path === '' || path === 'index.html') {
     event.respondWith(networkFirst(req, scope.href));
-  } else if (req.mode === 'navigate' || path.startsWith('lessons/')) {
-    event.respondWith(networkFirst(req, null));
-  } else {
+  } else if (HASHED.test(path)) {
     event.respondWith(cacheFirst(req));
+  } else {
+    event.respondWith(networkFirst(req, null));
   }
 });
 
@@ -123,7 +128,7 @@ function storable(resp) {
 // The lab's page is stored under the scope URL (`./`), whatever its query (`?embed=1`) or
 // name (`./index.html`), so any way into the lab finds it offline.
 async function networkFirst(req, pageKey) {
-  const cache = await caches.open(VERSION);
+  const cache = await caches.open(CACHE);
   const network = fetch(req).then(async (resp) => {
     if (storable(resp)) await cache.put(pageKey || req, resp.clone());
     if (pageKey && storable(resp)) prune(cache, resp.clone());
@@ -165,7 +170,7 @@ async function prune(cache, page) {
 }
 
 async function cacheFirst(req) {
-  const cache = await caches.open(VERSION);
+  const cache = await caches.open(CACHE);
   const hit = await cache.match(req);
   if (hit) return hit;
   const resp = await fetch(req);

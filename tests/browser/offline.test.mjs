@@ -86,7 +86,7 @@ test('after one visit the lab and a lesson work with the network cut', async () 
     const keys = await (await caches.open(names[0])).keys();
     return { names, paths: keys.map((r) => new URL(r.url).pathname) };
   });
-  assert.deepEqual(cached.names, ['raftlab-v1']);
+  assert.deepEqual(cached.names, [`raftlab-v1@${ownBase}`], 'one cache, for this scope');
   for (const want of [/\/lab\/$/, /\/lab\/index\.html$/, /\/lab\/manifest\.webmanifest$/, /\/lab\/icon\.svg$/,
     /\/lab\/raftlab-[0-9a-f]{16}_bg\.wasm$/, /\/lab\/raftlab-[0-9a-f]{16}\.js$/, /\.css$/,
     /\/lab\/lessons\/en\/03-leader-dies\.md$/, /\/lab\/lessons\/zh\/03-leader-dies\.md$/]) {
