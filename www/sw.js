@@ -152,10 +152,11 @@ async function networkFirst(req, pageKey) {
 }
 
 // trunk's content-hashed files (`raftlab-0123456789abcdef_bg.wasm`), as the page names them
-// (`./raftlab-….js`).
-const HASHED = /-[0-9a-f]{16}(_bg)?\.(wasm|js|css)$/;
+// (`./raftlab-….js`). The hash is a 64-bit number in hex without its leading zeros, so it
+// can be shorter than 16 digits.
+const HASHED = /-[0-9a-f]{1,16}(_bg)?\.(wasm|js|css)$/;
 function hashedNames(html) {
-  const names = [...html.matchAll(/\.\/([\w.-]+-[0-9a-f]{16}(?:_bg)?\.(?:wasm|js|css))\b/g)].map((m) => m[1]);
+  const names = [...html.matchAll(/\.\/([\w.-]+-[0-9a-f]{1,16}(?:_bg)?\.(?:wasm|js|css))\b/g)].map((m) => m[1]);
   return [...new Set(names)];
 }
 
