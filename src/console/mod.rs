@@ -7,7 +7,7 @@
 mod admin;
 pub mod command;
 pub mod format;
-mod help;
+pub mod help;
 mod kube;
 mod lab;
 pub mod parse;

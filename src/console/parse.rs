@@ -519,38 +519,13 @@ fn globals(split: &flags::Split) -> Result<Globals, ParseError> {
 /// whole line with that word completed (a trailing space after a finished word asks for
 /// the next word). Value flags are offered as `--name=`.
 pub fn completions(prefix: &str) -> Vec<String> {
-    let Ok(mut tokens) = tokenize(prefix) else {
+    let Some((partial, head, words)) = completion_context(prefix) else {
         return Vec::new();
     };
-    let ends_in_space = prefix.ends_with(char::is_whitespace) || prefix.is_empty();
-    let (partial, head) = match tokens.pop() {
-        Some(last) if !ends_in_space => {
-            let head: String = prefix.chars().take(last.col - 1).collect();
-            (last.text, head)
-        }
-        Some(last) => {
-            tokens.push(last);
-            (String::new(), prefix.to_string())
-        }
-        None => (String::new(), prefix.to_string()),
-    };
-    let mut body: &[Token] = &tokens;
-    while body.first().is_some_and(|t| env::assignment(&t.text).is_some()) {
-        body = &body[1..];
-    }
-    if body.first().is_some_and(|t| t.text == "etcdctl") {
-        body = &body[1..];
-    }
-    let words: Vec<&str> = command_words(body, 2).into_iter().map(|i| body[i].text.as_str()).collect();
-
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let mut candidates: Vec<String> = Vec::new();
     if partial.starts_with('-') {
-        let path = match words.as_slice() {
-            [g, s, ..] if GROUPS.iter().any(|(n, _)| n == g) => format!("{g} {s}"),
-            [c, ..] => c.to_string(),
-            [] => String::new(),
-        };
-        for f in local_flags(&path).iter().chain(GLOBAL.iter()) {
+        for f in local_flags(&flag_path(&words)).iter().chain(GLOBAL.iter()) {
             let eq = if f.kind == Kind::Bool { "" } else { "=" };
             candidates.push(format!("--{}{eq}", f.long));
         }
@@ -575,4 +550,59 @@ pub fn completions(prefix: &str) -> Vec<String> {
     candidates.sort();
     candidates.dedup();
     candidates.into_iter().filter(|c| c.starts_with(&partial) && *c != partial).map(|c| format!("{head}{c}")).collect()
+}
+
+/// The command whose flags a flag typed at the end of `prefix` belongs to (`get`,
+/// `member add`; empty before any command), as `help::flag_help` names it.
+pub fn completion_path(prefix: &str) -> String {
+    let words = completion_context(prefix).map(|(_, _, w)| w).unwrap_or_default();
+    flag_path(&words.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// A lab command's usage line with an example (`kill <node>, e.g. "kill n2" ...`), as its
+/// errors print it; `None` for a word that is not a lab command.
+pub fn lab_usage(cmd: &str) -> Option<&'static str> {
+    lab::is_lab_command(cmd).then(|| lab::usage(cmd))
+}
+
+/// Whether `long` is one of etcdctl's global flags (every command has it).
+pub fn is_global_flag(long: &str) -> bool {
+    GLOBAL.iter().any(|f| f.long == long)
+}
+
+fn flag_path(words: &[&str]) -> String {
+    match words {
+        [g, s, ..] if GROUPS.iter().any(|(n, _)| n == g) => format!("{g} {s}"),
+        [c, ..] => c.to_string(),
+        [] => String::new(),
+    }
+}
+
+/// The word being typed at the end of `prefix`, the text before it, and the command words
+/// before it (leading `NAME=value` words and `etcdctl` skipped).
+fn completion_context(prefix: &str) -> Option<(String, String, Vec<String>)> {
+    let Ok(mut tokens) = tokenize(prefix) else {
+        return None;
+    };
+    let ends_in_space = prefix.ends_with(char::is_whitespace) || prefix.is_empty();
+    let (partial, head) = match tokens.pop() {
+        Some(last) if !ends_in_space => {
+            let head: String = prefix.chars().take(last.col - 1).collect();
+            (last.text, head)
+        }
+        Some(last) => {
+            tokens.push(last);
+            (String::new(), prefix.to_string())
+        }
+        None => (String::new(), prefix.to_string()),
+    };
+    let mut body: &[Token] = &tokens;
+    while body.first().is_some_and(|t| env::assignment(&t.text).is_some()) {
+        body = &body[1..];
+    }
+    if body.first().is_some_and(|t| t.text == "etcdctl") {
+        body = &body[1..];
+    }
+    let words = command_words(body, 2).into_iter().map(|i| body[i].text.clone()).collect();
+    Some((partial, head, words))
 }

@@ -170,6 +170,13 @@ pub enum Text {
     LegendCut,
     LegendReject,
     LegendLog,
+    // The console's invitation (examples while it is empty) and its visible completions.
+    /// Before the example lines of an empty console.
+    ConsoleTry,
+    /// How the example buttons work: they fill the prompt, Enter runs.
+    ConsoleTryHow,
+    /// The suggestion list's accessible name.
+    Suggestions,
 }
 
 pub fn t(lang: Lang, text: Text) -> &'static str {
@@ -312,6 +319,10 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             LegendCut => "a cut link: messages that way are dropped (click a link to cut or restore it)",
             LegendReject => "a rejection: a vote refused, an append that did not match",
             LegendLog => "log cell: italic = not committed yet, dotted underline = not on disk yet",
+            // The console's invitation and its visible completions.
+            ConsoleTry => "Try a command:",
+            ConsoleTryHow => "A click puts it at the prompt; press Enter to run it.",
+            Suggestions => "Completions",
         },
         Lang::ZhCn => match text {
             Title => "Raft 实验室",
@@ -450,6 +461,10 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             LegendCut => "已切断的链路：这个方向的消息被丢弃（点击链路可切断或恢复）",
             LegendReject => "拒绝：拒绝投票，或追加的日志不匹配",
             LegendLog => "日志单元格：斜体 = 尚未提交，点状下划线 = 尚未写入磁盘",
+            // The console's invitation and its visible completions.
+            ConsoleTry => "试试这些命令：",
+            ConsoleTryHow => "点击后命令会填入提示符；按 Enter 运行。",
+            Suggestions => "补全",
         },
     }
 }

@@ -6,7 +6,8 @@
 //! Contract: everything outside `web` is plain Rust with no browser types, so it builds and
 //! is tested natively. Nothing here changes a cluster except through engine `Action`s.
 //! Every decision a component makes that is not drawing lives out here: the prompt's
-//! routing, history and completion (`prompt`), what a key does (`shortcuts`), what a drag
+//! routing, history and completion (`prompt`), the examples and visible completions
+//! (`suggest`), what a key does (`shortcuts`), what a drag
 //! means (`drag`), the time controls' numbers (`clock`), noticing `history` was run
 //! (`history_watch`), a lesson's marks and fragment (`lesson_view`) and the UI's own state
 //! (`ui_state`: selection, panels, language, drag, prompt).
@@ -23,6 +24,7 @@ pub mod lesson_view;
 pub mod marks;
 pub mod prompt;
 pub mod shortcuts;
+pub mod suggest;
 pub mod tour;
 pub mod ui_state;
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]

@@ -10,6 +10,7 @@
 use crate::engine::NodeId;
 use crate::ui::i18n::Lang;
 use crate::ui::prompt::{complete, PromptHistory};
+use crate::ui::suggest::{suggestions, SuggestState, Suggestion};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct UiState {
@@ -29,6 +30,8 @@ pub struct UiState {
     pub input: String,
     pub prompt: PromptHistory,
     pub endpoint: NodeId,
+    /// The completions listed under the prompt: the one reached, or closed.
+    pub suggest: SuggestState,
 }
 
 impl UiState {
@@ -45,6 +48,16 @@ impl UiState {
             input: String::new(),
             prompt: PromptHistory::default(),
             endpoint: 1,
+            suggest: SuggestState::default(),
+        }
+    }
+
+    /// The completions listed under the prompt now: none once closed.
+    pub fn suggestions(&self) -> Vec<Suggestion> {
+        if self.suggest.closed {
+            Vec::new()
+        } else {
+            suggestions(&self.input)
         }
     }
 }
@@ -74,6 +87,13 @@ pub enum UiAction {
     HistoryDown,
     Complete,
     Endpoint(NodeId),
+    /// Arrow down (`true`) or up in the open completion list.
+    SuggestMove(bool),
+    /// Escape in the prompt: the completion list closes until the next key typed.
+    SuggestClose,
+    /// A completion picked (clicked, or Enter or Tab on the one reached), or an example
+    /// clicked: the prompt holds this line, not yet run.
+    Pick(String),
 }
 
 impl UiState {
@@ -116,21 +136,40 @@ impl UiState {
                 s.drag = None;
                 s.pointer = None;
             }
-            UiAction::Input(text) => s.input = text,
+            UiAction::Input(text) | UiAction::Pick(text) => {
+                s.input = text;
+                s.suggest = SuggestState::default();
+            }
             UiAction::Ran(line) => {
                 s.prompt.push(&line);
                 s.input.clear();
+                s.suggest = SuggestState::default();
             }
+            // A recalled line is not being typed: its completions would take the arrows.
             UiAction::HistoryUp => match s.prompt.up() {
-                Some(line) => s.input = line.to_string(),
+                Some(line) => {
+                    s.input = line.to_string();
+                    s.suggest = SuggestState { active: None, closed: true };
+                }
                 None => return None,
             },
-            UiAction::HistoryDown => s.input = s.prompt.down().to_string(),
-            UiAction::Complete => match complete(&s.input) {
-                Some(done) => s.input = done,
-                None => return None,
-            },
+            UiAction::HistoryDown => {
+                s.input = s.prompt.down().to_string();
+                s.suggest = SuggestState { active: None, closed: true };
+            }
+            UiAction::Complete => {
+                let reached = s.suggest.active.and_then(|i| s.suggestions().into_iter().nth(i));
+                match reached.map(|r| r.line).or_else(|| complete(&s.input)) {
+                    Some(done) => {
+                        s.input = done;
+                        s.suggest = SuggestState::default();
+                    }
+                    None => return None,
+                }
+            }
             UiAction::Endpoint(id) => s.endpoint = id,
+            UiAction::SuggestMove(forward) => s.suggest = s.suggest.moved(s.suggestions().len(), forward),
+            UiAction::SuggestClose => s.suggest = SuggestState { active: None, closed: true },
         }
         (s != *self).then_some(s)
     }
@@ -192,6 +231,32 @@ mod tests {
         assert_eq!(s.input, "put ");
         let blank = UiState::new(Lang::En);
         assert_eq!(blank.apply(UiAction::HistoryUp), None, "nothing typed yet");
+    }
+
+    #[test]
+    fn the_completion_list_is_walked_picked_and_closed() {
+        let s = run(&UiState::new(Lang::En), [UiAction::Input("get x --pr".into())]);
+        let words: Vec<String> = s.suggestions().into_iter().map(|s| s.word).collect();
+        assert_eq!(words, ["--prefix", "--print-value-only"]);
+        let s = run(&s, [UiAction::SuggestMove(true), UiAction::SuggestMove(true)]);
+        assert_eq!(s.suggest.active, Some(1));
+        let s = run(&s, [UiAction::Complete]);
+        assert_eq!(s.input, "get x --print-value-only ");
+        assert_eq!(s.suggest, SuggestState::default());
+        let s = run(&s, [UiAction::Input("get x --p".into()), UiAction::SuggestClose]);
+        assert_eq!(s.suggestions(), []);
+        assert_eq!(run(&s, [UiAction::Input("get x --pr".into())]).suggestions().len(), 2, "typing reopens it");
+        let s = run(&s, [UiAction::Pick("put greeting hello".into())]);
+        assert_eq!((s.input.as_str(), s.prompt.is_empty()), ("put greeting hello", true), "picked, not run");
+    }
+
+    #[test]
+    fn a_recalled_line_keeps_the_arrows_for_the_history() {
+        let s = run(&UiState::new(Lang::En), [UiAction::Ran("get x --p".into()), UiAction::Ran("put a 1".into())]);
+        let s = run(&s, [UiAction::HistoryUp, UiAction::HistoryUp]);
+        assert_eq!(s.input, "get x --p");
+        assert_eq!(s.suggestions(), [], "its completions stay closed");
+        assert_eq!(run(&s, [UiAction::HistoryDown]).input, "put a 1");
     }
 
     #[test]

@@ -6,7 +6,8 @@ import { extname, join, normalize } from 'node:path';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
-  '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png' };
+  '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json' };
 
 export async function serve(prefix = '/lab/') {
   const server = createServer(async (req, res) => {
@@ -22,5 +23,7 @@ export async function serve(prefix = '/lab/') {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
+  // halt: the site goes away at once, open connections too (a network that is cut).
+  const halt = () => { const done = new Promise((ok) => server.close(ok)); server.closeAllConnections(); return done; };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)), halt };
 }

@@ -241,6 +241,7 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
                     if console_wanted {
                         <Console view={view.clone()} {lang} input={ui.input.clone()} endpoint={ui.endpoint}
                             can_recall={!ui.prompt.is_empty()} on_ui={a.ui.clone()}
+                            suggestions={ui.suggestions()} active={ui.suggest.active}
                             on_run={a.run_typed.clone()} />
                     }
                 </section>
