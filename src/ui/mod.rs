@@ -5,12 +5,13 @@
 //!
 //! Contract: everything outside `web` is plain Rust with no browser types, so it builds and
 //! is tested natively. Nothing here changes a cluster except through engine `Action`s.
-//! Every decision a component makes that is not drawing lives out here: the prompt's
+//! Every decision a component makes that is not drawing lives out here: where a visit
+//! starts (`entry`), the tour's steps (`tour`), what each mark means (`marks`), the prompt's
 //! routing, history and completion (`prompt`), the examples and visible completions
-//! (`suggest`), what a key does (`shortcuts`), what a drag
-//! means (`drag`), the time controls' numbers (`clock`), noticing `history` was run
-//! (`history_watch`), a lesson's marks and fragment (`lesson_view`) and the UI's own state
-//! (`ui_state`: selection, panels, language, drag, prompt).
+//! (`suggest`), what a key does (`shortcuts`), what a drag means (`drag`), the time
+//! controls' numbers (`clock`), noticing `history` was run (`history_watch`), a lesson's
+//! marks and fragment (`lesson_view`) and the UI's own state (`ui_state`: selection,
+//! panels, language, drag, prompt, tour).
 
 pub mod clock;
 pub mod drag;

@@ -6,12 +6,13 @@
 //! a function component; no function here takes the app. Layout: `app` (the root: the lab
 //! context, the reducer, the hooks, the page's layout), `dispatch` (where callbacks lead,
 //! each made once), `model` (the lab, the lesson and the clock, changed by `cmd::Cmd`s),
-//! `lesson_flow` (a lesson's player in the frame loop), `state` (the UI's own state as a
-//! `Reducible`), `hooks` (frame timer, idle turns, keys, visibility, postMessage), `icons` (inline
-//! SVG icons beside words), one file per panel (`picture`, `network_bar`, `time_controls`, `node_menu`, `inspector`, `console_panel`,
+//! `lesson_flow` (a lesson's player in the frame loop), `place` (the home's side of the
+//! model: where a visit starts, where it was), `state` (the UI's own state as a
+//! `Reducible`), `hooks` (frame timer, idle turns, keys, visibility, postMessage), `icons`
+//! (inline SVG icons beside words), one file per panel (`home`, `tour`, `picture`,
+//! `legend`, `network_bar`, `time_controls`, `node_menu`, `inspector`, `console_panel`,
 //! `watches`, `leases`, `logs`, `stores`, `raft_lines`, `history_panel`, `lesson_panel`,
-//! `lessons_page`, `settings`, `help`, `home`, `tour`, `legend`), `place` (the home's side of
-//! the model: where a visit starts, where it was), `dom` (small browser helpers) and `embed`
+//! `lessons_page`, `settings`, `help`), `dom` (small browser helpers) and `embed`
 //! (postMessage and lesson fetching). What any of them decides that is not drawing lives
 //! natively in `crate::ui`.
 
