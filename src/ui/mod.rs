@@ -8,8 +8,9 @@
 //! Every decision a component makes that is not drawing lives out here: the prompt's
 //! routing, history and completion (`prompt`), what a key does (`shortcuts`), what a drag
 //! means (`drag`), the time controls' numbers (`clock`), noticing `history` was run
-//! (`history_watch`), a lesson's marks and fragment (`lesson_view`) and the UI's own state
-//! (`ui_state`: selection, panels, language, drag, prompt).
+//! (`history_watch`), a lesson's marks and fragment (`lesson_view`), the safety strip's
+//! marks and alarm (`safety_view`) and the UI's own state (`ui_state`: selection, panels,
+//! language, drag, prompt).
 
 pub mod clock;
 pub mod drag;
@@ -20,6 +21,7 @@ pub mod i18n;
 pub mod layout;
 pub mod lesson_view;
 pub mod prompt;
+pub mod safety_view;
 pub mod shortcuts;
 pub mod ui_state;
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]

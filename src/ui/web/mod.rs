@@ -9,7 +9,7 @@
 //! `lesson_flow` (a lesson's player in the frame loop), `state` (the UI's own state as a
 //! `Reducible`), `hooks` (frame timer, idle turns, keys, visibility, postMessage), one file
 //! per panel (`picture`, `time_controls`, `node_menu`, `inspector`, `console_panel`,
-//! `watches`, `leases`, `logs`, `stores`, `raft_lines`, `history_panel`, `lesson_panel`,
+//! `safety`, `watches`, `leases`, `logs`, `stores`, `raft_lines`, `history_panel`, `lesson_panel`,
 //! `lessons_page`, `settings`, `help`), `dom` (small browser helpers) and `embed`
 //! (postMessage and lesson fetching). What any of them decides that is not drawing lives
 //! natively in `crate::ui`.
@@ -33,6 +33,7 @@ mod model;
 mod node_menu;
 mod picture;
 mod raft_lines;
+mod safety;
 mod settings;
 mod state;
 mod stores;
