@@ -209,10 +209,14 @@ impl Checker {
     }
 
     /// A leader new to `term` holds every entry committed so far (those its log still has;
-    /// the ones before are in its snapshot).
+    /// the ones before are in its snapshot). Those up to its own commit index were matched
+    /// against the committed ones when it committed them (state machine safety), so only
+    /// the ones committed elsewhere since are read: an election costs the leader's lag, not
+    /// its log's length.
     fn leader_completeness(&self, n: &Node, term: u64) -> Result<(), Violation> {
         let g = n.raft_group;
-        let first = n.disk.first_index();
+        let matched = self.applied_upto.get(&n.id).filter(|(group, _)| *group == g).map_or(0, |&(_, upto)| upto);
+        let first = n.disk.first_index().max(matched + 1);
         for (&(_, index), f) in self.committed.range((g, first)..=(g, u64::MAX)) {
             let found = n.disk.entry(index).map(|e| digest(&e));
             match found {
