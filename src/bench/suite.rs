@@ -252,7 +252,8 @@ mod tests {
                 "hour.heap_with_checkpoint",
                 "fresh.heap",
                 "rewind.step_back",
-                "rewind.replay_from_start"
+                "rewind.replay_from_start",
+                "lab.play",
             ]
         );
         assert!(got.iter().all(|m| m.runs.len() == 1));
