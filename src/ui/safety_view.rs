@@ -13,7 +13,7 @@ use crate::ui::i18n::{t, Lang, Text};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MarkView {
-    /// `election-safety` and so on: the mark's id is `safety-<slug>`.
+    /// `election-safety` and so on: the mark's id is `safety-` and this.
     pub slug: &'static str,
     pub name: &'static str,
     pub ok: bool,
@@ -24,7 +24,7 @@ pub struct MarkView {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlarmView {
-    /// "Safety violation: <property>".
+    /// "Safety violation: " and the property.
     pub heading: String,
     /// The engine's evidence.
     pub detail: String,
