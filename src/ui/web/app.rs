@@ -187,7 +187,7 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
                     <p class="status" id="status">
                         { format!("{} {leader} · {} {} ms · hash {:016x}", t(lang, Text::Leader), t(lang, Text::Time), view.now_ms, view.trace_hash) }
                     </p>
-                    <super::safety::SafetyStrip {lang} found={m.lab.safety().found.clone()} on_copy_link={a.cmd.reform(|()| Cmd::CopyLink)} />
+                    <super::safety::SafetyStrip {lang} found={m.lab.safety().found.clone()} on_cmd={a.cmd.clone()} />
                 </section>
                 <section class="side">
                     if m.lesson.is_some() {

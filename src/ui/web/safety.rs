@@ -2,7 +2,7 @@
 //! when one was violated, the alarm with the evidence and the share link to report it.
 //!
 //! Contract: draws `ui::safety_view` and nothing else (what each mark says is decided
-//! there); the report button asks for the existing `CopyLink` command. The model pauses
+//! there); the report button sends the existing `CopyLink` command. The model pauses
 //! the lab when the violation first shows.
 
 use yew::prelude::*;
@@ -11,13 +11,17 @@ use crate::lab::safety::{Found, SafetyStatus};
 use crate::ui::i18n::Lang;
 use crate::ui::safety_view::safety_view;
 
+use super::cmd::Cmd;
+
 #[derive(Properties, PartialEq)]
 pub struct SafetyProps {
     pub lang: Lang,
     /// The lab's first violation, if any (the check count is left out: the strip need not
     /// redraw on every frame).
     pub found: Option<Found>,
-    pub on_copy_link: Callback<()>,
+    /// The page's command callback, made once (a callback made per render would redraw
+    /// the strip every frame); the report button sends `Cmd::CopyLink` through it.
+    pub on_cmd: Callback<Cmd>,
 }
 
 #[component]
@@ -32,7 +36,7 @@ pub fn SafetyStrip(p: &SafetyProps) -> Html {
             </li>
         }
     });
-    let copy = p.on_copy_link.reform(|_: MouseEvent| ());
+    let copy = p.on_cmd.reform(|_: MouseEvent| Cmd::CopyLink);
     html! {
         <div class="safety" id="safety">
             <span class="safety-label" aria-hidden="true">{ v.label }</span>
