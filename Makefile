@@ -144,7 +144,7 @@ browser-test: dist
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 	@fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-cjk fontconfig; }
 	@mkdir -p target/screenshots
-	cd tests/browser && node --test --test-reporter=spec --test-concurrency=1 lab.test.mjs lessons.test.mjs history.test.mjs home.test.mjs offline.test.mjs console.test.mjs layout.test.mjs 2>&1 | tee ../../target/browser-test-output.txt
+	cd tests/browser && node --test --test-reporter=spec --test-concurrency=1 lab.test.mjs lessons.test.mjs history.test.mjs home.test.mjs offline.test.mjs console.test.mjs safety.test.mjs layout.test.mjs 2>&1 | tee ../../target/browser-test-output.txt
 
 ## Site figures: gzip transfer size, cold first render, frame times with 9 nodes at 1x.
 site-bench: dist

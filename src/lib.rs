@@ -100,6 +100,9 @@
 //! message, step back, seek. raft-rs's `RawNode` cannot be cloned, so stepping back replays
 //! the run from a checkpoint that trails the present. [`lab::share`] packs a run into a URL
 //! fragment, and [`lab::course`] reads what a course's link or iframe asks for.
+//! [`lab::safety`] runs the engine's invariant checker after everything the lab applies, so
+//! the four Raft safety properties are checked live, and survives rewinds without false
+//! alarms.
 //!
 //! ## 6. Lessons, the tools, and the front ends
 //!

@@ -151,10 +151,36 @@ pub fn run(
     }
     emit(Measure::new("rewind.step_back", "ms", back), &mut out);
     emit(Measure::new("rewind.replay_from_start", "ms", replay), &mut out);
+
+    // The lab as the browser drives it: play slices and console puts through `Lab`, so
+    // everything the lab does per frame on top of the engine (notes, transcript, the
+    // safety checker) is in the figure.
+    let mut play = Vec::new();
+    for _ in 0..n {
+        let mut lab = Lab::new(lab_config()).expect("the lab's defaults are valid");
+        let t = clock();
+        lab_play(&mut lab, LAB_PLAY_S);
+        play.push(clock() - t);
+    }
+    emit(Measure::new("lab.play", "s", play), &mut out);
     out
 }
 
+/// `seconds` of simulated time in play slices, a console put every second slice (10 puts
+/// per simulated second, the steady rate).
+pub fn lab_play(lab: &mut Lab, seconds: u64) {
+    for i in 0..seconds * 1000 / PLAY_SLICE_MS {
+        if i % 2 == 0 {
+            lab.console(&format!("put key{:03} value-{i:08}", i % 100));
+        }
+        lab.play(PLAY_SLICE_MS);
+    }
+}
+
 const MB: f64 = 1024.0 * 1024.0;
+
+/// Simulated seconds `lab.play` plays.
+pub const LAB_PLAY_S: u64 = 120;
 
 /// The lab's rewind checkpoint for `c`'s run, caught up: every action but the last, which
 /// has no successor to say it ended.
@@ -226,7 +252,8 @@ mod tests {
                 "hour.heap_with_checkpoint",
                 "fresh.heap",
                 "rewind.step_back",
-                "rewind.replay_from_start"
+                "rewind.replay_from_start",
+                "lab.play",
             ]
         );
         assert!(got.iter().all(|m| m.runs.len() == 1));

@@ -47,6 +47,8 @@ pub struct Cluster {
     /// `--initial-cluster-token`, which every member id is derived from.
     pub(crate) token: String,
     pub(crate) cluster_id: u64,
+    /// The raft group a member added now belongs to (see `Node::raft_group`).
+    pub(crate) raft_group: u64,
     /// Client requests being served, and the latest replies.
     pub(crate) requests: RequestTable,
     pub(crate) messages_sent: u64,
@@ -124,6 +126,7 @@ impl Cluster {
             epoch_ms,
             token: super::ids::CLUSTER_TOKEN.to_string(),
             cluster_id,
+            raft_group: 0,
             requests: RequestTable::default(),
             messages_sent: 0,
             streams: Streams::default(),
@@ -188,6 +191,7 @@ impl Cluster {
         let phase = SimRng::derive(self.cfg.seed, Stream::TickPhase, id).below(self.cfg.tick_ms);
         let mut node = Node::new(id, member_id, name, disk, timeouts, phase);
         node.cluster_id = self.cluster_id;
+        node.raft_group = self.raft_group;
         self.nodes.insert(id, node);
         self.next_tick.set(None);
     }

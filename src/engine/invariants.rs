@@ -1,20 +1,88 @@
-//! Raft's safety properties, checked from outside the engine after any step.
+//! Raft's four safety properties (the Raft paper's Figure 3), checked from outside the
+//! engine after any step: election safety, log matching, leader completeness and state
+//! machine safety.
 //!
-//! Contract: `Checker` reads the cluster (never changes it) and remembers what it has seen
-//! across calls — who led each term, the one true committed entry at each index, each
-//! node's highest commit — so each call checks only what is new. It reports the first
-//! violation with the invariant's name and the evidence.
+//! Contract: `Checker` reads the cluster (never changes it, nor its trace) and remembers
+//! what it has seen across calls — who led each term, the one true committed entry at each
+//! index, each (index, term)'s entry and the term before it, each node's highest commit —
+//! so each call looks only at what is new: leaders new to their term, entries appended or
+//! committed since the last call. Every fact carries the simulated time it was first seen,
+//! so `rewind` can forget a future the caller abandoned (the lab's step back) without
+//! forgetting the past it keeps. Facts are kept per raft group (`Node::raft_group`): a
+//! snapshot restore starts a new group whose terms and indexes start again.
+//!
+//! It reports the first violation as a `Violation`: the `Property` broken (what the lab's
+//! safety strip shows), the check's stable name (`invariant`, what the soak prints and
+//! shrinks by) and the evidence.
+
+mod log_matching;
 
 use std::collections::BTreeMap;
 
 use raft::eraftpb::Entry;
 
 use super::cluster::Cluster;
+use super::node::Node;
 use super::trace::fnv1a;
 use super::NodeId;
 
+/// The four properties Raft guarantees, as the lab's safety strip shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Property {
+    /// At most one leader per term.
+    ElectionSafety,
+    /// Two logs holding an entry with the same index and term hold the same entries up to
+    /// it.
+    LogMatching,
+    /// A leader holds every entry committed before its term.
+    LeaderCompleteness,
+    /// No two members apply different entries at the same index.
+    StateMachineSafety,
+}
+
+impl Property {
+    pub const ALL: [Property; 4] =
+        [Property::ElectionSafety, Property::LogMatching, Property::LeaderCompleteness, Property::StateMachineSafety];
+
+    /// The name the soak prints for the property's own check (stable: shrinking and the
+    /// lead's soak logs compare it).
+    pub fn name(self) -> &'static str {
+        match self {
+            Property::ElectionSafety => ELECTION_SAFETY,
+            Property::LogMatching => LOG_MATCHING,
+            Property::LeaderCompleteness => LEADER_COMPLETENESS,
+            Property::StateMachineSafety => STATE_MACHINE_SAFETY,
+        }
+    }
+
+    /// A stable identifier for markup and links (`election-safety`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Property::ElectionSafety => "election-safety",
+            Property::LogMatching => "log-matching",
+            Property::LeaderCompleteness => "leader-completeness",
+            Property::StateMachineSafety => "state-machine-safety",
+        }
+    }
+}
+
+pub const ELECTION_SAFETY: &str = "election safety";
+pub const LOG_MATCHING: &str = "log matching";
+pub const LEADER_COMPLETENESS: &str = "leader completeness";
+pub const STATE_MACHINE_SAFETY: &str = "state machine safety";
+/// Reported under state machine safety: a commit index that moves back lets a member
+/// apply an index twice, or forget what it applied — exactly what that property forbids.
+pub const COMMIT_MONOTONIC: &str = "commit index monotonic";
+/// Reported under state machine safety: a loop stopped at its cap leaves a Ready half
+/// handled (entries unpersisted, committed entries unapplied), so what a member applied
+/// can no longer be trusted to be what was committed.
+pub const LOOPS_SETTLE: &str = "engine loops settle";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
+    pub property: Property,
+    /// The check that failed: the property's name, or one of the engine's own checks
+    /// (`COMMIT_MONOTONIC`, `LOOPS_SETTLE`) reported under the property they protect.
     pub invariant: &'static str,
     pub detail: String,
 }
@@ -25,23 +93,44 @@ impl std::fmt::Display for Violation {
     }
 }
 
+/// A committed entry as first seen: its term and payload hash, and when.
+#[derive(Clone, Copy, Debug)]
+struct Committed {
+    term: u64,
+    hash: u64,
+    seen_ms: u64,
+}
+
+/// A member's commit indexes as last seen, within one raft group.
+#[derive(Clone, Copy, Debug)]
+struct Commits {
+    group: u64,
+    durable: u64,
+    /// In its current run; `None` while it is down.
+    live: Option<u64>,
+}
+
 #[derive(Default)]
 pub struct Checker {
-    leaders: BTreeMap<u64, NodeId>,
-    /// Committed entries as first seen anywhere: index → (term, payload hash).
-    committed: BTreeMap<u64, (u64, u64)>,
-    max_commit: BTreeMap<NodeId, u64>,
-    /// The commit index each running member has reached in its current run.
-    max_live_commit: BTreeMap<NodeId, u64>,
-    checked_upto: BTreeMap<NodeId, u64>,
+    /// (group, term) → the leader and when it was first seen leading.
+    leaders: BTreeMap<(u64, u64), (NodeId, u64)>,
+    /// (group, index) → the entry committed there.
+    committed: BTreeMap<(u64, u64), Committed>,
+    /// What log matching has seen (see `log_matching`).
+    entries: BTreeMap<(u64, u64, u64), log_matching::Held>,
+    commits: BTreeMap<NodeId, Commits>,
+    /// node → (group, index): its committed entries checked up to there.
+    applied_upto: BTreeMap<NodeId, (u64, u64)>,
+    /// node → (group, index, term): the last entry of its log checked for log matching.
+    matched_upto: BTreeMap<NodeId, (u64, u64, u64)>,
 }
 
 fn digest(e: &Entry) -> (u64, u64) {
     (e.term, fnv1a(fnv1a(0xcbf2_9ce4_8422_2325, &[e.get_entry_type() as u8]), &e.data))
 }
 
-fn violation<T>(invariant: &'static str, detail: String) -> Result<T, Violation> {
-    Err(Violation { invariant, detail })
+fn violation<T>(property: Property, invariant: &'static str, detail: String) -> Result<T, Violation> {
+    Err(Violation { property, invariant, detail })
 }
 
 impl Checker {
@@ -52,7 +141,8 @@ impl Checker {
     pub fn check(&mut self, c: &Cluster) -> Result<(), Violation> {
         if let (n @ 1.., what) = c.overruns() {
             return violation(
-                "engine loops settle",
+                Property::StateMachineSafety,
+                LOOPS_SETTLE,
                 format!("{n} loop(s) hit their cap, the last: {}", what.unwrap_or("?")),
             );
         }
@@ -63,8 +153,36 @@ impl Checker {
         Ok(())
     }
 
-    /// At most one leader per term; a leader that is new to its term must hold every entry
-    /// committed so far (leader completeness).
+    /// The caller moved `c` back in time (it is the same run at an earlier instant): forget
+    /// every fact first seen at or after its clock, and start each member's watermarks from
+    /// what it holds now. What was seen before stays, so a future that differs from the
+    /// abandoned one is still held to the past both share, and a new leader of a term that
+    /// only the abandoned future had is no alarm.
+    pub fn rewind(&mut self, c: &Cluster) {
+        let t = c.now_ms();
+        self.leaders.retain(|_, (_, seen)| *seen < t);
+        self.committed.retain(|_, f| f.seen_ms < t);
+        self.entries.retain(|_, f| f.seen_ms < t);
+        self.commits.clear();
+        self.applied_upto.clear();
+        self.matched_upto.clear();
+        for n in c.nodes.values() {
+            let core = n.disk.core();
+            // Entries up to here were committed, and checked as such, before the rewind.
+            let settled = self.committed_top(n.raft_group).min(core.hard_state.commit);
+            self.applied_upto.insert(n.id, (n.raft_group, settled));
+            if let Some(term) = log_matching::term_at(&core, settled) {
+                self.matched_upto.insert(n.id, (n.raft_group, settled, term));
+            }
+        }
+    }
+
+    /// The highest index known committed in `group` (0 for none).
+    fn committed_top(&self, group: u64) -> u64 {
+        self.committed.range((group, 0)..=(group, u64::MAX)).next_back().map_or(0, |(k, _)| k.1)
+    }
+
+    /// At most one leader per term; a leader new to its term is checked for completeness.
     fn election_safety(&mut self, c: &Cluster) -> Result<(), Violation> {
         for n in c.nodes.values() {
             let Some(live) = n.live.as_ref() else { continue };
@@ -72,31 +190,53 @@ impl Checker {
             if r.state != raft::StateRole::Leader {
                 continue;
             }
-            match self.leaders.get(&r.term) {
-                Some(&other) if other != n.id => {
-                    return violation("election safety", format!("n{other} and n{} both led term {}", n.id, r.term));
+            match self.leaders.get(&(n.raft_group, r.term)) {
+                Some(&(other, _)) if other != n.id => {
+                    return violation(
+                        Property::ElectionSafety,
+                        ELECTION_SAFETY,
+                        format!("n{other} and n{} both led term {}", n.id, r.term),
+                    );
                 }
                 Some(_) => {}
                 None => {
-                    self.leaders.insert(r.term, n.id);
-                    let first = n.disk.first_index();
-                    for (&index, &(term, hash)) in self.committed.range(first..) {
-                        match n.disk.entry(index).map(|e| digest(&e)) {
-                            Some((t, h)) if t == term && h == hash => {}
-                            Some((t, _)) => {
-                                return violation(
-                                    "leader completeness",
-                                    format!("n{} leads term {} but holds term {t} at committed index {index} (committed term {term})", n.id, r.term),
-                                )
-                            }
-                            None => {
-                                return violation(
-                                    "leader completeness",
-                                    format!("n{} leads term {} but lacks committed index {index}", n.id, r.term),
-                                )
-                            }
-                        }
-                    }
+                    self.leaders.insert((n.raft_group, r.term), (n.id, c.now_ms()));
+                    self.leader_completeness(n, r.term)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A leader new to `term` holds every entry committed so far (those its log still has;
+    /// the ones before are in its snapshot). Those up to its own commit index were matched
+    /// against the committed ones when it committed them (state machine safety), so only
+    /// the ones committed elsewhere since are read: an election costs the leader's lag, not
+    /// its log's length.
+    fn leader_completeness(&self, n: &Node, term: u64) -> Result<(), Violation> {
+        let g = n.raft_group;
+        let matched = self.applied_upto.get(&n.id).filter(|(group, _)| *group == g).map_or(0, |&(_, upto)| upto);
+        let first = n.disk.first_index().max(matched + 1);
+        for (&(_, index), f) in self.committed.range((g, first)..=(g, u64::MAX)) {
+            let found = n.disk.entry(index).map(|e| digest(&e));
+            match found {
+                Some((t, h)) if t == f.term && h == f.hash => {}
+                Some((t, _)) => {
+                    return violation(
+                        Property::LeaderCompleteness,
+                        LEADER_COMPLETENESS,
+                        format!(
+                            "n{} leads term {term} but holds term {t} at committed index {index} (committed term {})",
+                            n.id, f.term
+                        ),
+                    )
+                }
+                None => {
+                    return violation(
+                        Property::LeaderCompleteness,
+                        LEADER_COMPLETENESS,
+                        format!("n{} leads term {term} but lacks committed index {index}", n.id),
+                    )
                 }
             }
         }
@@ -106,168 +246,74 @@ impl Checker {
     /// The commit index on disk never moves back, nor does a running member's. A running
     /// member may know more than its disk (a slow disk has not written the hard state
     /// yet): a crash then loses that knowledge, and the member relearns it from the leader.
+    /// A member restored into a new raft group starts again.
     fn commit_monotonic(&mut self, c: &Cluster) -> Result<(), Violation> {
         for n in c.nodes.values() {
+            let group = n.raft_group;
             let durable = n.disk.core().hard_state.commit;
-            let seen = self.max_commit.entry(n.id).or_insert(0);
-            if durable < *seen {
+            let seen = self.commits.entry(n.id).or_insert(Commits { group, durable: 0, live: None });
+            if seen.group != group {
+                *seen = Commits { group, durable: 0, live: None };
+            }
+            if durable < seen.durable {
                 return violation(
-                    "commit index monotonic",
-                    format!("n{} commit on disk went back from {} to {durable}", n.id, *seen),
+                    Property::StateMachineSafety,
+                    COMMIT_MONOTONIC,
+                    format!("n{} commit on disk went back from {} to {durable}", n.id, seen.durable),
                 );
             }
-            *seen = durable;
-            let Some(l) = n.live.as_ref() else {
-                self.max_live_commit.remove(&n.id);
-                continue;
-            };
-            let commit = l.raw.raft.raft_log.committed;
-            let seen = self.max_live_commit.entry(n.id).or_insert(0);
-            if commit < *seen {
-                return violation(
-                    "commit index monotonic",
-                    format!("n{} commit went back from {} to {commit}", n.id, *seen),
-                );
+            seen.durable = durable;
+            let live = n.live.as_ref().map(|l| l.raw.raft.raft_log.committed);
+            if let (Some(now), Some(before)) = (live, seen.live) {
+                if now < before {
+                    return violation(
+                        Property::StateMachineSafety,
+                        COMMIT_MONOTONIC,
+                        format!("n{} commit went back from {before} to {now}", n.id),
+                    );
+                }
             }
-            *seen = commit;
+            seen.live = live;
         }
         Ok(())
     }
 
     /// No two nodes commit (and so apply) different entries at the same index.
     fn state_machine_safety(&mut self, c: &Cluster) -> Result<(), Violation> {
+        let now = c.now_ms();
         for n in c.nodes.values() {
             let Some(live) = n.live.as_ref() else { continue };
+            let g = n.raft_group;
             let commit = live.raw.raft.raft_log.committed;
-            let from =
-                self.checked_upto.get(&n.id).copied().unwrap_or(0).max(n.disk.first_index().saturating_sub(1)) + 1;
-            for index in from..=commit {
+            let upto = match self.applied_upto.get(&n.id) {
+                Some(&(group, upto)) if group == g => upto,
+                _ => 0,
+            };
+            for index in upto.max(n.disk.first_index().saturating_sub(1)) + 1..=commit {
                 let Some(e) = n.disk.entry(index) else { continue };
-                let d = digest(&e);
-                match self.committed.get(&index) {
-                    Some(&seen) if seen != d => {
+                let (term, hash) = digest(&e);
+                match self.committed.get(&(g, index)) {
+                    Some(seen) if (seen.term, seen.hash) != (term, hash) => {
                         return violation(
-                            "state machine safety",
+                            Property::StateMachineSafety,
+                            STATE_MACHINE_SAFETY,
                             format!(
-                                "n{} committed term {} at index {index}, but term {} was committed there before",
-                                n.id, d.0, seen.0
+                                "n{} committed term {term} at index {index}, but term {} was committed there before",
+                                n.id, seen.term
                             ),
                         );
                     }
                     Some(_) => {}
                     None => {
-                        self.committed.insert(index, d);
+                        self.committed.insert((g, index), Committed { term, hash, seen_ms: now });
                     }
                 }
             }
-            self.checked_upto.insert(n.id, commit);
-        }
-        Ok(())
-    }
-
-    /// If two logs hold an entry with the same index and term, they agree on every entry up
-    /// to it.
-    fn log_matching(&self, c: &Cluster) -> Result<(), Violation> {
-        let nodes: Vec<_> = c.nodes.values().filter(|n| !n.removed).collect();
-        for (i, a) in nodes.iter().enumerate() {
-            for b in &nodes[i + 1..] {
-                let ca = a.disk.core();
-                let cb = b.disk.core();
-                let lo = ca.first_index().max(cb.first_index());
-                let hi = ca.last_index().min(cb.last_index());
-                if lo > hi {
-                    continue;
-                }
-                let (fa, fb) = (ca.first_index(), cb.first_index());
-                let mut matched = false;
-                for idx in (lo..=hi).rev() {
-                    let (Some(ea), Some(eb)) =
-                        (ca.entries.get((idx - fa) as usize, idx), cb.entries.get((idx - fb) as usize, idx))
-                    else {
-                        continue;
-                    };
-                    if ea.term == eb.term {
-                        matched = true;
-                    }
-                    if matched && digest(&ea) != digest(&eb) {
-                        return violation(
-                            "log matching",
-                            format!(
-                                "n{} and n{} agree on a later entry but differ at index {idx} (terms {} and {})",
-                                a.id, b.id, ea.term, eb.term
-                            ),
-                        );
-                    }
-                }
-            }
+            self.applied_upto.insert(n.id, (g, commit));
         }
         Ok(())
     }
 }
 
 #[cfg(test)]
-mod tests {
-    //! The checker must be able to fail: tamper with one node's disk and it must notice.
-    use super::*;
-    use crate::engine::{Action, ClientOp, ClusterConfig, TraceEvent};
-    use crate::store::PutRequest;
-
-    fn cluster_with_writes() -> Cluster {
-        let mut c = Cluster::new(ClusterConfig::with_nodes(3, 5)).unwrap();
-        c.apply(Action::Advance(3_000)).unwrap();
-        let leader = c.leader().unwrap();
-        for i in 1..=3 {
-            let op = ClientOp::Put(PutRequest { key: b"k".into(), value: vec![b'0' + i].into(), ..Default::default() });
-            c.apply(Action::Client { req_id: i as u64, endpoint: leader, op: op.into(), timeout_ms: None }).unwrap();
-            c.apply(Action::AwaitReply { req_id: i as u64, stop_at_ms: None }).unwrap();
-        }
-        c
-    }
-
-    #[test]
-    fn a_healthy_cluster_passes() {
-        let c = cluster_with_writes();
-        assert_eq!(Checker::new().check(&c), Ok(()));
-    }
-
-    #[test]
-    fn a_rewritten_committed_entry_is_caught() {
-        let c = cluster_with_writes();
-        let mut seen = Checker::new();
-        seen.check(&c).unwrap();
-        let follower = c.node_ids().into_iter().find(|id| Some(*id) != c.leader()).unwrap();
-        // The follower has applied this index; forge a different payload there, as a buggy
-        // WAL might, keeping the term.
-        let index = c.node_view(follower).unwrap().committed;
-        {
-            let disk = &c.nodes.get(&follower).unwrap().disk;
-            let mut e = disk.entry(index).unwrap();
-            e.data = b"forged".to_vec();
-            let tail: Vec<_> = (index + 1..=disk.core().last_index()).filter_map(|i| disk.entry(i)).collect();
-            disk.append(&[e]);
-            disk.append(&tail);
-        }
-        // A checker that saw the true entry first reports the divergence…
-        let v = Checker { checked_upto: Default::default(), ..seen }.check(&c).unwrap_err();
-        assert_eq!(v.invariant, "state machine safety", "{v}");
-        assert!(v.detail.contains(&format!("at index {index}")), "{}", v.detail);
-        // …and any two logs that agree later but differ here break log matching.
-        let lm = Checker::new().log_matching(&c).unwrap_err();
-        assert_eq!(lm.invariant, "log matching");
-        assert!(lm.detail.contains(&format!("differ at index {index}")), "{}", lm.detail);
-    }
-
-    #[test]
-    fn a_loop_that_hit_its_cap_is_a_violation() {
-        let mut c = cluster_with_writes();
-        c.overran("n2's Ready loop did not settle in 64 passes".into());
-        let v = Checker::new().check(&c).unwrap_err();
-        assert_eq!(v.invariant, "engine loops settle");
-        assert_eq!(v.detail, "1 loop(s) hit their cap, the last: n2's Ready loop did not settle in 64 passes");
-        let line = c.trace().records().last().map(|r| r.event.clone());
-        assert!(
-            matches!(&line, Some(TraceEvent::RaftLog { node: 0, line }) if line.level == "error" && line.text.contains("64 passes")),
-            "the run says so in its trace: {line:?}"
-        );
-    }
-}
+mod tests;

@@ -92,6 +92,10 @@ pub struct Node {
     /// The cluster this member's data dir belongs to: peers of another cluster refuse
     /// its messages.
     pub cluster_id: u64,
+    /// Which raft group's history this member's disk continues: 0 for the cluster as
+    /// bootstrapped, another value for each snapshot restore (whose terms and indexes
+    /// start again). Only the invariant checker reads it.
+    pub raft_group: u64,
 }
 
 /// etcd's `publish` loop: proposed once the member knows a leader, again after each
@@ -147,6 +151,7 @@ impl Node {
             max_commit_seen: 0,
             disk_delay_ms: 0,
             cluster_id: 0,
+            raft_group: 0,
         }
     }
 

@@ -11,6 +11,7 @@ use super::cluster::Cluster;
 use super::disk::Disk;
 use super::network::Network;
 use super::rng::{SimRng, Stream};
+use super::trace::fnv1a;
 use super::NodeId;
 use crate::store::Store;
 
@@ -23,6 +24,9 @@ pub struct DataDir {
     pub token: String,
     pub store: Vec<u8>,
 }
+
+/// Where a restored group's id hash starts (any value other than 0's group will do).
+const GROUP_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
 
 impl Cluster {
     /// `start nK --data-dir D`: the slot gets the restored member's disk and identity (its
@@ -38,6 +42,10 @@ impl Cluster {
         store.set_initial_members(members);
         let cs = raft::eraftpb::ConfState { voters: dd.initial.clone(), ..Default::default() };
         let disk = Disk::restored(store, dd.initial.len() as u64, 1, cs);
+        // The members restored from one backup with one token and membership form one new
+        // group, whenever each of them starts.
+        let members: Vec<u8> = dd.initial.iter().flat_map(|k| k.to_le_bytes()).collect();
+        self.raft_group = fnv1a(fnv1a(fnv1a(GROUP_BASIS, dd.token.as_bytes()), &members), &dd.store);
         let delay = self.nodes.get(&id).map(|n| n.disk_delay_ms).unwrap_or(0);
         if self.nodes.get(&id).is_some_and(|n| n.is_alive()) {
             self.kill(id);
@@ -70,6 +78,8 @@ impl Cluster {
         self.requests.abandon_all();
         self.kube_compactor.forget_calls();
         self.revoking.clear();
+        // A new group, even from the same backup as an earlier restore: its terms start again.
+        self.raft_group = fnv1a(fnv1a(GROUP_BASIS, &data), &self.now_ms.to_le_bytes());
         // `snapshot restore` with the same peer URLs and token gives the same member ids,
         // and so the same cluster id, as etcd's restore does; another token, other ids.
         if let Err(e) = self.bootstrap(Some(data)) {

@@ -6,12 +6,14 @@
 //! A run changes only through engine `Action`s (or console lines, which become actions), so
 //! the action list is the whole run; `share` turns that run into a link and back, and
 //! `course` reads how a course or an embed asks the lab to start. Layout: `timeline` (play,
-//! step, step back, seek, and the notes the panels draw from), `share` (the share-URL
-//! codec), `course` (URL parameters, the origin allowlist, the `postMessage` protocol).
+//! step, step back, seek, and the notes the panels draw from), `safety` (Raft's safety
+//! properties checked after everything the lab applies), `share` (the share-URL codec),
+//! `course` (URL parameters, the origin allowlist, the `postMessage` protocol).
 //! Failures are typed: `LabError` (which operation, wrapping the engine's `ActionError`),
 //! `share::DecodeError` and `course::CommandError`, each with the text the page shows.
 
 pub mod course;
+pub mod safety;
 pub mod share;
 mod timeline;
 

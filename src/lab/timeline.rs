@@ -9,7 +9,10 @@
 //! A checkpoint (a hash-only replay) trails the present by `CHECKPOINT_LAG_MS`, advanced
 //! by `idle` between frames, so a step back replays seconds rather than the whole run; the
 //! rewound cluster takes its trace records from the present's, which it shares a past with.
+//! After everything it applies the lab checks Raft's safety properties (`safety`); a
+//! rebuilt present (a rewind) tells the checker, which forgets the abandoned future.
 
+use super::safety::{After, SafetyStatus, SafetyWatch};
 use crate::console::session::{Render, Session, Started};
 use crate::engine::{resume_to, Action, ActionError, ClusterConfig, Cursor, Replayer, Run, TraceEvent, TraceMode};
 
@@ -83,6 +86,7 @@ pub struct Lab {
     pub forked: bool,
     /// The console transcript, newest last.
     pub transcript: Vec<Said>,
+    safety: SafetyWatch,
 }
 
 /// One console line and what it printed; a request still in flight has `pending` set and
@@ -181,8 +185,10 @@ impl Lab {
             cursor: None,
             forked: false,
             transcript: Vec::new(),
+            safety: SafetyWatch::default(),
         };
         lab.notes.read(lab.session.cluster().trace());
+        lab.safety.check(lab.session.cluster(), || After::Start);
         lab
     }
 
@@ -192,6 +198,11 @@ impl Lab {
 
     pub fn run(&self) -> Run {
         Run::of(self.session.cluster())
+    }
+
+    /// Raft's safety properties as checked after everything applied so far.
+    pub fn safety(&self) -> &SafetyStatus {
+        self.safety.status()
     }
 
     pub fn now_ms(&self) -> u64 {
@@ -205,8 +216,9 @@ impl Lab {
     /// Applies a UI action. An action after a step back forks the future.
     pub fn act(&mut self, action: Action) -> Result<(), LabError> {
         self.fork();
+        let said = format!("{action:?}");
         let done = self.session.apply(action);
-        self.after_time();
+        self.after(|| After::Action(said));
         done.map_err(LabError::Action)
     }
 
@@ -225,13 +237,19 @@ impl Lab {
         self.transcript.push(said);
         // A reply can come with no time passing (a serializable read, a refusal at the
         // endpoint): `after_time` prints it, so read the line's text after it.
-        self.after_time();
+        self.after(|| After::Console(line.to_string()));
         self.transcript[at].out.clone()
     }
 
     /// Lines still waiting for a reply.
     pub fn pending(&self) -> usize {
         self.transcript.iter().filter(|s| s.pending.is_some()).count()
+    }
+
+    /// `after_time`, then the safety check, which names what was applied if it fails.
+    fn after(&mut self, applied: impl FnOnce() -> After) {
+        self.after_time();
+        self.safety.check(self.session.cluster(), applied);
     }
 
     /// Prints replies that arrived and stream output (watches, keep-alives).
@@ -259,7 +277,7 @@ impl Lab {
             return;
         }
         let _ = self.session.apply(Action::Advance(ms));
-        self.after_time();
+        self.after(|| After::Time);
     }
 
     /// Processes exactly one engine event, forking any kept future (a lesson's waits move
@@ -267,7 +285,7 @@ impl Lab {
     pub fn advance_event(&mut self) {
         self.fork();
         let _ = self.session.apply(Action::Step);
-        self.after_time();
+        self.after(|| After::Time);
     }
 
     /// Moves the clock to `t_ms` (no-op if it is not later), forking any kept future.
@@ -276,7 +294,7 @@ impl Lab {
         let now = self.now_ms();
         if t_ms > now {
             let _ = self.session.apply(Action::Advance(t_ms - now));
-            self.after_time();
+            self.after(|| After::Time);
         }
     }
 
@@ -301,7 +319,7 @@ impl Lab {
                 matches!(e, TraceEvent::RoleChanged { .. } | TraceEvent::Committed { .. } | TraceEvent::Crashed { .. })
             }),
         }
-        self.after_time();
+        self.after(|| After::Time);
     }
 
     /// One event at a time until one of them records an event `stop` picks (at most ten
@@ -311,6 +329,7 @@ impl Lab {
         let start = self.now_ms();
         for _ in 0..10_000 {
             let _ = self.session.apply(Action::Step);
+            self.safety.check(self.session.cluster(), || After::Time);
             let hit = self.session.cluster().trace().since(from).iter().any(|r| stop(&r.event));
             if hit || self.now_ms() > start + 10_000 {
                 break;
@@ -411,7 +430,7 @@ impl Lab {
             .map(|cursor| resume_to(self.session.cluster_mut(), cursor, &kept.log, kept.end_ms, target));
         match resumed {
             Some(Ok(cursor)) => {
-                self.after_time();
+                self.after(|| After::Time);
                 self.cursor = Some(cursor);
             }
             // No cursor (or a run that no longer replays): rebuild by replaying.
@@ -446,6 +465,7 @@ impl Lab {
         }
         self.notes = Notes::default();
         self.notes.read(self.session.cluster().trace());
+        self.safety.rewound(self.session.cluster());
     }
 
     fn fork(&mut self) {

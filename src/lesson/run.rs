@@ -2,7 +2,8 @@
 //!
 //! Contract: `run` plays every step from the lesson's seed with `Mode::Headless` (predicts
 //! answered right, your-turn solutions performed) and reports every item's mark. A lesson
-//! passes only if no mark is a failure. The same lesson always gives the same report and
+//! passes only if no mark is a failure and the lab found no safety violation (which can only
+//! be a bug in the engine or raft-rs, never in the lesson). The same lesson always gives the same report and
 //! the same trace hash.
 
 use crate::lab::Lab;
@@ -29,11 +30,13 @@ pub struct Report {
     pub steps: Vec<StepReport>,
     pub end_ms: u64,
     pub trace_hash: u64,
+    /// The lab's first safety violation, in words, if it found one.
+    pub safety: Option<String>,
 }
 
 impl Report {
     pub fn failures(&self) -> usize {
-        self.steps.iter().map(StepReport::failures).sum()
+        self.steps.iter().map(StepReport::failures).sum::<usize>() + usize::from(self.safety.is_some())
     }
 
     /// The report as `raftlab lesson run` prints it.
@@ -47,6 +50,9 @@ impl Report {
                     out.push_str(&format!("    {}:{line}: {what}: {why}\n", self.file));
                 }
             }
+        }
+        if let Some(why) = &self.safety {
+            out.push_str(&format!("  safety ... FAILED\n    {}: {why}\n", self.file));
         }
         out
     }
@@ -84,5 +90,10 @@ pub fn run(lesson: &Lesson) -> Result<Report, crate::lab::LabError> {
         }
     }
     let cluster = lab.session().cluster();
-    Ok(Report { file: lesson.file.clone(), steps, end_ms: cluster.now_ms(), trace_hash: cluster.trace_hash() })
+    let safety = lab
+        .safety()
+        .found
+        .as_ref()
+        .map(|f| format!("{} violated at {} ms ({:?}): {}", f.invariant, f.at_ms, f.after, f.detail));
+    Ok(Report { file: lesson.file.clone(), steps, end_ms: cluster.now_ms(), trace_hash: cluster.trace_hash(), safety })
 }

@@ -10,8 +10,8 @@
 //! routing, history and completion (`prompt`), the examples and visible completions
 //! (`suggest`), what a key does (`shortcuts`), what a drag means (`drag`), the time
 //! controls' numbers (`clock`), noticing `history` was run (`history_watch`), a lesson's
-//! marks and fragment (`lesson_view`) and the UI's own state (`ui_state`: selection,
-//! panels, language, drag, prompt, tour).
+//! marks and fragment (`lesson_view`), the safety strip's marks and alarm (`safety_view`)
+//! and the UI's own state (`ui_state`: selection, panels, language, drag, prompt, tour).
 
 pub mod clock;
 pub mod drag;
@@ -24,6 +24,7 @@ pub mod layout;
 pub mod lesson_view;
 pub mod marks;
 pub mod prompt;
+pub mod safety_view;
 pub mod shortcuts;
 pub mod suggest;
 pub mod tour;

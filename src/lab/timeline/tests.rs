@@ -321,3 +321,76 @@ mod errors {
         assert_eq!(e.to_string(), "action 2 (Restart(1)): n1 is already running");
     }
 }
+
+mod safety {
+    //! The safety check runs after everything the lab applies, survives time travel without
+    //! false alarms, and keeps the first violation with when and after what it was found.
+    use super::super::*;
+    use crate::engine::invariants::Property;
+    use crate::lab::safety::After;
+
+    fn term_of(lab: &Lab, id: u64) -> u64 {
+        lab.session().cluster().node_view(id).unwrap().term
+    }
+
+    #[test]
+    fn rewinding_past_an_election_and_playing_another_future_raises_no_alarm() {
+        let mut lab = Lab::new(ClusterConfig { nodes: 5, seed: 7, ..ClusterConfig::default() }).unwrap();
+        for _ in 0..60 {
+            lab.play(PLAY_SLICE_MS);
+        }
+        let (fork_at, old) = (lab.now_ms(), lab.session().cluster().leader().unwrap());
+        // The first future: the leader dies and another member leads the next term.
+        lab.console(&format!("kill n{old}"));
+        for _ in 0..80 {
+            lab.play(PLAY_SLICE_MS);
+        }
+        let abandoned = lab.session().cluster().leader().unwrap();
+        let abandoned_term = term_of(&lab, abandoned);
+        // Back before the kill (a seek, then a step back within it), and a different future:
+        // the old leader and its successor cut off, so a third member leads that same term.
+        lab.seek(fork_at + 500).unwrap();
+        lab.step_back(500).unwrap();
+        assert_eq!(lab.now_ms(), fork_at);
+        let rest: Vec<String> = (1..=5).filter(|&n| n != old && n != abandoned).map(|n| format!("n{n}")).collect();
+        lab.console(&format!("partition n{old},n{abandoned} {}", rest.join(",")));
+        assert!(lab.forked, "acting after the rewind dropped the first future");
+        let checks = lab.safety().checks;
+        for _ in 0..80 {
+            lab.play(PLAY_SLICE_MS);
+        }
+        let fresh = lab.session().cluster().leader().unwrap();
+        assert!(fresh != abandoned && term_of(&lab, fresh) == abandoned_term, "the same term, another leader");
+        assert_eq!(lab.safety().found, None, "no false alarm");
+        assert_eq!(lab.safety().checks, checks + 80, "one check per slice played");
+    }
+
+    #[test]
+    fn a_violation_is_kept_with_its_property_time_and_event_and_outlives_a_rewind() {
+        let mut lab = Lab::new(ClusterConfig { nodes: 3, seed: 3, ..ClusterConfig::default() }).unwrap();
+        for _ in 0..60 {
+            lab.play(PLAY_SLICE_MS);
+        }
+        assert!(Property::ALL.iter().all(|&p| lab.safety().holds(p)));
+        let leader = lab.session().cluster().leader().unwrap();
+        let term = term_of(&lab, leader);
+        let other = (1..=3).find(|&n| n != leader).unwrap();
+        // A bug, forged: a second member believes it leads the same term.
+        {
+            let raft = &mut lab.session.cluster_mut().nodes.get_mut(&other).unwrap().live.as_mut().unwrap().raw.raft;
+            raft.state = raft::StateRole::Leader;
+        }
+        let at = lab.now_ms();
+        lab.console("get x");
+        let found = lab.safety().found.clone().expect("found after the console line");
+        assert_eq!((found.property, found.invariant), (Property::ElectionSafety, "election safety"));
+        assert_eq!(found.detail, format!("n{leader} and n{other} both led term {term}"));
+        assert_eq!((found.at_ms, &found.after), (at, &After::Console("get x".into())));
+        assert!(!lab.safety().holds(Property::ElectionSafety) && lab.safety().holds(Property::LogMatching));
+        let checks = lab.safety().checks;
+        lab.play(PLAY_SLICE_MS);
+        lab.step_back(1_000).unwrap();
+        assert_eq!(lab.safety().found.as_ref(), Some(&found), "the first violation stays");
+        assert_eq!(lab.safety().checks, checks, "checking stopped at the violation");
+    }
+}

@@ -224,6 +224,7 @@ fn layout(m: &Model, ui: &UiState, view: &Rc<ClusterView>, a: &Actions, reduced_
                     <p class="status" id="status">
                         { format!("{} {leader} · {} {} ms · hash {:016x}", t(lang, Text::Leader), t(lang, Text::Time), view.now_ms, view.trace_hash) }
                     </p>
+                    <super::safety::SafetyStrip {lang} found={m.lab.safety().found.clone()} on_cmd={a.cmd.clone()} />
                     if !embed { <Legend {lang} /> }
                 </section>
                 <section class="side">

@@ -10,9 +10,9 @@
 //! model: where a visit starts, where it was), `state` (the UI's own state as a
 //! `Reducible`), `hooks` (frame timer, idle turns, keys, visibility, postMessage), `icons`
 //! (inline SVG icons beside words), one file per panel (`home`, `tour`, `picture`,
-//! `legend`, `network_bar`, `time_controls`, `node_menu`, `inspector`, `console_panel`,
-//! `watches`, `leases`, `logs`, `stores`, `raft_lines`, `history_panel`, `lesson_panel`,
-//! `lessons_page`, `settings`, `help`), `dom` (small browser helpers) and `embed`
+//! `safety`, `legend`, `network_bar`, `time_controls`, `node_menu`, `inspector`,
+//! `console_panel`, `watches`, `leases`, `logs`, `stores`, `raft_lines`, `history_panel`,
+//! `lesson_panel`, `lessons_page`, `settings`, `help`), `dom` (small browser helpers) and `embed`
 //! (postMessage and lesson fetching). What any of them decides that is not drawing lives
 //! natively in `crate::ui`.
 
@@ -40,6 +40,7 @@ mod node_menu;
 mod picture;
 mod place;
 mod raft_lines;
+mod safety;
 mod settings;
 mod state;
 mod stores;

@@ -70,6 +70,9 @@ pub struct Model {
     history_watch: HistoryWatch,
     /// Set when a command opened the history panel: scrolled into view once drawn.
     pub scroll_history: bool,
+    /// Pauses play once when the lab first finds a safety violation (a bug: never play on
+    /// past it unasked).
+    safety_latch: crate::ui::safety_view::Latch,
     pub effects: Vec<Effect>,
 }
 
@@ -116,6 +119,7 @@ impl Model {
             frames: FrameStats::default(),
             history_watch: HistoryWatch::default(),
             scroll_history: false,
+            safety_latch: Default::default(),
             effects: Vec::new(),
         }
     }
@@ -129,6 +133,7 @@ impl Model {
         self.lab = lab;
         self.generation += 1;
         self.history_watch.reset();
+        self.safety_latch.reset();
         self.effects.push(Effect::Ui(UiAction::Forget));
     }
 
@@ -175,6 +180,9 @@ impl Model {
     /// Applies one command; true when something visible changed.
     pub fn apply(&mut self, cmd: Cmd) -> bool {
         let redraw = self.handle(cmd);
+        if self.safety_latch.newly_violated(self.lab.safety()) {
+            self.set_playing(false);
+        }
         // Console, lesson step or "show me": whoever ran `history`, the learner sees it.
         if self.history_watch.ran(&self.lab.transcript) {
             self.effects.push(Effect::Ui(UiAction::OpenHistory));
