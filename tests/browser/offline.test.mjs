@@ -69,62 +69,68 @@ test('after one visit the lab and a lesson work with the network cut', async () 
   const own = await serve();
   const ownBase = `${own.url}/lab/`;
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(ownBase + '#speed=1.5');
-  await page.waitForSelector('#cluster');
-  assert.equal(await page.locator('g.node').count(), 5);
+  // Closed whatever happens: a failed assertion must not leave the server holding the
+  // test process open.
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(ownBase + '#speed=1.5');
+    await page.waitForSelector('#cluster');
+    assert.equal(await page.locator('g.node').count(), 5);
 
-  // The worker installs (precaching the page, its hashed files and the lessons) and then
-  // claims this page.
-  const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
-  assert.equal(scope, ownBase, 'the worker covers its own directory, the sub-path');
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
-  const cached = await page.evaluate(async () => {
-    const names = await caches.keys();
-    const keys = await (await caches.open(names[0])).keys();
-    return { names, paths: keys.map((r) => new URL(r.url).pathname) };
-  });
-  assert.deepEqual(cached.names, [`raftlab-v1@${ownBase}`], 'one cache, for this scope');
-  for (const want of [/\/lab\/$/, /\/lab\/index\.html$/, /\/lab\/manifest\.webmanifest$/, /\/lab\/icon\.svg$/,
-    /\/lab\/raftlab-[0-9a-f]+_bg\.wasm$/, /\/lab\/lessons\/en\/03-leader-dies\.md$/,
-    /\/lab\/lessons\/zh\/03-leader-dies\.md$/]) {
-    assert.ok(cached.paths.some((p) => want.test(p)), `${want} is not cached: ${cached.paths.join(' ')}`);
+    // The worker installs (precaching the page, its hashed files and the lessons) and then
+    // claims this page.
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    assert.equal(scope, ownBase, 'the worker covers its own directory, the sub-path');
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+    const cached = await page.evaluate(async () => {
+      const names = await caches.keys();
+      const keys = await (await caches.open(names[0])).keys();
+      return { names, paths: keys.map((r) => new URL(r.url).pathname) };
+    });
+    assert.deepEqual(cached.names, [`raftlab-v1@${ownBase}`], 'one cache, for this scope');
+    for (const want of [/\/lab\/$/, /\/lab\/index\.html$/, /\/lab\/manifest\.webmanifest$/, /\/lab\/icon\.svg$/,
+      /\/lab\/raftlab-[0-9a-f]+_bg\.wasm$/, /\/lab\/lessons\/en\/03-leader-dies\.md$/,
+      /\/lab\/lessons\/zh\/03-leader-dies\.md$/]) {
+      assert.ok(cached.paths.some((p) => want.test(p)), `${want} is not cached: ${cached.paths.join(' ')}`);
+    }
+    // Every file the page loaded before the worker existed: its stylesheets, script and wasm.
+    const linked = await page.evaluate(() => [...document.querySelectorAll(
+      'link[rel="stylesheet"], link[rel="modulepreload"], link[rel="preload"]')].map((l) => new URL(l.href).pathname));
+    // As many stylesheets as index.html asks trunk for.
+    const sheets = (readFileSync(new URL('../../index.html', import.meta.url), 'utf8').match(/rel="css"/g) || []).length;
+    assert.equal(linked.filter((p) => p.endsWith('.css')).length, sheets, linked.join(' '));
+    for (const p of linked) assert.ok(cached.paths.includes(p), `${p} is not cached`);
+    assert.equal(cached.paths.filter((p) => p.includes('/lessons/')).length, 48, 'every built-in lesson');
+
+    // The network is cut: Chromium offline, and the site gone (nothing could answer).
+    await context.setOffline(true);
+    await own.halt();
+    await page.reload();
+    await page.waitForSelector('#cluster');
+    assert.equal(await page.locator('g.node').count(), 5);
+    assert.match(await waitLeader(page), /^n[1-5]$/);
+    // The page came from the worker without waiting out the network (3 s).
+    const nav = await page.evaluate(() => {
+      const n = performance.getEntriesByType('navigation')[0];
+      return { workerStart: n.workerStart, ms: n.responseEnd - n.startTime };
+    });
+    assert.ok(nav.workerStart > 0, 'served by the service worker');
+    assert.ok(nav.ms < 1500, `the page took ${nav.ms} ms offline`);
+    await page.screenshot({ path: SHOTS + 'offline-lab.png' });
+
+    // A lesson opens offline too, in a new tab, from its link.
+    const tab = await context.newPage();
+    tab.on('pageerror', (e) => errors.push(String(e)));
+    await tab.goto(ownBase + '#lesson=leader-dies');
+    await tab.waitForSelector('#lesson-panel[data-lesson="leader-dies"]', { timeout: 30_000 });
+    assert.equal(await tab.locator('g.node').count(), 3, 'the lesson\'s own cluster');
+    assert.match(await tab.locator('#lesson-panel').innerText(), /The leader dies/);
+    await tab.screenshot({ path: SHOTS + 'offline-lesson.png' });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await own.halt();
   }
-  // Every file the page loaded before the worker existed: its stylesheets, script and wasm.
-  const linked = await page.evaluate(() => [...document.querySelectorAll(
-    'link[rel="stylesheet"], link[rel="modulepreload"], link[rel="preload"]')].map((l) => new URL(l.href).pathname));
-  // As many stylesheets as index.html asks trunk for.
-  const sheets = (readFileSync(new URL('../../index.html', import.meta.url), 'utf8').match(/rel="css"/g) || []).length;
-  assert.equal(linked.filter((p) => p.endsWith('.css')).length, sheets, linked.join(' '));
-  for (const p of linked) assert.ok(cached.paths.includes(p), `${p} is not cached`);
-  assert.equal(cached.paths.filter((p) => p.includes('/lessons/')).length, 48, 'every built-in lesson');
-
-  // The network is cut: Chromium offline, and the site gone (nothing could answer).
-  await context.setOffline(true);
-  await own.halt();
-  await page.reload();
-  await page.waitForSelector('#cluster');
-  assert.equal(await page.locator('g.node').count(), 5);
-  assert.match(await waitLeader(page), /^n[1-5]$/);
-  // The page came from the worker without waiting out the network (3 s).
-  const nav = await page.evaluate(() => {
-    const n = performance.getEntriesByType('navigation')[0];
-    return { workerStart: n.workerStart, ms: n.responseEnd - n.startTime };
-  });
-  assert.ok(nav.workerStart > 0, 'served by the service worker');
-  assert.ok(nav.ms < 1500, `the page took ${nav.ms} ms offline`);
-  await page.screenshot({ path: SHOTS + 'offline-lab.png' });
-
-  // A lesson opens offline too, in a new tab, from its link.
-  const tab = await context.newPage();
-  tab.on('pageerror', (e) => errors.push(String(e)));
-  await tab.goto(ownBase + '#lesson=leader-dies');
-  await tab.waitForSelector('#lesson-panel[data-lesson="leader-dies"]', { timeout: 30_000 });
-  assert.equal(await tab.locator('g.node').count(), 3, 'the lesson\'s own cluster');
-  assert.match(await tab.locator('#lesson-panel').innerText(), /The leader dies/);
-  await tab.screenshot({ path: SHOTS + 'offline-lesson.png' });
-  assert.deepEqual(errors, []);
-  await context.close();
 });
