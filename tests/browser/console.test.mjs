@@ -3,36 +3,14 @@
 // etcdctl's help under the prompt. Run by `make browser-test`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { serve } from './serve.mjs';
-import { mkdirSync } from 'node:fs';
+import { SHOTS, startLab, stopLab, openPage } from './harness.mjs';
 
-const SHOTS = new URL('../../target/screenshots/', import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run'];
 
 let browser, server, base;
-before(async () => {
-  server = await serve();
-  base = `${server.url}/lab/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ browser, server, base } = await startLab()));
+after(() => stopLab({ browser, server }));
 
-async function open(hash = '#speed=1.5', options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(base + hash);
-  await page.waitForSelector('#console-input');
-  return { page, context, errors };
-}
+const open = (hash = '#speed=1.5', options = {}) => openPage(browser, base + hash, options, '#console-input');
 
 const input = (page) => page.locator('#console-input');
 const listed = (page) => page.locator('#console-suggestions [role="option"]');

@@ -3,28 +3,14 @@
 // embedded lab too. The lab is the built dist/ under /lab/ (see serve.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { serve } from './serve.mjs';
-import { mkdirSync } from 'node:fs';
+import { SHOTS, startLab, stopLab } from './harness.mjs';
 
-const SHOTS = new URL('../../target/screenshots/', import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run'];
 
 const STALE = 'NOT linearizable: key x, get x --consistency=s → 1 returned a value no order allows (a stale read)';
 
 let browser, server, base;
-before(async () => {
-  server = await serve();
-  base = `${server.url}/lab/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ browser, server, base } = await startLab()));
+after(() => stopLab({ browser, server }));
 
 async function open(path) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

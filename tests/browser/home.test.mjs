@@ -4,28 +4,15 @@
 // returning one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { serve } from './serve.mjs';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { SHOTS, startLab, stopLab } from './harness.mjs';
+import { readdirSync } from 'node:fs';
 
-const SHOTS = new URL('../../target/screenshots/', import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run'];
 // The lessons the site ships, counted from its files (never a number written here).
 const LESSONS_EN = readdirSync(new URL('../../dist/lessons/en/', import.meta.url)).filter((f) => f.endsWith('.md')).length;
 
 let browser, server, base;
-before(async () => {
-  server = await serve();
-  base = `${server.url}/lab/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ browser, server, base } = await startLab()));
+after(() => stopLab({ browser, server }));
 
 async function visit(path = '', options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });

@@ -11,31 +11,17 @@
 //   show the site as it is.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
-import { serve } from './serve.mjs';
+import { SHOTS, startLab, stopLab } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
-const SHOTS = new URL('../../target/screenshots/', import.meta.url).pathname;
 const DOCS = new URL('../../docs/', import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run'];
 const SIZES = [[1280, 800], [800, 580], [390, 844]];
 
 let browser, server, base;
-before(async () => {
-  server = await serve();
-  base = `${server.url}/lab/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ browser, server, base } = await startLab()));
+after(() => stopLab({ browser, server }));
 
 async function open(hash, { width = 1280, height = 800, locale = 'en-US', colorScheme = 'light' } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, locale, colorScheme });

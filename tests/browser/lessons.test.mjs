@@ -7,13 +7,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
-import { mkdirSync } from 'node:fs';
+import { SHOTS, CHROMIUM, ARGS } from './harness.mjs';
 
-const SHOTS = new URL('../../target/screenshots/', import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run'];
 
 const EVIL = `+++
 id = "evil"

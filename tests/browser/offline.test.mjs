@@ -4,26 +4,14 @@
 // Also: the web app manifest that makes the site installable. Run by `make browser-test`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { SHOTS, startLab, stopLab } from './harness.mjs';
+import { readFileSync } from 'node:fs';
 
-const SHOTS = new URL('../../target/screenshots/', import.meta.url).pathname;
-mkdirSync(SHOTS, { recursive: true });
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run'];
 
 let browser, server, base;
-before(async () => {
-  server = await serve();
-  base = `${server.url}/lab/`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(async () => ({ browser, server, base } = await startLab()));
+after(() => stopLab({ browser, server }));
 
 async function waitLeader(page) {
   await page.waitForFunction(() => {
@@ -126,7 +114,7 @@ test('after one visit the lab and a lesson work with the network cut', async () 
     await tab.goto(ownBase + '#lesson=leader-dies');
     await tab.waitForSelector('#lesson-panel[data-lesson="leader-dies"]', { timeout: 30_000 });
     assert.equal(await tab.locator('g.node').count(), 3, 'the lesson\'s own cluster');
-    assert.match(await tab.locator('#lesson-panel').innerText(), /The leader dies/);
+    assert.match(await tab.locator('#lesson-panel').textContent(), /The leader dies/);
     await tab.screenshot({ path: SHOTS + 'offline-lesson.png' });
     assert.deepEqual(errors, []);
   } finally {
