@@ -2,7 +2,10 @@
 //! snapshot marks.
 //!
 //! Contract: draws a window of the newest indexes (so a run with 10,000 entries draws as
-//! fast as one with ten), read from the lab through the context.
+//! fast as one with ten), read from the lab through the context, and only when a column
+//! changed: a log is the same as long as its first and last index, its last entry's term and
+//! its marks are (Raft's log matching: an index and a term fix everything up to them), so
+//! a frame that only moved messages skips the table and its 270 tooltips.
 
 use std::rc::Rc;
 
@@ -12,7 +15,7 @@ use crate::engine::ClusterView;
 use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::marks::{compacted_title, entry_title, CellState};
 
-use super::app::LabHandle;
+use super::app::{LabHandle, ModelRef};
 
 #[derive(Properties, PartialEq)]
 pub struct LogsProps {
@@ -24,24 +27,71 @@ pub struct LogsProps {
 /// with 10,000 entries draws as fast as one with ten).
 const LOG_WINDOW: u64 = 30;
 
+/// What a column shows: equal columns draw equal cells.
+#[derive(Clone, Copy, PartialEq)]
+struct Column {
+    id: crate::engine::NodeId,
+    first: u64,
+    last: u64,
+    last_term: u64,
+    committed: u64,
+    applied: u64,
+    persisted: u64,
+    snapshot: u64,
+}
+
 #[component]
 pub fn Logs(p: &LogsProps) -> Html {
-    let (lang, view) = (p.lang, &p.view);
     let Some(h) = use_context::<LabHandle>() else { return html! {} };
-    let m = h.model.borrow();
+    let columns: Vec<Column> = {
+        let m = h.model.borrow();
+        let cluster = m.lab.session().cluster();
+        p.view
+            .nodes
+            .iter()
+            .map(|n| Column {
+                id: n.id,
+                first: n.first_index,
+                last: n.last_index,
+                last_term: cluster.log_entries(n.id, n.last_index, n.last_index).first().map_or(0, |e| e.term),
+                committed: n.committed,
+                applied: n.applied,
+                persisted: n.persisted,
+                snapshot: n.snapshot_index,
+            })
+            .collect()
+    };
+    let generation = h.model.borrow().generation;
+    html! { <LogTable {columns} {generation} lang={p.lang} model={ModelRef(h.model.clone())} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct LogTableProps {
+    columns: Vec<Column>,
+    /// A new run or lesson draws afresh, whatever its columns.
+    generation: u64,
+    lang: Lang,
+    model: ModelRef,
+}
+
+#[component]
+fn LogTable(p: &LogTableProps) -> Html {
+    let lang = p.lang;
+    let m = p.model.0.borrow();
     let cluster = m.lab.session().cluster();
-    let last = view.nodes.iter().map(|n| n.last_index).max().unwrap_or(0);
+    let nodes = &p.columns;
+    let last = nodes.iter().map(|n| n.last).max().unwrap_or(0);
     let from = last.saturating_sub(LOG_WINDOW - 1).max(1);
-    let header = view.nodes.iter().map(|n| html! { <th>{ format!("n{}", n.id) }</th> });
+    let header = nodes.iter().map(|n| html! { <th>{ format!("n{}", n.id) }</th> });
     let columns: Vec<Vec<crate::engine::EntryView>> =
-        view.nodes.iter().map(|n| cluster.log_entries(n.id, from, last)).collect();
+        nodes.iter().map(|n| cluster.log_entries(n.id, from, last)).collect();
     let rows = (from..=last).rev().map(|idx| {
-        let cells = view.nodes.iter().zip(&columns).map(|(n, col)| {
+        let cells = nodes.iter().zip(&columns).map(|(n, col)| {
             let marks = format!(
                 "{}{}{}",
                 if idx == n.committed { " C" } else { "" },
                 if idx == n.applied { " A" } else { "" },
-                if idx == n.snapshot_index { " S" } else { "" }
+                if idx == n.snapshot { " S" } else { "" }
             );
             match col.iter().find(|e| e.index == idx) {
                 Some(e) => {
@@ -60,8 +110,8 @@ pub fn Logs(p: &LogsProps) -> Html {
                         </td>
                     }
                 }
-                None if idx <= n.snapshot_index => html! {
-                    <td class="compacted" title={compacted_title(lang, idx, n.snapshot_index)}>{ t(lang, Text::Snapshot) }</td>
+                None if idx <= n.snapshot => html! {
+                    <td class="compacted" title={compacted_title(lang, idx, n.snapshot)}>{ t(lang, Text::Snapshot) }</td>
                 },
                 None => html! { <td></td> },
             }
@@ -71,7 +121,7 @@ pub fn Logs(p: &LogsProps) -> Html {
     html! {
         <div class="logs panel">
             <h2>{ t(lang, Text::Log) }</h2>
-            <table id="logs" style={format!("--log-cols: {}", view.nodes.len())}><thead><tr><th>{ "#" }</th>{ for header }</tr></thead><tbody>{ for rows }</tbody></table>
+            <table id="logs" style={format!("--log-cols: {}", nodes.len())}><thead><tr><th>{ "#" }</th>{ for header }</tr></thead><tbody>{ for rows }</tbody></table>
         </div>
     }
 }
