@@ -122,6 +122,7 @@ pub mod history;
 pub mod kube;
 pub mod lab;
 pub mod lesson;
+pub mod live;
 pub mod oracle;
 pub mod store;
 pub mod ui;
