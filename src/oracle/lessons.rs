@@ -67,9 +67,65 @@ fn starts_by_waiting_for_a_leader(lesson: &Lesson) -> bool {
     matches!(first, Some(Item::WaitUntil { cond, .. }) if waits(cond))
 }
 
+/// What a lesson played on real etcd has done so far, as it happens (for live mode).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Step `k` (from 0) begins.
+    Step(usize),
+    /// A check was judged, or a line could not be carried out.
+    Check(CheckResult),
+}
+
 /// Plays `lesson` (read from `text`, for the goal lines' places) on real etcd. `keep`
 /// keeps the run's directory (member logs, data) even when it went well.
 pub fn run(lesson: &Lesson, text: &str, keep: bool) -> LessonReport {
+    let (report, session) = play(lesson, text, Box::new(|_| {}));
+    finish(report, session, keep)
+}
+
+/// Plays `lesson` on real etcd as `run` does, telling `progress` each step and check as
+/// it happens, and hands back the real cluster as the lesson left it (none if it could
+/// not start) instead of ending it.
+pub fn run_live<'a>(
+    lesson: &'a Lesson,
+    text: &'a str,
+    progress: Box<dyn FnMut(Progress) + 'a>,
+) -> (LessonReport, Option<Session>) {
+    let (report, session) = play(lesson, text, progress);
+    match session {
+        Some((s, Ok(()))) => (report, Some(s)),
+        Some((s, Err(e))) => {
+            let mut report = report;
+            report.error = Some(e);
+            (report, Some(s))
+        }
+        None => (report, None),
+    }
+}
+
+/// The real cluster after a lesson, and how its play ended.
+type Played = Option<(Session, Result<(), String>)>;
+
+/// Ends the run: the report says where the member logs are when they are kept.
+fn finish(mut report: LessonReport, session: Played, keep: bool) -> LessonReport {
+    let Some((session, result)) = session else { return report };
+    let kept = session.finish(result.is_ok() && !keep);
+    if let Err(e) = result {
+        let logs = kept.as_ref().map(|d| format!(" (member logs kept in {})", d.display())).unwrap_or_default();
+        report.error = Some(format!("{e}{logs}"));
+    } else if let Some(d) = kept {
+        report.notes.push(format!("member logs kept in {}", d.display()));
+    }
+    report
+}
+
+/// The lesson played: its report, and the session with how the play ended (none when the
+/// lab or the real cluster could not start).
+fn play<'a>(
+    lesson: &'a Lesson,
+    text: &'a str,
+    progress: Box<dyn FnMut(Progress) + 'a>,
+) -> (LessonReport, Played) {
     let t0 = Instant::now();
     let plan::Settings { flags, notes, parts } = plan::flags(&lesson.cluster);
     let mut report = LessonReport {
@@ -85,7 +141,7 @@ pub fn run(lesson: &Lesson, text: &str, keep: bool) -> LessonReport {
         Ok(l) => l,
         Err(e) => {
             report.error = Some(format!("the lab cannot play it: {e}"));
-            return report;
+            return (report, None);
         }
     };
     let adds = lesson.steps.iter().flat_map(|s| all_items(&s.items)).filter(|i| is_member_add(i)).count() as u64;
@@ -93,10 +149,10 @@ pub fn run(lesson: &Lesson, text: &str, keep: bool) -> LessonReport {
         Ok(s) => s,
         Err(e) => {
             report.error = Some(e.to_string());
-            return report;
+            return (report, None);
         }
     };
-    let mut p = Player::new(lesson, text, session, &lab);
+    let mut p = Player::new(lesson, text, session, &lab, progress);
     p.settings_part = parts;
     let result = match starts_by_waiting_for_a_leader(lesson) {
         true => match lab::first_leader(lesson, BOOT_LIMIT.as_millis() as u64) {
@@ -117,17 +173,11 @@ pub fn run(lesson: &Lesson, text: &str, keep: bool) -> LessonReport {
         }
     };
     let result = result.and_then(|()| p.play());
+    p.report_progress();
     report.checks = std::mem::take(&mut p.checks);
     report.lab_actions = std::mem::take(&mut p.lab_actions);
-    let kept = p.session.finish(result.is_ok() && !keep);
-    if let Err(e) = result {
-        let logs = kept.as_ref().map(|d| format!(" (member logs kept in {})", d.display())).unwrap_or_default();
-        report.error = Some(format!("{e}{logs}"));
-    } else if let Some(d) = kept {
-        report.notes.push(format!("member logs kept in {}", d.display()));
-    }
     report.seconds = t0.elapsed().as_secs();
-    report
+    (report, Some((p.session, result)))
 }
 
 /// A step's items with the your-turn solutions in them.
@@ -222,10 +272,19 @@ struct Player<'a> {
     lab_actions: Vec<(usize, String)>,
     /// The `kube` lines' client (its compactor's state), as in the lab's session.
     kube: crate::kube::KubeClient,
+    /// Told of each step and check as it happens, and how many checks it has been told of.
+    progress: Box<dyn FnMut(Progress) + 'a>,
+    reported: usize,
 }
 
 impl<'a> Player<'a> {
-    fn new(lesson: &'a Lesson, text: &'a str, session: Session, lab: &'a lab::LabRun) -> Player<'a> {
+    fn new(
+        lesson: &'a Lesson,
+        text: &'a str,
+        session: Session,
+        lab: &'a lab::LabRun,
+        progress: Box<dyn FnMut(Progress) + 'a>,
+    ) -> Player<'a> {
         let ids = (1..=lesson.cluster.nodes).map(|k| (member_id(&[peer_url(k)], CLUSTER_TOKEN, None), k)).collect();
         Player {
             lesson,
@@ -256,7 +315,17 @@ impl<'a> Player<'a> {
             step: 0,
             checks: Vec::new(),
             lab_actions: Vec::new(),
+            progress,
+            reported: 0,
         }
+    }
+
+    /// Tells `progress` of the checks judged since it was last told.
+    fn report_progress(&mut self) {
+        for c in &self.checks[self.reported.min(self.checks.len())..] {
+            (self.progress)(Progress::Check(c.clone()));
+        }
+        self.reported = self.checks.len();
     }
 
     /// Plays every step; an error is the harness failing (the lesson stops there).
@@ -266,8 +335,11 @@ impl<'a> Player<'a> {
             self.output.clear();
             self.output_real = self.session.streams() > 0;
             self.taint = None;
+            self.report_progress();
+            (self.progress)(Progress::Step(k));
             for (i, item) in step.items.iter().enumerate() {
                 self.item(i, item)?;
+                self.report_progress();
             }
         }
         Ok(())

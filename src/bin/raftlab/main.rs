@@ -31,6 +31,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    /// Live mode: real etcd 3.4 members in network namespaces (needs root), drawn by the
+    /// lab's page, which this serves on 127.0.0.1 with a bridge to the real cluster.
+    Live {
+        /// Bootstrap members (3 or 5 is usual; at most 9 with added ones).
+        #[arg(long, default_value_t = 3)]
+        members: u64,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// The built site (`make dist`).
+        #[arg(long, default_value = "dist")]
+        dist: std::path::PathBuf,
+        /// Seconds the members stay after the page is closed, for it to come back.
+        #[arg(long, default_value_t = 10)]
+        linger: u64,
+    },
+    /// The live mode's watchdog (started by `live` itself): cleans up after the live
+    /// process with this pid, however it ends.
+    #[command(hide = true)]
+    LiveGuard { pid: u32 },
     /// An etcdctl-compatible console: reads lines from stdin, prints etcd's answers.
     Console {
         /// Initial voters, n1..=nodes (1 to 9).
@@ -209,6 +228,14 @@ fn main() {
             OracleCmd::Live { scenarios } => oracle::live(&dir, &scenarios),
             OracleCmd::Lab { scenario, seed } => oracle::lab(&dir, &scenario, seed),
         }),
+        Cmd::Live { members, port, dist, linger } => {
+            let o = raftlab::live::run::Options { members, port, dist, linger: std::time::Duration::from_secs(linger) };
+            if let Err(e) = raftlab::live::run::run(o) {
+                eprintln!("raftlab live: {e}");
+                std::process::exit(1);
+            }
+        }
+        Cmd::LiveGuard { pid } => std::process::exit(raftlab::live::guardian::watch(pid)),
         Cmd::Bench { runs, quick, json } => {
             let opts = if quick { Options::quick() } else { Options { runs: runs.max(1), ..Options::default() } };
             std::process::exit(bench::run(&opts, json.as_deref()))

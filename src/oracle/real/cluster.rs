@@ -80,6 +80,21 @@ impl RealCluster {
         self.running.keys().copied().collect()
     }
 
+    /// Members that have started at least once.
+    pub fn started(&self) -> Vec<u64> {
+        self.started.keys().copied().collect()
+    }
+
+    /// Members that have namespaces.
+    pub fn nodes(&self) -> u64 {
+        self.net.nodes()
+    }
+
+    /// Peer links that are cut.
+    pub fn down(&self) -> Vec<(u64, u64)> {
+        self.net.down()
+    }
+
     /// Forgets the members whose etcd has exited by itself: a member removed from the
     /// cluster stops. The lab's live members leave removed ones out too, so `wait leader`
     /// and `follower` mean the same members on both sides.

@@ -76,6 +76,26 @@ pub struct RunLock {
 
 /// Takes the lock, installs the interrupt handler and clears leftovers of a crashed run.
 pub fn begin() -> Result<RunLock, String> {
+    let lock = lock()?;
+    let mut installed = Ok(());
+    HANDLER.call_once(|| {
+        installed = ctrlc::set_handler(on_interrupt).map_err(|e| format!("cannot install the Ctrl-C handler: {e}"));
+    });
+    installed?;
+    netns::remove_leftovers();
+    Ok(lock)
+}
+
+/// Takes the one-run lock, waiting for another run to end; and removes what a run that
+/// died left (the live mode's watchdog does this once its run has gone).
+pub fn clean_after_dead_run() -> Result<(), String> {
+    let _lock = lock()?;
+    netns::remove_leftovers();
+    Ok(())
+}
+
+/// Takes the one-run lock, waiting for another run to finish.
+fn lock() -> Result<RunLock, String> {
     std::fs::create_dir_all("/run/lock").map_err(|e| format!("/run/lock: {e}"))?;
     let file = File::options()
         .create(true)
@@ -95,11 +115,5 @@ pub fn begin() -> Result<RunLock, String> {
             return Err(format!("{LOCK_FILE}: cannot take the lock"));
         }
     }
-    let mut installed = Ok(());
-    HANDLER.call_once(|| {
-        installed = ctrlc::set_handler(on_interrupt).map_err(|e| format!("cannot install the Ctrl-C handler: {e}"));
-    });
-    installed?;
-    netns::remove_leftovers();
     Ok(RunLock { _file: file })
 }

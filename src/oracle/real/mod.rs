@@ -14,6 +14,9 @@ mod ops;
 mod run;
 mod session;
 
+pub use etcdctl::Captured;
+pub use guard::clean_after_dead_run;
+pub use netns::{member_addr, CLIENT_NS};
 pub use ops::{with_ports, Status};
 pub use run::{prerequisites, run, RunError};
-pub use session::Session;
+pub use session::{shape, Session, Shape};

@@ -153,6 +153,14 @@ impl Network {
         Ok((a.min(b), a.max(b)))
     }
 
+    pub fn nodes(&self) -> u64 {
+        self.nodes
+    }
+
+    pub fn down(&self) -> Vec<(u64, u64)> {
+        self.down.iter().copied().collect()
+    }
+
     pub fn cut(&mut self, a: u64, b: u64) -> Result<(), String> {
         let key = self.known(a, b)?;
         self.set(a, b, false)?;

@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use super::cluster::RealCluster;
@@ -18,6 +19,39 @@ use super::etcdctl::{self, Captured, Stream};
 use super::guard::{self, RunLock};
 use super::ops::{self, Status, STEP_TIMEOUT};
 use super::run::{prerequisites, RunError};
+
+/// What a watcher of the real cluster (the live bridge's poller) needs to know that
+/// etcdctl cannot tell it: which members exist, run, and which links are cut. Every
+/// session publishes it after each change; only one real run exists at a time (`guard`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shape {
+    /// Bumped by every `Session::begin`: its namespaces are new ones.
+    pub generation: u64,
+    /// Members that have namespaces (bootstrap plus room for added ones); 0 when no
+    /// session runs.
+    pub nodes: u64,
+    /// Members that have started at least once, and those running now.
+    pub started: Vec<u64>,
+    pub running: Vec<u64>,
+    /// Peer links (a < b) that are cut.
+    pub down: Vec<(u64, u64)>,
+    /// When the members were started.
+    pub since: Option<Instant>,
+}
+
+static SHAPE: Mutex<Shape> = Mutex::new(Shape {
+    generation: 0,
+    nodes: 0,
+    started: Vec::new(),
+    running: Vec::new(),
+    down: Vec::new(),
+    since: None,
+});
+
+/// The real cluster's shape as its session last published it.
+pub fn shape() -> Shape {
+    SHAPE.lock().map(|s| s.clone()).unwrap_or_default()
+}
 
 /// A stream and how much of its stdout and stderr has been handed out.
 struct Live {
@@ -71,7 +105,30 @@ impl Session {
         };
         s.cluster.boot().map_err(kept)?;
         s.started = Instant::now();
+        if let Ok(mut sh) = SHAPE.lock() {
+            sh.generation += 1;
+        }
+        s.publish();
         Ok(s)
+    }
+
+    /// Publishes this session's shape (`shape`).
+    fn publish(&mut self) {
+        self.cluster.reap();
+        let nodes = self.cluster.nodes();
+        let (started, running, down) = (self.cluster.started(), self.cluster.running(), self.cluster.down());
+        if let Ok(mut s) = SHAPE.lock() {
+            s.nodes = nodes;
+            s.started = started;
+            s.running = running;
+            s.down = down;
+            s.since = Some(self.started);
+        }
+    }
+
+    /// Publishes the shape again: a member removed from the cluster exits by itself.
+    pub fn refresh(&mut self) {
+        self.publish();
     }
 
     /// Kills every member, deletes their data and boots a new cluster (the same ids):
@@ -82,6 +139,7 @@ impl Session {
         self.cluster.reset()?;
         self.cluster.boot()?;
         self.started = Instant::now();
+        self.publish();
         Ok(())
     }
 
@@ -149,44 +207,62 @@ impl Session {
     }
 
     pub fn kill(&mut self, k: u64) -> Result<(), String> {
-        self.cluster.kill(k)
+        let r = self.cluster.kill(k);
+        self.publish();
+        r
     }
 
     pub fn restart(&mut self, k: u64) -> Result<(), String> {
-        self.cluster.restart(k)
+        let r = self.cluster.restart(k);
+        self.publish();
+        r
     }
 
     /// An added member's first start, with the initial cluster its `member add` printed.
     pub fn start_added(&mut self, k: u64) -> Result<(), String> {
         let ic = self.joins.get(&k).cloned().ok_or_else(|| format!("n{k} was not added with member add"))?;
-        self.cluster.start_added(k, &ic)
+        let r = self.cluster.start_added(k, &ic);
+        self.publish();
+        r
     }
 
     /// `start nK --data-dir=D`: a stopped member starts from a restored data dir.
     pub fn start_from(&mut self, k: u64, dir: &str) -> Result<(), String> {
-        self.cluster.start_from(k, dir)
+        let r = self.cluster.start_from(k, dir);
+        self.publish();
+        r
     }
 
     pub fn partition(&mut self, groups: &[Vec<u64>]) -> Result<(), String> {
-        self.cluster.net().partition(groups)
+        let r = self.cluster.net().partition(groups);
+        self.publish();
+        r
     }
 
     pub fn cut(&mut self, a: u64, b: u64) -> Result<(), String> {
-        self.cluster.net().cut(a, b)
+        let r = self.cluster.net().cut(a, b);
+        self.publish();
+        r
     }
 
     pub fn mend(&mut self, a: u64, b: u64) -> Result<(), String> {
-        self.cluster.net().restore(a, b)
+        let r = self.cluster.net().restore(a, b);
+        self.publish();
+        r
     }
 
     pub fn heal(&mut self) -> Result<(), String> {
-        self.cluster.net().heal()
+        let r = self.cluster.net().heal();
+        self.publish();
+        r
     }
 
     /// `snapshot restore FILE` as an operator does it; the streams end with their members.
     pub fn restore(&mut self, file: &str) -> Result<Captured, String> {
         self.streams.clear();
-        ops::restore(&mut self.cluster, self.members, file)
+        let r = ops::restore(&mut self.cluster, self.members, file);
+        self.publish();
+        r
     }
 
     /// `endpoint status` of every running member that answers.
@@ -204,6 +280,15 @@ impl Session {
             None
         } else {
             Some(dir)
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // The members and namespaces go with the fields that follow: nobody may look.
+        if let Ok(mut s) = SHAPE.lock() {
+            *s = Shape { generation: s.generation, ..Shape::default() };
         }
     }
 }

@@ -1,0 +1,130 @@
+//! `raftlab live`: real members, the site, the bridge and the poller, started in that
+//! order and stopped in the reverse one.
+//!
+//! Contract: `run` refuses before starting anything when it cannot work (not root, etcd
+//! missing, the port taken, no built site, a member count outside 1…9), with a message
+//! that says what to do. Otherwise it starts `members` real etcd members in network
+//! namespaces (with room for added ones up to `MAX_MEMBERS`), the watchdog, the poller
+//! and the HTTP server on 127.0.0.1, prints the page's URL with a fresh token, and
+//! serves until Ctrl-C or until the page has been closed for `linger`. On every exit
+//! path the members, their namespaces and their directories are removed (Ctrl-C by the
+//! oracle's guard, a SIGKILL by the watchdog).
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::oracle::real::Session;
+
+use super::bridge::Bridge;
+use super::guardian;
+use super::hub::Hub;
+use super::poll::{self, Shared};
+use super::protocol::{Hello, LiveEvent, MAX_MEMBERS};
+use super::server::{self, Site};
+
+pub struct Options {
+    pub members: u64,
+    pub port: u16,
+    /// The built site (`make dist`).
+    pub dist: PathBuf,
+    /// How long the bridge waits for a closed page to come back before it ends.
+    pub linger: Duration,
+}
+
+/// A token no other page can guess: 128 bits from the kernel.
+fn token() -> Result<String, String> {
+    let mut b = [0u8; 16];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut b))
+        .map_err(|e| format!("/dev/urandom: {e}"))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+fn hello(version: &str, members: u64) -> Hello {
+    let words = ["kill", "restart", "start", "isolate", "partition", "cut", "restore", "heal", "transfer", "cancel"];
+    let unseen = [
+        ("drop", "a real link cannot lose one chosen message"),
+        ("delay", "a real link cannot hold back one chosen message"),
+        ("duplicate", "a real link cannot send one message twice"),
+        ("cut n1->n2", "one direction only needs iptables, which this machine lacks"),
+        ("disk", "a real disk's speed cannot be set per member here"),
+        ("step", "real time runs by itself: no step, tick or rewind"),
+        ("campaign", "etcd has no command to start an election"),
+        ("latency", "the links are veth pairs, well under a millisecond"),
+    ];
+    Hello {
+        etcd_version: version.to_string(),
+        members,
+        isolation: "network namespaces".into(),
+        words: words.iter().map(|w| w.to_string()).collect(),
+        unseen: unseen.iter().map(|(w, why)| (w.to_string(), why.to_string())).collect(),
+    }
+}
+
+pub fn run(o: Options) -> Result<(), String> {
+    if !(1..=MAX_MEMBERS).contains(&o.members) {
+        return Err(format!("--members {}: live mode runs 1 to {MAX_MEMBERS} members (3 or 5 is usual)", o.members));
+    }
+    let dist = o.dist.canonicalize().map_err(|e| format!("{}: {e}; `make dist` builds the site", o.dist.display()))?;
+    if !dist.join("index.html").is_file() {
+        return Err(format!("{}: no index.html; `make dist` builds the site", dist.display()));
+    }
+    let server = tiny_http::Server::http(("127.0.0.1", o.port)).map_err(|e| format!("127.0.0.1:{}: {e}", o.port))?;
+    let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(o.port);
+    let session = Session::begin("live", o.members, MAX_MEMBERS, Vec::new()).map_err(|e| e.to_string())?;
+    guardian::spawn()?;
+    let version = session.version.clone();
+    let shared = Arc::new(Shared::default());
+    let hub = Arc::new(Hub::default());
+    let bridge = Arc::new(Bridge::new(session, Arc::clone(&shared), Arc::clone(&hub)));
+    let site = Arc::new(Site {
+        dir: dist,
+        port,
+        token: token()?,
+        hello: hello(&version, o.members),
+        bridge: Arc::clone(&bridge),
+        open: AtomicUsize::new(0),
+    });
+    let poller = {
+        let (shared, hub, members) = (Arc::clone(&shared), Arc::clone(&hub), o.members);
+        std::thread::spawn(move || poll::run(shared, hub, members))
+    };
+    let pump = {
+        let (bridge, shared) = (Arc::clone(&bridge), Arc::clone(&shared));
+        std::thread::spawn(move || {
+            while !shared.stop.load(Ordering::Relaxed) {
+                bridge.pump_streams();
+                std::thread::sleep(poll::PERIOD);
+            }
+        })
+    };
+    println!(
+        "raftlab live: {} real members ({version}) in network namespaces\nopen http://127.0.0.1:{port}/#live=1&token={}\n(Ctrl-C stops them; so does closing the page)",
+        o.members, site.token
+    );
+    let linger = o.linger;
+    let why = std::sync::Mutex::new(String::new());
+    server::run(&server, Arc::clone(&site), || {
+        let gone = hub.idle_since().is_some_and(|t| t.elapsed() >= linger);
+        if gone {
+            if let Ok(mut w) = why.lock() {
+                *w = format!("the page was closed {} s ago", linger.as_secs());
+            }
+        }
+        gone || shared.stop.load(Ordering::Relaxed)
+    });
+    let why = why.into_inner().unwrap_or_default();
+    hub.send(&LiveEvent::Bye { why: why.clone() });
+    shared.stop.store(true, Ordering::Relaxed);
+    let _ = poller.join();
+    let _ = pump.join();
+    let session = bridge.session.lock().ok().and_then(|mut g| g.take());
+    if let Some(s) = session {
+        s.finish(true);
+    }
+    println!("raftlab live: {why}; members stopped, namespaces removed");
+    Ok(())
+}
