@@ -5,7 +5,7 @@ CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test deps unit lessons fuzz wasm-check fmt-check clippy bench console doc-check site-deps dist serve browser-test site-bench oracle oracle-check
+.PHONY: test deps etcd-deps live unit lessons fuzz wasm-check fmt-check clippy bench console doc-check site-deps dist serve browser-test site-bench oracle oracle-check
 
 # The unit tests run last so that their summary is the last line CI prints.
 test: deps wasm-check wasm-determinism fmt-check clippy doc-check lessons fuzz browser-test oracle-check unit
@@ -48,14 +48,27 @@ fuzz: deps
 ## actions played on real etcd and its checks judged there (tests/oracle/LESSONS.md; it
 ## fails on a failed check not explained in tests/oracle/lessons-known.txt).
 RAFTLAB := $(or $(CARGO_TARGET_DIR),target)/release/raftlab
-oracle: deps
-	@command -v etcd >/dev/null && command -v etcdctl >/dev/null && command -v ip >/dev/null \
-	  || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq etcd-server etcd-client iproute2; }
+oracle: deps etcd-deps
 	$(CARGO) build --release --bin raftlab
 	$(SUDO) $(RAFTLAB) oracle record
 	$(RAFTLAB) oracle fit
 	$(RAFTLAB) oracle compare --write
 	$(SUDO) $(RAFTLAB) lesson oracle lessons/
+
+## Real etcd 3.4 (etcd-server, etcd-client) and ip (network namespaces): the oracle's and
+## live mode's members.
+etcd-deps:
+	@command -v etcd >/dev/null && command -v etcdctl >/dev/null && command -v ip >/dev/null \
+	  || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq etcd-server etcd-client iproute2; }
+
+## Live mode: LIVE_MEMBERS real etcd members, each in its own network namespace (root),
+## drawn by the lab's page and driven from its console, served on 127.0.0.1:LIVE_PORT.
+## Open the URL it prints; Ctrl-C (or closing the page) removes every member and namespace.
+LIVE_PORT ?= 8080
+LIVE_MEMBERS ?= 3
+live: deps etcd-deps dist
+	$(CARGO) build --release --bin raftlab
+	$(SUDO) $(RAFTLAB) live --members $(LIVE_MEMBERS) --port $(LIVE_PORT)
 
 ## The oracle in `make test`: the fixtures against the lab (no etcd needed; also part of the
 ## unit tests), then a short live run on real etcd if it is installed and we are root.
@@ -139,12 +152,14 @@ serve: site-deps
 	trunk serve --release --address 127.0.0.1 --port 8080
 
 ## The browser tests: the built dist/ in headless Chromium (playwright-core), with a CJK
-## font so the Chinese UI is drawn (and its test can tell glyphs from empty boxes).
-browser-test: dist
+## font so the Chinese UI is drawn (and its test can tell glyphs from empty boxes); the
+## live-mode test drives `raftlab live` on real etcd members (root, network namespaces).
+browser-test: dist etcd-deps
+	$(CARGO) build --release --bin raftlab
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 	@fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-cjk fontconfig; }
 	@mkdir -p target/screenshots
-	cd tests/browser && node --test --test-reporter=spec --test-concurrency=1 lab.test.mjs lessons.test.mjs history.test.mjs home.test.mjs offline.test.mjs console.test.mjs safety.test.mjs layout.test.mjs 2>&1 | tee ../../target/browser-test-output.txt
+	cd tests/browser && node --test --test-reporter=spec --test-concurrency=1 lab.test.mjs lessons.test.mjs history.test.mjs home.test.mjs offline.test.mjs console.test.mjs safety.test.mjs layout.test.mjs live.test.mjs 2>&1 | tee ../../target/browser-test-output.txt
 
 ## Site figures: gzip transfer size, cold first render, frame times with 9 nodes at 1x.
 site-bench: dist

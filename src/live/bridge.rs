@@ -349,7 +349,9 @@ impl Bridge {
             };
             // The learner's cluster goes first: the lesson boots its own, with its
             // member count and settings, in the same namespaces' names.
-            drop(g.take());
+            if let Some(s) = g.take() {
+                s.finish(true);
+            }
             me.hub.send(&LiveEvent::Lesson(started));
             let hub = Arc::clone(&me.hub);
             let mut step = 0;
@@ -412,3 +414,34 @@ watch, lease, member, endpoint, alarm, snapshot, move-leader, …) against n1 un
 Only the lab can: drop, delay or duplicate one message, cut one direction, slow a disk,
 step, tick, campaign, and rewind.
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn member_add_names_a_member_with_a_namespace_or_is_refused() {
+        assert_eq!(added_member(&words("member add n4 --peer-urls=http://n4:2380")), Some(Ok(4)));
+        assert_eq!(added_member(&words("member add n9 --learner")), Some(Ok(9)));
+        assert_eq!(
+            added_member(&words("member add n10")),
+            Some(Err("member add n10: refused: live mode runs at most 9 members (n1…n9)".into()))
+        );
+        assert_eq!(
+            added_member(&words("member add infra4")),
+            Some(Err("member add infra4: refused: a live member is named n1…n9, the name its namespace has".into()))
+        );
+        assert_eq!(added_member(&words("member list")), None);
+        assert_eq!(added_member(&words("put add n4")), None);
+    }
+
+    #[test]
+    fn etcdctl_log_lines_never_reach_the_console() {
+        let stderr = "{\"level\":\"warn\",\"msg\":\"retrying\"}\nError: context deadline exceeded\n";
+        assert_eq!(without_logs(stderr), "Error: context deadline exceeded\n");
+    }
+}

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::oracle::real::Session;
+use crate::oracle::real::{dirs_are_removed, Session};
 
 use super::bridge::Bridge;
 use super::guardian;
@@ -76,6 +76,7 @@ pub fn run(o: Options) -> Result<(), String> {
     let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(o.port);
     let session = Session::begin("live", o.members, MAX_MEMBERS, Vec::new()).map_err(|e| e.to_string())?;
     guardian::spawn()?;
+    dirs_are_removed();
     let version = session.version.clone();
     let shared = Arc::new(Shared::default());
     let hub = Arc::new(Hub::default());

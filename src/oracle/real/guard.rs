@@ -19,6 +19,14 @@ static GROUPS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
 /// The running scenario's directory, to say where its logs are if it is interrupted.
 static RUN_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
 static HANDLER: Once = Once::new();
+/// Set by live mode, whose watchdog removes the run's directories after any exit.
+static DIRS_GO: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The run's directories are removed after an interrupt too (live mode's watchdog does
+/// it), so the interrupt does not say they are kept.
+pub fn dirs_are_removed() {
+    DIRS_GO.store(true, std::sync::atomic::Ordering::Relaxed);
+}
 const LOCK_FILE: &str = "/run/lock/raftlab-oracle.lock";
 
 pub fn register(pgid: i32) {
@@ -61,7 +69,8 @@ fn on_interrupt() {
         kill_group(g);
     }
     netns::remove_leftovers();
-    let dir = RUN_DIR.lock().ok().and_then(|d| d.clone());
+    let dir =
+        RUN_DIR.lock().ok().and_then(|d| d.clone()).filter(|_| !DIRS_GO.load(std::sync::atomic::Ordering::Relaxed));
     match dir {
         Some(d) => eprintln!("oracle: interrupted; members killed, namespaces removed, logs kept in {}", d.display()),
         None => eprintln!("oracle: interrupted; members killed and namespaces removed"),

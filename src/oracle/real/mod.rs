@@ -15,7 +15,7 @@ mod run;
 mod session;
 
 pub use etcdctl::Captured;
-pub use guard::clean_after_dead_run;
+pub use guard::{clean_after_dead_run, dirs_are_removed};
 pub use netns::{member_addr, CLIENT_NS};
 pub use ops::{with_ports, Status};
 pub use run::{prerequisites, run, RunError};
