@@ -121,11 +121,7 @@ fn finish(mut report: LessonReport, session: Played, keep: bool) -> LessonReport
 
 /// The lesson played: its report, and the session with how the play ended (none when the
 /// lab or the real cluster could not start).
-fn play<'a>(
-    lesson: &'a Lesson,
-    text: &'a str,
-    progress: Box<dyn FnMut(Progress) + 'a>,
-) -> (LessonReport, Played) {
+fn play<'a>(lesson: &'a Lesson, text: &'a str, progress: Box<dyn FnMut(Progress) + 'a>) -> (LessonReport, Played) {
     let t0 = Instant::now();
     let plan::Settings { flags, notes, parts } = plan::flags(&lesson.cluster);
     let mut report = LessonReport {
