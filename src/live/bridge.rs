@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use crate::lesson::NodeName;
 use crate::oracle::lessons::plan::{self, Action, Mode};
 use crate::oracle::lessons::{run_live, Progress};
-use crate::oracle::real::{with_ports, Session, Status};
+use crate::oracle::real::{place, with_ports, Session, Status};
 
 use super::hub::Hub;
 use super::poll::Shared;
@@ -220,6 +220,16 @@ impl Bridge {
                 Err(e) => return refused(format!("{e}\n")),
             }
         }
+        let words: Vec<String> = words
+            .into_iter()
+            .map(|w| match w.strip_prefix("--peer-urls=http://n").and_then(|r| r.strip_suffix(":2380")) {
+                // plan::action names an added member's peer URL as the namespaces do.
+                Some(k) if place::loopback() => {
+                    format!("--peer-urls={}", place::peer_url(k.parse().unwrap_or(0)))
+                }
+                _ => w,
+            })
+            .collect();
         let args = with_ports(words.clone());
         match mode {
             Mode::Stream => {
@@ -301,7 +311,7 @@ impl Bridge {
     fn transfer(&self, s: &mut Session, k: u64) -> Result<String, String> {
         let st = self.statuses(s)?;
         let id = st.iter().find(|x| x.node == k).map(|x| x.member_id).ok_or_else(|| format!("n{k} does not answer"))?;
-        let eps: Vec<String> = s.running().iter().map(|k| format!("n{k}:2379")).collect();
+        let eps: Vec<String> = s.running().iter().map(|k| place::client(*k)).collect();
         let args = vec!["move-leader".into(), format!("{id:x}"), format!("--endpoints={}", eps.join(","))];
         let c = s.etcdctl(&args, None)?;
         match c.exit {

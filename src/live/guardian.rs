@@ -3,16 +3,20 @@
 //! Contract: `spawn` starts this same binary as `raftlab live-guard <pid>` in a process
 //! group of its own (Ctrl-C in the terminal does not reach it), holding the read end of a
 //! pipe whose write end only the live process has. When that process ends by any means,
-//! the kernel closes the pipe; the watchdog then takes the one-run lock (so it never
-//! touches a later run's cluster), kills whatever still runs in the run's namespaces,
-//! deletes them, removes the run's directories in the temp dir, and exits. A clean
-//! exit of the live process has done all this already: the watchdog finds nothing.
+//! the kernel closes the pipe. Meanwhile the pipe tells it each process group the run
+//! starts and reaps (`+pgid`, `-pgid`, one per line). At the end it kills every group
+//! still registered (members on loopback are in no namespace), takes the one-run lock (so
+//! it never touches a later run's cluster), kills whatever still runs in the run's
+//! namespaces, deletes them, removes the run's directories in the temp dir, and exits. A
+//! clean exit of the live process has done all this already: the watchdog finds nothing.
 
-use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 
-use crate::oracle::real::clean_after_dead_run;
+use std::collections::BTreeSet;
+use std::io::BufRead;
+
+use crate::oracle::real::{clean_after_dead_run, kill_group, set_watchdog};
 
 /// Starts the watchdog for this process.
 pub fn spawn() -> Result<(), String> {
@@ -26,7 +30,7 @@ pub fn spawn() -> Result<(), String> {
     let mut child = c.spawn().map_err(|e| format!("cannot start the watchdog: {e}"))?;
     // The write end must stay open exactly as long as this process lives: never closed.
     if let Some(w) = child.stdin.take() {
-        std::mem::forget(w);
+        set_watchdog(w);
     }
     std::mem::forget(child);
     Ok(())
@@ -50,15 +54,21 @@ fn run_dirs(pid: u32) -> Vec<std::path::PathBuf> {
 
 /// `raftlab live-guard <pid>`: waits for the live process to end, then cleans up.
 pub fn watch(pid: u32) -> i32 {
-    let mut stdin = std::io::stdin();
-    let mut buf = [0u8; 64];
-    loop {
-        match stdin.read(&mut buf) {
-            Ok(0) => break,
-            Ok(_) => continue,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => break,
+    let mut groups = BTreeSet::new();
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { break };
+        match (line.get(..1), line.get(1..).and_then(|p| p.trim().parse::<i32>().ok())) {
+            (Some("+"), Some(g)) if g > 1 => {
+                groups.insert(g);
+            }
+            (Some("-"), Some(g)) => {
+                groups.remove(&g);
+            }
+            _ => {}
         }
+    }
+    for g in groups {
+        kill_group(g);
     }
     let cleaned = clean_after_dead_run();
     for d in run_dirs(pid) {

@@ -3,9 +3,11 @@
 //!
 //! Contract: `run` refuses before starting anything when it cannot work (not root, etcd
 //! missing, the port taken, no built site, a member count outside 1…9), with a message
-//! that says what to do. Otherwise it starts `members` real etcd members in network
-//! namespaces (with room for added ones up to `MAX_MEMBERS`), the watchdog, the poller
-//! and the HTTP server on 127.0.0.1, prints the page's URL with a fresh token, and
+//! that says what to do. Otherwise it starts the watchdog, then `members` real etcd
+//! members, each in its own network namespace when it runs as root (with room for added
+//! ones up to `MAX_MEMBERS`), else (or with `loopback`) on loopback ports, where every
+//! word works but the network faults; then the poller and the HTTP server on 127.0.0.1;
+//! it prints the page's URL with a fresh token, and
 //! serves until Ctrl-C or until the page has been closed for `linger`. On every exit
 //! path the members, their namespaces and their directories are removed (Ctrl-C by the
 //! oracle's guard, a SIGKILL by the watchdog).
@@ -16,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::oracle::real::{dirs_are_removed, Session};
+use crate::oracle::real::{dirs_are_removed, place, Session};
 
 use super::bridge::Bridge;
 use super::guardian;
@@ -32,6 +34,13 @@ pub struct Options {
     pub dist: PathBuf,
     /// How long the bridge waits for a closed page to come back before it ends.
     pub linger: Duration,
+    /// Members on loopback ports even when namespaces are possible.
+    pub loopback: bool,
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid(2) has no preconditions.
+    unsafe { libc::geteuid() == 0 }
 }
 
 /// A token no other page can guess: 128 bits from the kernel.
@@ -43,9 +52,12 @@ fn token() -> Result<String, String> {
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
-fn hello(version: &str, members: u64) -> Hello {
-    let words = ["kill", "restart", "start", "isolate", "partition", "cut", "restore", "heal", "transfer", "cancel"];
-    let unseen = [
+fn hello(version: &str, members: u64, loopback: bool) -> Hello {
+    let net = ["isolate", "partition", "cut", "restore", "heal"];
+    let words =
+        ["kill", "restart", "start", "transfer", "cancel"].into_iter().chain(net.into_iter().filter(|_| !loopback));
+    let no_net = "the members share one loopback: network faults need network namespaces (run as root)";
+    let unseen = net.into_iter().filter(|_| loopback).map(|w| (w, no_net)).chain([
         ("drop", "a real link cannot lose one chosen message"),
         ("delay", "a real link cannot hold back one chosen message"),
         ("duplicate", "a real link cannot send one message twice"),
@@ -54,13 +66,13 @@ fn hello(version: &str, members: u64) -> Hello {
         ("step", "real time runs by itself: no step, tick or rewind"),
         ("campaign", "etcd has no command to start an election"),
         ("latency", "the links are veth pairs, well under a millisecond"),
-    ];
+    ]);
     Hello {
         etcd_version: version.to_string(),
         members,
-        isolation: "network namespaces".into(),
-        words: words.iter().map(|w| w.to_string()).collect(),
-        unseen: unseen.iter().map(|(w, why)| (w.to_string(), why.to_string())).collect(),
+        isolation: if loopback { "loopback" } else { "network namespaces" }.into(),
+        words: words.map(|w| w.to_string()).collect(),
+        unseen: unseen.map(|(w, why)| (w.to_string(), why.to_string())).collect(),
     }
 }
 
@@ -74,9 +86,11 @@ pub fn run(o: Options) -> Result<(), String> {
     }
     let server = tiny_http::Server::http(("127.0.0.1", o.port)).map_err(|e| format!("127.0.0.1:{}: {e}", o.port))?;
     let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(o.port);
-    let session = Session::begin("live", o.members, MAX_MEMBERS, Vec::new()).map_err(|e| e.to_string())?;
+    let loopback = o.loopback || !is_root();
+    place::set_loopback(loopback);
     guardian::spawn()?;
     dirs_are_removed();
+    let session = Session::begin("live", o.members, MAX_MEMBERS, Vec::new()).map_err(|e| e.to_string())?;
     let version = session.version.clone();
     let shared = Arc::new(Shared::default());
     let hub = Arc::new(Hub::default());
@@ -85,7 +99,7 @@ pub fn run(o: Options) -> Result<(), String> {
         dir: dist,
         port,
         token: token()?,
-        hello: hello(&version, o.members),
+        hello: hello(&version, o.members, loopback),
         bridge: Arc::clone(&bridge),
         open: AtomicUsize::new(0),
     });
@@ -102,8 +116,13 @@ pub fn run(o: Options) -> Result<(), String> {
             }
         })
     };
+    let where_ = if loopback {
+        "on loopback ports (no network faults: they need root, for network namespaces)"
+    } else {
+        "in network namespaces"
+    };
     println!(
-        "raftlab live: {} real members ({version}) in network namespaces\nopen http://127.0.0.1:{port}/#live=1&token={}\n(Ctrl-C stops them; so does closing the page)",
+        "raftlab live: {} real members ({version}) {where_}\nopen http://127.0.0.1:{port}/#live=1&token={}\n(Ctrl-C stops them; so does closing the page)",
         o.members, site.token
     );
     let linger = o.linger;

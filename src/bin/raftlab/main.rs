@@ -45,6 +45,9 @@ enum Cmd {
         /// Seconds the members stay after the page is closed, for it to come back.
         #[arg(long, default_value_t = 10)]
         linger: u64,
+        /// Members on loopback ports, as when not root: no network faults.
+        #[arg(long)]
+        loopback: bool,
     },
     /// The live mode's watchdog (started by `live` itself): cleans up after the live
     /// process with this pid, however it ends.
@@ -228,8 +231,14 @@ fn main() {
             OracleCmd::Live { scenarios } => oracle::live(&dir, &scenarios),
             OracleCmd::Lab { scenario, seed } => oracle::lab(&dir, &scenario, seed),
         }),
-        Cmd::Live { members, port, dist, linger } => {
-            let o = raftlab::live::run::Options { members, port, dist, linger: std::time::Duration::from_secs(linger) };
+        Cmd::Live { members, port, dist, linger, loopback } => {
+            let o = raftlab::live::run::Options {
+                members,
+                port,
+                dist,
+                linger: std::time::Duration::from_secs(linger),
+                loopback,
+            };
             if let Err(e) = raftlab::live::run::run(o) {
                 eprintln!("raftlab live: {e}");
                 std::process::exit(1);

@@ -189,7 +189,7 @@ impl Player<'_> {
             Ok(h) => h,
             Err(e) => return Ok(Err(e)),
         };
-        let eps: Vec<String> = self.session.running().iter().map(|k| format!("n{k}:2379")).collect();
+        let eps: Vec<String> = self.session.running().iter().map(|k| crate::oracle::real::place::client(*k)).collect();
         let args = vec!["move-leader".into(), hex, format!("--endpoints={}", eps.join(","))];
         let c = self.session.etcdctl(&args, None)?;
         Ok(match c.exit {

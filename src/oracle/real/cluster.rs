@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use super::guard;
-use super::netns::{member_addr, member_ns, Network};
+use super::netns::{member_ns, Network};
+use super::place;
 
 pub const TOKEN: &str = "etcd-cluster";
 
@@ -38,7 +39,8 @@ pub struct RealCluster {
     pub dir: PathBuf,
     // Declared before `net`: members die before their namespaces go (see Drop too).
     running: BTreeMap<u64, Proc>,
-    net: Network,
+    /// None on loopback (`place`): no network faults there.
+    net: Option<Network>,
     /// The bootstrap members.
     members: u64,
     flags: Vec<String>,
@@ -49,7 +51,7 @@ pub struct RealCluster {
 }
 
 pub fn peer_url(k: u64) -> String {
-    format!("http://n{k}:2380")
+    place::peer_url(k)
 }
 
 /// `n1=http://n1:2380,…` for members 1..=n.
@@ -60,12 +62,20 @@ pub fn initial_cluster(n: u64) -> String {
 impl RealCluster {
     /// Namespaces for `nodes` members (bootstrap plus any a scenario adds), none started.
     pub fn new(dir: PathBuf, nodes: u64, members: u64, flags: Vec<String>) -> Result<RealCluster, String> {
-        let net = Network::create(nodes)?;
+        let net = if place::loopback() {
+            place::ports_free(nodes)?;
+            None
+        } else {
+            Some(Network::create(nodes)?)
+        };
         Ok(RealCluster { dir, running: BTreeMap::new(), net, members, flags, started: BTreeMap::new(), restores: 0 })
     }
 
-    pub fn net(&mut self) -> &mut Network {
-        &mut self.net
+    pub fn net(&mut self) -> Result<&mut Network, String> {
+        self.net.as_mut().ok_or_else(|| {
+            "the members run on loopback ports, which cannot be cut: network faults need network namespaces (root)"
+                .to_string()
+        })
     }
 
     pub fn is_running(&self, k: u64) -> bool {
@@ -87,12 +97,12 @@ impl RealCluster {
 
     /// Members that have namespaces.
     pub fn nodes(&self) -> u64 {
-        self.net.nodes()
+        self.net.as_ref().map(Network::nodes).unwrap_or(9)
     }
 
     /// Peer links that are cut.
     pub fn down(&self) -> Vec<(u64, u64)> {
-        self.net.down()
+        self.net.as_ref().map(Network::down).unwrap_or_default()
     }
 
     /// Forgets the members whose etcd has exited by itself: a member removed from the
@@ -127,7 +137,7 @@ impl RealCluster {
     }
 
     fn spawn(&mut self, k: u64, data: &Path, join: &Join) -> Result<(), String> {
-        let addr = member_addr(k);
+        let (listen_peer, listen_client) = place::listen(k);
         let (state, ic) = match join {
             Join::New => ("new", initial_cluster(self.members)),
             Join::Existing { initial_cluster } => ("existing", initial_cluster.clone()),
@@ -139,14 +149,20 @@ impl RealCluster {
             .open(&log_path)
             .map_err(|e| format!("{}: {e}", log_path.display()))?;
         let err = log.try_clone().map_err(|e| format!("{}: {e}", log_path.display()))?;
-        let mut c = Command::new("ip");
-        c.args(["netns", "exec", &member_ns(k), "etcd", "--name", &format!("n{k}")])
+        let mut c = if place::loopback() {
+            Command::new("etcd")
+        } else {
+            let mut c = Command::new("ip");
+            c.args(["netns", "exec", &member_ns(k), "etcd"]);
+            c
+        };
+        c.args(["--name", &format!("n{k}")])
             .arg("--data-dir")
             .arg(data)
             .args(["--initial-advertise-peer-urls", &peer_url(k)])
-            .args(["--advertise-client-urls", &format!("http://n{k}:2379")])
-            .args(["--listen-peer-urls", &format!("http://{addr}:2380")])
-            .args(["--listen-client-urls", &format!("http://{addr}:2379")])
+            .args(["--advertise-client-urls", &place::client_url(k)])
+            .args(["--listen-peer-urls", &listen_peer])
+            .args(["--listen-client-urls", &listen_client])
             .args(["--initial-cluster", &ic, "--initial-cluster-token", TOKEN, "--initial-cluster-state", state])
             .args(["--logger", "zap"])
             .args(&self.flags)

@@ -33,8 +33,14 @@ pub struct Captured {
 /// Leading `NAME=value` words are the command's environment, as a shell reads them.
 fn command(dir: &Path, args: &[String]) -> Command {
     let n = args.iter().take_while(|w| crate::console::parse::is_assignment(w)).count();
-    let mut c = Command::new("ip");
-    c.args(["netns", "exec", CLIENT_NS, "etcdctl"]).args(&args[n..]).env("ETCDCTL_API", "3").current_dir(dir);
+    let mut c = if super::place::loopback() {
+        Command::new("etcdctl")
+    } else {
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", CLIENT_NS, "etcdctl"]);
+        c
+    };
+    c.args(&args[n..]).env("ETCDCTL_API", "3").current_dir(dir);
     for a in &args[..n] {
         if let Some((name, value)) = a.split_once('=') {
             c.env(name, value);

@@ -29,10 +29,30 @@ pub fn dirs_are_removed() {
 }
 const LOCK_FILE: &str = "/run/lock/raftlab-oracle.lock";
 
+/// The live mode's watchdog: told of every group as it is registered and unregistered,
+/// so that it can kill what is left after this process dies by SIGKILL.
+static WATCHDOG: Mutex<Option<std::process::ChildStdin>> = Mutex::new(None);
+
+pub fn set_watchdog(pipe: std::process::ChildStdin) {
+    if let Ok(mut w) = WATCHDOG.lock() {
+        *w = Some(pipe);
+    }
+}
+
+fn tell_watchdog(line: String) {
+    use std::io::Write;
+    if let Ok(mut w) = WATCHDOG.lock() {
+        if let Some(p) = w.as_mut() {
+            let _ = p.write_all(line.as_bytes());
+        }
+    }
+}
+
 pub fn register(pgid: i32) {
     if let Ok(mut g) = GROUPS.lock() {
         g.insert(pgid);
     }
+    tell_watchdog(format!("+{pgid}\n"));
 }
 
 pub fn set_run_dir(dir: Option<PathBuf>) {
@@ -45,6 +65,7 @@ pub fn unregister(pgid: i32) {
     if let Ok(mut g) = GROUPS.lock() {
         g.remove(&pgid);
     }
+    tell_watchdog(format!("-{pgid}\n"));
 }
 
 /// SIGKILLs a whole process group.
@@ -106,11 +127,9 @@ pub fn clean_after_dead_run() -> Result<(), String> {
 /// Takes the one-run lock, waiting for another run to finish.
 fn lock() -> Result<RunLock, String> {
     std::fs::create_dir_all("/run/lock").map_err(|e| format!("/run/lock: {e}"))?;
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(LOCK_FILE)
+    // flock needs no write access: another user's lock file (root made it) still works.
+    let file = File::open(LOCK_FILE)
+        .or_else(|_| File::options().create(true).truncate(false).write(true).open(LOCK_FILE))
         .map_err(|e| format!("{LOCK_FILE}: {e}"))?;
     // SAFETY: flock(2) on a descriptor this function owns.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };

@@ -11,11 +11,12 @@ mod etcdctl;
 mod guard;
 mod netns;
 mod ops;
+pub mod place;
 mod run;
 mod session;
 
 pub use etcdctl::Captured;
-pub use guard::{clean_after_dead_run, dirs_are_removed};
+pub use guard::{clean_after_dead_run, dirs_are_removed, kill_group, set_watchdog};
 pub use netns::{member_addr, CLIENT_NS};
 pub use ops::{with_ports, Status};
 pub use run::{prerequisites, run, RunError};

@@ -35,7 +35,11 @@ pub fn with_ports(mut words: Vec<String>) -> Vec<String> {
 fn with_ports_v3(mut words: Vec<String>, no_default: bool) -> Vec<String> {
     let port = |list: &str| -> String {
         list.split(',')
-            .map(|e| if e.contains(':') { e.to_string() } else { format!("{e}:2379") })
+            .map(|e| match e.strip_prefix('n').and_then(|k| k.parse::<u64>().ok()) {
+                Some(k) if !e.contains(':') => super::place::client(k),
+                _ if e.contains(':') => e.to_string(),
+                _ => format!("{e}:2379"),
+            })
             .collect::<Vec<_>>()
             .join(",")
     };
@@ -56,7 +60,7 @@ fn with_ports_v3(mut words: Vec<String>, no_default: bool) -> Vec<String> {
         i += 1;
     }
     if !found && !no_default {
-        words.push("--endpoints=n1:2379".into());
+        words.push(format!("--endpoints={}", super::place::client(1)));
     }
     words
 }
@@ -83,13 +87,7 @@ pub fn parse_statuses(json: &str) -> Vec<Status> {
     let v: serde_json::Value = serde_json::from_str(json.trim()).unwrap_or(serde_json::Value::Null);
     let mut out = Vec::new();
     for e in v.as_array().into_iter().flatten() {
-        let node = e
-            .get("Endpoint")
-            .and_then(|x| x.as_str())
-            .map(|x| x.trim_start_matches("http://"))
-            .and_then(|x| x.strip_prefix('n'))
-            .and_then(|x| x.strip_suffix(":2379"))
-            .and_then(|x| x.parse().ok());
+        let node = e.get("Endpoint").and_then(|x| x.as_str()).and_then(super::place::node_of_endpoint);
         let Some(node) = node else { continue };
         let st = e.get("Status");
         let num = |k: &str| st.and_then(|s| s.get(k)).and_then(|x| x.as_u64()).unwrap_or(0);
@@ -118,7 +116,7 @@ pub fn statuses(dir: &Path, nodes: &[u64]) -> Result<Vec<Status>, String> {
     if nodes.is_empty() {
         return Ok(Vec::new());
     }
-    let eps: Vec<String> = nodes.iter().map(|k| format!("n{k}:2379")).collect();
+    let eps: Vec<String> = nodes.iter().map(|k| super::place::client(*k)).collect();
     let args: Vec<String> = vec![
         "endpoint".into(),
         "status".into(),

@@ -234,25 +234,25 @@ impl Session {
     }
 
     pub fn partition(&mut self, groups: &[Vec<u64>]) -> Result<(), String> {
-        let r = self.cluster.net().partition(groups);
+        let r = self.cluster.net()?.partition(groups);
         self.publish();
         r
     }
 
     pub fn cut(&mut self, a: u64, b: u64) -> Result<(), String> {
-        let r = self.cluster.net().cut(a, b);
+        let r = self.cluster.net()?.cut(a, b);
         self.publish();
         r
     }
 
     pub fn mend(&mut self, a: u64, b: u64) -> Result<(), String> {
-        let r = self.cluster.net().restore(a, b);
+        let r = self.cluster.net()?.restore(a, b);
         self.publish();
         r
     }
 
     pub fn heal(&mut self) -> Result<(), String> {
-        let r = self.cluster.net().heal();
+        let r = self.cluster.net()?.heal();
         self.publish();
         r
     }
