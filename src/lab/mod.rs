@@ -8,11 +8,13 @@
 //! `course` reads how a course or an embed asks the lab to start. Layout: `timeline` (play,
 //! step, step back, seek, and the notes the panels draw from), `safety` (Raft's safety
 //! properties checked after everything the lab applies), `share` (the share-URL codec),
-//! `course` (URL parameters, the origin allowlist, the `postMessage` protocol).
+//! `course` (URL parameters, the origin allowlist, the `postMessage` protocol), `live` (the
+//! words `raftlab live` and its page speak).
 //! Failures are typed: `LabError` (which operation, wrapping the engine's `ActionError`),
 //! `share::DecodeError` and `course::CommandError`, each with the text the page shows.
 
 pub mod course;
+pub mod live;
 pub mod safety;
 pub mod share;
 mod timeline;

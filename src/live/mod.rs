@@ -1,12 +1,12 @@
 //! Live mode: the lab's page drawn over a real etcd 3.4 cluster (`raftlab live`).
 //!
-//! Layout: `protocol` (the bridge's events and requests; every target builds it, the page
-//! reads it in wasm). Native only: `run` (start and stop everything), `server` (HTTP on
+//! Layout: `protocol` (the bridge's events and requests: `crate::lab::live`, below the page
+//! that reads them too). Native only: `run` (start and stop everything), `server` (HTTP on
 //! 127.0.0.1: the site, the event stream, requests), `hub` (the pages listening),
 //! `bridge` (a request carried out on the real cluster), `poll` (the 10 Hz state),
 //! `gateway` (a member's JSON gateway), `guardian` (cleanup after a SIGKILL).
 
-pub mod protocol;
+pub use crate::lab::live as protocol;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bridge;

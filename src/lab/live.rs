@@ -1,5 +1,6 @@
 //! The live bridge's words: what `raftlab live` streams to the page it served, and what the
-//! page may ask of it. Both sides build this module; the page reads it in wasm.
+//! page may ask of it. A live run is driven like a lab run, only over real processes, so
+//! its words live here, below both the page (`ui`) and the bridge (`crate::live`).
 //!
 //! Contract: every event is one JSON object (`LiveEvent`, tagged by `kind`) sent as one
 //! server-sent event on `EVENTS_PATH`; every request is one JSON `LiveRequest` POSTed to
