@@ -31,6 +31,8 @@ const COMMAND_TIMEOUT_MS: u64 = 5000;
 
 pub struct Bridge {
     pub session: Mutex<Option<Session>>,
+    /// The bootstrap members a new cluster gets when a lesson could not leave one.
+    members: u64,
     pub shared: Arc<Shared>,
     pub hub: Arc<Hub>,
     /// Who led before the current leader (`the old leader`), and who leads now.
@@ -69,8 +71,8 @@ fn added_member(words: &[String]) -> Option<Result<u64, String>> {
 }
 
 impl Bridge {
-    pub fn new(session: Session, shared: Arc<Shared>, hub: Arc<Hub>) -> Bridge {
-        Bridge { session: Mutex::new(Some(session)), shared, hub, leaders: Mutex::new((None, None)) }
+    pub fn new(session: Session, members: u64, shared: Arc<Shared>, hub: Arc<Hub>) -> Bridge {
+        Bridge { session: Mutex::new(Some(session)), members, shared, hub, leaders: Mutex::new((None, None)) }
     }
 
     fn busy(&self) -> Option<String> {
@@ -393,13 +395,24 @@ impl Bridge {
                     })));
                 }
             });
-            let (report, session) = run_live(&lesson, text, progress);
-            *g = session;
-            drop(g);
-            let end = match &report.error {
+            let (report, session) = run_live(&lesson, text, MAX_MEMBERS, progress);
+            let mut end = match &report.error {
                 Some(e) => LessonEvent::Error { message: e.clone() },
                 None => LessonEvent::Done { held, failed, lab_only },
             };
+            // The learner keeps a cluster whatever happened: the lesson's, or a new one.
+            *g = match session {
+                Some(s) => Some(s),
+                None => match Session::begin("live", me.members, MAX_MEMBERS, Vec::new()) {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        let before = report.error.as_ref().map(|x| format!("{x}; ")).unwrap_or_default();
+                        end = LessonEvent::Error { message: format!("{before}no new cluster could start: {e}") };
+                        None
+                    }
+                },
+            };
+            drop(g);
             if let Ok(mut b) = me.shared.busy.lock() {
                 *b = None;
             }

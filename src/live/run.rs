@@ -94,7 +94,7 @@ pub fn run(o: Options) -> Result<(), String> {
     let version = session.version.clone();
     let shared = Arc::new(Shared::default());
     let hub = Arc::new(Hub::default());
-    let bridge = Arc::new(Bridge::new(session, Arc::clone(&shared), Arc::clone(&hub)));
+    let bridge = Arc::new(Bridge::new(session, o.members, Arc::clone(&shared), Arc::clone(&hub)));
     let site = Arc::new(Site {
         dir: dist,
         port,

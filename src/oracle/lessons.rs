@@ -79,19 +79,21 @@ pub enum Progress {
 /// Plays `lesson` (read from `text`, for the goal lines' places) on real etcd. `keep`
 /// keeps the run's directory (member logs, data) even when it went well.
 pub fn run(lesson: &Lesson, text: &str, keep: bool) -> LessonReport {
-    let (report, session) = play(lesson, text, Box::new(|_| {}));
+    let (report, session) = play(lesson, text, 0, Box::new(|_| {}));
     finish(report, session, keep)
 }
 
 /// Plays `lesson` on real etcd as `run` does, telling `progress` each step and check as
 /// it happens, and hands back the real cluster as the lesson left it (none if it could
-/// not start) instead of ending it.
+/// not start) instead of ending it. `room`: members the cluster must have room for
+/// (namespaces), so that the learner can add members after the lesson.
 pub fn run_live<'a>(
     lesson: &'a Lesson,
     text: &'a str,
+    room: u64,
     progress: Box<dyn FnMut(Progress) + 'a>,
 ) -> (LessonReport, Option<Session>) {
-    let (report, session) = play(lesson, text, progress);
+    let (report, session) = play(lesson, text, room, progress);
     match session {
         Some((s, Ok(()))) => (report, Some(s)),
         Some((s, Err(e))) => {
@@ -121,7 +123,12 @@ fn finish(mut report: LessonReport, session: Played, keep: bool) -> LessonReport
 
 /// The lesson played: its report, and the session with how the play ended (none when the
 /// lab or the real cluster could not start).
-fn play<'a>(lesson: &'a Lesson, text: &'a str, progress: Box<dyn FnMut(Progress) + 'a>) -> (LessonReport, Played) {
+fn play<'a>(
+    lesson: &'a Lesson,
+    text: &'a str,
+    room: u64,
+    progress: Box<dyn FnMut(Progress) + 'a>,
+) -> (LessonReport, Played) {
     let t0 = Instant::now();
     let plan::Settings { flags, notes, parts } = plan::flags(&lesson.cluster);
     let mut report = LessonReport {
@@ -141,7 +148,8 @@ fn play<'a>(lesson: &'a Lesson, text: &'a str, progress: Box<dyn FnMut(Progress)
         }
     };
     let adds = lesson.steps.iter().flat_map(|s| all_items(&s.items)).filter(|i| is_member_add(i)).count() as u64;
-    let session = match Session::begin(&lesson.meta.id, lesson.cluster.nodes, lesson.cluster.nodes + adds, flags) {
+    let nodes = (lesson.cluster.nodes + adds).max(room);
+    let session = match Session::begin(&lesson.meta.id, lesson.cluster.nodes, nodes, flags) {
         Ok(s) => s,
         Err(e) => {
             report.error = Some(e.to_string());
