@@ -17,12 +17,14 @@ pub mod report;
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 /// A key's state in the model: its value and version (puts since it was created), or
 /// absent.
 pub type KeyState = Option<(String, i64)>;
 
 /// One client operation on one key, as the model knows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Input {
     Put {
         key: String,
@@ -53,7 +55,7 @@ impl Input {
 
 /// What the client got back. `Unknown` is a timeout or a lost reply: the operation may or
 /// may not have taken effect, at any time after its invocation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Output {
     Ok,
     Value(Option<String>),
@@ -62,7 +64,7 @@ pub enum Output {
     Unknown,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Op {
     /// Who issued it (the endpoint's node id in the lab: one client per endpoint).
     pub client: u64,
@@ -75,7 +77,7 @@ pub struct Op {
     pub label: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
     pub ops: Vec<Op>,
 }

@@ -42,6 +42,9 @@ pub enum LiveEvent {
     Stream { text: String },
     /// A lesson playing on the real cluster.
     Lesson(LessonEvent),
+    /// The console's puts, gets and deletes on the real cluster so far, as a client
+    /// history (real milliseconds since the members started), for the history view.
+    History(crate::history::History),
     /// The bridge is shutting down (Ctrl-C, or the page closed): why.
     Bye { why: String },
 }

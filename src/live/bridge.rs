@@ -13,6 +13,9 @@
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
+use crate::console::command::Command;
+use crate::console::parse::parse_line;
+use crate::history::{History, Op};
 use crate::lesson::NodeName;
 use crate::oracle::lessons::plan::{self, Action, Mode};
 use crate::oracle::lessons::{run_live, Progress};
@@ -37,7 +40,13 @@ pub struct Bridge {
     pub hub: Arc<Hub>,
     /// Who led before the current leader (`the old leader`), and who leads now.
     leaders: Mutex<(Option<u64>, Option<u64>)>,
+    /// The console's operations on this cluster, for the history view.
+    history: Mutex<History>,
 }
+
+/// Operations the history keeps; past this the history view stops growing (the check's
+/// search is exponential in the worst case, and the view would be unreadable anyway).
+pub const MAX_HISTORY: usize = 500;
 
 fn refused(why: impl Into<String>) -> LiveReply {
     LiveReply { output: why.into(), ok: false }
@@ -72,7 +81,14 @@ fn added_member(words: &[String]) -> Option<Result<u64, String>> {
 
 impl Bridge {
     pub fn new(session: Session, members: u64, shared: Arc<Shared>, hub: Arc<Hub>) -> Bridge {
-        Bridge { session: Mutex::new(Some(session)), members, shared, hub, leaders: Mutex::new((None, None)) }
+        Bridge {
+            session: Mutex::new(Some(session)),
+            members,
+            shared,
+            hub,
+            leaders: Mutex::new((None, None)),
+            history: Mutex::new(History::default()),
+        }
     }
 
     fn busy(&self) -> Option<String> {
@@ -145,7 +161,12 @@ impl Bridge {
 
     fn act(&self, s: &mut Session, line: &str, action: Action) -> LiveReply {
         let r: Result<String, String> = match action {
-            Action::Etcd { words, stdin, mode } => return self.etcd(s, words, stdin, mode),
+            Action::Etcd { words, stdin, mode } => {
+                let call_ms = s.elapsed_ms();
+                let reply = self.etcd(s, words, stdin, mode);
+                self.record(line, call_ms, s.elapsed_ms(), &reply);
+                return reply;
+            }
             Action::LabOnly { what, .. } => {
                 return refused(format!("{what}: only the lab can do this; real processes cannot\n"))
             }
@@ -267,6 +288,35 @@ impl Bridge {
         }
     }
 
+    /// Adds a console operation to the history (when the model holds it) and sends the
+    /// history to the pages.
+    fn record(&self, line: &str, call_ms: u64, return_ms: u64, reply: &LiveReply) {
+        let Ok(parsed) = parse_line(line) else { return };
+        let Some(input) = super::history::input_of(&parsed) else { return };
+        let value_only = matches!(parsed.command, Command::Get { print_value_only: true, .. });
+        let (out, err) = if reply.ok { (reply.output.as_str(), "") } else { ("", reply.output.as_str()) };
+        let Some(output) = super::history::output_of(&input, value_only, out, err, reply.ok) else { return };
+        let Ok(mut h) = self.history.lock() else { return };
+        if h.ops.len() >= MAX_HISTORY {
+            return;
+        }
+        let unknown = output == crate::history::Output::Unknown;
+        h.ops.push(Op {
+            client: super::history::client_of(&parsed),
+            call_ms,
+            return_ms: (!unknown).then_some(return_ms),
+            input,
+            output,
+            label: line.to_string(),
+        });
+        self.hub.send(&LiveEvent::History(h.clone()));
+    }
+
+    /// The history so far, for a page that has just connected.
+    pub fn history(&self) -> History {
+        self.history.lock().map(|h| h.clone()).unwrap_or_default()
+    }
+
     /// Every running member's `endpoint status` now.
     fn statuses(&self, s: &Session) -> Result<Vec<Status>, String> {
         let st = s.statuses()?;
@@ -364,6 +414,10 @@ impl Bridge {
             if let Some(s) = g.take() {
                 s.finish(true);
             }
+            if let Ok(mut h) = me.history.lock() {
+                *h = History::default();
+            }
+            me.hub.send(&LiveEvent::History(History::default()));
             me.hub.send(&LiveEvent::Lesson(started));
             let hub = Arc::clone(&me.hub);
             let mut step = 0;

@@ -4,7 +4,8 @@
 //! that reads them too). Native only: `run` (start and stop everything), `server` (HTTP on
 //! 127.0.0.1: the site, the event stream, requests), `hub` (the pages listening),
 //! `bridge` (a request carried out on the real cluster), `poll` (the 10 Hz state),
-//! `gateway` (a member's JSON gateway), `guardian` (cleanup after a SIGKILL).
+//! `gateway` (a member's JSON gateway), `history` (the console's operations as a client
+//! history), `guardian` (cleanup after a SIGKILL).
 
 pub use crate::lab::live as protocol;
 
@@ -14,6 +15,8 @@ pub mod bridge;
 pub mod gateway;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod guardian;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod history;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod hub;
 #[cfg(not(target_arch = "wasm32"))]

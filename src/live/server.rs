@@ -201,6 +201,7 @@ impl Site {
         if let Some(s) = self.bridge.shared.last.lock().ok().and_then(|l| l.clone()) {
             first.push_str(&frame(&LiveEvent::State(s)));
         }
+        first.push_str(&frame(&LiveEvent::History(self.bridge.history())));
         if w.write_all(head.as_bytes()).and_then(|()| w.write_all(first.as_bytes())).and_then(|()| w.flush()).is_err() {
             return;
         }
