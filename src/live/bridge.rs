@@ -61,6 +61,25 @@ fn without_logs(stderr: &str) -> String {
     stderr.lines().filter(|l| !l.starts_with("{\"level\":")).map(|l| format!("{l}\n")).collect()
 }
 
+/// The most stream text one event carries (ten a second): a watch on a busy prefix prints
+/// faster than a page can show.
+pub const MAX_STREAM_EVENT: usize = 16 * 1024;
+
+/// `text`, or its last `MAX_STREAM_EVENT` bytes after a line saying how much was left out.
+fn bounded(text: String) -> String {
+    if text.len() <= MAX_STREAM_EVENT {
+        return text;
+    }
+    let mut from = text.len() - MAX_STREAM_EVENT;
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    format!(
+        "… {from} bytes of stream output left out: the streams print faster than the page can show\n{}",
+        &text[from..]
+    )
+}
+
 /// The member a `member add` line names, `n4` → 4.
 fn added_member(words: &[String]) -> Option<Result<u64, String>> {
     let i = words.iter().position(|w| w == "add")?;
@@ -134,8 +153,8 @@ impl Bridge {
         if s.streams() == 0 {
             return;
         }
-        let (out, err) = s.stream_output();
-        let text = format!("{out}{}", without_logs(&err));
+        let (out, err) = s.drain_streams();
+        let text = bounded(format!("{out}{}", without_logs(&err)));
         if !text.is_empty() {
             self.hub.send(&LiveEvent::Stream { text });
         }
@@ -514,6 +533,15 @@ mod tests {
         );
         assert_eq!(added_member(&words("member list")), None);
         assert_eq!(added_member(&words("put add n4")), None);
+    }
+
+    #[test]
+    fn a_flood_of_stream_output_is_cut_to_its_tail_with_a_note() {
+        assert_eq!(bounded("PUT\nx\n1\n".into()), "PUT\nx\n1\n");
+        let big = "é".repeat(MAX_STREAM_EVENT);
+        let b = bounded(big.clone());
+        assert!(b.starts_with(&format!("… {} bytes of stream output left out", big.len() - MAX_STREAM_EVENT)));
+        assert!(b.len() < MAX_STREAM_EVENT + 200);
     }
 
     #[test]

@@ -188,6 +188,19 @@ impl Stream {
         (read(&self.running.out), read(&self.running.err))
     }
 
+    /// What it has printed since the last `take` (stdout, stderr), forgotten here: a
+    /// stream that runs for hours holds only what has not been read yet.
+    pub fn take(&self) -> (String, String) {
+        let take = |h: &Option<(JoinHandle<()>, Shared)>| {
+            h.as_ref()
+                .and_then(|(_, b)| {
+                    b.lock().ok().map(|mut b| String::from_utf8_lossy(&std::mem::take(&mut *b)).into_owned())
+                })
+                .unwrap_or_default()
+        };
+        (take(&self.running.out), take(&self.running.err))
+    }
+
     /// Ctrl-C, as a person ends a watch; what it printed over its whole life.
     pub fn stop(mut self) -> Captured {
         if !self.ended() {

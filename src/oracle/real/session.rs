@@ -195,6 +195,19 @@ impl Session {
         (out, err)
     }
 
+    /// What the streams printed since the last call, (stdout, stderr), read and forgotten:
+    /// for a reader that never looks back (live mode), whose streams may run for hours.
+    /// Not to be mixed with `stream_output` on the same session.
+    pub fn drain_streams(&mut self) -> (String, String) {
+        let (mut out, mut err) = (String::new(), String::new());
+        for l in &mut self.streams {
+            let (o, e) = l.stream.take();
+            out.push_str(&o);
+            err.push_str(&e);
+        }
+        (out, err)
+    }
+
     /// Ctrl-C to every stream, newest first; what they printed since the last read.
     pub fn stop_streams(&mut self) -> (String, String) {
         let (mut out, mut err) = (String::new(), String::new());
