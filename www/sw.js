@@ -13,7 +13,9 @@
 //   site (manifest, icons) is network first, like the page.
 // - One cache per version and per scope: two labs on one origin (`/lab-a/`, `/lab-b/`)
 //   never prune or drop each other's files.
-// - Requests to other origins (a course's lesson by URL) are not touched.
+// - Requests to other origins (a course's lesson by URL) are not touched, nor the live
+//   bridge's (`live/…`, when `raftlab live` serves the site): an event stream must not be
+//   raced against a timer or stored.
 // - A new VERSION drops this scope's caches of older ones on activate.
 
 const VERSION = 'raftlab-v1';
@@ -109,7 +111,7 @@ self.addEventListener('fetch', (event) => {
   const scope = new URL(self.registration.scope);
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
   const path = url.pathname.slice(scope.pathname.length);
-  if (path === 'sw.js') return;
+  if (path === 'sw.js' || path.startsWith('live/')) return;
   if (path === '' || path === 'index.html') {
     event.respondWith(networkFirst(req, scope.href));
   } else if (HASHED.test(path)) {

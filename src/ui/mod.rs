@@ -10,8 +10,9 @@
 //! routing, history and completion (`prompt`), the examples and visible completions
 //! (`suggest`), what a key does (`shortcuts`), what a drag means (`drag`), the time
 //! controls' numbers (`clock`), noticing `history` was run (`history_watch`), a lesson's
-//! marks and fragment (`lesson_view`), the safety strip's marks and alarm (`safety_view`)
-//! and the UI's own state (`ui_state`: selection, panels, language, drag, prompt, tour).
+//! marks and fragment (`lesson_view`), the safety strip's marks and alarm (`safety_view`),
+//! the UI's own state (`ui_state`: selection, panels, language, drag, prompt, tour) and live
+//! mode's page state over a real cluster (`live_state`).
 
 pub mod clock;
 pub mod drag;
@@ -22,6 +23,7 @@ pub mod history_watch;
 pub mod i18n;
 pub mod layout;
 pub mod lesson_view;
+pub mod live_state;
 pub mod marks;
 pub mod prompt;
 pub mod safety_view;

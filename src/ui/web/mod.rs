@@ -12,8 +12,9 @@
 //! (inline SVG icons beside words), one file per panel (`home`, `tour`, `picture`,
 //! `safety`, `legend`, `network_bar`, `time_controls`, `node_menu`, `inspector`,
 //! `console_panel`, `watches`, `leases`, `logs`, `stores`, `raft_lines`, `history_panel`,
-//! `lesson_panel`, `lessons_page`, `settings`, `help`), `dom` (small browser helpers) and `embed`
-//! (postMessage and lesson fetching). What any of them decides that is not drawing lives
+//! `lesson_panel`, `lessons_page`, `settings`, `help`), `dom` (small browser helpers), `embed`
+//! (postMessage and lesson fetching) and `live` (the page over a real cluster, when
+//! `raftlab live` opened it). What any of them decides that is not drawing lives
 //! natively in `crate::ui`.
 
 mod app;
@@ -33,6 +34,7 @@ mod legend;
 mod lesson_flow;
 mod lesson_panel;
 mod lessons_page;
+mod live;
 mod logs;
 mod model;
 mod network_bar;
@@ -58,7 +60,11 @@ pub fn start() {
         web_sys::console::error_1(&text.as_str().into());
         dom::show_panic(&text);
     }));
-    yew::Renderer::<app::App>::new().render();
+    // Live mode (`raftlab live` opened the page with its token): the real cluster's page.
+    match crate::lab::live::token_of_fragment(&dom::fragment()) {
+        Some(token) => drop(yew::Renderer::<live::LiveApp>::with_props(live::LiveAppProps { token }).render()),
+        None => drop(yew::Renderer::<app::App>::new().render()),
+    }
 }
 
 /// Panics on purpose, so the browser tests can prove that a panic shows the panic page.
