@@ -28,7 +28,7 @@ pub use kube_compactor::{compact_round_txn, COMPACT_REV_KEY};
 mod logger;
 mod maintenance;
 mod members;
-mod message;
+pub(crate) mod message;
 mod network;
 mod node;
 mod perf;

@@ -5,7 +5,8 @@
 //! 127.0.0.1: the site, the event stream, requests), `hub` (the pages listening),
 //! `bridge` (a request carried out on the real cluster), `poll` (the 10 Hz state),
 //! `gateway` (a member's JSON gateway), `history` (the console's operations as a client
-//! history), `guardian` (cleanup after a SIGKILL).
+//! history), `guardian` (cleanup after a SIGKILL), `wire` (etcd's raft messages decoded
+//! from a peer link's bytes).
 
 pub use crate::lab::live as protocol;
 
@@ -25,3 +26,5 @@ pub mod poll;
 pub mod run;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod server;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod wire;
