@@ -62,6 +62,10 @@ pub struct Hello {
     pub words: Vec<String>,
     /// Lab words it refuses here, each with its one-line reason.
     pub unseen: Vec<(String, String)>,
+    /// The state's messages in flight are the real ones, tapped on the peer links (each
+    /// shown for a moment after it was sent); false when none can be seen.
+    #[serde(default)]
+    pub messages: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -72,8 +76,8 @@ pub struct LiveState {
     pub elapsed_ms: u64,
     /// Each member's `endpoint status` in the lab's shape: role (leader, follower, learner;
     /// a member that does not answer is dead), term, commit index (etcd's RAFT INDEX),
-    /// applied index, leader; the links, cut or not; the selected member's keys. Nothing is
-    /// ever in flight.
+    /// applied index, leader; the links, cut or not; the selected member's keys. In flight:
+    /// the real messages the taps saw lately (`Hello::messages`), else none.
     pub view: ClusterView,
     /// `member list`, as the first member that answered gave it.
     pub members: Vec<MemberRow>,

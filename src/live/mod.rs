@@ -6,7 +6,7 @@
 //! `bridge` (a request carried out on the real cluster), `poll` (the 10 Hz state),
 //! `gateway` (a member's JSON gateway), `history` (the console's operations as a client
 //! history), `guardian` (cleanup after a SIGKILL), `wire` (etcd's raft messages decoded
-//! from a peer link's bytes).
+//! from a peer link's bytes), `messages` (those the taps saw, for the picture).
 
 pub use crate::lab::live as protocol;
 
@@ -20,6 +20,8 @@ pub mod guardian;
 pub mod history;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod hub;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod messages;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod poll;
 #[cfg(not(target_arch = "wasm32"))]

@@ -25,6 +25,7 @@ use crate::store::KeyValue;
 
 use super::gateway::{self, GatewayStatus};
 use super::hub::Hub;
+use super::messages::Messages;
 use super::protocol::{LiveEvent, LiveState, MemberRow};
 
 /// How often the state is sent.
@@ -237,7 +238,7 @@ pub fn view(sh: &Shape, r: &Reading, previous: Option<&ClusterView>, members: u6
 }
 
 /// Polls until `shared.stop`, sending each state to the hub.
-pub fn run(shared: Arc<Shared>, hub: Arc<Hub>, members: u64) {
+pub fn run(shared: Arc<Shared>, hub: Arc<Hub>, members: u64, messages: Option<Messages>) {
     let mut entered = 0;
     let mut seq = 0;
     let mut previous: Option<ClusterView> = None;
@@ -258,8 +259,11 @@ pub fn run(shared: Arc<Shared>, hub: Arc<Hub>, members: u64) {
             let selected = shared.selected.load(Ordering::Relaxed);
             let reading = read(&sh, selected);
             let elapsed_ms = sh.since.map(|s| s.elapsed().as_millis() as u64).unwrap_or(0);
-            let v =
+            let mut v =
                 view(&sh, &reading, previous.as_ref(), members.max(sh.started.len() as u64).min(sh.nodes), elapsed_ms);
+            if let (Some(m), Some(since)) = (&messages, sh.since) {
+                v.in_flight = m.in_flight(since);
+            }
             seq += 1;
             let state = LiveState {
                 seq,

@@ -18,11 +18,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::oracle::real::{dirs_are_removed, place, Session};
+use crate::oracle::real::{dirs_are_removed, place, tap, Session};
 
 use super::bridge::Bridge;
 use super::guardian;
 use super::hub::Hub;
+use super::messages::Messages;
 use super::poll::{self, Shared};
 use super::protocol::{Hello, LiveEvent, MAX_MEMBERS};
 use super::server::{self, Site};
@@ -36,6 +37,8 @@ pub struct Options {
     pub linger: Duration,
     /// Members on loopback ports even when namespaces are possible.
     pub loopback: bool,
+    /// No taps on the peer links: no real messages in the picture.
+    pub no_messages: bool,
 }
 
 fn is_root() -> bool {
@@ -52,7 +55,7 @@ fn token() -> Result<String, String> {
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
-fn hello(version: &str, members: u64, loopback: bool) -> Hello {
+fn hello(version: &str, members: u64, loopback: bool, messages: bool) -> Hello {
     let net = ["isolate", "partition", "cut", "restore", "heal"];
     let words =
         ["kill", "restart", "start", "transfer", "cancel"].into_iter().chain(net.into_iter().filter(|_| !loopback));
@@ -71,6 +74,7 @@ fn hello(version: &str, members: u64, loopback: bool) -> Hello {
         etcd_version: version.to_string(),
         members,
         isolation: if loopback { "loopback" } else { "network namespaces" }.into(),
+        messages,
         words: words.map(|w| w.to_string()).collect(),
         unseen: unseen.map(|(w, why)| (w.to_string(), why.to_string())).collect(),
     }
@@ -90,6 +94,9 @@ pub fn run(o: Options) -> Result<(), String> {
     place::set_loopback(loopback);
     guardian::spawn()?;
     dirs_are_removed();
+    // Taps need the namespaces: a proxy per peer link, in its member's namespace.
+    let messages = (!loopback && !o.no_messages).then(Messages::default);
+    tap::set_tap(messages.clone().map(|m| Arc::new(m) as Arc<dyn tap::Tap>));
     let session = Session::begin("live", o.members, MAX_MEMBERS, Vec::new()).map_err(|e| e.to_string())?;
     let version = session.version.clone();
     let shared = Arc::new(Shared::default());
@@ -99,13 +106,13 @@ pub fn run(o: Options) -> Result<(), String> {
         dir: dist,
         port,
         token: token()?,
-        hello: hello(&version, o.members, loopback),
+        hello: hello(&version, o.members, loopback, messages.is_some()),
         bridge: Arc::clone(&bridge),
         open: AtomicUsize::new(0),
     });
     let poller = {
         let (shared, hub, members) = (Arc::clone(&shared), Arc::clone(&hub), o.members);
-        std::thread::spawn(move || poll::run(shared, hub, members))
+        std::thread::spawn(move || poll::run(shared, hub, members, messages))
     };
     let pump = {
         let (bridge, shared) = (Arc::clone(&bridge), Arc::clone(&shared));

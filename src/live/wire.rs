@@ -4,7 +4,7 @@
 //!
 //! Contract: pure and incremental; bytes may arrive in any pieces. `Requests` reads what the
 //! dialling member sends: a sequence of HTTP/1.1 requests, where `POST /raft` carries one
-//! message (the pipeline) and `GET /raft/stream/{message,msgappv2}/…` opens a stream whose
+//! message (the pipeline) and `GET /raft/stream/{message,msgapp}/…` opens a stream whose
 //! messages come back in the response; it says which stream it opened. `Replies` reads
 //! the other direction of a stream connection: the response head, then a chunked body in
 //! one of the two stream encodings (`message`: an 8-byte big-endian length and the
@@ -93,7 +93,8 @@ impl Requests {
                     let len: usize = header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
                     if path.starts_with("/raft/stream/message/") {
                         self.opened = Some(StreamKind::Message);
-                    } else if path.starts_with("/raft/stream/msgappv2/") {
+                    } else if path.starts_with("/raft/stream/msgapp/") || path.starts_with("/raft/stream/msgappv2/") {
+                        // The msgappv2 stream's path says `msgapp` (rafthttp's endpoint).
                         self.opened = Some(StreamKind::MsgAppV2);
                     }
                     let is_msg = req.method == Some("POST") && path == "/raft";
@@ -372,7 +373,7 @@ mod tests {
             format!("POST /raft HTTP/1.1\r\nHost: n2:2380\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
         wire.extend_from_slice(&body);
         wire.extend_from_slice(b"GET /raft/probing HTTP/1.1\r\nHost: n2:2380\r\n\r\n");
-        wire.extend_from_slice(b"GET /raft/stream/msgappv2/abc HTTP/1.1\r\nHost: n2:2380\r\n\r\n");
+        wire.extend_from_slice(b"GET /raft/stream/msgapp/5aa594b5d9b66c42 HTTP/1.1\r\nHost: n2:2380\r\n\r\n");
         let mut r = Requests::default();
         let mut got = Vec::new();
         // One byte at a time: the decoder must not care how the bytes arrive.

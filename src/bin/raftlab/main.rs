@@ -48,6 +48,9 @@ enum Cmd {
         /// Members on loopback ports, as when not root: no network faults.
         #[arg(long)]
         loopback: bool,
+        /// No taps on the peer links, so no real messages in the picture.
+        #[arg(long)]
+        no_messages: bool,
     },
     /// The live mode's watchdog (started by `live` itself): cleans up after the live
     /// process with this pid, however it ends.
@@ -231,13 +234,14 @@ fn main() {
             OracleCmd::Live { scenarios } => oracle::live(&dir, &scenarios),
             OracleCmd::Lab { scenario, seed } => oracle::lab(&dir, &scenario, seed),
         }),
-        Cmd::Live { members, port, dist, linger, loopback } => {
+        Cmd::Live { members, port, dist, linger, loopback, no_messages } => {
             let o = raftlab::live::run::Options {
                 members,
                 port,
                 dist,
                 linger: std::time::Duration::from_secs(linger),
                 loopback,
+                no_messages,
             };
             if let Err(e) = raftlab::live::run::run(o) {
                 eprintln!("raftlab live: {e}");

@@ -14,6 +14,7 @@ mod ops;
 pub mod place;
 mod run;
 mod session;
+pub mod tap;
 
 pub use etcdctl::Captured;
 pub use guard::{clean_after_dead_run, dirs_are_removed, kill_group, set_watchdog};

@@ -73,6 +73,8 @@ pub fn remove_leftovers() {
 
 /// The peer links that are up, and which namespaces exist.
 pub struct Network {
+    /// Live mode's taps on the peer links, stopped before the namespaces go.
+    proxies: Option<super::tap::Proxies>,
     nodes: u64,
     /// Links (a < b) that are cut.
     down: BTreeSet<(u64, u64)>,
@@ -85,7 +87,7 @@ fn peer_dev(a: u64, b: u64) -> String {
 impl Network {
     /// Builds the namespaces for members 1..=nodes and the client.
     pub fn create(nodes: u64) -> Result<Network, String> {
-        let net = Network { nodes, down: BTreeSet::new() };
+        let mut net = Network { proxies: None, nodes, down: BTreeSet::new() };
         let hosts: String = std::iter::once("127.0.0.1 localhost\n".to_string())
             .chain((1..=nodes).map(|k| format!("{} n{k}\n", member_addr(k))))
             .collect();
@@ -127,6 +129,7 @@ impl Network {
                 net.set(a, b, true)?;
             }
         }
+        net.proxies = super::tap::start(nodes)?;
         Ok(net)
     }
 
@@ -203,6 +206,7 @@ impl Network {
 
 impl Drop for Network {
     fn drop(&mut self) {
+        drop(self.proxies.take());
         for ns in (1..=self.nodes).map(member_ns).chain(std::iter::once(CLIENT_NS.to_string())) {
             delete_ns(&ns);
         }
