@@ -314,7 +314,7 @@ impl Replies {
                 m.index = self.index;
                 m.commit = commit;
                 self.index += entries.len() as u64;
-                m.entries = entries.into();
+                m.entries = entries;
                 self.payload.drain(..at);
                 Some(Some(m))
             }
@@ -410,18 +410,14 @@ mod tests {
         let mut first = msg(MessageType::MsgAppend, 11, 22, 5);
         first.index = 9;
         first.log_term = 5;
-        let mut e = Entry::default();
-        e.term = 5;
-        e.index = 10;
-        first.entries = vec![e.clone()].into();
+        let e = Entry { term: 5, index: 10, ..Default::default() };
+        first.entries = vec![e];
         let fb = bytes(&first);
         let mut payload = vec![2u8];
         payload.extend_from_slice(&(fb.len() as u64).to_be_bytes());
         payload.extend_from_slice(&fb);
         payload.push(0); // a link heartbeat
-        let mut e2 = Entry::default();
-        e2.term = 5;
-        e2.index = 11;
+        let e2 = Entry { term: 5, index: 11, ..Default::default() };
         let eb = e2.write_to_bytes().unwrap();
         payload.push(1);
         payload.extend_from_slice(&1u64.to_be_bytes());
