@@ -16,6 +16,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use serde_json::Value;
 
+use crate::oracle::real::Status;
 use crate::store::KeyValue;
 
 use super::protocol::MemberRow;
@@ -96,25 +97,13 @@ fn bytes(v: &Value, name: &str) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD.decode(s).unwrap_or_default()
 }
 
-/// One member's `maintenance/status`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct GatewayStatus {
-    pub member_id: u64,
-    pub leader: u64,
-    pub term: u64,
-    /// RAFT INDEX: the commit index.
-    pub index: u64,
-    pub applied: u64,
-    pub revision: i64,
-    pub is_learner: bool,
-    pub db_size: u64,
-    pub errors: Vec<String>,
-}
-
-pub fn parse_status(json: &str) -> Option<GatewayStatus> {
+/// One member's `maintenance/status`, as `endpoint status` reads it (`node` left 0 for
+/// the caller, who knows whom it asked).
+pub fn parse_status(json: &str) -> Option<Status> {
     let v: Value = serde_json::from_str(json).ok()?;
     let h = v.get("header")?;
-    Some(GatewayStatus {
+    Some(Status {
+        node: 0,
         member_id: num(h, &["member_id", "memberId"]),
         leader: num(&v, &["leader"]),
         term: num(&v, &["raft_term", "raftTerm"]),
@@ -122,7 +111,6 @@ pub fn parse_status(json: &str) -> Option<GatewayStatus> {
         applied: num(&v, &["raft_applied_index", "raftAppliedIndex"]),
         revision: num(h, &["revision"]) as i64,
         is_learner: field(&v, &["is_learner", "isLearner"]).and_then(Value::as_bool).unwrap_or(false),
-        db_size: num(&v, &["db_size", "dbSize"]),
         errors: field(&v, &["errors"])
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(|e| e.as_str().map(String::from)).collect())

@@ -20,10 +20,10 @@ use std::time::{Duration, Instant};
 
 use crate::engine::ids::{member_id, peer_url, CLUSTER_TOKEN};
 use crate::engine::{ClusterConfig, ClusterView, LinkView, NodeView, Role};
-use crate::oracle::real::{place, shape, Shape, CLIENT_NS};
+use crate::oracle::real::{place, shape, Shape, Status, CLIENT_NS};
 use crate::store::KeyValue;
 
-use super::gateway::{self, GatewayStatus};
+use super::gateway;
 use super::hub::Hub;
 use super::messages::Messages;
 use super::protocol::{LiveEvent, LiveState, MemberRow};
@@ -62,7 +62,7 @@ fn addr(k: u64) -> SocketAddr {
 /// One poll's readings.
 #[derive(Clone, Debug, Default)]
 pub struct Reading {
-    pub statuses: BTreeMap<u64, GatewayStatus>,
+    pub statuses: BTreeMap<u64, Status>,
     pub members: Option<Vec<MemberRow>>,
     pub alarms: Vec<String>,
     /// The selected member's keys, how many it has, and its revision.
@@ -71,7 +71,7 @@ pub struct Reading {
 
 fn read(sh: &Shape, selected: u64) -> Reading {
     let mut r = Reading::default();
-    let asked: Vec<(u64, Option<GatewayStatus>)> = std::thread::scope(|s| {
+    let asked: Vec<(u64, Option<Status>)> = std::thread::scope(|s| {
         let handles: Vec<_> = sh
             .running
             .iter()
@@ -288,20 +288,25 @@ pub fn run(shared: Arc<Shared>, hub: Arc<Hub>, members: u64, messages: Option<Me
 mod tests {
     use super::*;
 
-    fn status(member_id: u64, leader: u64, term: u64, index: u64) -> GatewayStatus {
-        GatewayStatus { member_id, leader, term, index, applied: index, revision: 3, ..Default::default() }
+    /// Members 1 to 3 started, `running` of them running, `down` links cut.
+    fn shape_of(nodes: u64, running: &[u64], down: &[(u64, u64)]) -> Shape {
+        Shape {
+            generation: 1,
+            nodes,
+            started: vec![1, 2, 3],
+            running: running.to_vec(),
+            down: down.to_vec(),
+            since: None,
+        }
+    }
+
+    fn status(member_id: u64, leader: u64, term: u64, index: u64) -> Status {
+        Status { member_id, leader, term, index, applied: index, revision: 3, ..Default::default() }
     }
 
     #[test]
     fn the_view_shows_roles_terms_and_cut_links_as_etcd_reported_them() {
-        let sh = Shape {
-            generation: 1,
-            nodes: 3,
-            started: vec![1, 2, 3],
-            running: vec![1, 2],
-            down: vec![(1, 3)],
-            since: None,
-        };
+        let sh = shape_of(3, &[1, 2], &[(1, 3)]);
         let mut r = Reading::default();
         r.statuses.insert(1, status(11, 22, 3, 9));
         r.statuses.insert(2, status(22, 22, 3, 9));
@@ -333,14 +338,7 @@ mod tests {
 
     #[test]
     fn a_silent_member_keeps_its_last_term_and_is_never_a_leader() {
-        let sh = Shape {
-            generation: 1,
-            nodes: 3,
-            started: vec![1, 2, 3],
-            running: vec![1, 2, 3],
-            down: vec![],
-            since: None,
-        };
+        let sh = shape_of(3, &[1, 2, 3], &[]);
         let mut r = Reading::default();
         r.statuses.insert(1, status(11, 11, 4, 9));
         r.statuses.insert(2, status(22, 11, 4, 9));
@@ -354,14 +352,7 @@ mod tests {
 
     #[test]
     fn an_added_member_shows_from_the_member_list_before_it_starts() {
-        let sh = Shape {
-            generation: 1,
-            nodes: 9,
-            started: vec![1, 2, 3],
-            running: vec![1, 2, 3],
-            down: vec![],
-            since: None,
-        };
+        let sh = shape_of(9, &[1, 2, 3], &[]);
         let r = Reading {
             members: Some(vec![MemberRow {
                 id: "ff".into(),
