@@ -237,6 +237,8 @@ pub enum Text {
     LiveLabOnly,
     LiveLessonDone,
     LiveLessonStopped,
+    /// No state came for a while, though the stream is open.
+    LiveStale,
 }
 
 pub fn t(lang: Lang, text: Text) -> &'static str {
@@ -433,6 +435,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             LiveLabOnly => "lab only",
             LiveLessonDone => "Done on the real cluster:",
             LiveLessonStopped => "The lesson stopped:",
+            LiveStale => "No news from raftlab live for a few seconds: the picture may be behind the real cluster.",
         },
         Lang::ZhCn => match text {
             Title => "Raft 实验室",
@@ -625,6 +628,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             LiveLabOnly => "仅实验室",
             LiveLessonDone => "在真实集群上完成：",
             LiveLessonStopped => "课程已停止：",
+            LiveStale => "几秒钟没有收到 raftlab live 的消息：图中显示的可能落后于真实集群。",
         },
     }
 }

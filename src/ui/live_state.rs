@@ -16,8 +16,10 @@ use crate::engine::{ClusterView, NodeId};
 use serde_json::Value;
 
 use crate::engine::{ClusterConfig, LinkView, NodeView, Role};
+use crate::history::{History, Input, Op, Output};
 use crate::lab::live::{CheckEvent, CheckVerdict, Hello, LessonEvent, LiveEvent, LiveReply, LiveState, MemberRow};
 use crate::store::KeyValue;
+use crate::ui::history_layout::{judge, Judged};
 
 /// Console blocks kept (requests with their replies, and stream text).
 pub const CONSOLE_BLOCKS: usize = 200;
@@ -133,8 +135,9 @@ pub struct LivePage {
     pub selected: Option<NodeId>,
     pub console: Rc<ConsoleLog>,
     pub lesson: Option<Rc<LessonProgress>>,
-    /// The console's operations on the real cluster, for the history view.
-    pub history: Rc<crate::history::History>,
+    /// The console's operations on the real cluster, for the history view, judged once
+    /// when they arrive (the search is the costly part; the layout is redone as time passes).
+    pub history: Option<Rc<(History, Judged)>>,
 }
 
 impl Default for LivePage {
@@ -147,7 +150,7 @@ impl Default for LivePage {
             selected: None,
             console: Rc::new(ConsoleLog { next_stream: 1 << 62, ..ConsoleLog::default() }),
             lesson: None,
-            history: Rc::default(),
+            history: None,
         }
     }
 }
@@ -213,7 +216,10 @@ impl LivePage {
                 c.push(Block::Stream { id, text });
             }
             LiveEvent::Lesson(l) => self.lesson_event(l),
-            LiveEvent::History(h) => self.history = Rc::new(h),
+            LiveEvent::History(h) => {
+                let judged = judge(&h);
+                self.history = Some(Rc::new((h, judged)));
+            }
             LiveEvent::Bye { why } => {
                 self.link = Link::Bye(why);
                 self.shown = None;
@@ -312,6 +318,7 @@ pub fn decode_event(json: &str) -> Option<LiveEvent> {
             isolation: text(&v, "isolation")?,
             words: texts(&v, "words")?,
             unseen: list(&v, "unseen", |p| Some((p.get(0)?.as_str()?.to_string(), p.get(1)?.as_str()?.to_string())))?,
+            messages: v.get("messages").and_then(Value::as_bool).unwrap_or(false),
         }),
         "state" => LiveEvent::State(LiveState {
             seq: num(&v, "seq")?,
@@ -331,6 +338,7 @@ pub fn decode_event(json: &str) -> Option<LiveEvent> {
             busy: v.get("busy").and_then(Value::as_str).map(str::to_string),
         }),
         "stream" => LiveEvent::Stream { text: text(&v, "text")? },
+        "history" => LiveEvent::History(History { ops: list(&v, "ops", op)? }),
         "bye" => LiveEvent::Bye { why: text(&v, "why")? },
         "lesson" => LiveEvent::Lesson(match v.get("event")?.as_str()? {
             "started" => LessonEvent::Started {
@@ -435,6 +443,43 @@ fn node(n: &Value) -> Option<NodeView> {
         key_count: num(n, "key_count")?,
         disk_delay_ms: num(n, "disk_delay_ms")?,
         fsync_until_ms: n.get("fsync_until_ms").and_then(Value::as_u64),
+    })
+}
+
+/// One client operation (`history::Op`; its enums are externally tagged).
+fn op(o: &Value) -> Option<Op> {
+    let input = o.get("input")?;
+    let (tag, body) = input.as_object()?.iter().next()?;
+    let key = text(body, "key")?;
+    let input = match tag.as_str() {
+        "Put" => Input::Put { key, value: text(body, "value")? },
+        "Get" => Input::Get { key },
+        "Delete" => Input::Delete { key },
+        "Cas" => Input::Cas {
+            key,
+            expect: body.get("expect").and_then(Value::as_str).map(str::to_string),
+            new: text(body, "new")?,
+        },
+        _ => return None,
+    };
+    let output = match o.get("output")? {
+        Value::String(unit) if unit == "Ok" => Output::Ok,
+        Value::String(unit) if unit == "Unknown" => Output::Unknown,
+        Value::Object(m) => match m.iter().next()? {
+            (t, v) if t == "Value" => Output::Value(v.as_str().map(str::to_string)),
+            (t, v) if t == "Deleted" => Output::Deleted(v.as_i64()?),
+            (t, v) if t == "Swapped" => Output::Swapped(v.as_bool()?),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(Op {
+        client: num(o, "client")?,
+        call_ms: num(o, "call_ms")?,
+        return_ms: o.get("return_ms").and_then(Value::as_u64),
+        input,
+        output,
+        label: text(o, "label")?,
     })
 }
 
@@ -574,10 +619,32 @@ mod tests {
                 isolation: "loopback".into(),
                 words: vec!["kill".into()],
                 unseen: vec![("step".into(), "real time".into())],
+                messages: true,
             }),
             state(7, Some(2), vec![node(1, Role::Follower, 3), node(2, Role::Leader, 3)]),
             LiveEvent::Stream { text: "PUT\nx\n1\n".into() },
             LiveEvent::Bye { why: "Ctrl-C".into() },
+            LiveEvent::History(History {
+                ops: [
+                    (Input::Put { key: "x".into(), value: "1".into() }, Output::Ok, Some(20)),
+                    (Input::Get { key: "x".into() }, Output::Value(Some("1".into())), Some(40)),
+                    (Input::Get { key: "y".into() }, Output::Value(None), Some(50)),
+                    (Input::Delete { key: "x".into() }, Output::Deleted(1), None),
+                    (Input::Cas { key: "x".into(), expect: None, new: "2".into() }, Output::Swapped(true), Some(90)),
+                    (Input::Cas { key: "x".into(), expect: Some("2".into()), new: "3".into() }, Output::Unknown, None),
+                ]
+                .into_iter()
+                .enumerate()
+                .map(|(i, (input, output, return_ms))| Op {
+                    client: i as u64 % 3 + 1,
+                    call_ms: i as u64 * 10,
+                    return_ms,
+                    input,
+                    output,
+                    label: format!("op {i}"),
+                })
+                .collect(),
+            }),
         ];
         if let LiveEvent::State(s) = &mut events[1] {
             s.busy = Some("lesson".into());
@@ -617,6 +684,27 @@ mod tests {
         let reply = LiveReply { output: "OK\n".into(), ok: true };
         assert_eq!(decode_reply(&serde_json::to_string(&reply).unwrap()), Some(reply));
         assert_eq!(decode_event("not json"), None);
+    }
+
+    #[test]
+    fn a_history_is_judged_when_it_arrives() {
+        let mut p = LivePage::default();
+        let op = |call_ms, input, output| Op {
+            client: 1,
+            call_ms,
+            return_ms: Some(call_ms + 5),
+            input,
+            output,
+            label: String::new(),
+        };
+        let ops = vec![
+            op(0, Input::Put { key: "x".into(), value: "1".into() }, Output::Ok),
+            op(10, Input::Get { key: "x".into() }, Output::Value(Some("2".into()))),
+        ];
+        p.apply(heard(LiveEvent::History(History { ops })));
+        let (h, judged) = &**p.history.as_ref().unwrap();
+        assert_eq!(h.ops.len(), 2);
+        assert!(judged.overall().is_err(), "a get of a value never put is no linearizable history");
     }
 
     #[test]

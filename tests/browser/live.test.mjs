@@ -4,7 +4,7 @@
 // - The page says it is live (the badge with etcd's version), draws the real members with
 //   the lab's picture, greys the time controls with the reason, and lists `member list`.
 // - A console line shows its reply (`data-ok` from etcdctl's exit), the arrows recall it,
-//   and selecting a member reads its keys.
+//   its puts and gets are checked as a client history, and selecting a member reads its keys.
 // - Killing the leader on the page kills a real process: another member leads.
 // - A lesson plays on the real cluster; its checks arrive with verdicts, sending is off
 //   while it plays, and it ends with a summary.
@@ -84,6 +84,7 @@ test('the page says it is live and draws the real members', { skip }, async () =
   assert.match(await page.textContent('#live-badge'), /^LIVE: real etcd 3\.4\.\d+$/);
   const r = await root();
   assert.equal(r.members, '3');
+  assert.equal(r.stale, 'false');
   assert.ok(+r.term >= 1 && +r.seq > 0, JSON.stringify(r));
   assert.equal(await page.locator('#cluster g.node').count(), 3);
   assert.equal(await page.locator('#cluster g.node.role-leader').count(), 1);
@@ -124,6 +125,11 @@ test('console lines go to the real cluster; the arrows recall them; a member\'s 
   assert.equal(await page.inputValue('#console-input'), 'get live-key');
   await page.fill('#console-input', '');
 
+  // The puts and gets are a client history, checked as the lab checks its own.
+  await page.waitForFunction(() => /^linearizable: \d+ operations? on 1 key$/.test(
+    document.querySelector('#history-verdict')?.textContent ?? ''), null, { timeout: 10_000 });
+  assert.ok(await page.locator('#history-svg').count() === 1);
+
   await page.click('#cluster g.node[data-node="1"]');
   await page.waitForSelector('.live-keys[data-keys-of="1"] .store td.key', { timeout: 10_000 });
   assert.equal(await page.textContent('.live-keys .store td.key'), 'live-key');
@@ -146,7 +152,8 @@ test('killing the leader from the node menu: a real member dies and another lead
 test('a lesson plays on real etcd: steps, checks with verdicts, and a summary', { skip, timeout: 300_000 }, async () => {
   await page.selectOption('#live-lesson-select', 'lessons/en/03-leader-dies.md');
   await page.click('#live-lesson-play');
-  await page.waitForSelector('#live-busy', { timeout: 30_000 });
+  // A lesson's fresh cluster may wait for the machine's one real-etcd lock first.
+  await page.waitForSelector('#live-busy', { timeout: 120_000 });
   assert.ok(await page.locator('#console-send').isDisabled(), 'no sending while a lesson plays');
   assert.ok(await page.locator('#live-lesson-play').isDisabled());
   assert.equal(await page.inputValue('#live-lesson-select'), 'lessons/en/03-leader-dies.md', 'the choice stays');

@@ -8,13 +8,14 @@
 //! `Stores`, and `TimeControls`, which reads no lab when there is none) are reused as they
 //! are; the time controls are drawn disabled, with one line saying why, since a real
 //! cluster cannot be stepped or rewound. What the lab's panels read from the model has live
-//! counterparts here as plain view functions: `console`, `lesson`, `members`. When the
+//! counterparts here as plain view functions: `console`, `lesson`, `members`, `history`. When the
 //! stream drops or the bridge says goodbye, the picture goes and the page says so.
 //! Architecture invariant: nothing here runs the engine; a plain page load never reaches
 //! this module (`web::start` picks it only for a live fragment).
 
 mod bridge;
 mod console;
+mod history;
 mod lesson;
 mod members;
 
@@ -30,7 +31,7 @@ use crate::ui::i18n::{t, Lang, Text};
 use crate::ui::live_state::{Link, LiveMsg, LivePage, Shown};
 
 use super::dom;
-use super::hooks::use_latest;
+use super::hooks::{use_interval, use_latest};
 use super::icons::{icon, Icon};
 use super::network_bar::NetworkBar;
 use super::node_menu::NodeMenu;
@@ -39,6 +40,11 @@ use super::stores::Stores;
 use super::time_controls::TimeControls;
 
 use bridge::Heard;
+
+/// How often the page checks that the bridge still speaks, and how long a silence (the
+/// bridge sends ten states a second) makes the picture "behind".
+const STALE_CHECK_MS: u32 = 1000;
+const STALE_AFTER_MS: f64 = 3000.0;
 
 #[derive(Properties, PartialEq)]
 pub struct LiveAppProps {
@@ -137,10 +143,24 @@ pub fn LiveApp(p: &LiveAppProps) -> Html {
         move |token: &String| Calls::new(token.clone(), dispatch)
     }))
     .clone();
+    // When the last event came (the page's clock): an open stream that stays silent (the
+    // bridge stuck, or waiting for the machine's one real-etcd lock) is said to be behind.
+    let last_news = use_mut_ref(|| dom::now_ms().unwrap_or(0.0));
+    let stale = use_state_eq(|| false);
+    use_interval(Some(0), STALE_CHECK_MS, {
+        let (last_news, stale) = (last_news.clone(), stale.clone());
+        Callback::from(move |()| {
+            let now = dom::now_ms().unwrap_or(0.0);
+            stale.set(now - *last_news.borrow() > STALE_AFTER_MS);
+        })
+    });
     {
-        let dispatch = page.dispatcher();
+        let (dispatch, last_news) = (page.dispatcher(), last_news.clone());
         use_effect_with(p.token.clone(), move |token| {
             let on = Callback::from(move |h: Heard| {
+                if let Some(now) = dom::now_ms() {
+                    *last_news.borrow_mut() = now;
+                }
                 dispatch.dispatch(match h {
                     Heard::Event(e) => LiveMsg::Heard(e),
                     Heard::Dropped => LiveMsg::Dropped,
@@ -209,7 +229,8 @@ pub fn LiveApp(p: &LiveAppProps) -> Html {
     let (drag_node, pointer) = *drag.borrow();
     html! {
         <div class="lab live" data-leader={pg.leader()} data-term={pg.term().to_string()}
-             data-seq={shown.map_or(0, |s| s.state.seq).to_string()} data-members={members.to_string()} data-link={link}>
+             data-seq={shown.map_or(0, |s| s.state.seq).to_string()} data-members={members.to_string()} data-link={link}
+             data-stale={(*stale && pg.link == Link::Up).to_string()}>
             <div class="stage">
                 <header class="topbar">
                     <h1>{ t(lang, Text::Title) }</h1>
@@ -225,6 +246,9 @@ pub fn LiveApp(p: &LiveAppProps) -> Html {
                 </header>
                 if let Some((id, text)) = notice {
                     <p class="notice live-link" {id} role={if id == "live-gone" { "alert" } else { "status" }}>{ text }</p>
+                }
+                if *stale && pg.link == Link::Up {
+                    <p class="notice" id="live-stale" role="status">{ t(lang, Text::LiveStale) }</p>
                 }
                 if let Some(busy) = pg.busy() {
                     <p class="notice" id="live-busy" role="status">{ format!("{} {busy}", t(lang, Text::LiveBusy)) }</p>
@@ -264,6 +288,7 @@ pub fn LiveApp(p: &LiveAppProps) -> Html {
                 <section class="lower">
                     { members::members_panel(lang, &s.state) }
                     { keys(lang, s) }
+                    if let Some(h) = &pg.history { { history::history_panel(lang, h, s.state.elapsed_ms) } }
                 </section>
             }
         </div>
