@@ -15,7 +15,7 @@ use std::rc::Rc;
 use crate::engine::{ClusterView, NodeId};
 use serde_json::Value;
 
-use crate::engine::{ClusterConfig, LinkView, NodeView, Role};
+use crate::engine::{ClusterConfig, EntryView, InFlightView, LinkView, MessageView, NodeView, Role, SnapshotMetaView};
 use crate::history::{History, Input, Op, Output};
 use crate::lab::live::{CheckEvent, CheckVerdict, Hello, LessonEvent, LiveEvent, LiveReply, LiveState, MemberRow};
 use crate::store::KeyValue;
@@ -303,12 +303,11 @@ pub fn recall(lines: &VecDeque<String>, at: Option<usize>, older: bool) -> (Opti
 /// One event of the stream, read as the bridge wrote it (`LiveEvent`'s JSON): parsed into a
 /// `serde_json::Value`, then taken apart field by field. The derived readers cost the
 /// site's wasm about 90 KB before wasm-opt (one `serde_json` reader per struct in a
-/// `ClusterView`, twice over for the tagged enums), for ten small structs; these helpers
-/// are shared by every field, and `Value`'s own reader is in the wasm already. Two parts of
-/// the view are not read: `in_flight` (a real cluster shows no message in flight, so the
-/// bridge always sends none) and `config` (the simulation's settings; the page draws
-/// nothing from them for a real cluster). The tests hold this to the derived writer for
-/// every kind of event.
+/// `ClusterView`, twice over for the tagged enums), for a dozen small structs; these
+/// helpers are shared by every field, and `Value`'s own reader is in the wasm already. Of
+/// the view's `config` (the simulation's settings) only `tick_ms` is read, the one setting
+/// the picture draws from; the rest stay at their defaults. The tests hold this to the
+/// derived writer for every kind of event.
 pub fn decode_event(json: &str) -> Option<LiveEvent> {
     let v: Value = serde_json::from_str(json).ok()?;
     Some(match v.get("kind")?.as_str()? {
@@ -382,10 +381,22 @@ fn view(v: &Value) -> Option<ClusterView> {
     Some(ClusterView {
         now_ms: num(v, "now_ms")?,
         cluster_id: num(v, "cluster_id")?,
-        config: ClusterConfig::default(),
+        config: ClusterConfig {
+            tick_ms: v.get("config").and_then(|c| num(c, "tick_ms")).unwrap_or(ClusterConfig::default().tick_ms),
+            ..ClusterConfig::default()
+        },
         leader: v.get("leader").and_then(Value::as_u64),
         nodes: list(v, "nodes", node)?,
-        in_flight: Vec::new(),
+        in_flight: list(v, "in_flight", |m| {
+            Some(InFlightView {
+                id: num(m, "id")?,
+                from: num(m, "from")?,
+                to: num(m, "to")?,
+                sent_at_ms: num(m, "sent_at_ms")?,
+                deliver_at_ms: num(m, "deliver_at_ms")?,
+                msg: message(m.get("msg")?)?,
+            })
+        })?,
         links: list(v, "links", |l| {
             Some(LinkView {
                 from: num(l, "from")?,
@@ -443,6 +454,45 @@ fn node(n: &Value) -> Option<NodeView> {
         key_count: num(n, "key_count")?,
         disk_delay_ms: num(n, "disk_delay_ms")?,
         fsync_until_ms: n.get("fsync_until_ms").and_then(Value::as_u64),
+    })
+}
+
+/// A raft message, every field of `eraftpb::Message` as `MessageView` holds them.
+fn message(m: &Value) -> Option<MessageView> {
+    let snapshot = match m.get("snapshot")? {
+        Value::Null => None,
+        s => Some(SnapshotMetaView {
+            index: num(s, "index")?,
+            term: num(s, "term")?,
+            voters: list(s, "voters", Value::as_u64)?,
+            learners: list(s, "learners", Value::as_u64)?,
+            data_len: num(s, "data_len")?,
+        }),
+    };
+    Some(MessageView {
+        msg_type: text(m, "msg_type")?,
+        to: num(m, "to")?,
+        from: num(m, "from")?,
+        term: num(m, "term")?,
+        log_term: num(m, "log_term")?,
+        index: num(m, "index")?,
+        entries: list(m, "entries", |e| {
+            Some(EntryView {
+                index: num(e, "index")?,
+                term: num(e, "term")?,
+                entry_type: text(e, "entry_type")?,
+                summary: text(e, "summary")?,
+                data_len: num(e, "data_len")?,
+            })
+        })?,
+        commit: num(m, "commit")?,
+        commit_term: num(m, "commit_term")?,
+        snapshot,
+        request_snapshot: num(m, "request_snapshot")?,
+        reject: flag(m, "reject")?,
+        reject_hint: num(m, "reject_hint")?,
+        context: bytes(m, "context")?,
+        priority: int(m, "priority")?,
     })
 }
 
@@ -655,11 +705,35 @@ mod tests {
                 client_urls: vec![],
                 is_learner: true,
             });
-            s.view.nodes[1].kvs.push(crate::store::KeyValue {
-                key: b"x".to_vec(),
-                value: b"1".to_vec(),
-                ..Default::default()
-            });
+            s.view.nodes[1].kvs.push(KeyValue { key: b"x".to_vec(), value: b"1".to_vec(), ..Default::default() });
+            s.view.config.tick_ms = 50;
+            let msg = |snapshot| MessageView {
+                msg_type: "MsgAppend".into(),
+                to: 1,
+                from: 2,
+                term: 3,
+                log_term: 3,
+                index: 7,
+                entries: vec![EntryView {
+                    index: 8,
+                    term: 3,
+                    entry_type: "normal".into(),
+                    summary: "put x 1".into(),
+                    data_len: 12,
+                }],
+                commit: 7,
+                commit_term: 3,
+                snapshot,
+                request_snapshot: 0,
+                reject: false,
+                reject_hint: 0,
+                context: vec![1, 2],
+                priority: -1,
+            };
+            let snap = SnapshotMetaView { index: 5, term: 2, voters: vec![1, 2, 3], learners: vec![4], data_len: 99 };
+            for (id, m) in [(1, msg(None)), (2, msg(Some(snap.clone())))] {
+                s.view.in_flight.push(InFlightView { id, from: 2, to: 1, sent_at_ms: 600, deliver_at_ms: 650, msg: m });
+            }
         }
         for l in [
             LessonEvent::Started { path: "p".into(), title: "t".into(), steps: vec!["a".into()], members: 3 },

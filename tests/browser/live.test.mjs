@@ -23,6 +23,8 @@ import { CHROMIUM, ARGS, SHOTS } from './harness.mjs';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const RAFTLAB = process.env.RAFTLAB || `${ROOT}target/release/raftlab`;
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+/// How long the members may take to start (a cold etcd in a busy CI box is slow).
+const START_S = 120;
 
 const has = (cmd) => { try { execFileSync('sh', ['-c', `command -v ${cmd}`]); return true; } catch { return false; } };
 const skip = process.getuid?.() !== 0 ? 'live mode needs root (network namespaces)'
@@ -36,7 +38,9 @@ const errors = [];
 before(async () => {
   if (skip) return;
   live = spawn(RAFTLAB, ['live', '--members', '3', '--port', '0', '--dist', `${ROOT}dist`, '--linger', '120'],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let said = '';
+  live.stderr.on('data', (d) => { said += d; process.stderr.write(d); });
   url = await new Promise((ok, fail) => {
     let out = '';
     live.stdout.on('data', (d) => {
@@ -44,7 +48,12 @@ before(async () => {
       const m = out.match(/open (http:\/\/127\.0\.0\.1:\d+\/#live=1&token=\w+)/);
       if (m) ok(m[1]);
     });
-    live.on('exit', (code) => fail(new Error(`raftlab live exited (${code}) before it served the page:\n${out}`)));
+    live.on('exit', (code) => fail(new Error(`raftlab live exited (${code}) before it served the page:\n${out}${said}`)));
+    // One real-etcd run at a time on a machine: another one (an oracle run, a raftlab live
+    // left open) holds the lock, and this one would wait for as long as it runs.
+    setTimeout(() => fail(new Error(`raftlab live did not serve the page within ${START_S} s`
+      + (said.includes('waiting for another real run') ? ': another real-etcd run holds the lock' : `:\n${out}${said}`))),
+    START_S * 1000).unref();
   });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
@@ -57,8 +66,13 @@ before(async () => {
 after(async () => {
   await browser?.close();
   if (live && live.exitCode === null) {
+    // Ctrl-C: the members are killed and the namespaces removed; a run still waiting for
+    // the lock has none, and is killed outright if it does not go.
+    const gone = new Promise((ok) => live.once('exit', ok));
     live.kill('SIGINT');
-    await new Promise((ok) => live.once('exit', ok));
+    const late = setTimeout(() => live.kill('SIGKILL'), 15_000);
+    await gone;
+    clearTimeout(late);
   }
 });
 
