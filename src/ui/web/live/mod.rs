@@ -257,6 +257,8 @@ pub fn LiveApp(p: &LiveAppProps) -> Html {
                     <section class="picture">
                         if let Some(s) = shown {
                             <NetworkBar view={s.view.clone()} {lang} on_line={pc.line.clone()} on_drop_all={pc.drop_all.clone()} />
+                            // Messages (when the bridge sees any) sit at mid-link: the view
+                            // comes ten times a second, and between states nothing moves them.
                             <Picture view={s.view.clone()} {lang} selected={pg.selected} inspect={None::<u64>}
                                 drag={drag_node} {pointer} reduced_motion={true}
                                 on_line={pc.line.clone()} on_select={calls.select.clone()} on_inspect={Callback::noop()}
