@@ -7,13 +7,18 @@
 //! those seen in the last `SHOWN_MS` into the view's `InFlightView`s, each drawn as if it
 //! took `SHOWN_MS` to cross: a real message crosses a veth pair in microseconds, too fast
 //! to see, so the picture shows it for a moment after it was sent. An entry's payload is
-//! etcd's own request, which the lab's decoder does not read: it is shown by its size.
+//! etcd's own request, which the lab's decoder does not read: it is shown by its size. A
+//! conf change is read with etcd's numbering, which is not raft-rs's (etcd's 2 is
+//! UpdateNode and 3 AddLearnerNode; raft-rs's 2 is AddLearnerNode), and by the member id
+//! etcd gave it.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use raft::eraftpb::{EntryType, Message};
+use raft::eraftpb::{ConfChange, Entry, EntryType, Message};
+
+use crate::engine::message::decode;
 
 use crate::engine::{InFlightView, MessageView};
 use crate::oracle::real::tap::{Tap, Watcher};
@@ -84,15 +89,45 @@ impl Messages {
     }
 }
 
+/// An etcd entry in words.
+fn summary(e: &Entry) -> String {
+    match EntryType::from_i32(e.entry_type) {
+        Some(EntryType::EntryNormal) if e.data.is_empty() => "(empty)".into(),
+        Some(EntryType::EntryNormal) => format!("etcd request ({} bytes)", e.data.len()),
+        Some(EntryType::EntryConfChange) => match decode::<ConfChange>(&e.data) {
+            // Read as raw numbers: raft-rs's getter would take etcd's 3 for no variant.
+            Ok(cc) => match cc.change_type {
+                0 => format!("add voter {:x}", cc.node_id),
+                1 => format!("remove {:x}", cc.node_id),
+                2 => format!("update {:x}", cc.node_id),
+                3 => format!("add learner {:x}", cc.node_id),
+                t => format!("conf change of kind {t}"),
+            },
+            Err(_) => "conf change (undecodable)".into(),
+        },
+        Some(EntryType::EntryConfChangeV2) => "conf change v2".into(),
+        None => format!("entry of kind {}", e.entry_type),
+    }
+}
+
 fn view_of(s: &Seen) -> MessageView {
-    let mut v = MessageView::from(&s.msg);
+    // Only what raft-rs's own types read safely goes through them: entries with their
+    // payload taken out (described here instead), and a kind they know.
+    let mut m = s.msg.clone();
+    let words: Vec<(String, u64)> = m.entries.iter().map(|e| (summary(e), e.data.len() as u64)).collect();
+    for e in m.entries.iter_mut() {
+        e.data.clear();
+        if EntryType::from_i32(e.entry_type).is_none() {
+            e.entry_type = EntryType::EntryNormal as i32;
+        }
+    }
+    let mut v = MessageView::from(&m);
     // The page names members by number; etcd's messages carry 64-bit member ids.
     v.from = s.from;
     v.to = s.to;
-    for (e, raw) in v.entries.iter_mut().zip(s.msg.entries.iter()) {
-        if raw.get_entry_type() == EntryType::EntryNormal && !raw.data.is_empty() {
-            e.summary = format!("etcd request ({} bytes)", raw.data.len());
-        }
+    for (e, (summary, len)) in v.entries.iter_mut().zip(words) {
+        e.summary = summary;
+        e.data_len = len;
     }
     v
 }
@@ -135,6 +170,29 @@ mod tests {
     use super::*;
     use protobuf::Message as _;
     use raft::eraftpb::MessageType;
+
+    #[test]
+    fn conf_changes_read_with_etcds_numbering_and_never_panic() {
+        let cc = |t: i32, id: u64| {
+            let c = ConfChange { change_type: t, node_id: id, ..Default::default() };
+            Entry {
+                entry_type: EntryType::EntryConfChange as i32,
+                data: c.write_to_bytes().unwrap(),
+                ..Default::default()
+            }
+        };
+        assert_eq!(summary(&cc(3, 0xab)), "add learner ab");
+        assert_eq!(summary(&cc(2, 0xab)), "update ab");
+        assert_eq!(summary(&cc(0, 0xab)), "add voter ab");
+        assert_eq!(summary(&cc(9, 1)), "conf change of kind 9");
+        let odd = Entry { entry_type: 7, data: vec![1, 2], ..Default::default() };
+        let mut m = Message::default();
+        m.set_msg_type(MessageType::MsgAppend);
+        m.entries = vec![cc(3, 0xab), odd];
+        let v = view_of(&Seen { at: Instant::now(), id: 1, from: 1, to: 4, msg: m });
+        assert_eq!(v.entries[0].summary, "add learner ab");
+        assert_eq!((v.entries[1].summary.as_str(), v.entries[1].data_len), ("entry of kind 7", 2));
+    }
 
     #[test]
     fn a_tapped_pipeline_message_shows_for_a_moment_between_member_numbers() {

@@ -256,32 +256,66 @@ pub fn run(shared: Arc<Shared>, hub: Arc<Hub>, members: u64, messages: Option<Me
             }
         }
         if sh.nodes > 0 && sh.generation == entered {
-            let selected = shared.selected.load(Ordering::Relaxed);
-            let reading = read(&sh, selected);
-            let elapsed_ms = sh.since.map(|s| s.elapsed().as_millis() as u64).unwrap_or(0);
-            let mut v =
-                view(&sh, &reading, previous.as_ref(), members.max(sh.started.len() as u64).min(sh.nodes), elapsed_ms);
-            if let (Some(m), Some(since)) = (&messages, sh.since) {
-                v.in_flight = m.in_flight(since);
+            let once = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                poll_once(&shared, &hub, &sh, members, messages.as_ref(), &mut seq, &mut previous)
+            }));
+            if once.is_err() {
+                // One bad reading must not end the stream: say so, and poll again.
+                eprintln!("live: one poll of the cluster failed; polling on");
             }
+        } else if let Some(busy) = shared.busy.lock().ok().and_then(|b| b.clone()) {
+            // Between two clusters (a lesson boots its own): no member to show, but the
+            // page hears what the bridge is doing.
             seq += 1;
+            let empty = view(&sh, &Reading::default(), None, 0, 0);
             let state = LiveState {
                 seq,
-                elapsed_ms,
-                view: v.clone(),
-                members: reading.members.clone().unwrap_or_default(),
-                alarms: reading.alarms.clone(),
-                keys_of: reading.keys.as_ref().map(|k| k.0).unwrap_or(0),
-                busy: shared.busy.lock().ok().and_then(|b| b.clone()),
+                elapsed_ms: 0,
+                view: empty,
+                members: Vec::new(),
+                alarms: Vec::new(),
+                keys_of: 0,
+                busy: Some(busy),
             };
-            previous = Some(v);
-            if let Ok(mut last) = shared.last.lock() {
-                *last = Some(state.clone());
-            }
             hub.send(&LiveEvent::State(state));
         }
         std::thread::sleep(PERIOD.saturating_sub(t.elapsed()));
     }
+}
+
+/// One poll: read the members, send the state.
+fn poll_once(
+    shared: &Shared,
+    hub: &Hub,
+    sh: &Shape,
+    members: u64,
+    messages: Option<&Messages>,
+    seq: &mut u64,
+    previous: &mut Option<ClusterView>,
+) {
+    let selected = shared.selected.load(Ordering::Relaxed);
+    let reading = read(sh, selected);
+    let elapsed_ms = sh.since.map(|s| s.elapsed().as_millis() as u64).unwrap_or(0);
+    let shown = members.max(sh.started.len() as u64).min(sh.nodes);
+    let mut v = view(sh, &reading, previous.as_ref(), shown, elapsed_ms);
+    if let (Some(m), Some(since)) = (messages, sh.since) {
+        v.in_flight = m.in_flight(since);
+    }
+    *seq += 1;
+    let state = LiveState {
+        seq: *seq,
+        elapsed_ms,
+        view: v.clone(),
+        members: reading.members.clone().unwrap_or_default(),
+        alarms: reading.alarms.clone(),
+        keys_of: reading.keys.as_ref().map(|k| k.0).unwrap_or(0),
+        busy: shared.busy.lock().ok().and_then(|b| b.clone()),
+    };
+    *previous = Some(v);
+    if let Ok(mut last) = shared.last.lock() {
+        *last = Some(state.clone());
+    }
+    hub.send(&LiveEvent::State(state));
 }
 
 #[cfg(test)]

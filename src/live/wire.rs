@@ -31,8 +31,9 @@ fn u64_at(b: &[u8], at: usize) -> Option<u64> {
     b.get(at..at + 8).map(|s| u64::from_be_bytes(s.try_into().unwrap_or([0; 8])))
 }
 
+/// A message, if the bytes are one of a kind raft-rs knows (its getters panic on others).
 fn message(b: &[u8]) -> Option<Message> {
-    decode::<Message>(b).ok()
+    decode::<Message>(b).ok().filter(|m| MessageType::from_i32(m.msg_type).is_some())
 }
 
 /// The dialling side's requests.

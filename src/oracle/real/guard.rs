@@ -96,7 +96,11 @@ fn on_interrupt() {
         Some(d) => eprintln!("oracle: interrupted; members killed, namespaces removed, logs kept in {}", d.display()),
         None => eprintln!("oracle: interrupted; members killed and namespaces removed"),
     }
-    std::process::exit(130);
+    // `_exit`, not `exit`: this runs on the handler's thread while the others go on, and
+    // `exit`'s atexit work can wait forever on a lock one of them holds (a live run was
+    // seen stuck so after its cleanup). Everything worth keeping is already on disk.
+    // SAFETY: _exit(2) ends the process at once; nothing after it runs.
+    unsafe { libc::_exit(130) }
 }
 
 /// Held for the length of a real run.

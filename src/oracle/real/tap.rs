@@ -79,6 +79,7 @@ fn enter(ns: &str) -> Result<(), String> {
 fn pump(mut from: TcpStream, mut to: TcpStream, mut watch: Watcher, stop: Arc<AtomicBool>) {
     let _ = from.set_read_timeout(Some(POLL * 4));
     let mut buf = vec![0u8; 32 * 1024];
+    let mut watching = true;
     loop {
         if stop.load(Ordering::Relaxed) {
             break;
@@ -87,7 +88,11 @@ fn pump(mut from: TcpStream, mut to: TcpStream, mut watch: Watcher, stop: Arc<At
             Ok(0) => break,
             Ok(n) => {
                 // Watched before it is passed on: a request is seen before its reply can be.
-                watch(&buf[..n]);
+                // A watcher that fails stops watching; the link carries on.
+                if watching {
+                    let piece = &buf[..n];
+                    watching = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| watch(piece))).is_ok();
+                }
                 if to.write_all(&buf[..n]).is_err() {
                     break;
                 }
