@@ -159,7 +159,7 @@ browser-test: dist etcd-deps
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 	@fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-cjk fontconfig; }
 	@mkdir -p target/screenshots
-	cd tests/browser && node --test --test-reporter=spec --test-concurrency=1 lab.test.mjs lessons.test.mjs history.test.mjs home.test.mjs offline.test.mjs console.test.mjs safety.test.mjs layout.test.mjs live.test.mjs 2>&1 | tee ../../target/browser-test-output.txt
+	cd tests/browser && node --test --test-reporter=spec --test-concurrency=1 lab.test.mjs lessons.test.mjs history.test.mjs home.test.mjs offline.test.mjs console.test.mjs safety.test.mjs layout.test.mjs live.test.mjs live-faults.test.mjs 2>&1 | tee ../../target/browser-test-output.txt
 
 ## Site figures: gzip transfer size, cold first render, frame times with 9 nodes at 1x.
 site-bench: dist

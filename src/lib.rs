@@ -122,6 +122,8 @@ pub mod history;
 pub mod kube;
 pub mod lab;
 pub mod lesson;
+// Live mode runs real etcd processes: native only (its words, `lab::live`, are everywhere).
+#[cfg(not(target_arch = "wasm32"))]
 pub mod live;
 pub mod oracle;
 pub mod store;

@@ -67,13 +67,20 @@ impl Messages {
         self.inner.lock().map(|g| g.total).unwrap_or(0)
     }
 
-    /// The messages seen in the last `SHOWN_MS`, timed from `since` (the members' start).
+    /// The messages seen in the last `SHOWN_MS`, timed from `since` (the members' start):
+    /// the newest of each kind on each link (a leader's heartbeats come every 100 ms, and
+    /// four of one kind on one link would be drawn on top of each other).
     pub fn in_flight(&self, since: Instant) -> Vec<InFlightView> {
         let Ok(g) = self.inner.lock() else { return Vec::new() };
         let now = Instant::now();
-        g.seen
-            .iter()
-            .filter(|s| now.duration_since(s.at).as_millis() as u64 <= SHOWN_MS)
+        let mut newest = std::collections::BTreeMap::new();
+        for s in g.seen.iter().filter(|s| now.duration_since(s.at).as_millis() as u64 <= SHOWN_MS) {
+            newest.insert((s.from, s.to, s.msg.msg_type), s);
+        }
+        let mut shown: Vec<&Seen> = newest.into_values().collect();
+        shown.sort_by_key(|s| s.id);
+        shown
+            .into_iter()
             .map(|s| {
                 let sent = s.at.saturating_duration_since(since).as_millis() as u64;
                 InFlightView {
@@ -170,6 +177,24 @@ mod tests {
     use super::*;
     use protobuf::Message as _;
     use raft::eraftpb::MessageType;
+
+    #[test]
+    fn only_the_newest_of_a_kind_on_a_link_is_drawn() {
+        let msgs = Messages::default();
+        let hb = |term| {
+            let mut m = Message::default();
+            m.set_msg_type(MessageType::MsgHeartbeat);
+            m.term = term;
+            m
+        };
+        msgs.record(1, 2, hb(2));
+        msgs.record(1, 2, hb(3));
+        msgs.record(1, 3, hb(3));
+        let f = msgs.in_flight(Instant::now());
+        let shown: Vec<(u64, u64, u64)> = f.iter().map(|m| (m.from, m.to, m.msg.term)).collect();
+        assert_eq!(shown, vec![(1, 2, 3), (1, 3, 3)]);
+        assert_eq!(msgs.total(), 3);
+    }
 
     #[test]
     fn conf_changes_read_with_etcds_numbering_and_never_panic() {

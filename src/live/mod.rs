@@ -1,7 +1,7 @@
 //! Live mode: the lab's page drawn over a real etcd 3.4 cluster (`raftlab live`).
 //!
 //! Layout: `protocol` (the bridge's events and requests: `crate::lab::live`, below the page
-//! that reads them too). Native only: `run` (start and stop everything), `server` (HTTP on
+//! that reads them too). The rest is native only: `run` (start and stop everything), `server` (HTTP on
 //! 127.0.0.1: the site, the event stream, requests), `hub` (the pages listening),
 //! `bridge` (a request carried out on the real cluster), `poll` (the 10 Hz state),
 //! `gateway` (a member's JSON gateway), `history` (the console's operations as a client
@@ -10,23 +10,13 @@
 
 pub use crate::lab::live as protocol;
 
-#[cfg(not(target_arch = "wasm32"))]
 pub mod bridge;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod gateway;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod guardian;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod history;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod hub;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod messages;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod poll;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod run;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod server;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod wire;

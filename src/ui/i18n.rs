@@ -208,8 +208,10 @@ pub enum Text {
     /// Before the etcd version on the badge: "LIVE: real etcd 3.4.23".
     LiveBadge,
     LiveConnecting,
-    /// Why the time controls are greyed.
+    /// Why the time controls are greyed (no taps on the links: no messages either).
     LiveUnseen,
+    /// The same, when the messages drawn are the real ones the taps saw.
+    LiveUnseenTapped,
     /// Before the list of lab words the real cluster refuses.
     LiveRefused,
     LiveRealTime,
@@ -411,7 +413,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             // Live mode (issue 17).
             LiveBadge => "LIVE: real",
             LiveConnecting => "connecting to raftlab live…",
-            LiveUnseen => "On a real cluster time runs in real time: messages in flight cannot be seen, and there is no step or rewind.",
+            LiveUnseen => "On a real cluster time runs in real time: messages in flight cannot be seen, there is no step or rewind, and latency and drop rate are the lab's knobs.",
+            LiveUnseenTapped => "On a real cluster time runs in real time: there is no step or rewind, and latency and drop rate are the lab's knobs. The messages drawn are the real ones, tapped on the links, each shown for a moment after it was sent.",
             LiveRefused => "Lab words a real cluster cannot do",
             LiveRealTime => "real time",
             LiveIsolation => "members kept apart by",
@@ -604,7 +607,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
             // Live mode (issue 17).
             LiveBadge => "实时：真实的",
             LiveConnecting => "正在连接 raftlab live…",
-            LiveUnseen => "在真实集群上，时间按真实时间流逝：看不到传输中的消息，也不能单步或回退。",
+            LiveUnseen => "在真实集群上，时间按真实时间流逝：看不到传输中的消息，不能单步或回退，延迟和丢包率是实验室的旋钮。",
+            LiveUnseenTapped => "在真实集群上，时间按真实时间流逝：不能单步或回退，延迟和丢包率是实验室的旋钮。图中的消息是真实的，在链路上截获，每条在发出后显示片刻。",
             LiveRefused => "真实集群无法执行的实验命令",
             LiveRealTime => "真实时间",
             LiveIsolation => "成员隔离方式：",

@@ -256,7 +256,10 @@ pub fn LiveApp(p: &LiveAppProps) -> Html {
                 <main>
                     <section class="picture">
                         if let Some(s) = shown {
-                            <NetworkBar view={s.view.clone()} {lang} on_line={pc.line.clone()} on_drop_all={pc.drop_all.clone()} />
+                            // Latency and drop rate are the lab's knobs: real veth pairs have neither.
+                            <fieldset class="live-network" disabled={true} aria-describedby="live-unseen">
+                                <NetworkBar view={s.view.clone()} {lang} on_line={pc.line.clone()} on_drop_all={pc.drop_all.clone()} />
+                            </fieldset>
                             // Messages (when the bridge sees any) sit at mid-link: the view
                             // comes ten times a second, and between states nothing moves them.
                             <Picture view={s.view.clone()} {lang} selected={pg.selected} inspect={None::<u64>}
@@ -299,6 +302,7 @@ pub fn LiveApp(p: &LiveAppProps) -> Html {
 
 /// Why the time controls are greyed, and the lab words the bridge said it refuses.
 fn unseen(lang: Lang, pg: &LivePage) -> Html {
+    let tapped = pg.hello.as_ref().is_some_and(|h| h.messages);
     let refused = pg.hello.as_ref().map(|h| &h.unseen).filter(|u| !u.is_empty()).map(|u| {
         let rows = u.iter().map(|(word, why)| html! { <li><code>{ word.clone() }</code>{ format!(": {why}") }</li> });
         html! {
@@ -310,7 +314,7 @@ fn unseen(lang: Lang, pg: &LivePage) -> Html {
     });
     html! {
         <>
-            <p class="live-unseen" id="live-unseen">{ t(lang, Text::LiveUnseen) }</p>
+            <p class="live-unseen" id="live-unseen">{ t(lang, if tapped { Text::LiveUnseenTapped } else { Text::LiveUnseen }) }</p>
             { for refused }
         </>
     }
