@@ -7,7 +7,9 @@
 //! request) and, when the browser sends an `Origin`, the page's own origin; a request
 //! must carry it (browsers always send it on a POST). Files are served only from the site
 //! directory, never above it. Bodies are read up to `MAX_REQUEST_BYTES`. Each connection
-//! is served on its own thread, at most `MAX_CONNECTIONS` at once.
+//! is served on its own thread, at most `MAX_CONNECTIONS` at once, and closed after its
+//! one response: a page load's parallel requests each get a connection of their own (with
+//! keep-alive, tiny_http left a page's script request unanswered now and then).
 
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
@@ -162,7 +164,8 @@ impl Site {
             Ok(f) if p.is_file() => {
                 let r = Response::from_file(f)
                     .with_header(header("Content-Type", content_type(&p)))
-                    .with_header(header("Cache-Control", "no-cache"));
+                    .with_header(header("Cache-Control", "no-cache"))
+                    .with_header(header("Connection", "close"));
                 let _ = req.respond(r);
             }
             _ => {
@@ -185,7 +188,11 @@ impl Site {
             }
         };
         let json = serde_json::to_string(&reply).unwrap_or_else(|_| "{}".into());
-        let _ = req.respond(Response::from_string(json).with_header(header("Content-Type", "application/json")));
+        let _ = req.respond(
+            Response::from_string(json)
+                .with_header(header("Content-Type", "application/json"))
+                .with_header(header("Connection", "close")),
+        );
     }
 
     /// The event stream: headers, the hello and the last state, then every event until

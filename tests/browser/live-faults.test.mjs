@@ -37,7 +37,22 @@ function startLive(args) {
   const live = spawn(RAFTLAB, ['live', '--members', '3', '--port', '0', '--dist', `${ROOT}dist`, ...args],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((ok, fail) => {
-    let out = '';
+    
+/// Opens the live page. A first load now and then leaves a script request unanswered (seen
+/// about once in six loads right after another run ended; see the issue-17 note): the
+/// page is reloaded once if it is not drawn within 15 s.
+async function openLive(page, url) {
+  await page.goto(url, { waitUntil: 'commit' });
+  const drawn = '.lab.live[data-link="up"] #cluster g.node';
+  try {
+    await page.waitForSelector(drawn, { timeout: 15_000 });
+  } catch {
+    await page.reload({ waitUntil: 'commit' });
+    await page.waitForSelector(drawn, { timeout: 45_000 });
+  }
+}
+
+let out = '';
     live.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/open (http:\/\/127\.0\.0\.1:(\d+)\/#live=1&token=\w+)/);
@@ -85,8 +100,7 @@ before(async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   page = await context.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(run.url, { waitUntil: 'domcontentloaded' });
-  await page.waitForSelector('.lab.live[data-link="up"] #cluster g.node', { timeout: 60_000 });
+  await openLive(page, run.url);
   await page.waitForFunction(() => /^n\d$/.test(document.querySelector('.lab.live').dataset.leader), null, { timeout: 30_000 });
 });
 
@@ -195,8 +209,7 @@ test('after a SIGKILL of raftlab live, nothing is left', { skip }, async () => {
 test('closing the page ends the run and cleans up after --linger', { skip, timeout: 90_000 }, async () => {
   const second = await startLive(['--linger', '2']);
   const p = await browser.newPage();
-  await p.goto(second.url, { waitUntil: 'domcontentloaded' });
-  await p.waitForSelector('.lab.live[data-link="up"] #cluster g.node', { timeout: 60_000 });
+  await openLive(p, second.url);
   await p.close();
   const ended = await Promise.race([second.exited, new Promise((r) => setTimeout(() => r('still running'), 30_000))]);
   assert.deepEqual(ended, { code: 0, sig: null });

@@ -32,6 +32,21 @@ const skip = process.getuid?.() !== 0 ? 'live mode needs root (network namespace
   : !existsSync(RAFTLAB) ? `${RAFTLAB} is not built (cargo build --release --bin raftlab)`
   : false;
 
+
+/// Opens the live page. A first load now and then leaves a script request unanswered (seen
+/// about once in six loads right after another run ended; see the issue-17 note): the
+/// page is reloaded once if it is not drawn within 15 s.
+async function openLive(page, url) {
+  await page.goto(url, { waitUntil: 'commit' });
+  const drawn = '.lab.live[data-link="up"] #cluster g.node';
+  try {
+    await page.waitForSelector(drawn, { timeout: 15_000 });
+  } catch {
+    await page.reload({ waitUntil: 'commit' });
+    await page.waitForSelector(drawn, { timeout: 45_000 });
+  }
+}
+
 let live, url, browser, page, context;
 const errors = [];
 
@@ -59,8 +74,7 @@ before(async () => {
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
   page = await context.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url, { waitUntil: 'domcontentloaded' });
-  await page.waitForSelector('.lab.live[data-link="up"] #cluster g.node', { timeout: 60_000 });
+  await openLive(page, url);
 });
 
 after(async () => {
