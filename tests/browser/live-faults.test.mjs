@@ -37,7 +37,16 @@ function startLive(args) {
   const live = spawn(RAFTLAB, ['live', '--members', '3', '--port', '0', '--dist', `${ROOT}dist`, ...args],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((ok, fail) => {
-    
+    let out = '';
+    live.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/open (http:\/\/127\.0\.0\.1:(\d+)\/#live=1&token=\w+)/);
+      if (m) ok({ live, url: m[1], port: +m[2], exited: new Promise((done) => live.once('exit', (code, sig) => done({ code, sig }))) });
+    });
+    live.on('exit', (code) => fail(new Error(`raftlab live exited (${code}) before it served the page:\n${out}`)));
+  });
+}
+
 /// Opens the live page. A first load now and then leaves a script request unanswered (seen
 /// about once in six loads right after another run ended; see the issue-17 note): the
 /// page is reloaded once if it is not drawn within 15 s.
@@ -50,16 +59,6 @@ async function openLive(page, url) {
     await page.reload({ waitUntil: 'commit' });
     await page.waitForSelector(drawn, { timeout: 45_000 });
   }
-}
-
-let out = '';
-    live.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/open (http:\/\/127\.0\.0\.1:(\d+)\/#live=1&token=\w+)/);
-      if (m) ok({ live, url: m[1], port: +m[2], exited: new Promise((done) => live.once('exit', (code, sig) => done({ code, sig }))) });
-    });
-    live.on('exit', (code) => fail(new Error(`raftlab live exited (${code}) before it served the page:\n${out}`)));
-  });
 }
 
 /// Whether something accepts connections on 127.0.0.1:port.
