@@ -205,7 +205,10 @@ impl Bridge {
                 Ok(if was_leader { format!("n{k} killed (it was the leader)") } else { format!("n{k} killed") })
             }),
             Action::Restart(n) => self.resolve(s, n).and_then(|k| {
-                if !s.is_running(k) && s.restart(k).is_err() {
+                if s.is_running(k) {
+                    return Err(format!("n{k} is already running"));
+                }
+                if s.restart(k).is_err() {
                     // Never started: `start` is what the learner meant.
                     s.start_added(k)?;
                     return Ok(format!("n{k} started: it joins with --initial-cluster-state existing"));
