@@ -35,3 +35,17 @@ export async function openPage(browser, url, options = {}, ready = '#cluster') {
   await page.waitForSelector(ready);
   return { page, context, errors };
 }
+
+/// Opens the live page. A first load now and then leaves a script request unanswered (seen
+/// about once in six loads right after another run ended; see the issue-17 note): the
+/// page is reloaded once if it is not drawn within 15 s.
+export async function openLive(page, url) {
+  await page.goto(url, { waitUntil: 'commit' });
+  const drawn = '.lab.live[data-link="up"] #cluster g.node';
+  try {
+    await page.waitForSelector(drawn, { timeout: 15_000 });
+  } catch {
+    await page.reload({ waitUntil: 'commit' });
+    await page.waitForSelector(drawn, { timeout: 45_000 });
+  }
+}

@@ -19,7 +19,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, ARGS } from './harness.mjs';
+import { CHROMIUM, ARGS, openLive } from './harness.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const RAFTLAB = process.env.RAFTLAB || `${ROOT}target/release/raftlab`;
@@ -47,19 +47,6 @@ function startLive(args) {
   });
 }
 
-/// Opens the live page. A first load now and then leaves a script request unanswered (seen
-/// about once in six loads right after another run ended; see the issue-17 note): the
-/// page is reloaded once if it is not drawn within 15 s.
-async function openLive(page, url) {
-  await page.goto(url, { waitUntil: 'commit' });
-  const drawn = '.lab.live[data-link="up"] #cluster g.node';
-  try {
-    await page.waitForSelector(drawn, { timeout: 15_000 });
-  } catch {
-    await page.reload({ waitUntil: 'commit' });
-    await page.waitForSelector(drawn, { timeout: 45_000 });
-  }
-}
 
 /// Whether something accepts connections on 127.0.0.1:port.
 const listening = (port) => new Promise((ok) => {

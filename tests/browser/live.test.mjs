@@ -18,7 +18,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, ARGS, SHOTS } from './harness.mjs';
+import { CHROMIUM, ARGS, SHOTS, openLive } from './harness.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const RAFTLAB = process.env.RAFTLAB || `${ROOT}target/release/raftlab`;
@@ -33,19 +33,6 @@ const skip = process.getuid?.() !== 0 ? 'live mode needs root (network namespace
   : false;
 
 
-/// Opens the live page. A first load now and then leaves a script request unanswered (seen
-/// about once in six loads right after another run ended; see the issue-17 note): the
-/// page is reloaded once if it is not drawn within 15 s.
-async function openLive(page, url) {
-  await page.goto(url, { waitUntil: 'commit' });
-  const drawn = '.lab.live[data-link="up"] #cluster g.node';
-  try {
-    await page.waitForSelector(drawn, { timeout: 15_000 });
-  } catch {
-    await page.reload({ waitUntil: 'commit' });
-    await page.waitForSelector(drawn, { timeout: 45_000 });
-  }
-}
 
 let live, url, browser, page, context;
 const errors = [];

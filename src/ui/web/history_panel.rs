@@ -10,7 +10,7 @@
 use yew::prelude::*;
 
 use crate::history::record;
-use crate::ui::history_layout::{judge, layout, svg};
+use crate::ui::history_layout::{judge, layout, svg, Layout};
 use crate::ui::i18n::{t, Lang, Text};
 
 use super::app::LabHandle;
@@ -47,12 +47,21 @@ pub fn HistoryPanel(p: &HistoryPanelProps) -> Html {
                 <h2>{ t(lang, Text::History) }</h2>
                 <button class="close" aria-label={t(lang, Text::Close)} onclick={p.on_close.reform(|_| ())}>{ "×" }</button>
             </div>
+            { history_body(lang, &l) }
+        </section>
+    }
+}
+
+/// The verdict, the timeline and its legend: what the lab's panel and live mode's draw alike.
+pub fn history_body(lang: Lang, l: &Layout) -> Html {
+    html! {
+        <>
             <p id="history-verdict" class={classes!("verdict", l.violated.then_some("violated"))} role="status">{ l.verdict.clone() }</p>
             if l.hidden > 0 { <p class="muted">{ format!("{} {}", l.hidden, t(lang, Text::HistoryHidden)) }</p> }
             if !l.rows.is_empty() {
-                { Html::from_html_unchecked(svg(&l).into()) }
+                { Html::from_html_unchecked(svg(l).into()) }
                 <p class="muted legend">{ t(lang, Text::HistoryLegend) }</p>
             }
-        </section>
+        </>
     }
 }

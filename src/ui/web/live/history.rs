@@ -9,20 +9,17 @@
 use yew::prelude::*;
 
 use crate::history::History;
-use crate::ui::history_layout::{layout, svg, Judged};
+use crate::ui::history_layout::{layout, Judged};
 use crate::ui::i18n::{t, Lang, Text};
+
+use super::super::history_panel::history_body;
 
 pub fn history_panel(lang: Lang, (history, judged): &(History, Judged), now_ms: u64) -> Html {
     let l = layout(history, judged, now_ms);
     html! {
         <section class="history panel" id="history">
             <h2>{ t(lang, Text::History) }</h2>
-            <p id="history-verdict" class={classes!("verdict", l.violated.then_some("violated"))} role="status">{ l.verdict.clone() }</p>
-            if l.hidden > 0 { <p class="muted">{ format!("{} {}", l.hidden, t(lang, Text::HistoryHidden)) }</p> }
-            if !l.rows.is_empty() {
-                { Html::from_html_unchecked(svg(&l).into()) }
-                <p class="muted legend">{ t(lang, Text::HistoryLegend) }</p>
-            }
+            { history_body(lang, &l) }
         </section>
     }
 }
